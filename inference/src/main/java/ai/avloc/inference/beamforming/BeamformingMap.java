@@ -1,0 +1,112 @@
+package ai.avloc.inference.beamforming;
+
+import ai.avloc.inference.array.MicArray;
+import ai.avloc.inference.audio.FrameSpectrum;
+import ai.avloc.inference.audio.TukeyWindow;
+
+/**
+ * Plain acoustic-camera maps: beam power per grid point at one frequency or summed over a band,
+ * averaged over Hann-windowed blocks with 50 % overlap (Welch), at the recording's own sample rate.
+ *
+ * <p>Scale: 2|Y|^2 / (sum of window)^2 per bin, which reads as the mean square of a tone centred on
+ * the bin (Pa^2 when the samples are pascals). {@link #toDecibels} turns it into a sound pressure
+ * level re 20 uPa.
+ */
+public final class BeamformingMap {
+  private static final int BATCH = 64;
+
+  private BeamformingMap() {}
+
+  /** The bins a request covers: the bin nearest {@code lowHz} when {@code highHz} is NaN, else every bin in [low, high]. */
+  public static int[] bins(double sampleRate, int block, double lowHz, double highHz) {
+    double binHz = sampleRate / block;
+    double nyquist = sampleRate / 2;
+    if (!(lowHz > 0) || lowHz >= nyquist) {
+      throw new IllegalArgumentException(String.format(
+          "frequency %.1f Hz outside (0, %.1f) Hz, the Nyquist range of %.0f Hz audio", lowHz, nyquist, sampleRate));
+    }
+    if (Double.isNaN(highHz)) {
+      return new int[] {(int) Math.round(lowHz / binHz)};
+    }
+    if (!(highHz > lowHz) || highHz > nyquist) {
+      throw new IllegalArgumentException(String.format(
+          "band %.1f:%.1f Hz must rise and stay below Nyquist %.1f Hz", lowHz, highHz, nyquist));
+    }
+    int lo = (int) Math.ceil(lowHz / binHz);
+    int hi = (int) Math.floor(highHz / binHz);
+    if (hi < lo) {
+      throw new IllegalArgumentException(String.format(
+          "band %.1f:%.1f Hz holds no FFT bin at %.2f Hz spacing; widen it or use --freq", lowHz, highHz, binHz));
+    }
+    return java.util.stream.IntStream.rangeClosed(lo, hi).toArray();
+  }
+
+  /**
+   * @param channels one row per microphone, all the same length
+   * @param block FFT block length in samples (even)
+   * @param bins FFT bins to sum, from {@link #bins}
+   * @return the map, rows x cols row-major
+   */
+  public static float[] compute(MicArray array, LookGrid grid, Steering steering, double speedOfSound,
+      boolean removeDiagonal, double[] reference, float[][] channels, double sampleRate, int block,
+      int[] bins) {
+    if (channels.length != array.size()) {
+      throw new IllegalArgumentException("audio has " + channels.length + " channels, the array has "
+          + array.size() + " microphones");
+    }
+    int length = channels[0].length;
+    if (length < block) {
+      throw new IllegalArgumentException(
+          "audio holds " + length + " samples, fewer than one block of " + block);
+    }
+    int hop = block / 2;
+    int blocks = 1 + (length - block) / hop;
+    FrameSpectrum spectrum = new FrameSpectrum(block, 1.0);
+    double windowSum = 0;
+    for (double w : TukeyWindow.symmetric(block, 1.0)) {
+      windowSum += w;
+    }
+    int mics = array.size();
+    int directions = grid.size();
+    double[] map = new double[directions];
+    float[] full = new float[2 * (block / 2) * mics * BATCH];
+    try (Beamformer beamformer = new Beamformer(array, grid, steering, speedOfSound, sampleRate,
+        block, removeDiagonal, reference, BATCH)) {
+      for (int done = 0; done < blocks; done += BATCH) {
+        int n = Math.min(BATCH, blocks - done);
+        float[] selected = new float[2 * bins.length * mics * n];
+        int binStride = 2 * mics * n;
+        for (int m = 0; m < mics; m++) {
+          for (int f = 0; f < n; f++) {
+            spectrum.complex(channels[m], (done + f) * hop, full, 2 * (m * n + f), binStride);
+          }
+        }
+        for (int b = 0; b < bins.length; b++) {
+          System.arraycopy(full, bins[b] * binStride, selected, b * binStride, binStride);
+        }
+        beamformer.beamPowers(selected, n, bins, (bin, power, frames) -> {
+          double scale = (bin == 0 ? 1.0 : 2.0) / (windowSum * windowSum);
+          for (int d = 0; d < directions; d++) {
+            for (int f = 0; f < frames; f++) {
+              map[d] += scale * power[d * frames + f];
+            }
+          }
+        });
+      }
+    }
+    float[] out = new float[directions];
+    for (int d = 0; d < directions; d++) {
+      out[d] = (float) (map[d] / blocks);
+    }
+    return out;
+  }
+
+  /** Sound pressure level in dB re (20 uPa)^2; zero power maps to -inf clamped at -350 dB. */
+  public static float[] toDecibels(float[] meanSquare) {
+    float[] db = new float[meanSquare.length];
+    for (int i = 0; i < db.length; i++) {
+      db[i] = (float) Math.max(-350, 10 * Math.log10(meanSquare[i] / 4e-10));
+    }
+    return db;
+  }
+}
