@@ -62,10 +62,8 @@ public final class BeamformingMap {
     int hop = block / 2;
     int blocks = 1 + (length - block) / hop;
     FrameSpectrum spectrum = new FrameSpectrum(block, 1.0);
-    double windowSum = 0;
-    for (double w : TukeyWindow.symmetric(block, 1.0)) {
-      windowSum += w;
-    }
+    double windowSum = java.util.Arrays.stream(TukeyWindow.symmetric(block, 1.0)).sum();
+    double binScale = 2.0 / (windowSum * windowSum);
     int mics = array.size();
     int directions = grid.size();
     double[] map = new double[directions];
@@ -85,7 +83,7 @@ public final class BeamformingMap {
           System.arraycopy(full, bins[b] * binStride, selected, b * binStride, binStride);
         }
         beamformer.beamPowers(selected, n, bins, (bin, power, frames) -> {
-          double scale = (bin == 0 ? 1.0 : 2.0) / (windowSum * windowSum);
+          double scale = bin == 0 ? binScale / 2 : binScale;
           for (int d = 0; d < directions; d++) {
             for (int f = 0; f < frames; f++) {
               map[d] += scale * power[d * frames + f];
