@@ -1,18 +1,21 @@
 package ai.avloc.inference.audio;
 
-import org.jtransforms.fft.FloatFFT_1D;
+import org.jtransforms.fft.DoubleFFT_1D;
 
 /**
  * Windowed spectrum of one 1024-sample frame: Tukey(0.75), real FFT, Nyquist bin dropped, leaving
  * the 512 bins (12 Hz apart at 12288 Hz) that the mono MFCC and the beamformer share.
  *
+ * <p>The FFT runs in double precision: the empty high bands of a tonal window sit ~10 orders of
+ * magnitude below its peak, where float rounding would move their logs.
+ *
  * <p>Not thread safe: holds its FFT plan and scratch buffer; use one per thread.
  */
 public final class FrameSpectrum {
   private final int length;
-  private final float[] window;
-  private final FloatFFT_1D fft;
-  private final float[] scratch;
+  private final double[] window;
+  private final DoubleFFT_1D fft;
+  private final double[] scratch;
 
   public FrameSpectrum() {
     this(MfccSpec.WINDOW, MfccSpec.TUKEY_ALPHA);
@@ -23,13 +26,9 @@ public final class FrameSpectrum {
       throw new IllegalArgumentException("frame length must be even, got " + length);
     }
     this.length = length;
-    double[] w = TukeyWindow.symmetric(length, tukeyAlpha);
-    this.window = new float[length];
-    for (int i = 0; i < length; i++) {
-      window[i] = (float) w[i];
-    }
-    this.fft = new FloatFFT_1D(length);
-    this.scratch = new float[length];
+    this.window = TukeyWindow.symmetric(length, tukeyAlpha);
+    this.fft = new DoubleFFT_1D(length);
+    this.scratch = new double[length];
   }
 
   public int length() {
@@ -43,11 +42,11 @@ public final class FrameSpectrum {
   /** Power |X(k)|^2 of bins 0..length/2-1 of {@code samples[offset .. offset+length)}. */
   public void power(float[] samples, int offset, float[] power) {
     transform(samples, offset);
-    power[0] = scratch[0] * scratch[0];
+    power[0] = (float) (scratch[0] * scratch[0]);
     for (int k = 1; k < length / 2; k++) {
-      float re = scratch[2 * k];
-      float im = scratch[2 * k + 1];
-      power[k] = re * re + im * im;
+      double re = scratch[2 * k];
+      double im = scratch[2 * k + 1];
+      power[k] = (float) (re * re + im * im);
     }
   }
 
@@ -57,11 +56,11 @@ public final class FrameSpectrum {
    */
   public void complex(float[] samples, int offset, float[] out, int outOffset, int stride) {
     transform(samples, offset);
-    out[outOffset] = scratch[0];
+    out[outOffset] = (float) scratch[0];
     out[outOffset + 1] = 0f;
     for (int k = 1; k < length / 2; k++) {
-      out[outOffset + k * stride] = scratch[2 * k];
-      out[outOffset + k * stride + 1] = scratch[2 * k + 1];
+      out[outOffset + k * stride] = (float) scratch[2 * k];
+      out[outOffset + k * stride + 1] = (float) scratch[2 * k + 1];
     }
   }
 

@@ -22,6 +22,9 @@ public final class MelCepstrum {
     }
   }
 
+  /** Ranges below this are rounding noise: real windows span tens of units. */
+  private static final float CONSTANT_RANGE = 1e-6f;
+
   private MelCepstrum() {}
 
   /** Lifter weights for c1..c12: 1 + 11 sin(pi m / 22). */
@@ -73,7 +76,9 @@ public final class MelCepstrum {
 
   /**
    * Per-vector min-max normalization to [0, 1] in place, the reference's {@code _normalize_mfcc}
-   * and acoustic-image rescaling. A constant vector (silence) becomes all zeros rather than NaN.
+   * and acoustic-image rescaling. A constant vector (silence) becomes all zeros rather than NaN;
+   * so does a range of rounding noise only (silence floors every band to the same log value, whose
+   * DCT is zero up to ~1e-15, which normalization would otherwise blow up to [0, 1]).
    */
   public static void minMaxNormalize(float[] values, int offset, int length) {
     float min = Float.POSITIVE_INFINITY;
@@ -84,7 +89,7 @@ public final class MelCepstrum {
     }
     float range = max - min;
     for (int i = offset; i < offset + length; i++) {
-      values[i] = range > 0 ? (values[i] - min) / range : 0f;
+      values[i] = range > CONSTANT_RANGE ? (values[i] - min) / range : 0f;
     }
   }
 }
