@@ -24,7 +24,8 @@ public final class AcousticImager implements AutoCloseable {
   private final int batch;
   private final int[] bins;
   private final float[] spectra;
-  private final double[] mel;
+  /** mel[band][d * frames + f]: contiguous in the order the beamformer hands powers over. */
+  private final double[][] mel;
   private final double[] bandPower = new double[MfccSpec.MEL_BANDS];
 
   public AcousticImager(MicArray array, LookGrid grid, Steering steering, double speedOfSound,
@@ -35,15 +36,19 @@ public final class AcousticImager implements AutoCloseable {
     this.mics = array.size();
     this.batch = batch;
     this.bins = usedBins(bank);
-    this.spectra = new float[2 * bins.length * mics * batch];
-    this.mel = new double[batch * directions * MfccSpec.MEL_BANDS];
+    this.spectra = new float[2 * MfccSpec.BINS * mics * batch];
+    this.mel = new double[MfccSpec.MEL_BANDS][directions * batch];
   }
 
   /** Bins with a non-zero weight in some mel band (bins 1..510 for the paper's bank). */
   private static int[] usedBins(MelFilterbank bank) {
-    return java.util.stream.IntStream.range(0, bank.bins())
+    int[] bins = java.util.stream.IntStream.range(0, bank.bins())
         .filter(k -> java.util.stream.IntStream.range(0, bank.bands()).anyMatch(b -> bank.weight(b, k) > 0))
         .toArray();
+    if (bins[bins.length - 1] - bins[0] != bins.length - 1) {
+      throw new IllegalStateException("the mel bank's bins must be contiguous to be beamformed in one pass");
+    }
+    return bins;
   }
 
   public int directions() {
@@ -79,17 +84,20 @@ public final class AcousticImager implements AutoCloseable {
     int binStride = 2 * mics * frames;
     for (int m = 0; m < mics; m++) {
       for (int f = 0; f < frames; f++) {
-        // FrameSpectrum writes bins 0..511; the used bins are 1..510, so shift by one bin
-        spectrum.complex(channels[m], start + f * MfccSpec.WINDOW, spectra,
-            2 * (m * frames + f) - bins[0] * binStride, binStride);
+        spectrum.complex(channels[m], start + f * MfccSpec.WINDOW, spectra, 2 * (m * frames + f), binStride);
       }
     }
-    java.util.Arrays.fill(mel, 0, frames * directions * MfccSpec.MEL_BANDS, 0);
-    beamformer.beamPowers(spectra, frames, bins, (bin, power, n) -> accumulateMel(bin, power, n));
+    for (double[] band : mel) {
+      java.util.Arrays.fill(band, 0, directions * frames, 0);
+    }
+    // the used bins are contiguous (1..510 for the paper's bank), so their spectra start at block bins[0]
+    beamformer.beamPowers(spectra, bins[0] * binStride, frames, bins, (bin, power, n) -> accumulateMel(bin, power, n));
     for (int f = 0; f < frames; f++) {
       int imageOffset = outOffset + f * imageSize();
       for (int d = 0; d < directions; d++) {
-        System.arraycopy(mel, (f * directions + d) * MfccSpec.MEL_BANDS, bandPower, 0, bandPower.length);
+        for (int band = 0; band < MfccSpec.MEL_BANDS; band++) {
+          bandPower[band] = mel[band][d * frames + f];
+        }
         MelCepstrum.melPowerToMfcc(bandPower, out, imageOffset + d * MfccSpec.COEFFICIENTS);
       }
       MelCepstrum.minMaxNormalize(out, imageOffset, imageSize());
@@ -102,10 +110,9 @@ public final class AcousticImager implements AutoCloseable {
       if (w == 0) {
         continue;
       }
-      for (int d = 0; d < directions; d++) {
-        for (int f = 0; f < frames; f++) {
-          mel[(f * directions + d) * MfccSpec.MEL_BANDS + band] += w * power[d * frames + f];
-        }
+      double[] sums = mel[band];
+      for (int i = 0; i < directions * frames; i++) {
+        sums[i] += w * power[i];
       }
     }
   }

@@ -132,12 +132,17 @@ public final class Beamformer implements AutoCloseable {
    * @param bins FFT bin numbers, ascending bins are cheapest
    */
   public void beamPowers(float[] spectra, int frames, int[] bins, BinPowers sink) {
+    beamPowers(spectra, 0, frames, bins, sink);
+  }
+
+  /** As {@link #beamPowers(float[], int, int[], BinPowers)}, with the first bin's block at {@code offset}. */
+  public void beamPowers(float[] spectra, int offset, int frames, int[] bins, BinPowers sink) {
     if (frames < 1 || frames > maxFrames) {
       throw new IllegalArgumentException("batch of " + frames + " frames, this beamformer takes 1.." + maxFrames);
     }
     long expected = 2L * bins.length * mics * frames;
-    if (spectra.length < expected) {
-      throw new IllegalArgumentException("spectra hold " + spectra.length + " floats, " + bins.length
+    if (offset < 0 || spectra.length - offset < expected) {
+      throw new IllegalArgumentException("spectra hold " + (spectra.length - offset) + " floats, " + bins.length
           + " bins x " + mics + " mics x " + frames + " frames need " + expected);
     }
     int block = 2 * mics * frames;
@@ -146,7 +151,7 @@ public final class Beamformer implements AutoCloseable {
       fillWeights(bin);
       weightsBuffer.position(0);
       weightsBuffer.put(weights);
-      spectraOffHeap.position(0).put(spectra, b * block, block);
+      spectraOffHeap.position(0).put(spectra, offset + b * block, block);
       openblas_nolapack.cblas_cgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
           openblas_nolapack.CblasNoTrans, directions, frames, mics, one, weightsOffHeap, mics,
           spectraOffHeap, frames, zero, outputOffHeap, frames);
@@ -158,7 +163,7 @@ public final class Beamformer implements AutoCloseable {
         power[i] = re * re + im * im;
       }
       if (removeDiagonal) {
-        subtractSelfPower(spectra, b * block, frames);
+        subtractSelfPower(spectra, offset + b * block, frames);
       }
       sink.accept(bin, power, frames);
     }
@@ -190,20 +195,21 @@ public final class Beamformer implements AutoCloseable {
         double angle = 2 * Math.PI * bin * binHz * delay[i];
         phaseRe[i] = Math.cos(angle);
         phaseIm[i] = Math.sin(angle);
+        weights[2 * i] = (float) (gain[i] * phaseRe[i]);
+        weights[2 * i + 1] = (float) (gain[i] * phaseIm[i]);
       }
     } else {
+      // one pass: rotate the phase and write the weight while both are in registers
       for (int i = 0; i < n; i++) {
         double re = phaseRe[i] * stepRe[i] - phaseIm[i] * stepIm[i];
         double im = phaseRe[i] * stepIm[i] + phaseIm[i] * stepRe[i];
         phaseRe[i] = re;
         phaseIm[i] = im;
+        weights[2 * i] = (float) (gain[i] * re);
+        weights[2 * i + 1] = (float) (gain[i] * im);
       }
     }
     phaseBin = bin;
-    for (int i = 0; i < n; i++) {
-      weights[2 * i] = (float) (gain[i] * phaseRe[i]);
-      weights[2 * i + 1] = (float) (gain[i] * phaseIm[i]);
-    }
   }
 
   @Override
