@@ -5,8 +5,9 @@ import ai.avloc.inference.audio.FrameSpectrum;
 import ai.avloc.inference.audio.TukeyWindow;
 
 /**
- * Plain acoustic-camera maps: beam power per grid point at one frequency or summed over a band,
- * averaged over Hann-windowed blocks with 50 % overlap (Welch), at the recording's own sample rate.
+ * Plain acoustic-camera maps: beam power per grid point at one frequency or summed over a band, per
+ * Hann-windowed block or averaged over blocks with 50 % overlap (Welch), at the recording's own
+ * sample rate.
  *
  * <p>Scale: 2|Y|^2 / (sum of window)^2 per bin, which reads as the mean square of a tone centred on
  * the bin (Pa^2 when the samples are pascals). {@link #toDecibels} turns it into a sound pressure
@@ -42,6 +43,8 @@ public final class BeamformingMap {
   }
 
   /**
+   * The Welch-averaged map: Hann blocks with 50 % overlap over the whole recording.
+   *
    * @param channels one row per microphone, all the same length
    * @param block FFT block length in samples (even)
    * @param bins FFT bins to sum, from {@link #bins}
@@ -50,6 +53,30 @@ public final class BeamformingMap {
   public static float[] compute(MicArray array, LookGrid grid, Steering steering, double speedOfSound,
       boolean removeDiagonal, double[] reference, float[][] channels, double sampleRate, int block,
       int[] bins) {
+    float[] maps = sequence(array, grid, steering, speedOfSound, removeDiagonal, reference, channels,
+        sampleRate, block, block / 2, bins);
+    int directions = grid.size();
+    int blocks = maps.length / directions;
+    double[] sum = new double[directions];
+    for (int i = 0; i < maps.length; i++) {
+      sum[i % directions] += maps[i];
+    }
+    float[] out = new float[directions];
+    for (int d = 0; d < directions; d++) {
+      out[d] = (float) (sum[d] / blocks);
+    }
+    return out;
+  }
+
+  /**
+   * One map per block: blocks start every {@code hop} samples (a hop equal to the block gives one
+   * map per 1/12 s frame at 12288 Hz with 1024-sample blocks).
+   *
+   * @return blocks x rows x cols, row-major
+   */
+  public static float[] sequence(MicArray array, LookGrid grid, Steering steering, double speedOfSound,
+      boolean removeDiagonal, double[] reference, float[][] channels, double sampleRate, int block,
+      int hop, int[] bins) {
     if (channels.length != array.size()) {
       throw new IllegalArgumentException("audio has " + channels.length + " channels, the array has "
           + array.size() + " microphones");
@@ -59,19 +86,19 @@ public final class BeamformingMap {
       throw new IllegalArgumentException(
           "audio holds " + length + " samples, fewer than one block of " + block);
     }
-    int hop = block / 2;
     int blocks = 1 + (length - block) / hop;
     FrameSpectrum spectrum = new FrameSpectrum(block, 1.0);
     double windowSum = java.util.Arrays.stream(TukeyWindow.symmetric(block, 1.0)).sum();
     double binScale = 2.0 / (windowSum * windowSum);
     int mics = array.size();
     int directions = grid.size();
-    double[] map = new double[directions];
+    float[] maps = new float[blocks * directions];
     float[] full = new float[2 * (block / 2) * mics * BATCH];
     try (Beamformer beamformer = new Beamformer(array, grid, steering, speedOfSound, sampleRate,
         block, removeDiagonal, reference, BATCH)) {
       for (int done = 0; done < blocks; done += BATCH) {
         int n = Math.min(BATCH, blocks - done);
+        int first = done;
         float[] selected = new float[2 * bins.length * mics * n];
         int binStride = 2 * mics * n;
         for (int m = 0; m < mics; m++) {
@@ -86,17 +113,13 @@ public final class BeamformingMap {
           double scale = bin == 0 ? binScale / 2 : binScale;
           for (int d = 0; d < directions; d++) {
             for (int f = 0; f < frames; f++) {
-              map[d] += scale * power[d * frames + f];
+              maps[(first + f) * directions + d] += (float) (scale * power[d * frames + f]);
             }
           }
         });
       }
     }
-    float[] out = new float[directions];
-    for (int d = 0; d < directions; d++) {
-      out[d] = (float) (map[d] / blocks);
-    }
-    return out;
+    return maps;
   }
 
   /** Sound pressure level in dB re (20 uPa)^2; zero power maps to -inf clamped at -350 dB. */

@@ -1,0 +1,55 @@
+package ai.avloc.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code ./avloc} launcher: one picocli subcommand per entry point. */
+@Command(
+    name = "avloc",
+    mixinStandardHelpOptions = true,
+    version = "avloc 0.1.0",
+    description = "Sound source localization in camera streams: acoustic images, energy maps, beamforming.",
+    subcommands = {
+      DemoCommand.class,
+      MfccCommand.class,
+      SimulateCommand.class,
+      BeamformCommand.class,
+      EnergyCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Avloc implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with avloc's error reporting: a message naming the problem, exit code 2. */
+  static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Avloc());
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      String name = commandLine.getCommandName();
+      Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+      if (cause instanceof IllegalArgumentException || cause instanceof IOException) {
+        commandLine.getErr().println("avloc " + name + ": " + cause.getMessage());
+      } else {
+        commandLine.getErr().println("avloc " + name + ": internal error: " + cause);
+        if (System.getenv("AVLOC_DEBUG") != null) {
+          cause.printStackTrace(commandLine.getErr());
+        } else {
+          commandLine.getErr().println("(set AVLOC_DEBUG=1 for the stack trace)");
+        }
+      }
+      return 2;
+    });
+    return cli;
+  }
+}

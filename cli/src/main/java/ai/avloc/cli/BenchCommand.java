@@ -1,0 +1,142 @@
+package ai.avloc.cli;
+
+import ai.avloc.inference.array.BuiltinArrays;
+import ai.avloc.inference.array.MicArray;
+import ai.avloc.inference.audio.FrameSpectrum;
+import ai.avloc.inference.audio.Mfcc;
+import ai.avloc.inference.audio.MfccSpec;
+import ai.avloc.inference.beamforming.AcousticImager;
+import ai.avloc.inference.beamforming.Beamformer;
+import ai.avloc.inference.beamforming.LookGrid;
+import ai.avloc.inference.beamforming.Steering;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = {"Throughput benchmarks that print a table.",
+        "imaging: MFCC windows/s on one core; 36x48x12 acoustic images/s with the time split."})
+final class BenchCommand implements Callable<Integer> {
+  /** float32 GEMM rate measured on these 2-core machines with TF's oneDNN kernels (stack notes). */
+  static final double REFERENCE_GFLOPS = 400;
+
+  @Parameters(index = "0", description = "what to measure: imaging")
+  String target;
+
+  @Option(names = "--seconds", defaultValue = "3", description = "audio seconds per acoustic-image run (default: ${DEFAULT-VALUE})")
+  int seconds;
+
+  @Option(names = "--mics", defaultValue = "128", description = "array size: 128 (dualcam128) or 64 (vogel64)")
+  int mics;
+
+  @Override
+  public Integer call() {
+    if (!target.equals("imaging")) {
+      throw new IllegalArgumentException("unknown benchmark '" + target + "'; available: imaging");
+    }
+    MicArray array = mics == 64 ? BuiltinArrays.vogel64() : BuiltinArrays.dualcam128();
+    System.out.printf(Locale.ROOT, "avloc bench imaging — %d cores, Java %s%n%n",
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+    mfcc();
+    images(array, 32);
+    images(array, 64);
+    return 0;
+  }
+
+  private static float[] noise(int n, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    float[] x = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = (float) (3000 * (random.nextDouble() - 0.5));
+    }
+    return x;
+  }
+
+  private static void mfcc() {
+    int windows = 50_000;
+    float[] signal = noise(windows * MfccSpec.WINDOW / 10, 1);
+    Mfcc mfcc = new Mfcc();
+    float[] out = new float[MfccSpec.COEFFICIENTS];
+    int perPass = signal.length / MfccSpec.WINDOW;
+    for (int i = 0; i < 20_000; i++) {
+      mfcc.raw(signal, (i % perPass) * MfccSpec.WINDOW, out, 0);
+    }
+    long t0 = System.nanoTime();
+    for (int i = 0; i < windows; i++) {
+      mfcc.raw(signal, (i % perPass) * MfccSpec.WINDOW, out, 0);
+      ai.avloc.inference.audio.MelCepstrum.minMaxNormalize(out, 0, out.length);
+    }
+    double s = (System.nanoTime() - t0) / 1e9;
+    System.out.println("| stage | windows | seconds | windows/s (1 thread) | real-time streams |");
+    System.out.println("|---|---:|---:|---:|---:|");
+    System.out.printf(Locale.ROOT, "| mono MFCC (1024 @ 12288 Hz) | %d | %.3f | %,.0f | %,.0f |%n%n",
+        windows, s, windows / s, windows / s / MfccSpec.WINDOWS_PER_SECOND);
+  }
+
+  private void images(MicArray array, int batch) {
+    LookGrid grid = LookGrid.cameraFov(65, 50);
+    int m = array.size();
+    int frames = Math.max(batch, seconds * MfccSpec.WINDOWS_PER_SECOND / batch * batch);
+    float[][] channels = new float[m][];
+    for (int c = 0; c < m; c++) {
+      channels[c] = noise(frames * MfccSpec.WINDOW, 100 + c);
+    }
+    try (AcousticImager imager = new AcousticImager(array, grid, Steering.CLASSIC, 343, false, batch)) {
+      imager.images(channels, 0, batch); // warm-up
+      long t0 = System.nanoTime();
+      imager.images(channels, 0, frames);
+      double total = (System.nanoTime() - t0) / 1e9 / frames;
+
+      // stage 1: per-channel windowed FFTs
+      FrameSpectrum spectrum = new FrameSpectrum();
+      int bins = MfccSpec.BINS;
+      float[] spectra = new float[2 * bins * m * batch];
+      long t1 = System.nanoTime();
+      for (int done = 0; done < frames; done += batch) {
+        for (int c = 0; c < m; c++) {
+          for (int f = 0; f < batch; f++) {
+            spectrum.complex(channels[c], (done + f) * MfccSpec.WINDOW, spectra, 2 * (c * batch + f), 2 * m * batch);
+          }
+        }
+      }
+      double fft = (System.nanoTime() - t1) / 1e9 / frames;
+
+      // stage 2: steering GEMM over the 510 bins the mel bank uses, weights rotated per bin
+      int[] used = java.util.stream.IntStream.rangeClosed(1, 510).toArray();
+      double gemm;
+      try (Beamformer bf = new Beamformer(array, grid, Steering.CLASSIC, 343, MfccSpec.SAMPLE_RATE,
+          MfccSpec.WINDOW, false, new double[3], batch)) {
+        bf.beamPowers(spectra, batch, used, (bin, p, f) -> { });
+        long t2 = System.nanoTime();
+        for (int done = 0; done < frames; done += batch) {
+          bf.beamPowers(spectra, batch, used, (bin, p, f) -> { });
+        }
+        gemm = (System.nanoTime() - t2) / 1e9 / frames;
+      }
+      double mel = Math.max(0, total - fft - gemm);
+      double flopPerFrame = 8.0 * grid.size() * m * used.length;
+      double gflops = flopPerFrame / gemm / 1e9;
+      long bytesPerFrame = (2L * used.length * m * 4) // spectra
+          + (long) grid.size() * MfccSpec.MEL_BANDS * 8 // mel accumulators
+          + (long) grid.size() * 12 * 4 // output image
+          + (2L * grid.size() * 4 * 2); // beam outputs and powers
+      long fixedBytes = 2L * grid.size() * m * (4 + 4 * 8); // weights (float + rotation state)
+      System.out.printf(Locale.ROOT, "Acoustic images: %d mics (%s), %d x %d directions x 12 MFCC, batch %d, %d frames%n",
+          m, array.name(), grid.rows(), grid.cols(), batch, frames);
+      System.out.println("| stage | ms/frame | share |");
+      System.out.println("|---|---:|---:|");
+      System.out.printf(Locale.ROOT, "| FFT (%d channels x 1024, double) | %.2f | %.0f %% |%n", m, fft * 1e3, 100 * fft / total);
+      System.out.printf(Locale.ROOT, "| steering GEMM (cgemm, 510 bins) | %.2f | %.0f %% |%n", gemm * 1e3, 100 * gemm / total);
+      System.out.printf(Locale.ROOT, "| mel/log/DCT/lifter + normalize | %.2f | %.0f %% |%n", mel * 1e3, 100 * mel / total);
+      System.out.printf(Locale.ROOT, "| total | %.2f | 100 %% |%n", total * 1e3);
+      System.out.printf(Locale.ROOT, "frames/s: %.1f (= %.1f real-time array streams at 12 fps)%n", 1 / total, 1 / total / 12);
+      System.out.printf(Locale.ROOT, "GEMM: %.2f GFLOP/frame (8 flops per complex MAC), %.0f GFLOP/s = %.0f %% of the %.0f GFLOP/s reference%n",
+          flopPerFrame / 1e9, gflops, 100 * gflops / REFERENCE_GFLOPS, REFERENCE_GFLOPS);
+      System.out.printf(Locale.ROOT, "memory: %.2f MB per frame in flight + %.1f MB per imager (weights)%n%n",
+          bytesPerFrame / 1e6, fixedBytes / 1e6);
+    }
+  }
+}
