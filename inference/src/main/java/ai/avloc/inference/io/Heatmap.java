@@ -158,13 +158,16 @@ public final class Heatmap {
         String barLabel = style.colourBarLabel() == null ? "" : style.colourBarLabel().strip();
         boolean constant = !(max > min);
         String[] tickLabels = new String[TICK_COUNT];
+        // enough significant digits that neighbouring ticks differ (energy maps vary by parts per thousand)
+        int digits = constant ? 3 : Math.max(3, 2 + (int) Math.ceil(Math.log10(
+            Math.max(Math.abs((double) min), Math.abs((double) max)) / (max - (double) min))));
         for (int i = 0; i < TICK_COUNT; i++) {
             double v = min + (max - (double) min) * i / (TICK_COUNT - 1);
             // A value negligible next to the range (e.g. 4e-20 on a 0..3 bar) reads better as 0.
             if (!constant && Math.abs(v) < 1e-6 * Math.max(Math.abs((double) min), Math.abs((double) max))) {
                 v = 0.0;
             }
-            tickLabels[i] = constant && i > 0 ? "" : formatTick(anyFinite ? v : Double.NaN);
+            tickLabels[i] = constant && i > 0 ? "" : formatTick(anyFinite ? v : Double.NaN, Math.min(digits, 9));
         }
         int tickLabelW = 0;
         for (String s : tickLabels) {
@@ -490,13 +493,17 @@ public final class Heatmap {
     }
 
     static String formatTick(double v) {
+        return formatTick(v, 3);
+    }
+
+    static String formatTick(double v, int significantDigits) {
         if (Double.isNaN(v)) {
             return "NaN";
         }
         if (v == 0.0) {
             return "0";
         }
-        return String.format(Locale.ROOT, "%.3g", v);
+        return String.format(Locale.ROOT, "%." + significantDigits + "g", v);
     }
 
     private static void writeImage(Path file, BufferedImage image) throws IOException {
