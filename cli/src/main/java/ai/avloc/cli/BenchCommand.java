@@ -26,7 +26,7 @@ final class BenchCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "what to measure: imaging")
   String target;
 
-  @Option(names = "--seconds", defaultValue = "3", description = "audio seconds per acoustic-image run (default: ${DEFAULT-VALUE})")
+  @Option(names = "--seconds", defaultValue = "16", description = "audio seconds per acoustic-image run (default: ${DEFAULT-VALUE})")
   int seconds;
 
   @Option(names = "--mics", defaultValue = "128", description = "array size: 128 (dualcam128) or 64 (vogel64)")
@@ -129,7 +129,7 @@ final class BenchCommand implements Callable<Integer> {
       System.out.println("| stage | ms/frame | share |");
       System.out.println("|---|---:|---:|");
       System.out.printf(Locale.ROOT, "| FFT (%d channels x 1024, double) | %.2f | %.0f %% |%n", m, fft * 1e3, 100 * fft / total);
-      System.out.printf(Locale.ROOT, "| steering GEMM (cgemm, 510 bins) | %.2f | %.0f %% |%n", gemm * 1e3, 100 * gemm / total);
+      System.out.printf(Locale.ROOT, "| steering (weight rotation + cgemm, 510 bins) | %.2f | %.0f %% |%n", gemm * 1e3, 100 * gemm / total);
       System.out.printf(Locale.ROOT, "| mel/log/DCT/lifter + normalize | %.2f | %.0f %% |%n", mel * 1e3, 100 * mel / total);
       System.out.printf(Locale.ROOT, "| total | %.2f | 100 %% |%n", total * 1e3);
       System.out.printf(Locale.ROOT, "frames/s: %.1f (= %.1f real-time array streams at 12 fps)%n", 1 / total, 1 / total / 12);
