@@ -30,8 +30,15 @@ public sealed interface SourceSignal
     /** Pressure in Pa at 1 m from the source at time t (seconds). */
     double valueAt(double t);
 
-    /** {@code out[i] = valueAt(times[i])} for every i of {@code times}; {@code out} is at least as long. */
-    void valuesAt(double[] times, double[] out, int count);
+    /**
+     * {@code out[i] = valueAt(times[i])} for the first {@code count} times; signals that can share work
+     * between neighbouring samples (the sinc-interpolated ones) override it.
+     */
+    default void valuesAt(double[] times, double[] out, int count) {
+        for (int i = 0; i < count; i++) {
+            out[i] = valueAt(times[i]);
+        }
+    }
 
     /** The scene-JSON type name ({@code "tone"}, {@code "noise"}, ...). */
     String type();
@@ -183,13 +190,6 @@ public sealed interface SourceSignal
         }
 
         @Override
-        public void valuesAt(double[] times, double[] out, int count) {
-            for (int i = 0; i < count; i++) {
-                out[i] = valueAt(times[i]);
-            }
-        }
-
-        @Override
         public String type() {
             return "tone";
         }
@@ -259,13 +259,6 @@ public sealed interface SourceSignal
                 ck = next;
             }
             return sum;
-        }
-
-        @Override
-        public void valuesAt(double[] times, double[] out, int count) {
-            for (int i = 0; i < count; i++) {
-                out[i] = valueAt(times[i]);
-            }
         }
 
         @Override
@@ -359,13 +352,6 @@ public sealed interface SourceSignal
         }
 
         @Override
-        public void valuesAt(double[] times, double[] out, int count) {
-            for (int i = 0; i < count; i++) {
-                out[i] = valueAt(times[i]);
-            }
-        }
-
-        @Override
         public String type() {
             return "am";
         }
@@ -392,13 +378,6 @@ public sealed interface SourceSignal
             double before = frac(k * frac(cyclesPerPeriod));
             double within = from * tau + (to - from) * tau * tau / (2 * period);
             return amplitude * Math.sin(2 * Math.PI * frac(before + within));
-        }
-
-        @Override
-        public void valuesAt(double[] times, double[] out, int count) {
-            for (int i = 0; i < count; i++) {
-                out[i] = valueAt(times[i]);
-            }
         }
 
         @Override
