@@ -6,6 +6,7 @@ import ai.avloc.inference.audio.MfccSpec;
 import ai.avloc.inference.audio.MultichannelAudio;
 import ai.avloc.inference.beamforming.AcousticImager;
 import ai.avloc.inference.beamforming.BeamformingMap;
+import ai.avloc.inference.beamforming.FunctionalBeamforming;
 import ai.avloc.inference.beamforming.LookGrid;
 import ai.avloc.inference.beamforming.Steering;
 import ai.avloc.inference.energy.EnergyMap;
@@ -66,6 +67,13 @@ final class BeamformCommand implements Callable<Integer> {
   @Option(names = "--speed-of-sound", defaultValue = "343", description = "m/s (default: ${DEFAULT-VALUE})")
   double speedOfSound;
 
+  @Option(names = "--method", defaultValue = "delay-and-sum",
+      description = "plain maps: delay-and-sum or functional (sharper, resolves sources inside the main lobe) (default: ${DEFAULT-VALUE})")
+  String method;
+
+  @Option(names = "--nu", defaultValue = "20", description = "exponent of functional beamforming (default: ${DEFAULT-VALUE})")
+  double nu;
+
   @Option(names = "--remove-diagonal", description = "drop the cross-spectral matrix's diagonal (microphone self noise)")
   boolean removeDiagonal;
 
@@ -94,7 +102,15 @@ final class BeamformCommand implements Callable<Integer> {
     }
     LookGrid grid = where.fov != null ? Inputs.fov(where.fov, 36, 48) : Inputs.focusGrid(where.grid);
     Steering steer = Steering.parse(steering);
+    boolean functional = switch (method) {
+      case "delay-and-sum" -> false;
+      case "functional" -> true;
+      default -> throw new IllegalArgumentException("--method '" + method + "': expected delay-and-sum or functional");
+    };
     if (acousticImage) {
+      if (functional) {
+        throw new IllegalArgumentException("--method functional makes plain maps; acoustic images use delay-and-sum");
+      }
       return acousticImages(array, audio, grid, steer);
     }
     if (what == null) {
@@ -116,16 +132,20 @@ final class BeamformCommand implements Callable<Integer> {
       high = Inputs.number(parts[1], "--band");
     }
     int[] bins = BeamformingMap.bins(audio.sampleRate(), block, low, high);
-    float[] map = BeamformingMap.compute(array, grid, steer, speedOfSound, removeDiagonal,
-        Inputs.point(ref, "--ref"), audio.channels(), audio.sampleRate(), block, bins);
+    double[] reference = Inputs.point(ref, "--ref");
+    float[] map = functional
+        ? FunctionalBeamforming.map(array, grid, steer, speedOfSound, removeDiagonal, reference, audio.channels(),
+            audio.sampleRate(), block, bins, nu)
+        : BeamformingMap.compute(array, grid, steer, speedOfSound, removeDiagonal, reference, audio.channels(),
+            audio.sampleRate(), block, bins);
     if (decibels) {
       map = BeamformingMap.toDecibels(map);
     }
     Npy.write(out, new NpyArray(new int[] {grid.rows(), grid.cols()}, map));
     List<Peak> peaks = PeakFinder.find(map, grid.rows(), grid.cols(), 3, 3);
     String what = what();
-    System.out.printf(Locale.ROOT, "%s: %d mics, %.2f s at %.0f Hz; %s; %s, %s steering -> %s (%d x %d)%n",
-        in, array.size(), audio.seconds(), audio.sampleRate(), grid, what, steer, out, grid.rows(), grid.cols());
+    System.out.printf(Locale.ROOT, "%s: %d mics, %.2f s at %.0f Hz; %s; %s, %s, %s steering -> %s (%d x %d)%n",
+        in, array.size(), audio.seconds(), audio.sampleRate(), grid, what, method, steer, out, grid.rows(), grid.cols());
     for (Peak p : peaks) {
       double[] v = grid.vector(p.row() * grid.cols() + p.col());
       System.out.printf(Locale.ROOT, "  peak at row %d col %d (x %.3f, y %.3f, z %.3f): %.4g%s%n",

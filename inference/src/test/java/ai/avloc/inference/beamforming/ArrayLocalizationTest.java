@@ -123,4 +123,48 @@ class ArrayLocalizationTest {
     // both are real sources, not a main lobe and its side lobe: similar heights
     assertTrue(peaks.get(1).value() > 0.5 * peaks.get(0).value(), "peaks " + peaks);
   }
+
+  @ParameterizedTest(name = "nu = {0} at 2000 Hz")
+  @CsvSource({"20", "50"})
+  void shouldResolveTwoSourcesFifteenDegreesApartBelowTheRayleighWidthWithFunctionalBeamforming(double nu) {
+    // at 2 kHz a 50 cm aperture's classic main lobe is about 24 degrees wide: one merged peak
+    double[] left = Directions.unitVector(-7.5, 0);
+    double[] right = Directions.unitVector(7.5, 0);
+    Simulation s = simulate(1.0, 20, 5,
+        sourceJson(left, "{\"type\": \"noise\", \"low\": 1000, \"high\": 6000, \"amplitude\": 0.3}", 30),
+        sourceJson(right, "{\"type\": \"noise\", \"low\": 1000, \"high\": 6000, \"amplitude\": 0.3}", 30));
+    int[] bins = BeamformingMap.bins(MfccSpec.SAMPLE_RATE, 1024, 2000, Double.NaN);
+    float[] classic = BeamformingMap.compute(s.scene().array(), GRID, Steering.CLASSIC, 343, false, new double[3],
+        s.audio().channels(), MfccSpec.SAMPLE_RATE, 1024, bins);
+    float[] functional = FunctionalBeamforming.map(s.scene().array(), GRID, Steering.CLASSIC, 343, false,
+        new double[3], s.audio().channels(), MfccSpec.SAMPLE_RATE, 1024, bins, nu);
+    assertEquals(1, PeakFinder.find(classic, GRID.rows(), GRID.cols(), 2, 3, 0.5).size(),
+        "classic beamforming should merge the two sources at 2 kHz");
+    List<Peak> peaks = PeakFinder.find(functional, GRID.rows(), GRID.cols(), 2, 3);
+    assertEquals(2, peaks.size(), "peaks " + peaks);
+    for (int truth : new int[] {GRID.nearestIndex(left), GRID.nearestIndex(right)}) {
+      assertTrue(peaks.stream().anyMatch(p -> cellDistance(p.row() * GRID.cols() + p.col(), truth) <= 1.5),
+          "no peak within 1.5 cells of (" + truth / 48 + ", " + truth % 48 + "): " + peaks);
+    }
+    assertTrue(peaks.get(1).value() > 0.5 * peaks.get(0).value(), "peaks " + peaks);
+  }
+
+  @ParameterizedTest(name = "{0} steering")
+  @CsvSource({"CLASSIC", "TRUE_LEVEL"})
+  void shouldReduceFunctionalBeamformingWithExponentOneToTheClassicMap(Steering steering) {
+    Simulation s = simulate(0.5, 10, 9,
+        sourceJson(GRID.vector(20 * 48 + 30), "{\"type\": \"noise\", \"low\": 500, \"high\": 5000, \"amplitude\": 0.3}", 5));
+    int[] bins = BeamformingMap.bins(MfccSpec.SAMPLE_RATE, 1024, 1500, 1600);
+    float[] classic = BeamformingMap.compute(s.scene().array(), GRID, steering, 343, false, new double[3],
+        s.audio().channels(), MfccSpec.SAMPLE_RATE, 1024, bins);
+    float[] functional = FunctionalBeamforming.map(s.scene().array(), GRID, steering, 343, false, new double[3],
+        s.audio().channels(), MfccSpec.SAMPLE_RATE, 1024, bins, 1);
+    double peak = 0;
+    for (float v : classic) {
+      peak = Math.max(peak, v);
+    }
+    for (int i = 0; i < classic.length; i++) {
+      assertEquals(classic[i], functional[i], 1e-4 * peak, "grid point " + i);
+    }
+  }
 }
