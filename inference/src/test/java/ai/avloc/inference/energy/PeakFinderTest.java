@@ -1,6 +1,7 @@
 package ai.avloc.inference.energy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,109 +14,252 @@ class PeakFinderTest {
   static final int ROWS = 36;
   static final int COLS = 48;
 
-  /** Baseline 1 plus Gaussian bumps given as (row, col, height, sigma). */
-  static float[] bumps(double[]... bumps) {
+  static float[] constant(float value) {
     float[] map = new float[ROWS * COLS];
-    Arrays.fill(map, 1f);
-    for (double[] b : bumps) {
-      for (int r = 0; r < ROWS; r++) {
-        for (int c = 0; c < COLS; c++) {
-          double d2 = (r - b[0]) * (r - b[0]) + (c - b[1]) * (c - b[1]);
-          map[r * COLS + c] += (float) (b[2] * Math.exp(-d2 / (2 * b[3] * b[3])));
-        }
-      }
-    }
+    Arrays.fill(map, value);
     return map;
   }
 
+  /** Adds height * exp(-d^2 / (2 sigma^2)) around (row, col). */
+  static void addBump(float[] map, int row, int col, double height, double sigma) {
+    for (int r = 0; r < ROWS; r++) {
+      for (int c = 0; c < COLS; c++) {
+        double d2 = (r - row) * (r - row) + (c - col) * (c - col);
+        map[r * COLS + c] += (float) (height * Math.exp(-d2 / (2 * sigma * sigma)));
+      }
+    }
+  }
+
   @Test
-  void shouldFindASingleBumpAtItsCellWithNormalizedCoordinates() {
-    List<Peak> peaks = PeakFinder.find(bumps(new double[] {10, 30, 1, 2}), ROWS, COLS, 5, 3);
-    assertEquals(1, peaks.size());
+  void shouldFindASingleGaussianBumpAtItsCentreWithCellCentreCoordinates() {
+    float[] map = constant(1);
+    addBump(map, 10, 30, 1.0, 2.0);
+    List<Peak> peaks = PeakFinder.find(map, ROWS, COLS, 5, 3);
+    assertEquals(1, peaks.size(), "peaks " + peaks);
     Peak p = peaks.get(0);
     assertEquals(10, p.row());
     assertEquals(30, p.col());
     assertEquals(30.5 / 48, p.u(), 1e-12);
     assertEquals(10.5 / 36, p.v(), 1e-12);
+    assertEquals(2.0, p.value(), 1e-6);
     assertEquals(1.0, p.contrast(), 1e-6);
-    // half height above the median: exp(-d^2/8) >= 0.5 -> d <= 2.35 cells, so rows 8..12 along the axis
-    assertEquals(8, p.region().rowMin());
-    assertEquals(12, p.region().rowMax());
-    assertEquals(28, p.region().colMin());
-    assertEquals(32, p.region().colMax());
-    assertEquals(28.0 / 48, p.region().uMin(), 1e-12);
-    assertEquals(33.0 / 48, p.region().uMax(), 1e-12);
   }
 
   @Test
-  void shouldOrderTwoSeparatedBumpsByHeight() {
-    List<Peak> peaks = PeakFinder.find(bumps(new double[] {18, 10, 0.5, 1.5}, new double[] {18, 18, 2, 1.5}),
-        ROWS, COLS, 5, 3);
+  void shouldGiveTheHalfHeightRegionOfASymmetricBumpAsASymmetricBox() {
+    // sigma 2: half height where d^2 <= 2 * 4 * ln 2 = 5.545, i.e. |dr| <= 2 and |dc| <= 2 with
+    // the four corners (|dr| = |dc| = 2, d^2 = 8) left out: 5 x 5 - 4 = 21 cells
+    float[] map = constant(1);
+    addBump(map, 10, 30, 1.0, 2.0);
+    Peak.Region region = PeakFinder.find(map, ROWS, COLS, 1, 3).get(0).region();
+    assertEquals(8, region.rowMin());
+    assertEquals(12, region.rowMax());
+    assertEquals(28, region.colMin());
+    assertEquals(32, region.colMax());
+    assertEquals(21, region.cells());
+    assertEquals(28.0 / 48, region.uMin(), 1e-12);
+    assertEquals(33.0 / 48, region.uMax(), 1e-12);
+    assertEquals(8.0 / 36, region.vMin(), 1e-12);
+    assertEquals(13.0 / 36, region.vMax(), 1e-12);
+  }
+
+  @Test
+  void shouldFindTwoBumpsEightCellsApartOrderedByHeight() {
+    float[] map = constant(1);
+    addBump(map, 18, 28, 0.6, 1.5);
+    addBump(map, 18, 20, 1.0, 1.5);
+    List<Peak> peaks = PeakFinder.find(map, ROWS, COLS, 5, 3);
+    assertEquals(2, peaks.size(), "peaks " + peaks);
+    assertEquals(18, peaks.get(0).row());
+    assertEquals(20, peaks.get(0).col());
+    assertEquals(2.0, peaks.get(0).value(), 1e-6);
+    assertEquals(18, peaks.get(1).row());
+    assertEquals(28, peaks.get(1).col());
+    assertEquals(1.6, peaks.get(1).value(), 1e-6);
+  }
+
+  @Test
+  void shouldKeepOnlyTheHigherOfTwoBumpsCloserThanTheMinimumSeparation() {
+    float[] map = constant(1);
+    addBump(map, 18, 20, 1.0, 0.5);
+    addBump(map, 18, 22, 0.8, 0.5);
+    assertEquals(2, PeakFinder.find(map, ROWS, COLS, 5, 1).size(), "both are local maxima");
+    List<Peak> peaks = PeakFinder.find(map, ROWS, COLS, 5, 4);
+    assertEquals(1, peaks.size(), "peaks " + peaks);
+    assertEquals(18, peaks.get(0).row());
+    assertEquals(20, peaks.get(0).col());
+  }
+
+  @Test
+  void shouldReturnAtMostMaxPeaksHighestFirst() {
+    float[] map = constant(1);
+    addBump(map, 5, 5, 0.5, 1);
+    addBump(map, 20, 20, 1.0, 1);
+    addBump(map, 30, 40, 0.8, 1);
+    List<Peak> peaks = PeakFinder.find(map, ROWS, COLS, 2, 3);
     assertEquals(2, peaks.size());
-    assertEquals(18, peaks.get(0).col());
-    assertEquals(10, peaks.get(1).col());
+    assertEquals(20, peaks.get(0).row());
+    assertEquals(30, peaks.get(1).row());
   }
 
   @Test
-  void shouldSuppressTheLowerOfTwoBumpsCloserThanTheSeparation() {
-    List<Peak> peaks = PeakFinder.find(bumps(new double[] {18, 20, 1, 0.6}, new double[] {18, 22, 2, 0.6}),
-        ROWS, COLS, 5, 4);
-    assertEquals(1, peaks.size());
-    assertEquals(22, peaks.get(0).col());
+  void shouldReportAThreeByThreePlateauOnceAtItsCentre() {
+    float[] map = constant(1);
+    for (int r = 10; r <= 12; r++) {
+      for (int c = 20; c <= 22; c++) {
+        map[r * COLS + c] = 2;
+      }
+    }
+    List<Peak> peaks = PeakFinder.find(map, ROWS, COLS, 10, 0);
+    assertEquals(1, peaks.size(), "peaks " + peaks);
+    assertEquals(11, peaks.get(0).row());
+    assertEquals(21, peaks.get(0).col());
+    assertEquals(9, peaks.get(0).region().cells());
   }
 
   @Test
-  void shouldReportAPlateauOnce() {
-    float[] map = new float[ROWS * COLS];
-    Arrays.fill(map, 1f);
-    map[5 * COLS + 5] = 3f;
-    map[5 * COLS + 6] = 3f;
-    map[6 * COLS + 5] = 3f;
-    assertEquals(1, PeakFinder.find(map, ROWS, COLS, 5, 1).size());
+  void shouldReportATwoByTwoPlateauOnceAtItsFirstCell() {
+    float[] map = constant(1);
+    for (int r = 10; r <= 11; r++) {
+      for (int c = 20; c <= 21; c++) {
+        map[r * COLS + c] = 2;
+      }
+    }
+    List<Peak> peaks = PeakFinder.find(map, ROWS, COLS, 10, 0);
+    assertEquals(1, peaks.size(), "peaks " + peaks);
+    assertEquals(10, peaks.get(0).row());
+    assertEquals(20, peaks.get(0).col());
+  }
+
+  @Test
+  void shouldNotReportAPlateauOnTheFlankOfAHigherCell() {
+    float[] map = constant(1);
+    map[5 * COLS + 5] = 2;
+    map[5 * COLS + 6] = 2;
+    map[5 * COLS + 7] = 2;
+    map[5 * COLS + 8] = 3;
+    List<Peak> peaks = PeakFinder.find(map, ROWS, COLS, 10, 0);
+    assertEquals(1, peaks.size(), "peaks " + peaks);
+    assertEquals(5, peaks.get(0).row());
+    assertEquals(8, peaks.get(0).col());
+  }
+
+  @Test
+  void shouldFindAPeakInTheCorner() {
+    float[] map = constant(1);
+    map[0] = 5;
+    Peak p = PeakFinder.find(map, ROWS, COLS, 1, 3).get(0);
+    assertEquals(0, p.row());
+    assertEquals(0, p.col());
+    assertEquals(0.5 / 48, p.u(), 1e-12);
+    assertEquals(0.5 / 36, p.v(), 1e-12);
+    assertEquals(1, p.region().cells());
+    assertEquals(0.0, p.region().uMin(), 0.0);
   }
 
   @Test
   void shouldFindNoPeakAndFullFlatnessOnAConstantMap() {
-    float[] map = new float[ROWS * COLS];
-    Arrays.fill(map, 0.0415f);
-    assertTrue(PeakFinder.find(map, ROWS, COLS, 5, 3).isEmpty());
-    assertEquals(1.0, PeakFinder.flatness(map), 0);
+    float[] map = constant(0.04f);
+    assertEquals(List.of(), PeakFinder.find(map, ROWS, COLS, 5, 3));
+    assertEquals(1.0, PeakFinder.flatness(map), 0.0);
+    assertEquals(1.0, PeakFinder.flatness(constant(0)), 0.0);
+    assertEquals(1.0, PeakFinder.flatness(constant(-3)), 0.0);
+    assertTrue(PeakFinder.isFlat(map, PeakFinder.DEFAULT_POWER_MAP_FLATNESS));
   }
 
   @Test
-  void shouldScoreASpikeAsPeakyAndAOnePercentRippleAsFlat() {
-    float[] spike = new float[ROWS * COLS];
-    Arrays.fill(spike, 1f);
-    spike[100] = 10f;
-    assertEquals(1 - 9.0 / 11, PeakFinder.flatness(spike), 1e-9);
-    assertTrue(PeakFinder.flatness(spike) < 0.2);
-    float[] ripple = new float[ROWS * COLS];
-    Random random = new Random(1);
-    for (int i = 0; i < ripple.length; i++) {
-      ripple[i] = 1 + 0.01f * random.nextFloat();
+  void shouldGiveASingleTenfoldSpikeAFlatnessBelowPointTwo() {
+    float[] map = constant(1);
+    map[17 * COLS + 23] = 10;
+    double f = PeakFinder.flatness(map);
+    assertTrue(f < 0.2, "flatness " + f);
+    assertEquals(2.0 / 11, f, 1e-9);
+    assertFalse(PeakFinder.isFlat(map, PeakFinder.DEFAULT_POWER_MAP_FLATNESS));
+  }
+
+  @Test
+  void shouldGiveAOnePercentRippleAFlatnessAbovePointNineNine() {
+    Random random = new Random(42);
+    float[] map = new float[ROWS * COLS];
+    for (int i = 0; i < map.length; i++) {
+      map[i] = (float) (1 + 0.01 * random.nextDouble());
     }
-    assertTrue(PeakFinder.flatness(ripple) > 0.99, "flatness " + PeakFinder.flatness(ripple));
-    assertTrue(PeakFinder.isFlat(ripple, PeakFinder.DEFAULT_POWER_MAP_FLATNESS));
+    double f = PeakFinder.flatness(map);
+    assertTrue(f > 0.99, "flatness " + f);
+    assertTrue(PeakFinder.isFlat(map, PeakFinder.DEFAULT_POWER_MAP_FLATNESS));
+  }
+
+  @Test
+  void shouldNotChangeFlatnessOrContrastWhenTheMapIsScaled() {
+    float[] power = constant(1);
+    addBump(power, 20, 10, 4.0, 2);
+    float[] energyScale = power.clone();
+    for (int i = 0; i < energyScale.length; i++) {
+      energyScale[i] *= 0.04f;
+    }
+    assertEquals(PeakFinder.flatness(power), PeakFinder.flatness(energyScale), 1e-6);
+    assertEquals(1.0 / 3, PeakFinder.flatness(power), 1e-6); // 2 / (1 + 5 / 1)
+    assertEquals(PeakFinder.find(power, ROWS, COLS, 1, 3).get(0).contrast(),
+        PeakFinder.find(energyScale, ROWS, COLS, 1, 3).get(0).contrast(), 1e-5);
+  }
+
+  @Test
+  void shouldFindAPartPerThousandBumpOnAnEnergyScaleMap() {
+    float[] map = constant(0.04f);
+    addBump(map, 25, 12, 0.04 * 1e-3, 1.5);
+    List<Peak> peaks = PeakFinder.find(map, ROWS, COLS, 3, 3);
+    assertEquals(1, peaks.size(), "peaks " + peaks);
+    assertEquals(25, peaks.get(0).row());
+    assertEquals(12, peaks.get(0).col());
+    assertEquals(1e-3, peaks.get(0).contrast(), 1e-5);
+    assertEquals(1 - 0.5e-3, PeakFinder.flatness(map), 1e-5);
+  }
+
+  @Test
+  void shouldGiveAHeightTwoBumpOnABaselineOfOneAContrastOfOne() {
+    float[] map = constant(1);
+    map[12 * COLS + 12] = 2;
+    Peak p = PeakFinder.find(map, ROWS, COLS, 1, 3).get(0);
+    assertEquals(2.0, p.value(), 0.0);
+    assertEquals(1.0, p.contrast(), 0.0);
   }
 
   @Test
   void shouldDropPeaksBelowTheMinimumContrast() {
-    float[] map = bumps(new double[] {10, 10, 2, 1.5}, new double[] {25, 35, 0.05, 1.5});
+    float[] map = constant(1);
+    addBump(map, 10, 10, 1.0, 1.5);
+    addBump(map, 25, 35, 0.05, 1.5);
     assertEquals(2, PeakFinder.find(map, ROWS, COLS, 5, 3).size());
-    List<Peak> strong = PeakFinder.find(map, ROWS, COLS, 5, 3, 0.5);
-    assertEquals(1, strong.size());
-    assertEquals(10, strong.get(0).row());
+    List<Peak> peaks = PeakFinder.find(map, ROWS, COLS, 5, 3, 0.1);
+    assertEquals(1, peaks.size(), "peaks " + peaks);
+    assertEquals(10, peaks.get(0).row());
+    assertEquals(10, peaks.get(0).col());
+    assertEquals(0, PeakFinder.find(map, ROWS, COLS, 5, 3, 1.5).size());
   }
 
   @Test
-  void shouldNameTheNaNCellAndTheWrongLength() {
-    float[] map = new float[ROWS * COLS];
-    map[3 * COLS + 7] = Float.NaN;
-    IllegalArgumentException nan = assertThrows(IllegalArgumentException.class,
-        () -> PeakFinder.find(map, ROWS, COLS, 1, 1));
-    assertTrue(nan.getMessage().contains("row 3, col 7"), nan.getMessage());
-    IllegalArgumentException length = assertThrows(IllegalArgumentException.class,
-        () -> PeakFinder.find(new float[10], ROWS, COLS, 1, 1));
-    assertTrue(length.getMessage().contains("10") && length.getMessage().contains("1728"), length.getMessage());
+  void shouldNameTheRowAndColumnOfTheFirstNaN() {
+    float[] map = constant(1);
+    map[5 * COLS + 7] = Float.NaN;
+    map[20 * COLS + 3] = Float.NaN;
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> PeakFinder.find(map, ROWS, COLS, 1, 3));
+    assertTrue(e.getMessage().contains("row 5, col 7"), e.getMessage());
+    assertTrue(e.getMessage().contains("NaN"), e.getMessage());
+  }
+
+  @Test
+  void shouldNameBothLengthsWhenTheMapDoesNotMatchTheGrid() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> PeakFinder.find(new float[100], ROWS, COLS, 1, 3));
+    assertTrue(e.getMessage().contains("100"), e.getMessage());
+    assertTrue(e.getMessage().contains("1728"), e.getMessage());
+  }
+
+  @Test
+  void shouldRejectMaxPeaksBelowOne() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> PeakFinder.find(constant(1), ROWS, COLS, 0, 3));
+    assertTrue(e.getMessage().contains("maxPeaks"), e.getMessage());
   }
 }
