@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
     name = "avloc",
     mixinStandardHelpOptions = true,
     version = "avloc 0.1.0",
-    description = "Sound source localization in camera streams: acoustic images, energy maps, beamforming.",
+    description =
+        "Sound source localization in camera streams: acoustic images, energy maps, beamforming.",
     subcommands = {
       DemoCommand.class,
       MfccCommand.class,
@@ -35,21 +36,22 @@ public final class Avloc implements Runnable {
   /** The command line with avloc's error reporting: a message naming the problem, exit code 2. */
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Avloc());
-    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      String name = commandLine.getCommandName();
-      Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
-      if (cause instanceof IllegalArgumentException || cause instanceof IOException) {
-        commandLine.getErr().println("avloc " + name + ": " + cause.getMessage());
-      } else {
-        commandLine.getErr().println("avloc " + name + ": internal error: " + cause);
-        if (System.getenv("AVLOC_DEBUG") != null) {
-          cause.printStackTrace(commandLine.getErr());
-        } else {
-          commandLine.getErr().println("(set AVLOC_DEBUG=1 for the stack trace)");
-        }
-      }
-      return 2;
-    });
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          String name = commandLine.getCommandName();
+          Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+          if (cause instanceof IllegalArgumentException || cause instanceof IOException) {
+            commandLine.getErr().println("avloc " + name + ": " + cause.getMessage());
+          } else {
+            commandLine.getErr().println("avloc " + name + ": internal error: " + cause);
+            if (System.getenv("AVLOC_DEBUG") != null) {
+              cause.printStackTrace(commandLine.getErr());
+            } else {
+              commandLine.getErr().println("(set AVLOC_DEBUG=1 for the stack trace)");
+            }
+          }
+          return 2;
+        });
     return cli;
   }
 }

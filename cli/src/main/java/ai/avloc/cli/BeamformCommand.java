@@ -23,27 +23,42 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "beamform", mixinStandardHelpOptions = true,
-    description = {"Filter-and-sum beamforming of a multichannel WAV recorded by a microphone array.",
-        "Plain map (--freq or --band): beam power per grid point at the file's own sample rate,"
-            + " Welch-averaged over Hann blocks; shape (ny, nx), row = y.",
-        "--acoustic-image: the 36x48x12 MFCC volume per 1/12 s frame at 12288 Hz; shape (frames, ny, nx, 12)."})
+@Command(
+    name = "beamform",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Filter-and-sum beamforming of a multichannel WAV recorded by a microphone array.",
+      "Plain map (--freq or --band): beam power per grid point at the file's own sample rate,"
+          + " Welch-averaged over Hann blocks; shape (ny, nx), row = y.",
+      "--acoustic-image: the 36x48x12 MFCC volume per 1/12 s frame at 12288 Hz; shape (frames, ny, nx, 12)."
+    })
 final class BeamformCommand implements Callable<Integer> {
-  @Option(names = "--in", required = true, description = "multichannel WAV, one channel per microphone")
+  @Option(
+      names = "--in",
+      required = true,
+      description = "multichannel WAV, one channel per microphone")
   Path in;
 
-  @Option(names = "--geometry", required = true,
-      description = "microphone positions: Acoular XML, CSV (x,y,z), or a built-in name (dualcam128, vogel64)")
+  @Option(
+      names = "--geometry",
+      required = true,
+      description =
+          "microphone positions: Acoular XML, CSV (x,y,z), or a built-in name (dualcam128, vogel64)")
   String geometry;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Where where;
 
   static final class Where {
-    @Option(names = "--fov", description = "camera field of view HFOVxVFOV in degrees: a 36x48 direction grid (far field)")
+    @Option(
+        names = "--fov",
+        description =
+            "camera field of view HFOVxVFOV in degrees: a 36x48 direction grid (far field)")
     String fov;
 
-    @Option(names = "--grid", description = "focus plane x0:x1:nx,y0:y1:ny,z in metres (near field)")
+    @Option(
+        names = "--grid",
+        description = "focus plane x0:x1:nx,y0:y1:ny,z in metres (near field)")
     String grid;
   }
 
@@ -58,38 +73,65 @@ final class BeamformCommand implements Callable<Integer> {
     String band;
   }
 
-  @Option(names = "--acoustic-image", description = "write the MFCC acoustic images instead of a plain map")
+  @Option(
+      names = "--acoustic-image",
+      description = "write the MFCC acoustic images instead of a plain map")
   boolean acousticImage;
 
-  @Option(names = "--steering", defaultValue = "classic", description = "classic or true-level (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--steering",
+      defaultValue = "classic",
+      description = "classic or true-level (default: ${DEFAULT-VALUE})")
   String steering;
 
-  @Option(names = "--speed-of-sound", defaultValue = "343", description = "m/s (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--speed-of-sound",
+      defaultValue = "343",
+      description = "m/s (default: ${DEFAULT-VALUE})")
   double speedOfSound;
 
-  @Option(names = "--method", defaultValue = "delay-and-sum",
-      description = "plain maps: delay-and-sum or functional (sharper, resolves sources inside the main lobe) (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--method",
+      defaultValue = "delay-and-sum",
+      description =
+          "plain maps: delay-and-sum or functional (sharper, resolves sources inside the main lobe) (default: ${DEFAULT-VALUE})")
   String method;
 
-  @Option(names = "--nu", defaultValue = "20", description = "exponent of functional beamforming (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--nu",
+      defaultValue = "20",
+      description = "exponent of functional beamforming (default: ${DEFAULT-VALUE})")
   double nu;
 
-  @Option(names = "--remove-diagonal", description = "drop the cross-spectral matrix's diagonal (microphone self noise)")
+  @Option(
+      names = "--remove-diagonal",
+      description = "drop the cross-spectral matrix's diagonal (microphone self noise)")
   boolean removeDiagonal;
 
-  @Option(names = "--block", defaultValue = "1024", description = "FFT block for plain maps, samples (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--block",
+      defaultValue = "1024",
+      description = "FFT block for plain maps, samples (default: ${DEFAULT-VALUE})")
   int block;
 
-  @Option(names = "--ref", defaultValue = "0,0,0", description = "reference point x,y,z for true-level steering (default: array centre ${DEFAULT-VALUE})")
+  @Option(
+      names = "--ref",
+      defaultValue = "0,0,0",
+      description =
+          "reference point x,y,z for true-level steering (default: array centre ${DEFAULT-VALUE})")
   String ref;
 
-  @Option(names = "--db", description = "plain map as sound pressure level, dB re 20 uPa (samples read as pascals)")
+  @Option(
+      names = "--db",
+      description = "plain map as sound pressure level, dB re 20 uPa (samples read as pascals)")
   boolean decibels;
 
   @Option(names = "--out", required = true, description = "output .npy (float32, C order)")
   Path out;
 
-  @Option(names = "--png", description = "also draw the map (or the acoustic images' mean energy map) as a PNG heatmap")
+  @Option(
+      names = "--png",
+      description = "also draw the map (or the acoustic images' mean energy map) as a PNG heatmap")
   Path png;
 
   @Override
@@ -97,24 +139,37 @@ final class BeamformCommand implements Callable<Integer> {
     MicArray array = Inputs.geometry(geometry);
     MultichannelAudio audio = AudioFiles.read(in);
     if (audio.channelCount() != array.size()) {
-      throw new IllegalArgumentException(in + " has " + audio.channelCount() + " channels but geometry "
-          + array.name() + " has " + array.size() + " microphones");
+      throw new IllegalArgumentException(
+          in
+              + " has "
+              + audio.channelCount()
+              + " channels but geometry "
+              + array.name()
+              + " has "
+              + array.size()
+              + " microphones");
     }
-    LookGrid grid = where.fov != null ? Inputs.fov(where.fov, 36, 48) : Inputs.focusGrid(where.grid);
+    LookGrid grid =
+        where.fov != null ? Inputs.fov(where.fov, 36, 48) : Inputs.focusGrid(where.grid);
     Steering steer = Steering.parse(steering);
-    boolean functional = switch (method) {
-      case "delay-and-sum" -> false;
-      case "functional" -> true;
-      default -> throw new IllegalArgumentException("--method '" + method + "': expected delay-and-sum or functional");
-    };
+    boolean functional =
+        switch (method) {
+          case "delay-and-sum" -> false;
+          case "functional" -> true;
+          default ->
+              throw new IllegalArgumentException(
+                  "--method '" + method + "': expected delay-and-sum or functional");
+        };
     if (acousticImage) {
       if (functional) {
-        throw new IllegalArgumentException("--method functional makes plain maps; acoustic images use delay-and-sum");
+        throw new IllegalArgumentException(
+            "--method functional makes plain maps; acoustic images use delay-and-sum");
       }
       return acousticImages(array, audio, grid, steer);
     }
     if (what == null) {
-      throw new IllegalArgumentException("give --freq HZ or --band LO:HI for a plain map, or --acoustic-image");
+      throw new IllegalArgumentException(
+          "give --freq HZ or --band LO:HI for a plain map, or --acoustic-image");
     }
     if (block < 16 || block % 2 != 0) {
       throw new IllegalArgumentException("--block " + block + ": must be even and at least 16");
@@ -133,27 +188,72 @@ final class BeamformCommand implements Callable<Integer> {
     }
     int[] bins = BeamformingMap.bins(audio.sampleRate(), block, low, high);
     double[] reference = Inputs.point(ref, "--ref");
-    float[] map = functional
-        ? FunctionalBeamforming.map(array, grid, steer, speedOfSound, removeDiagonal, reference, audio.channels(),
-            audio.sampleRate(), block, bins, nu)
-        : BeamformingMap.compute(array, grid, steer, speedOfSound, removeDiagonal, reference, audio.channels(),
-            audio.sampleRate(), block, bins);
+    float[] map =
+        functional
+            ? FunctionalBeamforming.map(
+                array,
+                grid,
+                steer,
+                speedOfSound,
+                removeDiagonal,
+                reference,
+                audio.channels(),
+                audio.sampleRate(),
+                block,
+                bins,
+                nu)
+            : BeamformingMap.compute(
+                array,
+                grid,
+                steer,
+                speedOfSound,
+                removeDiagonal,
+                reference,
+                audio.channels(),
+                audio.sampleRate(),
+                block,
+                bins);
     if (decibels) {
       map = BeamformingMap.toDecibels(map);
     }
     Npy.write(out, new NpyArray(new int[] {grid.rows(), grid.cols()}, map));
     List<Peak> peaks = PeakFinder.find(map, grid.rows(), grid.cols(), 3, 3);
     String what = what();
-    System.out.printf(Locale.ROOT, "%s: %d mics, %.2f s at %.0f Hz; %s; %s, %s, %s steering -> %s (%d x %d)%n",
-        in, array.size(), audio.seconds(), audio.sampleRate(), grid, what, method, steer, out, grid.rows(), grid.cols());
+    System.out.printf(
+        Locale.ROOT,
+        "%s: %d mics, %.2f s at %.0f Hz; %s; %s, %s, %s steering -> %s (%d x %d)%n",
+        in,
+        array.size(),
+        audio.seconds(),
+        audio.sampleRate(),
+        grid,
+        what,
+        method,
+        steer,
+        out,
+        grid.rows(),
+        grid.cols());
     for (Peak p : peaks) {
       double[] v = grid.vector(p.row() * grid.cols() + p.col());
-      System.out.printf(Locale.ROOT, "  peak at row %d col %d (x %.3f, y %.3f, z %.3f): %.4g%s%n",
-          p.row(), p.col(), v[0], v[1], v[2], p.value(), decibels ? " dB" : "");
+      System.out.printf(
+          Locale.ROOT,
+          "  peak at row %d col %d (x %.3f, y %.3f, z %.3f): %.4g%s%n",
+          p.row(),
+          p.col(),
+          v[0],
+          v[1],
+          v[2],
+          p.value(),
+          decibels ? " dB" : "");
     }
     if (png != null) {
-      Heatmap.writePng(png, map, grid.rows(), grid.cols(),
-          Heatmap.Style.titled(in.getFileName() + ": " + what, decibels ? "dB re 20 uPa" : "mean square"));
+      Heatmap.writePng(
+          png,
+          map,
+          grid.rows(),
+          grid.cols(),
+          Heatmap.Style.titled(
+              in.getFileName() + ": " + what, decibels ? "dB re 20 uPa" : "mean square"));
     }
     return 0;
   }
@@ -170,21 +270,37 @@ final class BeamformCommand implements Callable<Integer> {
       throw new IllegalArgumentException(in + ": shorter than one 1/12 s frame");
     }
     float[] images;
-    try (AcousticImager imager = new AcousticImager(array, grid, steer, speedOfSound, removeDiagonal, 32)) {
+    try (AcousticImager imager =
+        new AcousticImager(array, grid, steer, speedOfSound, removeDiagonal, 32)) {
       images = imager.images(channels, 0, frames);
     }
-    Npy.write(out, new NpyArray(new int[] {frames, grid.rows(), grid.cols(), MfccSpec.COEFFICIENTS}, images));
+    Npy.write(
+        out,
+        new NpyArray(new int[] {frames, grid.rows(), grid.cols(), MfccSpec.COEFFICIENTS}, images));
     float[] energy = EnergyMap.of(images);
     int pixels = grid.size();
     float[] mean = new float[pixels];
     for (int i = 0; i < energy.length; i++) {
       mean[i % pixels] += energy[i] / frames;
     }
-    System.out.printf(Locale.ROOT, "%s: %d mics, %d frames of 1/12 s -> acoustic images %s (%d x %d x %d x 12)%n",
-        in, array.size(), frames, out, frames, grid.rows(), grid.cols());
+    System.out.printf(
+        Locale.ROOT,
+        "%s: %d mics, %d frames of 1/12 s -> acoustic images %s (%d x %d x %d x 12)%n",
+        in,
+        array.size(),
+        frames,
+        out,
+        frames,
+        grid.rows(),
+        grid.cols());
     if (png != null) {
-      Heatmap.writePng(png, mean, grid.rows(), grid.cols(),
-          Heatmap.Style.titled(in.getFileName() + ": mean energy map of " + frames + " frames", "energy"));
+      Heatmap.writePng(
+          png,
+          mean,
+          grid.rows(),
+          grid.cols(),
+          Heatmap.Style.titled(
+              in.getFileName() + ": mean energy map of " + frames + " frames", "energy"));
     }
     return 0;
   }

@@ -16,9 +16,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "bench", mixinStandardHelpOptions = true,
-    description = {"Throughput benchmarks that print a table.",
-        "imaging: MFCC windows/s on one core; 36x48x12 acoustic images/s with the time split."})
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Throughput benchmarks that print a table.",
+      "imaging: MFCC windows/s on one core; 36x48x12 acoustic images/s with the time split."
+    })
 final class BenchCommand implements Callable<Integer> {
   /** float32 GEMM rate measured on these 2-core machines with TF's oneDNN kernels (stack notes). */
   static final double REFERENCE_GFLOPS = 400;
@@ -26,10 +30,16 @@ final class BenchCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "what to measure: imaging")
   String target;
 
-  @Option(names = "--seconds", defaultValue = "16", description = "audio seconds per acoustic-image run (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--seconds",
+      defaultValue = "16",
+      description = "audio seconds per acoustic-image run (default: ${DEFAULT-VALUE})")
   int seconds;
 
-  @Option(names = "--mics", defaultValue = "128", description = "array size: 128 (dualcam128) or 64 (vogel64)")
+  @Option(
+      names = "--mics",
+      defaultValue = "128",
+      description = "array size: 128 (dualcam128) or 64 (vogel64)")
   int mics;
 
   @Override
@@ -38,8 +48,11 @@ final class BenchCommand implements Callable<Integer> {
       throw new IllegalArgumentException("unknown benchmark '" + target + "'; available: imaging");
     }
     MicArray array = mics == 64 ? BuiltinArrays.vogel64() : BuiltinArrays.dualcam128();
-    System.out.printf(Locale.ROOT, "avloc bench imaging — %d cores, Java %s%n%n",
-        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+    System.out.printf(
+        Locale.ROOT,
+        "avloc bench imaging — %d cores, Java %s%n%n",
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"));
     mfcc();
     images(array, 32);
     images(array, 64);
@@ -48,9 +61,12 @@ final class BenchCommand implements Callable<Integer> {
 
   /** Seconds per frame of the bare complex products, same shapes, no weight updates or copies. */
   private static double pureCgemm(int directions, int mics, int batch, int bins, int frames) {
-    try (org.bytedeco.javacpp.FloatPointer a = new org.bytedeco.javacpp.FloatPointer(2L * directions * mics);
-        org.bytedeco.javacpp.FloatPointer x = new org.bytedeco.javacpp.FloatPointer(2L * mics * batch);
-        org.bytedeco.javacpp.FloatPointer y = new org.bytedeco.javacpp.FloatPointer(2L * directions * batch);
+    try (org.bytedeco.javacpp.FloatPointer a =
+            new org.bytedeco.javacpp.FloatPointer(2L * directions * mics);
+        org.bytedeco.javacpp.FloatPointer x =
+            new org.bytedeco.javacpp.FloatPointer(2L * mics * batch);
+        org.bytedeco.javacpp.FloatPointer y =
+            new org.bytedeco.javacpp.FloatPointer(2L * directions * batch);
         org.bytedeco.javacpp.FloatPointer one = new org.bytedeco.javacpp.FloatPointer(1f, 0f);
         org.bytedeco.javacpp.FloatPointer zero = new org.bytedeco.javacpp.FloatPointer(0f, 0f)) {
       a.put(noise(2 * directions * mics, 7));
@@ -62,7 +78,17 @@ final class BenchCommand implements Callable<Integer> {
               org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor,
               org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans,
               org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans,
-              directions, batch, mics, one, a, mics, x, batch, zero, y, batch);
+              directions,
+              batch,
+              mics,
+              one,
+              a,
+              mics,
+              x,
+              batch,
+              zero,
+              y,
+              batch);
         }
       }
       return (System.nanoTime() - t0) / 1e9 / frames;
@@ -95,8 +121,13 @@ final class BenchCommand implements Callable<Integer> {
     double s = (System.nanoTime() - t0) / 1e9;
     System.out.println("| stage | windows | seconds | windows/s (1 thread) | real-time streams |");
     System.out.println("|---|---:|---:|---:|---:|");
-    System.out.printf(Locale.ROOT, "| mono MFCC (1024 @ 12288 Hz) | %d | %.3f | %,.0f | %,.0f |%n%n",
-        windows, s, windows / s, windows / s / MfccSpec.WINDOWS_PER_SECOND);
+    System.out.printf(
+        Locale.ROOT,
+        "| mono MFCC (1024 @ 12288 Hz) | %d | %.3f | %,.0f | %,.0f |%n%n",
+        windows,
+        s,
+        windows / s,
+        windows / s / MfccSpec.WINDOWS_PER_SECOND);
   }
 
   private void images(MicArray array, int batch) {
@@ -107,7 +138,8 @@ final class BenchCommand implements Callable<Integer> {
     for (int c = 0; c < m; c++) {
       channels[c] = noise(frames * MfccSpec.WINDOW, 100 + c);
     }
-    try (AcousticImager imager = new AcousticImager(array, grid, Steering.CLASSIC, 343, false, batch)) {
+    try (AcousticImager imager =
+        new AcousticImager(array, grid, Steering.CLASSIC, 343, false, batch)) {
       imager.images(channels, 0, batch); // warm-up
       long t0 = System.nanoTime();
       imager.images(channels, 0, frames);
@@ -121,7 +153,12 @@ final class BenchCommand implements Callable<Integer> {
       for (int done = 0; done < frames; done += batch) {
         for (int c = 0; c < m; c++) {
           for (int f = 0; f < batch; f++) {
-            spectrum.complex(channels[c], (done + f) * MfccSpec.WINDOW, spectra, 2 * (c * batch + f), 2 * m * batch);
+            spectrum.complex(
+                channels[c],
+                (done + f) * MfccSpec.WINDOW,
+                spectra,
+                2 * (c * batch + f),
+                2 * m * batch);
           }
         }
       }
@@ -130,12 +167,21 @@ final class BenchCommand implements Callable<Integer> {
       // stage 2: steering GEMM over the 510 bins the mel bank uses, weights rotated per bin
       int[] used = java.util.stream.IntStream.rangeClosed(1, 510).toArray();
       double gemm;
-      try (Beamformer bf = new Beamformer(array, grid, Steering.CLASSIC, 343, MfccSpec.SAMPLE_RATE,
-          MfccSpec.WINDOW, false, new double[3], batch)) {
-        bf.beamPowers(spectra, batch, used, (bin, p, f) -> { });
+      try (Beamformer bf =
+          new Beamformer(
+              array,
+              grid,
+              Steering.CLASSIC,
+              343,
+              MfccSpec.SAMPLE_RATE,
+              MfccSpec.WINDOW,
+              false,
+              new double[3],
+              batch)) {
+        bf.beamPowers(spectra, batch, used, (bin, p, f) -> {});
         long t2 = System.nanoTime();
         for (int done = 0; done < frames; done += batch) {
-          bf.beamPowers(spectra, batch, used, (bin, p, f) -> { });
+          bf.beamPowers(spectra, batch, used, (bin, p, f) -> {});
         }
         gemm = (System.nanoTime() - t2) / 1e9 / frames;
       }
@@ -144,28 +190,65 @@ final class BenchCommand implements Callable<Integer> {
       double flopPerFrame = 8.0 * grid.size() * m * used.length;
       double gflops = flopPerFrame / gemm / 1e9;
       double cgemmGflops = flopPerFrame / cgemm / 1e9;
-      long bytesPerFrame = (2L * used.length * m * 4) // spectra
-          + (long) grid.size() * MfccSpec.MEL_BANDS * 8 // mel accumulators
-          + (long) grid.size() * 12 * 4 // output image
-          + (2L * grid.size() * 4 * 2); // beam outputs and powers
+      long bytesPerFrame =
+          (2L * used.length * m * 4) // spectra
+              + (long) grid.size() * MfccSpec.MEL_BANDS * 8 // mel accumulators
+              + (long) grid.size() * 12 * 4 // output image
+              + (2L * grid.size() * 4 * 2); // beam outputs and powers
       long fixedBytes = 2L * grid.size() * m * (4 + 4 * 8); // weights (float + rotation state)
-      System.out.printf(Locale.ROOT, "Acoustic images: %d mics (%s), %d x %d directions x 12 MFCC, batch %d, %d frames%n",
-          m, array.name(), grid.rows(), grid.cols(), batch, frames);
+      System.out.printf(
+          Locale.ROOT,
+          "Acoustic images: %d mics (%s), %d x %d directions x 12 MFCC, batch %d, %d frames%n",
+          m,
+          array.name(),
+          grid.rows(),
+          grid.cols(),
+          batch,
+          frames);
       System.out.println("| stage | ms/frame | share |");
       System.out.println("|---|---:|---:|");
-      System.out.printf(Locale.ROOT, "| FFT (%d channels x 1024, double) | %.2f | %.0f %% |%n", m, fft * 1e3, 100 * fft / total);
-      System.out.printf(Locale.ROOT, "| steering: cgemm alone (510 bins) | %.2f | %.0f %% |%n", cgemm * 1e3, 100 * cgemm / total);
-      System.out.printf(Locale.ROOT, "| steering: weight rotation, copies, |Y|^2 | %.2f | %.0f %% |%n",
-          Math.max(0, gemm - cgemm) * 1e3, 100 * Math.max(0, gemm - cgemm) / total);
-      System.out.printf(Locale.ROOT, "| mel/log/DCT/lifter + normalize | %.2f | %.0f %% |%n", mel * 1e3, 100 * mel / total);
+      System.out.printf(
+          Locale.ROOT,
+          "| FFT (%d channels x 1024, double) | %.2f | %.0f %% |%n",
+          m,
+          fft * 1e3,
+          100 * fft / total);
+      System.out.printf(
+          Locale.ROOT,
+          "| steering: cgemm alone (510 bins) | %.2f | %.0f %% |%n",
+          cgemm * 1e3,
+          100 * cgemm / total);
+      System.out.printf(
+          Locale.ROOT,
+          "| steering: weight rotation, copies, |Y|^2 | %.2f | %.0f %% |%n",
+          Math.max(0, gemm - cgemm) * 1e3,
+          100 * Math.max(0, gemm - cgemm) / total);
+      System.out.printf(
+          Locale.ROOT,
+          "| mel/log/DCT/lifter + normalize | %.2f | %.0f %% |%n",
+          mel * 1e3,
+          100 * mel / total);
       System.out.printf(Locale.ROOT, "| total | %.2f | 100 %% |%n", total * 1e3);
-      System.out.printf(Locale.ROOT, "frames/s: %.1f (= %.1f real-time array streams at 12 fps)%n", 1 / total, 1 / total / 12);
-      System.out.printf(Locale.ROOT, "GEMM: %.2f GFLOP/frame (8 flops per complex MAC); cgemm alone %.0f GFLOP/s = %.0f %% of the"
-          + " %.0f GFLOP/s reference, whole steering stage %.0f GFLOP/s = %.0f %%%n",
-          flopPerFrame / 1e9, cgemmGflops, 100 * cgemmGflops / REFERENCE_GFLOPS, REFERENCE_GFLOPS, gflops,
+      System.out.printf(
+          Locale.ROOT,
+          "frames/s: %.1f (= %.1f real-time array streams at 12 fps)%n",
+          1 / total,
+          1 / total / 12);
+      System.out.printf(
+          Locale.ROOT,
+          "GEMM: %.2f GFLOP/frame (8 flops per complex MAC); cgemm alone %.0f GFLOP/s = %.0f %% of the"
+              + " %.0f GFLOP/s reference, whole steering stage %.0f GFLOP/s = %.0f %%%n",
+          flopPerFrame / 1e9,
+          cgemmGflops,
+          100 * cgemmGflops / REFERENCE_GFLOPS,
+          REFERENCE_GFLOPS,
+          gflops,
           100 * gflops / REFERENCE_GFLOPS);
-      System.out.printf(Locale.ROOT, "memory: %.2f MB per frame in flight + %.1f MB per imager (weights)%n%n",
-          bytesPerFrame / 1e6, fixedBytes / 1e6);
+      System.out.printf(
+          Locale.ROOT,
+          "memory: %.2f MB per frame in flight + %.1f MB per imager (weights)%n%n",
+          bytesPerFrame / 1e6,
+          fixedBytes / 1e6);
     }
   }
 }

@@ -33,20 +33,33 @@ import picocli.CommandLine.Option;
  * The front door until the streaming system lands: an array camera watching a simulated moving
  * source, localized every 1/12 s by the beamforming map and by the acoustic image's energy map.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Simulates a moving sound source in front of a 128-microphone array camera and localizes it",
-        "every 1/12 s: beamforming map peak and acoustic-image energy peak against the true direction.",
-        "Writes PNG heatmaps, the acoustic images (.npy) and a summary into --out."})
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Simulates a moving sound source in front of a 128-microphone array camera and localizes it",
+      "every 1/12 s: beamforming map peak and acoustic-image energy peak against the true direction.",
+      "Writes PNG heatmaps, the acoustic images (.npy) and a summary into --out."
+    })
 final class DemoCommand implements Callable<Integer> {
   static final String DEFAULT_SCENE = "examples/scenes/moving-drone.json";
 
-  @Option(names = "--scene", defaultValue = DEFAULT_SCENE, description = "scene JSON (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--scene",
+      defaultValue = DEFAULT_SCENE,
+      description = "scene JSON (default: ${DEFAULT-VALUE})")
   Path scenePath;
 
-  @Option(names = "--fov", defaultValue = "65x50", description = "camera field of view, degrees (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--fov",
+      defaultValue = "65x50",
+      description = "camera field of view, degrees (default: ${DEFAULT-VALUE})")
   String fov;
 
-  @Option(names = "--band", defaultValue = "500:5000", description = "band of the beamforming map, Hz (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--band",
+      defaultValue = "500:5000",
+      description = "band of the beamforming map, Hz (default: ${DEFAULT-VALUE})")
   String band;
 
   @Option(names = "--out", description = "output folder (default: runs/demo-<time>)")
@@ -55,14 +68,23 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (out == null) {
-      out = Path.of("runs", "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+      out =
+          Path.of(
+              "runs",
+              "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     }
     Files.createDirectories(out);
     Scene scene = Scene.parse(scenePath);
     MicArray array = scene.array();
     LookGrid grid = Inputs.fov(fov, 36, 48);
-    System.out.printf(Locale.ROOT, "[1/4] simulating %s: %.1f s, %d source(s), array %s (%d mics)%n",
-        scenePath, scene.duration(), scene.sources().size(), array.name(), array.size());
+    System.out.printf(
+        Locale.ROOT,
+        "[1/4] simulating %s: %.1f s, %d source(s), array %s (%d mics)%n",
+        scenePath,
+        scene.duration(),
+        scene.sources().size(),
+        array.name(),
+        array.size());
     Simulation simulation = SceneSimulator.render(scene);
     float[][] channels = Inputs.modelRateChannels(simulation.audio());
     int frames = channels[0].length / MfccSpec.WINDOW;
@@ -70,7 +92,8 @@ final class DemoCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "[2/4] acoustic images: %d frames x 36 x 48 x 12%n", frames);
     float[] images = new float[frames * grid.size() * MfccSpec.COEFFICIENTS];
     int batch = 12;
-    try (AcousticImager imager = new AcousticImager(array, grid, Steering.CLASSIC, scene.speedOfSound(), false, batch)) {
+    try (AcousticImager imager =
+        new AcousticImager(array, grid, Steering.CLASSIC, scene.speedOfSound(), false, batch)) {
       for (int done = 0; done < frames; done += batch) {
         int n = Math.min(batch, frames - done);
         float[] part = imager.images(channels, done * MfccSpec.WINDOW, n);
@@ -83,13 +106,29 @@ final class DemoCommand implements Callable<Integer> {
 
     System.out.println("[3/4] beamforming maps, band " + band + " Hz, one per 1/12 s");
     String[] edges = band.split(":");
-    int[] bins = BeamformingMap.bins(MfccSpec.SAMPLE_RATE, MfccSpec.WINDOW,
-        Inputs.number(edges[0], "--band"), edges.length > 1 ? Inputs.number(edges[1], "--band") : Double.NaN);
-    float[] power = BeamformingMap.sequence(array, grid, Steering.CLASSIC, scene.speedOfSound(), false,
-        new double[3], channels, MfccSpec.SAMPLE_RATE, MfccSpec.WINDOW, MfccSpec.WINDOW, bins);
+    int[] bins =
+        BeamformingMap.bins(
+            MfccSpec.SAMPLE_RATE,
+            MfccSpec.WINDOW,
+            Inputs.number(edges[0], "--band"),
+            edges.length > 1 ? Inputs.number(edges[1], "--band") : Double.NaN);
+    float[] power =
+        BeamformingMap.sequence(
+            array,
+            grid,
+            Steering.CLASSIC,
+            scene.speedOfSound(),
+            false,
+            new double[3],
+            channels,
+            MfccSpec.SAMPLE_RATE,
+            MfccSpec.WINDOW,
+            MfccSpec.WINDOW,
+            bins);
 
     int sources = scene.sources().size();
-    System.out.println("[4/4] localization: each map's highest peak against the nearest true source");
+    System.out.println(
+        "[4/4] localization: each map's highest peak against the nearest true source");
     StringBuilder header = new StringBuilder("   time  |");
     for (int i = 0; i < sources; i++) {
       header.append(String.format(Locale.ROOT, " %-10s|", scene.sources().get(i).name()));
@@ -107,7 +146,9 @@ final class DemoCommand implements Callable<Integer> {
       StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %5.2f s |", t));
       for (int i = 0; i < sources; i++) {
         truth[i] = grid.nearestIndex(simulation.trueDirection(i, t));
-        line.append(String.format(Locale.ROOT, " (%2d, %2d)  |", truth[i] / grid.cols(), truth[i] % grid.cols()));
+        line.append(
+            String.format(
+                Locale.ROOT, " (%2d, %2d)  |", truth[i] / grid.cols(), truth[i] % grid.cols()));
       }
       float[] powerMap = Arrays.copyOfRange(power, f * d, (f + 1) * d);
       float[] energyMap = Arrays.copyOfRange(energy, f * d, (f + 1) * d);
@@ -117,23 +158,50 @@ final class DemoCommand implements Callable<Integer> {
       double ee = nearestError(e, truth, grid);
       powerErrors.add(pe);
       energyErrors.add(ee);
-      System.out.println(line + String.format(Locale.ROOT, " %-22s | %s", cell(p, pe), cell(e, ee)));
+      System.out.println(
+          line + String.format(Locale.ROOT, " %-22s | %s", cell(p, pe), cell(e, ee)));
       if (f % tileStep == 0 && powerTiles.size() < 12) {
         String title = String.format(Locale.ROOT, "t = %.2f s", t);
-        powerTiles.add(Heatmap.render(powerMap, grid.rows(), grid.cols(),
-            Heatmap.Style.titled(title, "band power").withMarkers(markers(scene, truth, p, grid))));
-        energyTiles.add(Heatmap.render(energyMap, grid.rows(), grid.cols(),
-            Heatmap.Style.titled(title, "energy").withMarkers(markers(scene, truth, e, grid))));
+        powerTiles.add(
+            Heatmap.render(
+                powerMap,
+                grid.rows(),
+                grid.cols(),
+                Heatmap.Style.titled(title, "band power")
+                    .withMarkers(markers(scene, truth, p, grid))));
+        energyTiles.add(
+            Heatmap.render(
+                energyMap,
+                grid.rows(),
+                grid.cols(),
+                Heatmap.Style.titled(title, "energy").withMarkers(markers(scene, truth, e, grid))));
       }
     }
-    Heatmap.writeGrid(out.resolve("beamforming.png"), powerTiles, 4, "Beamforming maps " + band + " Hz, true vs found");
-    Heatmap.writeGrid(out.resolve("energy.png"), energyTiles, 4, "Energy maps of the acoustic images, true vs found");
-    Npy.write(out.resolve("acoustic-images.npy"), new NpyArray(new int[] {frames, grid.rows(), grid.cols(), 12}, images));
-    Npy.write(out.resolve("energy.npy"), new NpyArray(new int[] {frames, grid.rows(), grid.cols()}, energy));
-    System.out.printf(Locale.ROOT, "%nmedian error over %d frames: beamforming %.2f cells, energy %.2f cells%n",
-        frames, median(powerErrors), median(energyErrors));
-    System.out.println("(the energy map is the paper's spectral-shape cue: it favours broadband sources and is"
-        + " weak on tonal ones; the beamforming map is the array camera's localization; docs/decisions.md)");
+    Heatmap.writeGrid(
+        out.resolve("beamforming.png"),
+        powerTiles,
+        4,
+        "Beamforming maps " + band + " Hz, true vs found");
+    Heatmap.writeGrid(
+        out.resolve("energy.png"),
+        energyTiles,
+        4,
+        "Energy maps of the acoustic images, true vs found");
+    Npy.write(
+        out.resolve("acoustic-images.npy"),
+        new NpyArray(new int[] {frames, grid.rows(), grid.cols(), 12}, images));
+    Npy.write(
+        out.resolve("energy.npy"),
+        new NpyArray(new int[] {frames, grid.rows(), grid.cols()}, energy));
+    System.out.printf(
+        Locale.ROOT,
+        "%nmedian error over %d frames: beamforming %.2f cells, energy %.2f cells%n",
+        frames,
+        median(powerErrors),
+        median(energyErrors));
+    System.out.println(
+        "(the energy map is the paper's spectral-shape cue: it favours broadband sources and is"
+            + " weak on tonal ones; the beamforming map is the array camera's localization; docs/decisions.md)");
     System.out.println("pictures and arrays: " + out.toAbsolutePath());
     return 0;
   }
@@ -157,8 +225,12 @@ final class DemoCommand implements Callable<Integer> {
   private static List<Heatmap.Marker> markers(Scene scene, int[] truth, Peak found, LookGrid grid) {
     List<Heatmap.Marker> markers = new ArrayList<>();
     for (int i = 0; i < truth.length; i++) {
-      markers.add(new Heatmap.Marker(truth[i] / grid.cols(), truth[i] % grid.cols(),
-          scene.sources().get(i).name(), Color.WHITE));
+      markers.add(
+          new Heatmap.Marker(
+              truth[i] / grid.cols(),
+              truth[i] % grid.cols(),
+              scene.sources().get(i).name(),
+              Color.WHITE));
     }
     if (found != null) {
       markers.add(new Heatmap.Marker(found.row(), found.col(), "found", Color.MAGENTA));
@@ -167,11 +239,14 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static String cell(Peak p, double error) {
-    return p == null ? "none" : String.format(Locale.ROOT, "(%2d, %2d) (%.1f)", p.row(), p.col(), error);
+    return p == null
+        ? "none"
+        : String.format(Locale.ROOT, "(%2d, %2d) (%.1f)", p.row(), p.col(), error);
   }
 
   static double median(List<Double> values) {
-    double[] v = values.stream().filter(x -> !x.isNaN()).mapToDouble(Double::doubleValue).sorted().toArray();
+    double[] v =
+        values.stream().filter(x -> !x.isNaN()).mapToDouble(Double::doubleValue).sorted().toArray();
     if (v.length == 0) {
       return Double.NaN;
     }

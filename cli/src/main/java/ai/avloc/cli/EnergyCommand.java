@@ -17,9 +17,13 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "energy", mixinStandardHelpOptions = true,
-    description = {"The paper's energy map of acoustic images (inverse lifter, inverse DCT, 1 / sum exp).",
-        "Input shape (H, W, 12) or (frames, H, W, 12); output (H, W) or (frames, H, W)."})
+@Command(
+    name = "energy",
+    mixinStandardHelpOptions = true,
+    description = {
+      "The paper's energy map of acoustic images (inverse lifter, inverse DCT, 1 / sum exp).",
+      "Input shape (H, W, 12) or (frames, H, W, 12); output (H, W) or (frames, H, W)."
+    })
 final class EnergyCommand implements Callable<Integer> {
   @Option(names = "--in", required = true, description = "acoustic image .npy")
   Path in;
@@ -35,8 +39,11 @@ final class EnergyCommand implements Callable<Integer> {
     NpyArray image = Npy.read(in);
     int rank = image.rank();
     if (!(rank == 3 || rank == 4) || image.dim(rank - 1) != MfccSpec.COEFFICIENTS) {
-      throw new IllegalArgumentException(in + ": shape " + Arrays.toString(image.shape())
-          + " is not (H, W, 12) or (frames, H, W, 12)");
+      throw new IllegalArgumentException(
+          in
+              + ": shape "
+              + Arrays.toString(image.shape())
+              + " is not (H, W, 12) or (frames, H, W, 12)");
     }
     int frames = rank == 4 ? image.dim(0) : 1;
     int rows = image.dim(rank - 3);
@@ -44,7 +51,8 @@ final class EnergyCommand implements Callable<Integer> {
     float[] energy = EnergyMap.of(image.data());
     int[] shape = rank == 4 ? new int[] {frames, rows, cols} : new int[] {rows, cols};
     Npy.write(out, new NpyArray(shape, energy));
-    System.out.printf(Locale.ROOT, "%s: %d frame(s) of %d x %d -> energy %s%n", in, frames, rows, cols, out);
+    System.out.printf(
+        Locale.ROOT, "%s: %d frame(s) of %d x %d -> energy %s%n", in, frames, rows, cols, out);
     List<BufferedImage> tiles = new ArrayList<>();
     int step = Math.max(1, frames / 12);
     for (int f = 0; f < frames; f += step) {
@@ -52,8 +60,15 @@ final class EnergyCommand implements Callable<Integer> {
       List<Peak> peaks = PeakFinder.find(map, rows, cols, 1, 3);
       if (!peaks.isEmpty()) {
         Peak p = peaks.get(0);
-        System.out.printf(Locale.ROOT, "  frame %d: peak at row %d col %d (u %.3f, v %.3f), flatness %.5f%n",
-            f, p.row(), p.col(), p.u(), p.v(), PeakFinder.flatness(map));
+        System.out.printf(
+            Locale.ROOT,
+            "  frame %d: peak at row %d col %d (u %.3f, v %.3f), flatness %.5f%n",
+            f,
+            p.row(),
+            p.col(),
+            p.u(),
+            p.v(),
+            PeakFinder.flatness(map));
       }
       if (png != null && tiles.size() < 12) {
         tiles.add(Heatmap.render(map, rows, cols, Heatmap.Style.titled("frame " + f, "energy")));

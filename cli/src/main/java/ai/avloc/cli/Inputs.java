@@ -31,7 +31,8 @@ final class Inputs {
   static LookGrid fov(String spec, int rows, int cols) {
     String[] parts = spec.toLowerCase().split("x");
     if (parts.length != 2) {
-      throw new IllegalArgumentException("--fov '" + spec + "': expected HFOVxVFOV in degrees, e.g. 65x50");
+      throw new IllegalArgumentException(
+          "--fov '" + spec + "': expected HFOVxVFOV in degrees, e.g. 65x50");
     }
     return LookGrid.cameraFov(number(parts[0], "--fov"), number(parts[1], "--fov"), rows, cols);
   }
@@ -49,8 +50,14 @@ final class Inputs {
     }
     int nx = count(x[2]);
     int ny = count(y[2]);
-    return LookGrid.focusPlane(number(x[0], "--grid"), number(x[1], "--grid"), nx,
-        number(y[0], "--grid"), number(y[1], "--grid"), ny, number(parts[2], "--grid"));
+    return LookGrid.focusPlane(
+        number(x[0], "--grid"),
+        number(x[1], "--grid"),
+        nx,
+        number(y[0], "--grid"),
+        number(y[1], "--grid"),
+        ny,
+        number(parts[2], "--grid"));
   }
 
   static double[] point(String spec, String option) {
@@ -58,7 +65,9 @@ final class Inputs {
     if (parts.length != 3) {
       throw new IllegalArgumentException(option + " '" + spec + "': expected x,y,z in metres");
     }
-    return new double[] {number(parts[0], option), number(parts[1], option), number(parts[2], option)};
+    return new double[] {
+      number(parts[0], option), number(parts[1], option), number(parts[2], option)
+    };
   }
 
   static double number(String text, String option) {
@@ -77,11 +86,13 @@ final class Inputs {
     try {
       int n = Integer.parseInt(text.trim());
       if (n < 1) {
-        throw new IllegalArgumentException("--grid: a grid with " + n + " points along an axis has no points");
+        throw new IllegalArgumentException(
+            "--grid: a grid with " + n + " points along an axis has no points");
       }
       return n;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--grid: point count '" + text + "' is not a whole number");
+      throw new IllegalArgumentException(
+          "--grid: point count '" + text + "' is not a whole number");
     }
   }
 
@@ -89,7 +100,8 @@ final class Inputs {
   static float[][] modelRateChannels(MultichannelAudio audio) {
     float[][] out = new float[audio.channelCount()][];
     for (int c = 0; c < out.length; c++) {
-      float[] resampled = Resampler.resample(audio.channel(c), audio.sampleRate(), MfccSpec.SAMPLE_RATE);
+      float[] resampled =
+          Resampler.resample(audio.channel(c), audio.sampleRate(), MfccSpec.SAMPLE_RATE);
       for (int i = 0; i < resampled.length; i++) {
         resampled[i] *= MfccSpec.PCM16_SCALE;
       }

@@ -1,8 +1,8 @@
 package ai.avloc.cli;
 
 import ai.avloc.inference.audio.AudioFiles;
-import ai.avloc.inference.audio.MfccSpec;
 import ai.avloc.inference.audio.Mfcc;
+import ai.avloc.inference.audio.MfccSpec;
 import ai.avloc.inference.audio.MultichannelAudio;
 import ai.avloc.inference.audio.Resampler;
 import ai.avloc.inference.io.Npy;
@@ -15,14 +15,21 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "mfcc", mixinStandardHelpOptions = true,
-    description = {"The model's audio input: one min-max normalized 12-MFCC row per 1/12 s window.",
-        "Any WAV from 8 to 96 kHz; channels are averaged to mono, then resampled to 12288 Hz."})
+@Command(
+    name = "mfcc",
+    mixinStandardHelpOptions = true,
+    description = {
+      "The model's audio input: one min-max normalized 12-MFCC row per 1/12 s window.",
+      "Any WAV from 8 to 96 kHz; channels are averaged to mono, then resampled to 12288 Hz."
+    })
 final class MfccCommand implements Callable<Integer> {
   @Option(names = "--in", required = true, description = "input WAV file")
   Path in;
 
-  @Option(names = "--out", required = true, description = "output .csv (header c1..c12) or .npy (windows x 12)")
+  @Option(
+      names = "--out",
+      required = true,
+      description = "output .csv (header c1..c12) or .npy (windows x 12)")
   Path out;
 
   @Option(names = "--channel", description = "use this channel instead of the mean of all channels")
@@ -34,7 +41,8 @@ final class MfccCommand implements Callable<Integer> {
     float[] mono;
     if (channel != null) {
       if (channel < 0 || channel >= audio.channelCount()) {
-        throw new IllegalArgumentException("--channel " + channel + ": " + in + " has channels 0.." + (audio.channelCount() - 1));
+        throw new IllegalArgumentException(
+            "--channel " + channel + ": " + in + " has channels 0.." + (audio.channelCount() - 1));
       }
       mono = audio.channel(channel);
     } else {
@@ -45,8 +53,11 @@ final class MfccCommand implements Callable<Integer> {
       resampled[i] *= MfccSpec.PCM16_SCALE;
     }
     if (resampled.length < MfccSpec.WINDOW) {
-      throw new IllegalArgumentException(in + ": " + String.format(Locale.ROOT, "%.3f", audio.seconds())
-          + " s of audio is shorter than one 1/12 s window");
+      throw new IllegalArgumentException(
+          in
+              + ": "
+              + String.format(Locale.ROOT, "%.3f", audio.seconds())
+              + " s of audio is shorter than one 1/12 s window");
     }
     float[] mfcc = new Mfcc().normalizedWindows(resampled);
     int windows = mfcc.length / MfccSpec.COEFFICIENTS;
@@ -55,8 +66,15 @@ final class MfccCommand implements Callable<Integer> {
     } else {
       writeCsv(mfcc, windows);
     }
-    System.out.printf(Locale.ROOT, "%s: %.2f s at %.0f Hz, %d channel(s) -> %d windows x 12 MFCC -> %s%n",
-        in, audio.seconds(), audio.sampleRate(), audio.channelCount(), windows, out);
+    System.out.printf(
+        Locale.ROOT,
+        "%s: %.2f s at %.0f Hz, %d channel(s) -> %d windows x 12 MFCC -> %s%n",
+        in,
+        audio.seconds(),
+        audio.sampleRate(),
+        audio.channelCount(),
+        windows,
+        out);
     return 0;
   }
 

@@ -1,7 +1,6 @@
 package ai.avloc.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.avloc.inference.array.BuiltinArrays;
 import ai.avloc.inference.array.MicArrayFiles;
@@ -28,8 +27,10 @@ class AcousticCameraWorkflowTest {
   void shouldLocateTwoLoudspeakersAndTheirLevelsOnAFocusPlane() throws Exception {
     Path xml = dir.resolve("array_64.xml");
     MicArrayFiles.writeXml(BuiltinArrays.vogel64(), xml);
-    // loudspeaker A: 1000 Hz, 1 Pa at 1 m, at (-0.4, 0.2, 1.5); B: 1500 Hz, 0.5 Pa at 1 m, at (0.4, -0.2, 1.5)
-    String scene = """
+    // loudspeaker A: 1000 Hz, 1 Pa at 1 m, at (-0.4, 0.2, 1.5); B: 1500 Hz, 0.5 Pa at 1 m, at (0.4,
+    // -0.2, 1.5)
+    String scene =
+        """
         {"sampleRate": 51200, "duration": 1.0, "seed": 3, "array": "array_64.xml",
          "sensorNoise": {"snrDb": 30},
          "sources": [
@@ -39,16 +40,38 @@ class AcousticCameraWorkflowTest {
         """;
     Files.writeString(dir.resolve("scene.json"), scene);
     Path wav = dir.resolve("two-speakers.wav");
-    assertEquals(0, BadInputTest.run("simulate", "--scene", dir.resolve("scene.json").toString(), "--out", wav.toString()).exit());
+    assertEquals(
+        0,
+        BadInputTest.run(
+                "simulate",
+                "--scene",
+                dir.resolve("scene.json").toString(),
+                "--out",
+                wav.toString())
+            .exit());
 
-    // 0.6 m grid spacing would be coarse: 25 x 25 points over 1.2 m puts both loudspeakers on grid points
+    // 0.6 m grid spacing would be coarse: 25 x 25 points over 1.2 m puts both loudspeakers on grid
+    // points
     String grid = "-0.6:0.6:25,-0.6:0.6:25,1.5";
     double[][] expected = {{1000, -0.4, 0.2, 1.0}, {1500, 0.4, -0.2, 0.5}};
     for (double[] speaker : expected) {
       Path map = dir.resolve("map-" + (int) speaker[0] + ".npy");
-      BadInputTest.Run run = BadInputTest.run("beamform", "--in", wav.toString(), "--geometry", xml.toString(),
-          "--grid", grid, "--freq", String.valueOf(speaker[0]), "--steering", "true-level", "--db",
-          "--out", map.toString());
+      BadInputTest.Run run =
+          BadInputTest.run(
+              "beamform",
+              "--in",
+              wav.toString(),
+              "--geometry",
+              xml.toString(),
+              "--grid",
+              grid,
+              "--freq",
+              String.valueOf(speaker[0]),
+              "--steering",
+              "true-level",
+              "--db",
+              "--out",
+              map.toString());
       assertEquals(0, run.exit(), run.err());
       NpyArray values = Npy.read(map);
       assertEquals(25, values.dim(0));

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** Every bad input ends in one line that names the problem and a non-zero exit, never a stack trace. */
+/**
+ * Every bad input ends in one line that names the problem and a non-zero exit, never a stack trace.
+ */
 class BadInputTest {
   @TempDir Path dir;
 
@@ -54,14 +56,29 @@ class BadInputTest {
   @Test
   void shouldNameBothCountsWhenChannelsDoNotMatchTheGeometry() throws Exception {
     Path in = wav("eight.wav", 8, 12288, 4096);
-    assertFailsWith(run("beamform", "--in", in.toString(), "--geometry", "vogel64", "--fov", "65x50",
-        "--freq", "1000", "--out", dir.resolve("m.npy").toString()), "8 channels", "64 microphones");
+    assertFailsWith(
+        run(
+            "beamform",
+            "--in",
+            in.toString(),
+            "--geometry",
+            "vogel64",
+            "--fov",
+            "65x50",
+            "--freq",
+            "1000",
+            "--out",
+            dir.resolve("m.npy").toString()),
+        "8 channels",
+        "64 microphones");
   }
 
   @Test
   void shouldRejectAnEmptyFile() throws Exception {
     Path empty = Files.createFile(dir.resolve("empty.wav"));
-    assertFailsWith(run("mfcc", "--in", empty.toString(), "--out", dir.resolve("m.csv").toString()), "empty file");
+    assertFailsWith(
+        run("mfcc", "--in", empty.toString(), "--out", dir.resolve("m.csv").toString()),
+        "empty file");
   }
 
   @Test
@@ -70,8 +87,10 @@ class BadInputTest {
     byte[] bytes = Files.readAllBytes(in);
     Path cut = dir.resolve("cut.wav");
     Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length / 2));
-    assertFailsWith(run("mfcc", "--in", cut.toString(), "--out", dir.resolve("m.csv").toString()),
-        "truncated", "12288 frames");
+    assertFailsWith(
+        run("mfcc", "--in", cut.toString(), "--out", dir.resolve("m.csv").toString()),
+        "truncated",
+        "12288 frames");
   }
 
   @Test
@@ -80,23 +99,33 @@ class BadInputTest {
     int frames = 2048;
     ByteBuffer b = ByteBuffer.allocate(44 + 4 * frames).order(ByteOrder.LITTLE_ENDIAN);
     b.put("RIFF".getBytes()).putInt(36 + 4 * frames).put("WAVE".getBytes());
-    b.put("fmt ".getBytes()).putInt(16).putShort((short) 3).putShort((short) 1).putInt(12288)
-        .putInt(4 * 12288).putShort((short) 4).putShort((short) 32);
+    b.put("fmt ".getBytes())
+        .putInt(16)
+        .putShort((short) 3)
+        .putShort((short) 1)
+        .putInt(12288)
+        .putInt(4 * 12288)
+        .putShort((short) 4)
+        .putShort((short) 32);
     b.put("data".getBytes()).putInt(4 * frames);
     for (int i = 0; i < frames; i++) {
       b.putFloat(i == 5 ? Float.NaN : 0.01f);
     }
     Path in = dir.resolve("nan.wav");
     Files.write(in, b.array());
-    assertFailsWith(run("mfcc", "--in", in.toString(), "--out", dir.resolve("m.csv").toString()),
-        "sample 5 of channel 0", "NaN");
+    assertFailsWith(
+        run("mfcc", "--in", in.toString(), "--out", dir.resolve("m.csv").toString()),
+        "sample 5 of channel 0",
+        "NaN");
   }
 
   @Test
   void shouldRejectASampleRateOutsideEightToNinetySixKilohertz() throws Exception {
     Path in = wav("slow.wav", 1, 4000, 4000);
-    assertFailsWith(run("mfcc", "--in", in.toString(), "--out", dir.resolve("m.csv").toString()),
-        "4000", "8000..96000");
+    assertFailsWith(
+        run("mfcc", "--in", in.toString(), "--out", dir.resolve("m.csv").toString()),
+        "4000",
+        "8000..96000");
   }
 
   @Test
@@ -104,30 +133,68 @@ class BadInputTest {
     Path csv = dir.resolve("twins.csv");
     Files.writeString(csv, "x,y,z\n0,0,0\n0.1,0,0\n0.1,0,0\n");
     Path in = wav("three.wav", 3, 12288, 4096);
-    assertFailsWith(run("beamform", "--in", in.toString(), "--geometry", csv.toString(), "--fov", "65x50",
-        "--freq", "1000", "--out", dir.resolve("m.npy").toString()), "coincide");
+    assertFailsWith(
+        run(
+            "beamform",
+            "--in",
+            in.toString(),
+            "--geometry",
+            csv.toString(),
+            "--fov",
+            "65x50",
+            "--freq",
+            "1000",
+            "--out",
+            dir.resolve("m.npy").toString()),
+        "coincide");
   }
 
   @Test
   void shouldRejectAGridWithZeroPoints() throws Exception {
     Path in = wav("mics.wav", 64, 12288, 4096);
-    assertFailsWith(run("beamform", "--in", in.toString(), "--geometry", "vogel64",
-        "--grid", "-1:1:0,-1:1:5,2", "--freq", "1000", "--out", dir.resolve("m.npy").toString()),
+    assertFailsWith(
+        run(
+            "beamform",
+            "--in",
+            in.toString(),
+            "--geometry",
+            "vogel64",
+            "--grid",
+            "-1:1:0,-1:1:5,2",
+            "--freq",
+            "1000",
+            "--out",
+            dir.resolve("m.npy").toString()),
         "no points");
   }
 
   @Test
   void shouldRejectAFrequencyAboveNyquist() throws Exception {
     Path in = wav("mics.wav", 64, 12288, 4096);
-    assertFailsWith(run("beamform", "--in", in.toString(), "--geometry", "vogel64", "--fov", "65x50",
-        "--freq", "7000", "--out", dir.resolve("m.npy").toString()), "7000", "Nyquist");
+    assertFailsWith(
+        run(
+            "beamform",
+            "--in",
+            in.toString(),
+            "--geometry",
+            "vogel64",
+            "--fov",
+            "65x50",
+            "--freq",
+            "7000",
+            "--out",
+            dir.resolve("m.npy").toString()),
+        "7000",
+        "Nyquist");
   }
 
   @Test
   void shouldRejectAnEnergyInputThatIsNotAnAcousticImage() throws Exception {
     Path npy = dir.resolve("flat.npy");
-    ai.avloc.inference.io.Npy.write(npy, new ai.avloc.inference.io.NpyArray(new int[] {36, 48}, new float[36 * 48]));
-    assertFailsWith(run("energy", "--in", npy.toString(), "--out", dir.resolve("e.npy").toString()),
+    ai.avloc.inference.io.Npy.write(
+        npy, new ai.avloc.inference.io.NpyArray(new int[] {36, 48}, new float[36 * 48]));
+    assertFailsWith(
+        run("energy", "--in", npy.toString(), "--out", dir.resolve("e.npy").toString()),
         "(H, W, 12)");
   }
 

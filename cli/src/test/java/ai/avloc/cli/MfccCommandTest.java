@@ -19,17 +19,22 @@ class MfccCommandTest {
     int rate = 48_000;
     float[] x = new float[2 * rate];
     for (int i = 0; i < x.length; i++) {
-      x[i] = (float) (0.3 * Math.sin(2 * Math.PI * 500 * i / rate) + 0.1 * Math.sin(2 * Math.PI * 2200 * i / rate));
+      x[i] =
+          (float)
+              (0.3 * Math.sin(2 * Math.PI * 500 * i / rate)
+                  + 0.1 * Math.sin(2 * Math.PI * 2200 * i / rate));
     }
     Path in = dir.resolve("tone.wav");
     AudioFiles.writePcm16(in, new MultichannelAudio(new float[][] {x}, rate));
     Path out = dir.resolve("m.csv");
-    assertEquals(0, BadInputTest.run("mfcc", "--in", in.toString(), "--out", out.toString()).exit());
+    assertEquals(
+        0, BadInputTest.run("mfcc", "--in", in.toString(), "--out", out.toString()).exit());
     List<String> lines = Files.readAllLines(out);
     assertEquals("c1,c2,c3,c4,c5,c6,c7,c8,c9,c10,c11,c12", lines.get(0));
     assertEquals(24, lines.size() - 1);
     for (String line : lines.subList(1, lines.size())) {
-      double[] v = java.util.Arrays.stream(line.split(",")).mapToDouble(Double::parseDouble).toArray();
+      double[] v =
+          java.util.Arrays.stream(line.split(",")).mapToDouble(Double::parseDouble).toArray();
       assertEquals(12, v.length);
       assertEquals(0.0, java.util.Arrays.stream(v).min().orElseThrow(), 0.0);
       assertEquals(1.0, java.util.Arrays.stream(v).max().orElseThrow(), 0.0);

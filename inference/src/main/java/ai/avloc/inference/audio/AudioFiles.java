@@ -16,8 +16,8 @@ import javax.sound.sampled.UnsupportedAudioFileException;
 
 /**
  * WAV files in and out through the JDK's javax.sound (PCM 16/24/32-bit and float32, any channel
- * count, so 128-microphone recordings too). Reading checks what users get wrong: empty or
- * truncated files, non-finite samples, and rates avloc does not take.
+ * count, so 128-microphone recordings too). Reading checks what users get wrong: empty or truncated
+ * files, non-finite samples, and rates avloc does not take.
  */
 public final class AudioFiles {
   private AudioFiles() {}
@@ -34,7 +34,8 @@ public final class AudioFiles {
     try {
       stream = AudioSystem.getAudioInputStream(new BufferedInputStream(Files.newInputStream(path)));
     } catch (UnsupportedAudioFileException e) {
-      throw new IllegalArgumentException(path + ": not a WAV file avloc can read (PCM 16/24/32-bit or float32)", e);
+      throw new IllegalArgumentException(
+          path + ": not a WAV file avloc can read (PCM 16/24/32-bit or float32)", e);
     }
     try (stream) {
       AudioFormat format = stream.getFormat();
@@ -42,8 +43,10 @@ public final class AudioFiles {
       int bytes = format.getSampleSizeInBits() / 8;
       boolean isFloat = format.getEncoding() == AudioFormat.Encoding.PCM_FLOAT;
       if (!isFloat && format.getEncoding() != AudioFormat.Encoding.PCM_SIGNED
-          || isFloat && bytes != 4 || !isFloat && (bytes < 2 || bytes > 4)) {
-        throw new IllegalArgumentException(path + ": " + format + " is not supported; use PCM 16/24/32-bit or float32");
+          || isFloat && bytes != 4
+          || !isFloat && (bytes < 2 || bytes > 4)) {
+        throw new IllegalArgumentException(
+            path + ": " + format + " is not supported; use PCM 16/24/32-bit or float32");
       }
       Resampler.checkRate(format.getSampleRate());
       byte[] data = stream.readAllBytes();
@@ -51,13 +54,15 @@ public final class AudioFiles {
       int frameBytes = channels * bytes;
       long frames = data.length / frameBytes;
       if (declared != AudioSystem.NOT_SPECIFIED && frames < declared) {
-        throw new IllegalArgumentException(path + ": truncated: header says " + declared
-            + " frames, file holds " + frames);
+        throw new IllegalArgumentException(
+            path + ": truncated: header says " + declared + " frames, file holds " + frames);
       }
       if (frames == 0) {
         throw new IllegalArgumentException(path + ": no audio samples");
       }
-      ByteBuffer buffer = ByteBuffer.wrap(data).order(format.isBigEndian() ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer buffer =
+          ByteBuffer.wrap(data)
+              .order(format.isBigEndian() ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
       float[][] out = new float[channels][(int) frames];
       double scale = Math.pow(2, 8 * bytes - 1);
       for (int f = 0; f < frames; f++) {
@@ -67,7 +72,8 @@ public final class AudioFiles {
           if (isFloat) {
             v = buffer.getFloat(at);
             if (!Float.isFinite(v)) {
-              throw new IllegalArgumentException(path + ": sample " + f + " of channel " + c + " is " + v);
+              throw new IllegalArgumentException(
+                  path + ": sample " + f + " of channel " + c + " is " + v);
             }
           } else {
             v = (float) (signedSample(buffer, at, bytes) / scale);
@@ -105,7 +111,9 @@ public final class AudioFiles {
       }
     }
     float rate = (float) audio.sampleRate();
-    AudioFormat format = new AudioFormat(AudioFormat.Encoding.PCM_FLOAT, rate, 32, channels, 4 * channels, rate, false);
+    AudioFormat format =
+        new AudioFormat(
+            AudioFormat.Encoding.PCM_FLOAT, rate, 32, channels, 4 * channels, rate, false);
     write(path, buffer.array(), format, frames);
   }
 
@@ -121,11 +129,14 @@ public final class AudioFiles {
       }
     }
     float rate = (float) audio.sampleRate();
-    AudioFormat format = new AudioFormat(AudioFormat.Encoding.PCM_SIGNED, rate, 16, channels, 2 * channels, rate, false);
+    AudioFormat format =
+        new AudioFormat(
+            AudioFormat.Encoding.PCM_SIGNED, rate, 16, channels, 2 * channels, rate, false);
     write(path, buffer.array(), format, frames);
   }
 
-  private static void write(Path path, byte[] data, AudioFormat format, long frames) throws IOException {
+  private static void write(Path path, byte[] data, AudioFormat format, long frames)
+      throws IOException {
     Path parent = path.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);

@@ -51,8 +51,8 @@ public final class FrameSpectrum {
   }
 
   /**
-   * Complex spectrum of bins 0..length/2-1, interleaved (re, im), written at {@code out[outOffset
-   * + 2k]} with a stride of {@code stride} floats between consecutive bins.
+   * Complex spectrum of bins 0..length/2-1, interleaved (re, im), written at {@code out[outOffset +
+   * 2k]} with a stride of {@code stride} floats between consecutive bins.
    */
   public void complex(float[] samples, int offset, float[] out, int outOffset, int stride) {
     transform(samples, offset);
@@ -67,7 +67,13 @@ public final class FrameSpectrum {
   private void transform(float[] samples, int offset) {
     if (offset < 0 || offset + length > samples.length) {
       throw new IllegalArgumentException(
-          "frame [" + offset + ", " + (offset + length) + ") outside " + samples.length + " samples");
+          "frame ["
+              + offset
+              + ", "
+              + (offset + length)
+              + ") outside "
+              + samples.length
+              + " samples");
     }
     for (int i = 0; i < length; i++) {
       scratch[i] = samples[offset + i] * window[i];

@@ -8,8 +8,10 @@ package ai.avloc.inference.audio;
 public final class MelCepstrum {
   private static final int BANDS = MfccSpec.MEL_BANDS;
   private static final int COEFFS = MfccSpec.COEFFICIENTS;
+
   /** basis[m-1][b] = sqrt(2/24) * cos(m * pi / 24 * (b + 0.5)), m = 1..12. */
   private static final double[][] BASIS = new double[COEFFS][BANDS];
+
   private static final double[] LIFTER = new double[COEFFS];
 
   static {
@@ -76,9 +78,9 @@ public final class MelCepstrum {
 
   /**
    * Per-vector min-max normalization to [0, 1] in place, the reference's {@code _normalize_mfcc}
-   * and acoustic-image rescaling. A constant vector (silence) becomes all zeros rather than NaN;
-   * so does a range of rounding noise only (silence floors every band to the same log value, whose
-   * DCT is zero up to ~1e-15, which normalization would otherwise blow up to [0, 1]).
+   * and acoustic-image rescaling. A constant vector (silence) becomes all zeros rather than NaN; so
+   * does a range of rounding noise only (silence floors every band to the same log value, whose DCT
+   * is zero up to ~1e-15, which normalization would otherwise blow up to [0, 1]).
    */
   public static void minMaxNormalize(float[] values, int offset, int length) {
     float min = Float.POSITIVE_INFINITY;

@@ -9,7 +9,11 @@ package ai.avloc.inference.audio;
  */
 public final class MelFilterbank {
   private static final MelFilterbank PAPER =
-      new MelFilterbank(MfccSpec.BINS, MfccSpec.MEL_BANDS, MfccSpec.MEL_LOW_HZ, MfccSpec.MEL_HIGH_HZ,
+      new MelFilterbank(
+          MfccSpec.BINS,
+          MfccSpec.MEL_BANDS,
+          MfccSpec.MEL_LOW_HZ,
+          MfccSpec.MEL_HIGH_HZ,
           MfccSpec.BANK_SAMPLE_RATE);
 
   private final int bins;

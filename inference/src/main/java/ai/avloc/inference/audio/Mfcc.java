@@ -30,8 +30,8 @@ public final class Mfcc {
   }
 
   /**
-   * Normalized MFCC of every whole window of a signal; a trailing partial window is dropped, as
-   * the reference cuts whole 1024-sample chunks.
+   * Normalized MFCC of every whole window of a signal; a trailing partial window is dropped, as the
+   * reference cuts whole 1024-sample chunks.
    *
    * @return windows x 12 values, row-major
    */

@@ -11,17 +11,22 @@ public final class MfccSpec {
   public static final int SAMPLE_RATE = 12_288;
   public static final int WINDOWS_PER_SECOND = 12;
   public static final int WINDOW = SAMPLE_RATE / WINDOWS_PER_SECOND;
+
   /** rfft gives 513 bins; the reference drops the Nyquist bin. */
   public static final int BINS = WINDOW / 2;
+
   public static final double TUKEY_ALPHA = 0.75;
   public static final int MEL_BANDS = 24;
   public static final double MEL_LOW_HZ = 0;
   public static final double MEL_HIGH_HZ = 6400;
+
   /** The reference's bank formula assumes 2 x 6400 Hz, not the true 12288 Hz (see §1.2 step 3). */
   public static final double BANK_SAMPLE_RATE = 2 * MEL_HIGH_HZ;
+
   public static final double MEL_FLOOR = 0.001;
   public static final int COEFFICIENTS = 12;
   public static final int LIFTER = 22;
+
   /** Full scale of the PCM16 samples the reference computes on. */
   public static final float PCM16_SCALE = 32768f;
 

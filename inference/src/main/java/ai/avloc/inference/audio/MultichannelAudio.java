@@ -15,8 +15,13 @@ public record MultichannelAudio(float[][] channels, double sampleRate) {
     int length = channels[0].length;
     for (int c = 1; c < channels.length; c++) {
       if (channels[c].length != length) {
-        throw new IllegalArgumentException("channel " + c + " holds " + channels[c].length
-            + " samples, channel 0 holds " + length);
+        throw new IllegalArgumentException(
+            "channel "
+                + c
+                + " holds "
+                + channels[c].length
+                + " samples, channel 0 holds "
+                + length);
       }
     }
   }

@@ -34,8 +34,10 @@ public final class Resampler {
   /** Checks that a sample rate is one avloc accepts (8 kHz to 96 kHz, whole hertz). */
   public static int checkRate(double rate) {
     if (!(rate >= MIN_RATE && rate <= MAX_RATE) || rate != Math.rint(rate)) {
-      throw new IllegalArgumentException(String.format(
-          "sample rate %s Hz is outside the supported %d..%d Hz (whole hertz)", rate, MIN_RATE, MAX_RATE));
+      throw new IllegalArgumentException(
+          String.format(
+              "sample rate %s Hz is outside the supported %d..%d Hz (whole hertz)",
+              rate, MIN_RATE, MAX_RATE));
     }
     return (int) rate;
   }
@@ -45,7 +47,8 @@ public final class Resampler {
     int from = checkRate(fromRate);
     int to = (int) toRate;
     if (to != toRate || to < 1000) {
-      throw new IllegalArgumentException("target sample rate must be a whole number of hertz >= 1000, got " + toRate);
+      throw new IllegalArgumentException(
+          "target sample rate must be a whole number of hertz >= 1000, got " + toRate);
     }
     if (from == to) {
       return samples.clone();
@@ -69,12 +72,17 @@ public final class Resampler {
           FloatPointer out = new FloatPointer(capacity);
           PointerPointer<FloatPointer> inPlanes = planes(in);
           PointerPointer<FloatPointer> outPlanes = planes(out)) {
-        int produced = check(swr_convert(swr, outPlanes, capacity, inPlanes, samples.length), "swr_convert");
+        int produced =
+            check(swr_convert(swr, outPlanes, capacity, inPlanes, samples.length), "swr_convert");
         // drain what the filter still holds
-        // the tail view shares out's memory: closing it would free out, so only its plane list is closed
+        // the tail view shares out's memory: closing it would free out, so only its plane list is
+        // closed
         FloatPointer tail = out.getPointer(produced);
         try (PointerPointer<FloatPointer> tailPlanes = planes(tail)) {
-          produced += check(swr_convert(swr, tailPlanes, capacity - produced, (PointerPointer<?>) null, 0), "flush");
+          produced +=
+              check(
+                  swr_convert(swr, tailPlanes, capacity - produced, (PointerPointer<?>) null, 0),
+                  "flush");
         }
         float[] result = new float[Math.min(expected, produced)];
         out.get(result);

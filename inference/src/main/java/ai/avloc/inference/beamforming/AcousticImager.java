@@ -24,14 +24,30 @@ public final class AcousticImager implements AutoCloseable {
   private final int batch;
   private final int[] bins;
   private final float[] spectra;
+
   /** mel[band][d * frames + f]: contiguous in the order the beamformer hands powers over. */
   private final double[][] mel;
+
   private final double[] bandPower = new double[MfccSpec.MEL_BANDS];
 
-  public AcousticImager(MicArray array, LookGrid grid, Steering steering, double speedOfSound,
-      boolean removeDiagonal, int batch) {
-    this.beamformer = new Beamformer(array, grid, steering, speedOfSound, MfccSpec.SAMPLE_RATE,
-        MfccSpec.WINDOW, removeDiagonal, new double[3], batch);
+  public AcousticImager(
+      MicArray array,
+      LookGrid grid,
+      Steering steering,
+      double speedOfSound,
+      boolean removeDiagonal,
+      int batch) {
+    this.beamformer =
+        new Beamformer(
+            array,
+            grid,
+            steering,
+            speedOfSound,
+            MfccSpec.SAMPLE_RATE,
+            MfccSpec.WINDOW,
+            removeDiagonal,
+            new double[3],
+            batch);
     this.directions = grid.size();
     this.mics = array.size();
     this.batch = batch;
@@ -42,11 +58,16 @@ public final class AcousticImager implements AutoCloseable {
 
   /** Bins with a non-zero weight in some mel band (bins 1..510 for the paper's bank). */
   private static int[] usedBins(MelFilterbank bank) {
-    int[] bins = java.util.stream.IntStream.range(0, bank.bins())
-        .filter(k -> java.util.stream.IntStream.range(0, bank.bands()).anyMatch(b -> bank.weight(b, k) > 0))
-        .toArray();
+    int[] bins =
+        java.util.stream.IntStream.range(0, bank.bins())
+            .filter(
+                k ->
+                    java.util.stream.IntStream.range(0, bank.bands())
+                        .anyMatch(b -> bank.weight(b, k) > 0))
+            .toArray();
     if (bins[bins.length - 1] - bins[0] != bins.length - 1) {
-      throw new IllegalStateException("the mel bank's bins must be contiguous to be beamformed in one pass");
+      throw new IllegalStateException(
+          "the mel bank's bins must be contiguous to be beamformed in one pass");
     }
     return bins;
   }
@@ -61,8 +82,8 @@ public final class AcousticImager implements AutoCloseable {
   }
 
   /**
-   * Acoustic images of {@code frames} consecutive 1024-sample frames starting at sample
-   * {@code start} of every channel.
+   * Acoustic images of {@code frames} consecutive 1024-sample frames starting at sample {@code
+   * start} of every channel.
    *
    * @param channels array audio at 12288 Hz, PCM16 scale, one row per microphone
    * @return frames x directions x 12, row-major, each frame normalized to [0, 1]
@@ -80,18 +101,26 @@ public final class AcousticImager implements AutoCloseable {
     return out;
   }
 
-  private void imagesOfBatch(float[][] channels, int start, int frames, float[] out, int outOffset) {
+  private void imagesOfBatch(
+      float[][] channels, int start, int frames, float[] out, int outOffset) {
     int binStride = 2 * mics * frames;
     for (int m = 0; m < mics; m++) {
       for (int f = 0; f < frames; f++) {
-        spectrum.complex(channels[m], start + f * MfccSpec.WINDOW, spectra, 2 * (m * frames + f), binStride);
+        spectrum.complex(
+            channels[m], start + f * MfccSpec.WINDOW, spectra, 2 * (m * frames + f), binStride);
       }
     }
     for (double[] band : mel) {
       java.util.Arrays.fill(band, 0, directions * frames, 0);
     }
-    // the used bins are contiguous (1..510 for the paper's bank), so their spectra start at block bins[0]
-    beamformer.beamPowers(spectra, bins[0] * binStride, frames, bins, (bin, power, n) -> accumulateMel(bin, power, n));
+    // the used bins are contiguous (1..510 for the paper's bank), so their spectra start at block
+    // bins[0]
+    beamformer.beamPowers(
+        spectra,
+        bins[0] * binStride,
+        frames,
+        bins,
+        (bin, power, n) -> accumulateMel(bin, power, n));
     for (int f = 0; f < frames; f++) {
       int imageOffset = outOffset + f * imageSize();
       for (int d = 0; d < directions; d++) {

@@ -38,6 +38,7 @@ public final class Beamformer implements AutoCloseable {
 
   /** Per-bin rotation exp(+j 2 pi binHz tau), interleaved like the weights. */
   private final float[] step;
+
   private int phaseBin = -2;
 
   private final float[] weights;
@@ -62,8 +63,16 @@ public final class Beamformer implements AutoCloseable {
    * @param reference point whose level true-level steering reproduces, and the phase origin
    * @param maxFrames largest batch passed to {@link #beamPowers}
    */
-  public Beamformer(MicArray array, LookGrid grid, Steering steering, double speedOfSound,
-      double sampleRate, int frameLength, boolean removeDiagonal, double[] reference, int maxFrames) {
+  public Beamformer(
+      MicArray array,
+      LookGrid grid,
+      Steering steering,
+      double speedOfSound,
+      double sampleRate,
+      int frameLength,
+      boolean removeDiagonal,
+      double[] reference,
+      int maxFrames) {
     if (maxFrames < 1) {
       throw new IllegalArgumentException("batch must hold at least one frame, got " + maxFrames);
     }
@@ -133,15 +142,28 @@ public final class Beamformer implements AutoCloseable {
     beamPowers(spectra, 0, frames, bins, sink);
   }
 
-  /** As {@link #beamPowers(float[], int, int[], BinPowers)}, with the first bin's block at {@code offset}. */
+  /**
+   * As {@link #beamPowers(float[], int, int[], BinPowers)}, with the first bin's block at {@code
+   * offset}.
+   */
   public void beamPowers(float[] spectra, int offset, int frames, int[] bins, BinPowers sink) {
     if (frames < 1 || frames > maxFrames) {
-      throw new IllegalArgumentException("batch of " + frames + " frames, this beamformer takes 1.." + maxFrames);
+      throw new IllegalArgumentException(
+          "batch of " + frames + " frames, this beamformer takes 1.." + maxFrames);
     }
     long expected = 2L * bins.length * mics * frames;
     if (offset < 0 || spectra.length - offset < expected) {
-      throw new IllegalArgumentException("spectra hold " + (spectra.length - offset) + " floats, " + bins.length
-          + " bins x " + mics + " mics x " + frames + " frames need " + expected);
+      throw new IllegalArgumentException(
+          "spectra hold "
+              + (spectra.length - offset)
+              + " floats, "
+              + bins.length
+              + " bins x "
+              + mics
+              + " mics x "
+              + frames
+              + " frames need "
+              + expected);
     }
     int block = 2 * mics * frames;
     for (int b = 0; b < bins.length; b++) {
@@ -150,9 +172,21 @@ public final class Beamformer implements AutoCloseable {
       weightsBuffer.position(0);
       weightsBuffer.put(weights);
       spectraOffHeap.position(0).put(spectra, offset + b * block, block);
-      openblas_nolapack.cblas_cgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
-          openblas_nolapack.CblasNoTrans, directions, frames, mics, one, weightsOffHeap, mics,
-          spectraOffHeap, frames, zero, outputOffHeap, frames);
+      openblas_nolapack.cblas_cgemm(
+          openblas_nolapack.CblasRowMajor,
+          openblas_nolapack.CblasNoTrans,
+          openblas_nolapack.CblasNoTrans,
+          directions,
+          frames,
+          mics,
+          one,
+          weightsOffHeap,
+          mics,
+          spectraOffHeap,
+          frames,
+          zero,
+          outputOffHeap,
+          frames);
       int outputs = directions * frames;
       outputOffHeap.position(0).get(output, 0, 2 * outputs);
       for (int i = 0; i < outputs; i++) {
@@ -174,9 +208,21 @@ public final class Beamformer implements AutoCloseable {
       micPower[i] = re * re + im * im;
     }
     micPowerOffHeap.position(0).put(micPower, 0, mics * frames);
-    openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
-        openblas_nolapack.CblasNoTrans, directions, frames, mics, 1f, gainSquaredOffHeap, mics,
-        micPowerOffHeap, frames, 0f, selfPowerOffHeap, frames);
+    openblas_nolapack.cblas_sgemm(
+        openblas_nolapack.CblasRowMajor,
+        openblas_nolapack.CblasNoTrans,
+        openblas_nolapack.CblasNoTrans,
+        directions,
+        frames,
+        mics,
+        1f,
+        gainSquaredOffHeap,
+        mics,
+        micPowerOffHeap,
+        frames,
+        0f,
+        selfPowerOffHeap,
+        frames);
     selfPowerOffHeap.position(0).get(selfPower, 0, directions * frames);
     for (int i = 0; i < directions * frames; i++) {
       power[i] = Math.max(0f, power[i] - selfPower[i]);
@@ -185,8 +231,8 @@ public final class Beamformer implements AutoCloseable {
 
   /**
    * weights = g exp(+j 2 pi k binHz tau): rotated in place from bin k - 1's when that was the last
-   * bin, so one pass reads and writes the weights once (the state is the weights themselves: at
-   * 1.8 MB per bin for 128 mics, memory traffic is what this loop costs).
+   * bin, so one pass reads and writes the weights once (the state is the weights themselves: at 1.8
+   * MB per bin for 128 mics, memory traffic is what this loop costs).
    */
   private void fillWeights(int bin) {
     int n = weights.length / 2;

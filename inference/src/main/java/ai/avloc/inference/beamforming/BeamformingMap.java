@@ -18,26 +18,35 @@ public final class BeamformingMap {
 
   private BeamformingMap() {}
 
-  /** The bins a request covers: the bin nearest {@code lowHz} when {@code highHz} is NaN, else every bin in [low, high]. */
+  /**
+   * The bins a request covers: the bin nearest {@code lowHz} when {@code highHz} is NaN, else every
+   * bin in [low, high].
+   */
   public static int[] bins(double sampleRate, int block, double lowHz, double highHz) {
     double binHz = sampleRate / block;
     double nyquist = sampleRate / 2;
     if (!(lowHz > 0) || lowHz >= nyquist) {
-      throw new IllegalArgumentException(String.format(
-          "frequency %.1f Hz outside (0, %.1f) Hz, the Nyquist range of %.0f Hz audio", lowHz, nyquist, sampleRate));
+      throw new IllegalArgumentException(
+          String.format(
+              "frequency %.1f Hz outside (0, %.1f) Hz, the Nyquist range of %.0f Hz audio",
+              lowHz, nyquist, sampleRate));
     }
     if (Double.isNaN(highHz)) {
       return new int[] {(int) Math.round(lowHz / binHz)};
     }
     if (!(highHz > lowHz) || highHz > nyquist) {
-      throw new IllegalArgumentException(String.format(
-          "band %.1f:%.1f Hz must rise and stay below Nyquist %.1f Hz", lowHz, highHz, nyquist));
+      throw new IllegalArgumentException(
+          String.format(
+              "band %.1f:%.1f Hz must rise and stay below Nyquist %.1f Hz",
+              lowHz, highHz, nyquist));
     }
     int lo = (int) Math.ceil(lowHz / binHz);
     int hi = (int) Math.floor(highHz / binHz);
     if (hi < lo) {
-      throw new IllegalArgumentException(String.format(
-          "band %.1f:%.1f Hz holds no FFT bin at %.2f Hz spacing; widen it or use --freq", lowHz, highHz, binHz));
+      throw new IllegalArgumentException(
+          String.format(
+              "band %.1f:%.1f Hz holds no FFT bin at %.2f Hz spacing; widen it or use --freq",
+              lowHz, highHz, binHz));
     }
     return java.util.stream.IntStream.rangeClosed(lo, hi).toArray();
   }
@@ -50,11 +59,30 @@ public final class BeamformingMap {
    * @param bins FFT bins to sum, from {@link #bins}
    * @return the map, rows x cols row-major
    */
-  public static float[] compute(MicArray array, LookGrid grid, Steering steering, double speedOfSound,
-      boolean removeDiagonal, double[] reference, float[][] channels, double sampleRate, int block,
+  public static float[] compute(
+      MicArray array,
+      LookGrid grid,
+      Steering steering,
+      double speedOfSound,
+      boolean removeDiagonal,
+      double[] reference,
+      float[][] channels,
+      double sampleRate,
+      int block,
       int[] bins) {
-    float[] maps = sequence(array, grid, steering, speedOfSound, removeDiagonal, reference, channels,
-        sampleRate, block, block / 2, bins);
+    float[] maps =
+        sequence(
+            array,
+            grid,
+            steering,
+            speedOfSound,
+            removeDiagonal,
+            reference,
+            channels,
+            sampleRate,
+            block,
+            block / 2,
+            bins);
     int directions = grid.size();
     int blocks = maps.length / directions;
     double[] sum = new double[directions];
@@ -74,12 +102,25 @@ public final class BeamformingMap {
    *
    * @return blocks x rows x cols, row-major
    */
-  public static float[] sequence(MicArray array, LookGrid grid, Steering steering, double speedOfSound,
-      boolean removeDiagonal, double[] reference, float[][] channels, double sampleRate, int block,
-      int hop, int[] bins) {
+  public static float[] sequence(
+      MicArray array,
+      LookGrid grid,
+      Steering steering,
+      double speedOfSound,
+      boolean removeDiagonal,
+      double[] reference,
+      float[][] channels,
+      double sampleRate,
+      int block,
+      int hop,
+      int[] bins) {
     if (channels.length != array.size()) {
-      throw new IllegalArgumentException("audio has " + channels.length + " channels, the array has "
-          + array.size() + " microphones");
+      throw new IllegalArgumentException(
+          "audio has "
+              + channels.length
+              + " channels, the array has "
+              + array.size()
+              + " microphones");
     }
     int length = channels[0].length;
     if (length < block) {
@@ -94,8 +135,17 @@ public final class BeamformingMap {
     int directions = grid.size();
     float[] maps = new float[blocks * directions];
     float[] full = new float[2 * (block / 2) * mics * BATCH];
-    try (Beamformer beamformer = new Beamformer(array, grid, steering, speedOfSound, sampleRate,
-        block, removeDiagonal, reference, BATCH)) {
+    try (Beamformer beamformer =
+        new Beamformer(
+            array,
+            grid,
+            steering,
+            speedOfSound,
+            sampleRate,
+            block,
+            removeDiagonal,
+            reference,
+            BATCH)) {
       for (int done = 0; done < blocks; done += BATCH) {
         int n = Math.min(BATCH, blocks - done);
         int first = done;
@@ -109,14 +159,18 @@ public final class BeamformingMap {
         for (int b = 0; b < bins.length; b++) {
           System.arraycopy(full, bins[b] * binStride, selected, b * binStride, binStride);
         }
-        beamformer.beamPowers(selected, n, bins, (bin, power, frames) -> {
-          double scale = bin == 0 ? binScale / 2 : binScale;
-          for (int d = 0; d < directions; d++) {
-            for (int f = 0; f < frames; f++) {
-              maps[(first + f) * directions + d] += (float) (scale * power[d * frames + f]);
-            }
-          }
-        });
+        beamformer.beamPowers(
+            selected,
+            n,
+            bins,
+            (bin, power, frames) -> {
+              double scale = bin == 0 ? binScale / 2 : binScale;
+              for (int d = 0; d < directions; d++) {
+                for (int f = 0; f < frames; f++) {
+                  maps[(first + f) * directions + d] += (float) (scale * power[d * frames + f]);
+                }
+              }
+            });
       }
     }
     return maps;

@@ -10,30 +10,46 @@ import org.bytedeco.openblas.global.openblas;
  * Functional beamforming (Dougherty 2014): b = ||w||^2 (u^H C^{1/nu} u)^nu with u = w / ||w|| and
  * C^{1/nu} from the eigendecomposition of the averaged cross-spectral matrix. For one source it
  * gives the classic level at the source, while side lobes and the main lobe's skirt fall as the
- * nu-th power, so two sources closer than the array's Rayleigh width (24 degrees at 2 kHz for a
- * 50 cm aperture) appear as two peaks. Costs one M x M eigendecomposition and a (D x M)(M x M)
- * product per bin, so it is meant for plain maps at a frequency or in a narrow band.
+ * nu-th power, so two sources closer than the array's Rayleigh width (24 degrees at 2 kHz for a 50
+ * cm aperture) appear as two peaks. Costs one M x M eigendecomposition and a (D x M)(M x M) product
+ * per bin, so it is meant for plain maps at a frequency or in a narrow band.
  */
 public final class FunctionalBeamforming {
   private FunctionalBeamforming() {}
 
   /**
-   * @param nu exponent, at least 1 (1 is the classic beamformer on the same CSM); 10 to 100 is usual
+   * @param nu exponent, at least 1 (1 is the classic beamformer on the same CSM); 10 to 100 is
+   *     usual
    * @return the map, rows x cols, in the units of {@link BeamformingMap#compute}
    */
-  public static float[] map(MicArray array, LookGrid grid, Steering steering, double speedOfSound,
-      boolean removeDiagonal, double[] reference, float[][] channels, double sampleRate, int block,
-      int[] bins, double nu) {
+  public static float[] map(
+      MicArray array,
+      LookGrid grid,
+      Steering steering,
+      double speedOfSound,
+      boolean removeDiagonal,
+      double[] reference,
+      float[][] channels,
+      double sampleRate,
+      int block,
+      int[] bins,
+      double nu) {
     if (!(nu >= 1) || !Double.isFinite(nu)) {
-      throw new IllegalArgumentException("functional beamforming exponent nu must be >= 1, got " + nu);
+      throw new IllegalArgumentException(
+          "functional beamforming exponent nu must be >= 1, got " + nu);
     }
     if (channels.length != array.size()) {
-      throw new IllegalArgumentException("audio has " + channels.length + " channels, the array has "
-          + array.size() + " microphones");
+      throw new IllegalArgumentException(
+          "audio has "
+              + channels.length
+              + " channels, the array has "
+              + array.size()
+              + " microphones");
     }
     int length = channels[0].length;
     if (length < block) {
-      throw new IllegalArgumentException("audio holds " + length + " samples, fewer than one block of " + block);
+      throw new IllegalArgumentException(
+          "audio holds " + length + " samples, fewer than one block of " + block);
     }
     int m = array.size();
     int d = grid.size();
@@ -76,8 +92,21 @@ public final class FunctionalBeamforming {
         }
         weights.put(v);
         // Q = V C^{1/nu}; then u^H C^{1/nu} u = Re sum_n Q_dn conj(V_dn) / ||v_d||^2
-        openblas.cblas_zgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, d, m, m,
-            one, weights, m, root, m, zero, product, m);
+        openblas.cblas_zgemm(
+            openblas.CblasRowMajor,
+            openblas.CblasNoTrans,
+            openblas.CblasNoTrans,
+            d,
+            m,
+            m,
+            one,
+            weights,
+            m,
+            root,
+            m,
+            zero,
+            product,
+            m);
         product.get(q);
         for (int dir = 0; dir < d; dir++) {
           double quad = 0;
@@ -99,7 +128,10 @@ public final class FunctionalBeamforming {
     return out;
   }
 
-  /** C = (1/B) sum over blocks of x x^H, Hermitian, row-major interleaved; optionally without its diagonal. */
+  /**
+   * C = (1/B) sum over blocks of x x^H, Hermitian, row-major interleaved; optionally without its
+   * diagonal.
+   */
   static double[] crossSpectralMatrix(double[] x, int m, int blocks, boolean removeDiagonal) {
     double[] c = new double[2 * m * m];
     for (int i = 0; i < m; i++) {
@@ -131,9 +163,11 @@ public final class FunctionalBeamforming {
   static double[] matrixRoot(double[] csm, int m, double nu) {
     double[] a = csm.clone();
     double[] lambda = new double[m];
-    int info = openblas.LAPACKE_zheev(openblas.LAPACK_ROW_MAJOR, (byte) 'V', (byte) 'U', m, a, m, lambda);
+    int info =
+        openblas.LAPACKE_zheev(openblas.LAPACK_ROW_MAJOR, (byte) 'V', (byte) 'U', m, a, m, lambda);
     if (info != 0) {
-      throw new IllegalStateException("eigendecomposition of the cross-spectral matrix failed (LAPACK info " + info + ")");
+      throw new IllegalStateException(
+          "eigendecomposition of the cross-spectral matrix failed (LAPACK info " + info + ")");
     }
     double[] scaled = new double[m];
     for (int k = 0; k < m; k++) {

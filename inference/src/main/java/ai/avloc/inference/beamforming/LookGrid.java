@@ -24,7 +24,8 @@ public final class LookGrid {
 
   /**
    * Far-field directions of pixel (i, j): toward (tan(hfov/2)(2u-1), tan(vfov/2)(2v-1), 1) with u =
-   * (j + 0.5)/cols, v = (i + 0.5)/rows, so acoustic pixel (i, j) sees what RGB pixel (v H, u W) sees.
+   * (j + 0.5)/cols, v = (i + 0.5)/rows, so acoustic pixel (i, j) sees what RGB pixel (v H, u W)
+   * sees.
    */
   public static LookGrid cameraFov(double hfovDeg, double vfovDeg, int rows, int cols) {
     checkFov(hfovDeg, "horizontal");
@@ -41,7 +42,11 @@ public final class LookGrid {
         v[i * cols + j] = new double[] {x / n, y / n, 1 / n};
       }
     }
-    return new LookGrid(rows, cols, v, true,
+    return new LookGrid(
+        rows,
+        cols,
+        v,
+        true,
         String.format("camera field of view %.1fx%.1f deg, %dx%d", hfovDeg, vfovDeg, rows, cols));
   }
 
@@ -54,8 +59,8 @@ public final class LookGrid {
    * Focus points x0..x1 (nx points) by y0..y1 (ny points) in the plane at distance z, both ends
    * included; map row r holds y = y0 + r (y1 - y0)/(ny - 1).
    */
-  public static LookGrid focusPlane(double x0, double x1, int nx, double y0, double y1, int ny,
-      double z) {
+  public static LookGrid focusPlane(
+      double x0, double x1, int nx, double y0, double y1, int ny, double z) {
     checkSize(ny, nx);
     if (!(z > 0) || !Double.isFinite(z)) {
       throw new IllegalArgumentException("focus distance z must be positive, got " + z);
@@ -68,14 +73,20 @@ public final class LookGrid {
         v[r * nx + c] = new double[] {x, y, z};
       }
     }
-    return new LookGrid(ny, nx, v, false,
-        String.format("focus plane x %.3g..%.3g (%d), y %.3g..%.3g (%d) at z=%.3g m", x0, x1, nx, y0,
-            y1, ny, z));
+    return new LookGrid(
+        ny,
+        nx,
+        v,
+        false,
+        String.format(
+            "focus plane x %.3g..%.3g (%d), y %.3g..%.3g (%d) at z=%.3g m",
+            x0, x1, nx, y0, y1, ny, z));
   }
 
   private static void checkFov(double deg, String which) {
     if (!(deg > 0 && deg < 180)) {
-      throw new IllegalArgumentException(which + " field of view must be in (0, 180) degrees, got " + deg);
+      throw new IllegalArgumentException(
+          which + " field of view must be in (0, 180) degrees, got " + deg);
     }
   }
 
@@ -98,7 +109,9 @@ public final class LookGrid {
     return rows * cols;
   }
 
-  /** Unit direction (far field) or focus point in metres (near field) of grid point {@code index}. */
+  /**
+   * Unit direction (far field) or focus point in metres (near field) of grid point {@code index}.
+   */
   public double[] vector(int index) {
     return vectors[index].clone();
   }
@@ -122,9 +135,12 @@ public final class LookGrid {
     double bestScore = Double.NEGATIVE_INFINITY;
     for (int i = 0; i < vectors.length; i++) {
       double[] v = vectors[i];
-      double score = farField
-          ? v[0] * q[0] + v[1] * q[1] + v[2] * q[2]
-          : -((v[0] - q[0]) * (v[0] - q[0]) + (v[1] - q[1]) * (v[1] - q[1]) + (v[2] - q[2]) * (v[2] - q[2]));
+      double score =
+          farField
+              ? v[0] * q[0] + v[1] * q[1] + v[2] * q[2]
+              : -((v[0] - q[0]) * (v[0] - q[0])
+                  + (v[1] - q[1]) * (v[1] - q[1])
+                  + (v[2] - q[2]) * (v[2] - q[2]));
       if (score > bestScore) {
         bestScore = score;
         best = i;

@@ -22,7 +22,9 @@ public final class EnergyMap {
     int c = MfccSpec.COEFFICIENTS;
     if (image.length % c != 0) {
       throw new IllegalArgumentException(
-          "an acoustic image holds 12 coefficients per pixel; " + image.length + " values is not a multiple of 12");
+          "an acoustic image holds 12 coefficients per pixel; "
+              + image.length
+              + " values is not a multiple of 12");
     }
     int pixels = image.length / c;
     float[] energy = new float[pixels];

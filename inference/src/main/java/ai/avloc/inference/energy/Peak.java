@@ -1,25 +1,28 @@
 package ai.avloc.inference.energy;
 
 /**
- * One local maximum of a map (an energy map or a beamforming power map), as found by {@link PeakFinder}.
+ * One local maximum of a map (an energy map or a beamforming power map), as found by {@link
+ * PeakFinder}.
  *
  * @param row grid row of the peak cell, 0 at the top of the image
  * @param col grid column of the peak cell, 0 at the left of the image
  * @param u normalized image x of the cell centre, {@code (col + 0.5) / cols}, in (0, 1)
- * @param v normalized image y of the cell centre, {@code (row + 0.5) / rows}, in (0, 1), growing downwards
+ * @param v normalized image y of the cell centre, {@code (row + 0.5) / rows}, in (0, 1), growing
+ *     downwards
  * @param value the map's value at the peak cell
- * @param contrast height of the peak above the map's median relative to that median,
- *     {@code (value - median) / |median|}; scale-free, so energy maps (parts per thousand) and power
- *     maps (orders of magnitude) read alike. 0 when the value equals the median; infinite when the
- *     median is 0 and the value is not
+ * @param contrast height of the peak above the map's median relative to that median, {@code (value
+ *     - median) / |median|}; scale-free, so energy maps (parts per thousand) and power maps (orders
+ *     of magnitude) read alike. 0 when the value equals the median; infinite when the median is 0
+ *     and the value is not
  * @param region the half-height area around the peak
  */
-public record Peak(int row, int col, double u, double v, double value, double contrast, Region region) {
+public record Peak(
+    int row, int col, double u, double v, double value, double contrast, Region region) {
 
   /**
-   * The 4-connected set of cells that contains the peak and whose values are at least
-   * {@code median + 0.5 * (value - median)}, i.e. at or above half the peak's height over the map's
-   * median: a scale-free footprint of the peak.
+   * The 4-connected set of cells that contains the peak and whose values are at least {@code median
+   * + 0.5 * (value - median)}, i.e. at or above half the peak's height over the map's median: a
+   * scale-free footprint of the peak.
    *
    * @param rowMin first row of the bounding box (inclusive)
    * @param colMin first column of the bounding box (inclusive)
@@ -31,6 +34,14 @@ public record Peak(int row, int col, double u, double v, double value, double co
    * @param vMax bottom edge of the box in normalized image y, {@code (rowMax + 1) / rows}
    * @param cells number of cells in the region (at most the box's area)
    */
-  public record Region(int rowMin, int colMin, int rowMax, int colMax, double uMin, double vMin, double uMax,
-      double vMax, int cells) {}
+  public record Region(
+      int rowMin,
+      int colMin,
+      int rowMax,
+      int colMax,
+      double uMin,
+      double vMin,
+      double uMax,
+      double vMax,
+      int cells) {}
 }

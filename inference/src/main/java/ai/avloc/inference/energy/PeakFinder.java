@@ -8,10 +8,10 @@ import java.util.List;
  * Finds the peaks of a map (an {@link EnergyMap} or a beamforming power map) and says how flat a
  * map is.
  *
- * <p>Maps are {@code float[]} in row-major order, {@code rows x cols} (36 x 48 for the camera grid),
- * row 0 at the top of the image. Everything here is scale-free: energy maps sit around 0.03-0.042
- * and differ by parts per thousand, power maps differ by orders of magnitude, so heights are always
- * measured against the map's own median, never in absolute units.
+ * <p>Maps are {@code float[]} in row-major order, {@code rows x cols} (36 x 48 for the camera
+ * grid), row 0 at the top of the image. Everything here is scale-free: energy maps sit around
+ * 0.03-0.042 and differ by parts per thousand, power maps differ by orders of magnitude, so heights
+ * are always measured against the map's own median, never in absolute units.
  */
 public final class PeakFinder {
 
@@ -19,16 +19,17 @@ public final class PeakFinder {
    * {@link #flatness} at or above which a beamforming power map is taken to hold no source.
    *
    * <p>For a positive map flatness is {@code 2 / (1 + max / median)}, so 0.8 means a maximum less
-   * than 1.5 x the median. Measured on simulated 0.5 s scenes, dualcam128 array, 1024-point
-   * frames, classic steering, 36 x 48 camera grid (3 seeds each): microphone self-noise alone gives
+   * than 1.5 x the median. Measured on simulated 0.5 s scenes, dualcam128 array, 1024-point frames,
+   * classic steering, 36 x 48 camera grid (3 seeds each): microphone self-noise alone gives
    * 0.93-0.98 over a band (500-1000 or 500-5000 Hz), where every direction sees the same auto-power
    * and only the cross-term estimation noise ripples the map; a broadband noise source gives
-   * 0.14-0.21 over 500-5000 Hz, a harmonic source 0.73, and even a source seen only over 500-1000 Hz,
-   * where the main lobe covers much of the view and lifts the median, stays at 0.69-0.78. 0.8 lies
-   * between the two groups. The simulator's diffuse background (64 plane waves) falls on both
+   * 0.14-0.21 over 500-5000 Hz, a harmonic source 0.73, and even a source seen only over 500-1000
+   * Hz, where the main lobe covers much of the view and lifts the median, stays at 0.69-0.78. 0.8
+   * lies between the two groups. The simulator's diffuse background (64 plane waves) falls on both
    * sides, 0.64-0.71 over 500-5000 Hz and 0.83-0.87 over 500-1000 Hz, because the array partly
-   * resolves its few dozen discrete arrivals. Maps of a single frequency bin ripple much more (self-noise alone
-   * reaches 0.57-0.76 there), so callers using one bin should pass their own threshold.
+   * resolves its few dozen discrete arrivals. Maps of a single frequency bin ripple much more
+   * (self-noise alone reaches 0.57-0.76 there), so callers using one bin should pass their own
+   * threshold.
    *
    * <p>Not for energy maps: their maximum is about 1.002 x the median for a real source and 1.0006
    * x for a diffuse field (flatnesses 0.9990 and 0.9997), so energy callers pass their own
@@ -39,10 +40,11 @@ public final class PeakFinder {
   private PeakFinder() {}
 
   /**
-   * The highest local maxima of a map, at least {@code minSeparationCells} apart; see
-   * {@link #find(float[], int, int, int, double, double)}, here without a contrast filter.
+   * The highest local maxima of a map, at least {@code minSeparationCells} apart; see {@link
+   * #find(float[], int, int, int, double, double)}, here without a contrast filter.
    */
-  public static List<Peak> find(float[] map, int rows, int cols, int maxPeaks, double minSeparationCells) {
+  public static List<Peak> find(
+      float[] map, int rows, int cols, int maxPeaks, double minSeparationCells) {
     return find(map, rows, cols, maxPeaks, minSeparationCells, Double.NEGATIVE_INFINITY);
   }
 
@@ -71,14 +73,20 @@ public final class PeakFinder {
    * @throws IllegalArgumentException when the length is not {@code rows * cols}, a value is NaN or
    *     infinite (the message names its row and column), or a parameter is out of range
    */
-  public static List<Peak> find(float[] map, int rows, int cols, int maxPeaks, double minSeparationCells,
+  public static List<Peak> find(
+      float[] map,
+      int rows,
+      int cols,
+      int maxPeaks,
+      double minSeparationCells,
       double minContrast) {
     checkMap(map, rows, cols);
     if (maxPeaks < 1) {
       throw new IllegalArgumentException("maxPeaks must be at least 1, got " + maxPeaks);
     }
     if (!(minSeparationCells >= 0) || Double.isInfinite(minSeparationCells)) {
-      throw new IllegalArgumentException("minSeparationCells must be finite and >= 0, got " + minSeparationCells);
+      throw new IllegalArgumentException(
+          "minSeparationCells must be finite and >= 0, got " + minSeparationCells);
     }
     if (Double.isNaN(minContrast)) {
       throw new IllegalArgumentException("minContrast is NaN");
@@ -86,10 +94,11 @@ public final class PeakFinder {
     double median = median(map);
 
     List<Integer> maxima = localMaxima(map, rows, cols);
-    maxima.sort((a, b) -> {
-      int byValue = Float.compare(map[b], map[a]);
-      return byValue != 0 ? byValue : Integer.compare(a, b);
-    });
+    maxima.sort(
+        (a, b) -> {
+          int byValue = Float.compare(map[b], map[a]);
+          return byValue != 0 ? byValue : Integer.compare(a, b);
+        });
 
     List<Peak> peaks = new ArrayList<>();
     int[] keptRows = new int[maxPeaks];
@@ -113,8 +122,15 @@ public final class PeakFinder {
       }
       keptRows[peaks.size()] = r;
       keptCols[peaks.size()] = c;
-      peaks.add(new Peak(r, c, (c + 0.5) / cols, (r + 0.5) / rows, map[cell], contrast,
-          halfHeightRegion(map, rows, cols, cell, median)));
+      peaks.add(
+          new Peak(
+              r,
+              c,
+              (c + 0.5) / cols,
+              (r + 0.5) / rows,
+              map[cell],
+              contrast,
+              halfHeightRegion(map, rows, cols, cell, median)));
     }
     return peaks;
   }
@@ -124,12 +140,13 @@ public final class PeakFinder {
    *
    * <p>Why this form: it compares the highest value with the map's typical level (the median, which
    * one hot cell or a compact source cannot move, unlike the mean), and it divides by the map's own
-   * magnitude, so scaling the map changes nothing. For a positive map it is {@code 2 / (1 + ρ)} with
-   * {@code ρ = max / median}: exactly 1 for a uniform map, {@code 1 - r/2} for a small ripple r
-   * (so a 1 % ripple gives about 0.9975 and the parts-per-thousand contrast of energy maps stays
+   * magnitude, so scaling the map changes nothing. For a positive map it is {@code 2 / (1 + ρ)}
+   * with {@code ρ = max / median}: exactly 1 for a uniform map, {@code 1 - r/2} for a small ripple
+   * r (so a 1 % ripple gives about 0.9975 and the parts-per-thousand contrast of energy maps stays
    * resolvable just below 1), 2/11 ≈ 0.18 for a spike 10 x the floor, and towards 0 for a sharper
    * one. Unlike a ratio of geometric to arithmetic mean it needs no epsilon and no positive values:
-   * since {@code max - median <= |max| + |median|} it stays in [0, 1] for any sign (e.g. maps in dB).
+   * since {@code max - median <= |max| + |median|} it stays in [0, 1] for any sign (e.g. maps in
+   * dB).
    *
    * @param map any non-empty map of finite values
    * @return 1.0 exactly when the maximum equals the median (in particular for a constant map)
@@ -266,7 +283,8 @@ public final class PeakFinder {
   }
 
   /** The 4-connected cells around the peak at or above half its height over the median. */
-  private static Peak.Region halfHeightRegion(float[] map, int rows, int cols, int peak, double median) {
+  private static Peak.Region halfHeightRegion(
+      float[] map, int rows, int cols, int peak, double median) {
     double level = median + 0.5 * (map[peak] - median);
     boolean[] in = new boolean[map.length];
     int[] queue = new int[map.length];
@@ -298,8 +316,16 @@ public final class PeakFinder {
         }
       }
     }
-    return new Peak.Region(rowMin, colMin, rowMax, colMax, (double) colMin / cols, (double) rowMin / rows,
-        (double) (colMax + 1) / cols, (double) (rowMax + 1) / rows, size);
+    return new Peak.Region(
+        rowMin,
+        colMin,
+        rowMax,
+        colMax,
+        (double) colMin / cols,
+        (double) rowMin / rows,
+        (double) (colMax + 1) / cols,
+        (double) (rowMax + 1) / rows,
+        size);
   }
 
   private static void checkMap(float[] map, int rows, int cols) {
@@ -307,11 +333,20 @@ public final class PeakFinder {
       throw new IllegalArgumentException("map is null");
     }
     if (rows < 1 || cols < 1) {
-      throw new IllegalArgumentException("a map needs at least 1 row and 1 column, got " + rows + " x " + cols);
+      throw new IllegalArgumentException(
+          "a map needs at least 1 row and 1 column, got " + rows + " x " + cols);
     }
     if ((long) rows * cols != map.length) {
-      throw new IllegalArgumentException("map has " + map.length + " values but " + rows + " x " + cols + " = "
-          + (long) rows * cols + " were expected");
+      throw new IllegalArgumentException(
+          "map has "
+              + map.length
+              + " values but "
+              + rows
+              + " x "
+              + cols
+              + " = "
+              + (long) rows * cols
+              + " were expected");
     }
     for (int i = 0; i < map.length; i++) {
       checkFinite(map[i], i, cols);

@@ -154,7 +154,8 @@ public final class LocalizationMetrics {
   /**
    * Consensus map of the annotators' boxes: every used box adds 0.5 over its pixels and the sum is
    * clipped at 1, so each pixel is 0 (no annotator), 0.5 (one) or 1 (two or more). Boxes with
-   * {@code xmax == 0} are unused slots and are skipped; parts of a box beyond the frame are cut off.
+   * {@code xmax == 0} are unused slots and are skipped; parts of a box beyond the frame are cut
+   * off.
    *
    * @param boxes annotator boxes in pixels of a {@code height x width} frame
    * @param height frame height in pixels
@@ -219,8 +220,7 @@ public final class LocalizationMetrics {
    */
   public static double ciou(float[] energy, int rows, int cols, List<AnnotatorBox> boxes) {
     requireLength("energy map", energy.length, rows, cols);
-    boolean[] predicted =
-        upsampleMask(aboveMean(energy), rows, cols, FRAME_HEIGHT, FRAME_WIDTH);
+    boolean[] predicted = upsampleMask(aboveMean(energy), rows, cols, FRAME_HEIGHT, FRAME_WIDTH);
     float[] g = consensusMap(boxes, FRAME_HEIGHT, FRAME_WIDTH);
     double intersection = 0;
     double consensusSum = 0;
@@ -245,15 +245,15 @@ public final class LocalizationMetrics {
    * Bilinear resize with OpenCV's {@code INTER_LINEAR} rule for float images. Each output index
    * {@code d} maps to the source coordinate {@code (d + 0.5) * scale - 0.5} (pixel centres aligned,
    * not corners), with {@code scale = 1 / (dst / src)} as OpenCV forms it. The coordinate is split
-   * into an integer index and a fraction; below index 0 it is clamped to index 0 with fraction 0, at
-   * or beyond the last index to the last index with fraction 0, so border pixels replicate. Each
+   * into an integer index and a fraction; below index 0 it is clamped to index 0 with fraction 0,
+   * at or beyond the last index to the last index with fraction 0, so border pixels replicate. Each
    * source row is resized horizontally first, then pairs of those rows are blended vertically, with
    * single-precision weights {@code 1 - f, f} and float sums, as OpenCV does for a float32 image.
    * Matching the rounding matters because 0/1 masks land exactly on 0.5 at some pixels (e.g. output
    * column 74 of 298 sits halfway between source columns 11 and 12 of 48), and which side of the
    * {@code > 0.5} threshold they fall on follows the float arithmetic. Checked against OpenCV
-   * 4.5.2's cv2.resize on float32 input: identical masks. If the reference fed float64 masks, OpenCV
-   * sums in double and a few such ties (about 4 pixels per million) fall the other way.
+   * 4.5.2's cv2.resize on float32 input: identical masks. If the reference fed float64 masks,
+   * OpenCV sums in double and a few such ties (about 4 pixels per million) fall the other way.
    */
   static float[] resizeLinear(float[] src, int rows, int cols, int height, int width) {
     requireLength("source image", src.length, rows, cols);
@@ -314,8 +314,15 @@ public final class LocalizationMetrics {
     requirePositiveShape(what, rows, cols);
     if ((long) rows * cols != length) {
       throw new IllegalArgumentException(
-          what + " has " + length + " values, expected rows * cols = " + rows + " * " + cols
-              + " = " + (long) rows * cols);
+          what
+              + " has "
+              + length
+              + " values, expected rows * cols = "
+              + rows
+              + " * "
+              + cols
+              + " = "
+              + (long) rows * cols);
     }
   }
 

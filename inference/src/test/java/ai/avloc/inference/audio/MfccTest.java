@@ -10,17 +10,21 @@ class MfccTest {
   static float[] threeTones() {
     float[] x = new float[MfccSpec.WINDOW];
     for (int n = 0; n < x.length; n++) {
-      x[n] = (float) (8000 * Math.sin(2 * Math.PI * 440 * n / 12288.0)
-          + 3000 * Math.sin(2 * Math.PI * 2500 * n / 12288.0)
-          + 500 * Math.cos(2 * Math.PI * 5000 * n / 12288.0 + 0.3));
+      x[n] =
+          (float)
+              (8000 * Math.sin(2 * Math.PI * 440 * n / 12288.0)
+                  + 3000 * Math.sin(2 * Math.PI * 2500 * n / 12288.0)
+                  + 500 * Math.cos(2 * Math.PI * 5000 * n / 12288.0 + 0.3));
     }
     return x;
   }
 
   @Test
   void shouldPlaceMelEdgesOnTheReferenceBins() {
-    int[] expected = {0, 5, 11, 17, 25, 32, 41, 51, 61, 72, 85, 99, 114, 130, 148, 168, 190, 214, 240,
-        269, 300, 335, 373, 415, 460, 511};
+    int[] expected = {
+      0, 5, 11, 17, 25, 32, 41, 51, 61, 72, 85, 99, 114, 130, 148, 168, 190, 214, 240, 269, 300,
+      335, 373, 415, 460, 511
+    };
     assertArrayEquals(expected, MelFilterbank.paper().edgeBins());
   }
 
@@ -40,8 +44,10 @@ class MfccTest {
 
   @Test
   void shouldUseTheReferenceLifter() {
-    double[] expected = {2.5655, 4.0991, 5.5696, 6.9470, 8.2035, 9.3132, 10.2538, 11.0060, 11.5544,
-        11.8880, 12.0, 11.8880};
+    double[] expected = {
+      2.5655, 4.0991, 5.5696, 6.9470, 8.2035, 9.3132, 10.2538, 11.0060, 11.5544, 11.8880, 12.0,
+      11.8880
+    };
     assertArrayEquals(expected, MelCepstrum.lifter(), 5e-5);
   }
 
@@ -60,10 +66,24 @@ class MfccTest {
   @Test
   void shouldMatchTheReferenceComputationOnThreeTones() {
     // expected values: the reference's numpy steps (§1.2) run in float64 on the same window
-    double[] raw = {10.170153, 48.385604, -15.781789, -92.004827, -217.492371, 120.920582,
-        -132.045852, 16.449328, 175.215033, -16.885820, 35.039984, 28.613229};
-    double[] normalized = {0.579726, 0.677038, 0.513641, 0.319545, 0.000000, 0.861743, 0.217583,
-        0.595715, 1.000000, 0.510830, 0.643055, 0.626689};
+    double[] raw = {
+      10.170153,
+      48.385604,
+      -15.781789,
+      -92.004827,
+      -217.492371,
+      120.920582,
+      -132.045852,
+      16.449328,
+      175.215033,
+      -16.885820,
+      35.039984,
+      28.613229
+    };
+    double[] normalized = {
+      0.579726, 0.677038, 0.513641, 0.319545, 0.000000, 0.861743, 0.217583, 0.595715, 1.000000,
+      0.510830, 0.643055, 0.626689
+    };
     float[] out = new float[12];
     new Mfcc().raw(threeTones(), 0, out, 0);
     for (int m = 0; m < 12; m++) {

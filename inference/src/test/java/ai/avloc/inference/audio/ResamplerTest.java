@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class ResamplerTest {
   static float[] tone(double hz, double rate, int n) {
@@ -17,7 +17,9 @@ class ResamplerTest {
     return x;
   }
 
-  /** Amplitude of a sinusoid at {@code hz} in the middle part of x (least squares on sin and cos). */
+  /**
+   * Amplitude of a sinusoid at {@code hz} in the middle part of x (least squares on sin and cos).
+   */
   static double amplitudeAt(float[] x, double hz, double rate) {
     double s = 0;
     double c = 0;
@@ -56,9 +58,11 @@ class ResamplerTest {
 
   @Test
   void shouldRejectRatesOutsideTheSupportedRange() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Resampler.resample(new float[100], 4000, 12288));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> Resampler.resample(new float[100], 4000, 12288));
     assertTrue(e.getMessage().contains("4000"), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> Resampler.resample(new float[100], 192000, 12288));
+    assertThrows(
+        IllegalArgumentException.class, () -> Resampler.resample(new float[100], 192000, 12288));
   }
 }

@@ -24,16 +24,25 @@ class ArrayLocalizationTest {
   static final LookGrid GRID = LookGrid.cameraFov(65, 50);
 
   static String sourceJson(double[] direction, String signal, double distance) {
-    return String.format(Locale.ROOT,
+    return String.format(
+        Locale.ROOT,
         "{\"signal\": %s, \"direction\": {\"azimuth\": %.6f, \"elevation\": %.6f}, \"distance\": %.1f}",
-        signal, Directions.azimuthDeg(direction), Directions.elevationDeg(direction), distance);
+        signal,
+        Directions.azimuthDeg(direction),
+        Directions.elevationDeg(direction),
+        distance);
   }
 
   static Simulation simulate(double seconds, double snrDb, long seed, String... sources) {
-    String json = String.format(Locale.ROOT,
-        "{\"sampleRate\": 12288, \"duration\": %.3f, \"seed\": %d, \"array\": \"dualcam128\","
-            + " \"sensorNoise\": {\"snrDb\": %.1f}, \"sources\": [%s]}",
-        seconds, seed, snrDb, String.join(",", sources));
+    String json =
+        String.format(
+            Locale.ROOT,
+            "{\"sampleRate\": 12288, \"duration\": %.3f, \"seed\": %d, \"array\": \"dualcam128\","
+                + " \"sensorNoise\": {\"snrDb\": %.1f}, \"sources\": [%s]}",
+            seconds,
+            seed,
+            snrDb,
+            String.join(",", sources));
     return SceneSimulator.render(Scene.parse(json, null));
   }
 
@@ -65,29 +74,75 @@ class ArrayLocalizationTest {
 
   @ParameterizedTest(name = "cell ({0}, {1}) at {2} dB SNR")
   @CsvSource({
-    "3, 4, 20", "3, 24, 20", "3, 43, 20", "18, 4, 20", "18, 24, 20", "18, 43, 20", "32, 4, 20", "32, 24, 20", "32, 43, 20",
-    "3, 4, 0", "10, 35, 0", "18, 24, 0", "26, 12, 0", "32, 43, 0"
+    "3, 4, 20",
+    "3, 24, 20",
+    "3, 43, 20",
+    "18, 4, 20",
+    "18, 24, 20",
+    "18, 43, 20",
+    "32, 4, 20",
+    "32, 24, 20",
+    "32, 43, 20",
+    "3, 4, 0",
+    "10, 35, 0",
+    "18, 24, 0",
+    "26, 12, 0",
+    "32, 43, 0"
   })
   void shouldPutTheBeamformingPeakOnTheSourceCell(int row, int col, double snrDb) {
     int cell = row * GRID.cols() + col;
-    Simulation s = simulate(0.5, snrDb, 7L * row + col,
-        sourceJson(GRID.vector(cell), "{\"type\": \"noise\", \"low\": 500, \"high\": 5000, \"amplitude\": 0.3}", 30));
+    Simulation s =
+        simulate(
+            0.5,
+            snrDb,
+            7L * row + col,
+            sourceJson(
+                GRID.vector(cell),
+                "{\"type\": \"noise\", \"low\": 500, \"high\": 5000, \"amplitude\": 0.3}",
+                30));
     int[] bins = BeamformingMap.bins(MfccSpec.SAMPLE_RATE, 1024, 500, 5000);
-    float[] map = BeamformingMap.compute(s.scene().array(), GRID, Steering.CLASSIC, 343, false, new double[3],
-        s.audio().channels(), MfccSpec.SAMPLE_RATE, 1024, bins);
+    float[] map =
+        BeamformingMap.compute(
+            s.scene().array(),
+            GRID,
+            Steering.CLASSIC,
+            343,
+            false,
+            new double[3],
+            s.audio().channels(),
+            MfccSpec.SAMPLE_RATE,
+            1024,
+            bins);
     int found = argmax(map);
-    assertTrue(cellDistance(found, cell) <= 1.0,
-        "found cell (" + found / 48 + ", " + found % 48 + ") for a source at (" + row + ", " + col + ")");
+    assertTrue(
+        cellDistance(found, cell) <= 1.0,
+        "found cell ("
+            + found / 48
+            + ", "
+            + found % 48
+            + ") for a source at ("
+            + row
+            + ", "
+            + col
+            + ")");
   }
 
   @ParameterizedTest(name = "cell ({0}, {1})")
   @CsvSource({"8, 10", "18, 24", "28, 38"})
   void shouldPutTheEnergyMaximumOfTheAcousticImageOnABroadbandSource(int row, int col) {
     int cell = row * GRID.cols() + col;
-    Simulation s = simulate(0.5, 20, 11L * row + col,
-        sourceJson(GRID.vector(cell), "{\"type\": \"noise\", \"low\": 200, \"high\": 6000, \"amplitude\": 0.3}", 30));
+    Simulation s =
+        simulate(
+            0.5,
+            20,
+            11L * row + col,
+            sourceJson(
+                GRID.vector(cell),
+                "{\"type\": \"noise\", \"low\": 200, \"high\": 6000, \"amplitude\": 0.3}",
+                30));
     float[] images;
-    try (AcousticImager imager = new AcousticImager(s.scene().array(), GRID, Steering.CLASSIC, 343, false, 6)) {
+    try (AcousticImager imager =
+        new AcousticImager(s.scene().array(), GRID, Steering.CLASSIC, 343, false, 6)) {
       images = imager.images(pascalsToPcm16(s), 0, 6);
     }
     float[] energy = EnergyMap.of(images);
@@ -95,8 +150,19 @@ class ArrayLocalizationTest {
     for (int f = 0; f < 6; f++) {
       float[] frame = java.util.Arrays.copyOfRange(energy, f * pixels, (f + 1) * pixels);
       int found = argmax(frame);
-      assertTrue(cellDistance(found, cell) <= 1.0,
-          "frame " + f + ": energy maximum at (" + found / 48 + ", " + found % 48 + "), source at (" + row + ", " + col + ")");
+      assertTrue(
+          cellDistance(found, cell) <= 1.0,
+          "frame "
+              + f
+              + ": energy maximum at ("
+              + found / 48
+              + ", "
+              + found % 48
+              + "), source at ("
+              + row
+              + ", "
+              + col
+              + ")");
     }
   }
 
@@ -105,20 +171,48 @@ class ArrayLocalizationTest {
   void shouldResolveTwoSourcesFifteenDegreesApart(double hz) {
     double[] left = Directions.unitVector(-7.5, 0);
     double[] right = Directions.unitVector(7.5, 0);
-    Simulation s = simulate(1.0, 20, 5,
-        sourceJson(left, "{\"type\": \"noise\", \"low\": 1000, \"high\": 6000, \"amplitude\": 0.3}", 30),
-        sourceJson(right, "{\"type\": \"noise\", \"low\": 1000, \"high\": 6000, \"amplitude\": 0.3}", 30));
+    Simulation s =
+        simulate(
+            1.0,
+            20,
+            5,
+            sourceJson(
+                left,
+                "{\"type\": \"noise\", \"low\": 1000, \"high\": 6000, \"amplitude\": 0.3}",
+                30),
+            sourceJson(
+                right,
+                "{\"type\": \"noise\", \"low\": 1000, \"high\": 6000, \"amplitude\": 0.3}",
+                30));
     int[] bins = BeamformingMap.bins(MfccSpec.SAMPLE_RATE, 1024, hz, Double.NaN);
-    float[] map = BeamformingMap.compute(s.scene().array(), GRID, Steering.CLASSIC, 343, false, new double[3],
-        s.audio().channels(), MfccSpec.SAMPLE_RATE, 1024, bins);
+    float[] map =
+        BeamformingMap.compute(
+            s.scene().array(),
+            GRID,
+            Steering.CLASSIC,
+            343,
+            false,
+            new double[3],
+            s.audio().channels(),
+            MfccSpec.SAMPLE_RATE,
+            1024,
+            bins);
     List<Peak> peaks = PeakFinder.find(map, GRID.rows(), GRID.cols(), 2, 3);
     assertEquals(2, peaks.size(), "peaks " + peaks);
     int leftCell = GRID.nearestIndex(left);
     int rightCell = GRID.nearestIndex(right);
     for (int truth : new int[] {leftCell, rightCell}) {
-      boolean found = peaks.stream().anyMatch(p -> cellDistance(p.row() * GRID.cols() + p.col(), truth) <= 1.5);
-      assertTrue(found, String.format(Locale.ROOT, "no peak within 1.5 cells of (%d, %d) at %.0f Hz: %s",
-          truth / 48, truth % 48, hz, peaks));
+      boolean found =
+          peaks.stream().anyMatch(p -> cellDistance(p.row() * GRID.cols() + p.col(), truth) <= 1.5);
+      assertTrue(
+          found,
+          String.format(
+              Locale.ROOT,
+              "no peak within 1.5 cells of (%d, %d) at %.0f Hz: %s",
+              truth / 48,
+              truth % 48,
+              hz,
+              peaks));
     }
     // both are real sources, not a main lobe and its side lobe: similar heights
     assertTrue(peaks.get(1).value() > 0.5 * peaks.get(0).value(), "peaks " + peaks);
@@ -126,24 +220,59 @@ class ArrayLocalizationTest {
 
   @ParameterizedTest(name = "nu = {0} at 2000 Hz")
   @CsvSource({"20", "50"})
-  void shouldResolveTwoSourcesFifteenDegreesApartBelowTheRayleighWidthWithFunctionalBeamforming(double nu) {
+  void shouldResolveTwoSourcesFifteenDegreesApartBelowTheRayleighWidthWithFunctionalBeamforming(
+      double nu) {
     // at 2 kHz a 50 cm aperture's classic main lobe is about 24 degrees wide: one merged peak
     double[] left = Directions.unitVector(-7.5, 0);
     double[] right = Directions.unitVector(7.5, 0);
-    Simulation s = simulate(1.0, 20, 5,
-        sourceJson(left, "{\"type\": \"noise\", \"low\": 1000, \"high\": 6000, \"amplitude\": 0.3}", 30),
-        sourceJson(right, "{\"type\": \"noise\", \"low\": 1000, \"high\": 6000, \"amplitude\": 0.3}", 30));
+    Simulation s =
+        simulate(
+            1.0,
+            20,
+            5,
+            sourceJson(
+                left,
+                "{\"type\": \"noise\", \"low\": 1000, \"high\": 6000, \"amplitude\": 0.3}",
+                30),
+            sourceJson(
+                right,
+                "{\"type\": \"noise\", \"low\": 1000, \"high\": 6000, \"amplitude\": 0.3}",
+                30));
     int[] bins = BeamformingMap.bins(MfccSpec.SAMPLE_RATE, 1024, 2000, Double.NaN);
-    float[] classic = BeamformingMap.compute(s.scene().array(), GRID, Steering.CLASSIC, 343, false, new double[3],
-        s.audio().channels(), MfccSpec.SAMPLE_RATE, 1024, bins);
-    float[] functional = FunctionalBeamforming.map(s.scene().array(), GRID, Steering.CLASSIC, 343, false,
-        new double[3], s.audio().channels(), MfccSpec.SAMPLE_RATE, 1024, bins, nu);
-    assertEquals(1, PeakFinder.find(classic, GRID.rows(), GRID.cols(), 2, 3, 0.5).size(),
+    float[] classic =
+        BeamformingMap.compute(
+            s.scene().array(),
+            GRID,
+            Steering.CLASSIC,
+            343,
+            false,
+            new double[3],
+            s.audio().channels(),
+            MfccSpec.SAMPLE_RATE,
+            1024,
+            bins);
+    float[] functional =
+        FunctionalBeamforming.map(
+            s.scene().array(),
+            GRID,
+            Steering.CLASSIC,
+            343,
+            false,
+            new double[3],
+            s.audio().channels(),
+            MfccSpec.SAMPLE_RATE,
+            1024,
+            bins,
+            nu);
+    assertEquals(
+        1,
+        PeakFinder.find(classic, GRID.rows(), GRID.cols(), 2, 3, 0.5).size(),
         "classic beamforming should merge the two sources at 2 kHz");
     List<Peak> peaks = PeakFinder.find(functional, GRID.rows(), GRID.cols(), 2, 3);
     assertEquals(2, peaks.size(), "peaks " + peaks);
     for (int truth : new int[] {GRID.nearestIndex(left), GRID.nearestIndex(right)}) {
-      assertTrue(peaks.stream().anyMatch(p -> cellDistance(p.row() * GRID.cols() + p.col(), truth) <= 1.5),
+      assertTrue(
+          peaks.stream().anyMatch(p -> cellDistance(p.row() * GRID.cols() + p.col(), truth) <= 1.5),
           "no peak within 1.5 cells of (" + truth / 48 + ", " + truth % 48 + "): " + peaks);
     }
     assertTrue(peaks.get(1).value() > 0.5 * peaks.get(0).value(), "peaks " + peaks);
@@ -152,13 +281,41 @@ class ArrayLocalizationTest {
   @ParameterizedTest(name = "{0} steering")
   @CsvSource({"CLASSIC", "TRUE_LEVEL"})
   void shouldReduceFunctionalBeamformingWithExponentOneToTheClassicMap(Steering steering) {
-    Simulation s = simulate(0.5, 10, 9,
-        sourceJson(GRID.vector(20 * 48 + 30), "{\"type\": \"noise\", \"low\": 500, \"high\": 5000, \"amplitude\": 0.3}", 5));
+    Simulation s =
+        simulate(
+            0.5,
+            10,
+            9,
+            sourceJson(
+                GRID.vector(20 * 48 + 30),
+                "{\"type\": \"noise\", \"low\": 500, \"high\": 5000, \"amplitude\": 0.3}",
+                5));
     int[] bins = BeamformingMap.bins(MfccSpec.SAMPLE_RATE, 1024, 1500, 1600);
-    float[] classic = BeamformingMap.compute(s.scene().array(), GRID, steering, 343, false, new double[3],
-        s.audio().channels(), MfccSpec.SAMPLE_RATE, 1024, bins);
-    float[] functional = FunctionalBeamforming.map(s.scene().array(), GRID, steering, 343, false, new double[3],
-        s.audio().channels(), MfccSpec.SAMPLE_RATE, 1024, bins, 1);
+    float[] classic =
+        BeamformingMap.compute(
+            s.scene().array(),
+            GRID,
+            steering,
+            343,
+            false,
+            new double[3],
+            s.audio().channels(),
+            MfccSpec.SAMPLE_RATE,
+            1024,
+            bins);
+    float[] functional =
+        FunctionalBeamforming.map(
+            s.scene().array(),
+            GRID,
+            steering,
+            343,
+            false,
+            new double[3],
+            s.audio().channels(),
+            MfccSpec.SAMPLE_RATE,
+            1024,
+            bins,
+            1);
     double peak = 0;
     for (float v : classic) {
       peak = Math.max(peak, v);

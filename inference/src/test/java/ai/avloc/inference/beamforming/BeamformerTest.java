@@ -20,8 +20,10 @@ class BeamformerTest {
   static final double C = 343;
   static final int N = MfccSpec.WINDOW;
   static final double FS = MfccSpec.SAMPLE_RATE;
+
   /** Tones on FFT bins (periodic in the frame), so time shifts of a frame are exact. */
   static final int[] TONE_BINS = {40, 100, 333};
+
   static final double[] AMPLITUDE = {3000, 1200, 700};
   static final double[] PHASE = {0.3, 1.9, -0.7};
   static final double[] SOURCE = {1.5, -0.8, 4.0};
@@ -35,7 +37,9 @@ class BeamformerTest {
     return new MicArray("vogel16", p);
   }
 
-  /** Pressure at microphone position r and time t from a point source at SOURCE (spherical wave). */
+  /**
+   * Pressure at microphone position r and time t from a point source at SOURCE (spherical wave).
+   */
   static double pressure(double[] r, double t) {
     double dist = dist(SOURCE, r);
     double v = 0;
@@ -47,7 +51,10 @@ class BeamformerTest {
   }
 
   static double dist(double[] a, double[] b) {
-    return Math.sqrt((a[0] - b[0]) * (a[0] - b[0]) + (a[1] - b[1]) * (a[1] - b[1]) + (a[2] - b[2]) * (a[2] - b[2]));
+    return Math.sqrt(
+        (a[0] - b[0]) * (a[0] - b[0])
+            + (a[1] - b[1]) * (a[1] - b[1])
+            + (a[2] - b[2]) * (a[2] - b[2]));
   }
 
   /** Power spectrum of sum_m g_m x_m(t + tau_m), the filter-and-sum output in the time domain. */
@@ -91,7 +98,8 @@ class BeamformerTest {
     float[][] out = new float[TONE_BINS.length][];
     try (Beamformer bf = new Beamformer(array, grid, steering, C, FS, N, false, new double[3], 1)) {
       int[] index = {0};
-      bf.beamPowers(selected, 1, TONE_BINS, (bin, power, frames) -> out[index[0]++] = power.clone());
+      bf.beamPowers(
+          selected, 1, TONE_BINS, (bin, power, frames) -> out[index[0]++] = power.clone());
     }
     return out;
   }
@@ -125,7 +133,10 @@ class BeamformerTest {
       }
       double peak = Arrays.stream(td).max().orElseThrow();
       for (int d = 0; d < grid.size(); d++) {
-        assertEquals(td[d], bf[b][d], 1e-4 * peak,
+        assertEquals(
+            td[d],
+            bf[b][d],
+            1e-4 * peak,
             "bin " + TONE_BINS[b] + " grid point " + d + " (" + grid + ")");
       }
     }
@@ -147,7 +158,8 @@ class BeamformerTest {
   void shouldReproduceThePointSourceLevelAtItsFocusWithTrueLevelSteering() {
     // a grid point on the source: true-level steering gives the tone's amplitude at the reference
     // point (the origin), |Y| = (A / r0) * sum(window) / 2 for a bin-centred tone
-    LookGrid onSource = LookGrid.focusPlane(SOURCE[0], SOURCE[0], 1, SOURCE[1], SOURCE[1], 1, SOURCE[2]);
+    LookGrid onSource =
+        LookGrid.focusPlane(SOURCE[0], SOURCE[0], 1, SOURCE[1], SOURCE[1], 1, SOURCE[2]);
     float[][] power = beamformerPower(array(), onSource, Steering.TRUE_LEVEL);
     double windowSum = Arrays.stream(ai.avloc.inference.audio.TukeyWindow.symmetric(N, 0.75)).sum();
     double r0 = dist(SOURCE, new double[3]);
@@ -169,14 +181,18 @@ class BeamformerTest {
     }
     float[][] with = new float[1][];
     float[][] without = new float[1][];
-    try (Beamformer full = new Beamformer(array, grid, Steering.CLASSIC, C, FS, N, false, new double[3], 1);
-        Beamformer diagonalFree = new Beamformer(array, grid, Steering.CLASSIC, C, FS, N, true, new double[3], 1)) {
+    try (Beamformer full =
+            new Beamformer(array, grid, Steering.CLASSIC, C, FS, N, false, new double[3], 1);
+        Beamformer diagonalFree =
+            new Beamformer(array, grid, Steering.CLASSIC, C, FS, N, true, new double[3], 1)) {
       full.beamPowers(spectra, 1, new int[] {50}, (bin, p, f) -> with[0] = p.clone());
       diagonalFree.beamPowers(spectra, 1, new int[] {50}, (bin, p, f) -> without[0] = p.clone());
     }
     double self = 0;
     for (int m = 0; m < mics; m++) {
-      self += (spectra[2 * m] * spectra[2 * m] + spectra[2 * m + 1] * spectra[2 * m + 1]) / (double) (mics * mics);
+      self +=
+          (spectra[2 * m] * spectra[2 * m] + spectra[2 * m + 1] * spectra[2 * m + 1])
+              / (double) (mics * mics);
     }
     for (int d = 0; d < grid.size(); d++) {
       assertTrue(without[0][d] >= 0, "negative power at " + d);

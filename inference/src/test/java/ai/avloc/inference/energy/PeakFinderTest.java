@@ -199,8 +199,10 @@ class PeakFinderTest {
     }
     assertEquals(PeakFinder.flatness(power), PeakFinder.flatness(energyScale), 1e-6);
     assertEquals(1.0 / 3, PeakFinder.flatness(power), 1e-6); // 2 / (1 + 5 / 1)
-    assertEquals(PeakFinder.find(power, ROWS, COLS, 1, 3).get(0).contrast(),
-        PeakFinder.find(energyScale, ROWS, COLS, 1, 3).get(0).contrast(), 1e-5);
+    assertEquals(
+        PeakFinder.find(power, ROWS, COLS, 1, 3).get(0).contrast(),
+        PeakFinder.find(energyScale, ROWS, COLS, 1, 3).get(0).contrast(),
+        1e-5);
   }
 
   @Test
@@ -251,7 +253,9 @@ class PeakFinderTest {
   @Test
   void shouldNameBothLengthsWhenTheMapDoesNotMatchTheGrid() {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> PeakFinder.find(new float[100], ROWS, COLS, 1, 3));
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> PeakFinder.find(new float[100], ROWS, COLS, 1, 3));
     assertTrue(e.getMessage().contains("100"), e.getMessage());
     assertTrue(e.getMessage().contains("1728"), e.getMessage());
   }
@@ -259,7 +263,8 @@ class PeakFinderTest {
   @Test
   void shouldRejectMaxPeaksBelowOne() {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> PeakFinder.find(constant(1), ROWS, COLS, 0, 3));
+        assertThrows(
+            IllegalArgumentException.class, () -> PeakFinder.find(constant(1), ROWS, COLS, 0, 3));
     assertTrue(e.getMessage().contains("maxPeaks"), e.getMessage());
   }
 }

@@ -107,8 +107,15 @@ class LocalizationMetricsTest {
     assertArrayEquals(
         new double[] {
           1.0, // t = 0.0: all three
-          twoThirds, twoThirds, twoThirds, twoThirds, twoThirds, // t = 0.1 .. 0.5: 0.55 and 0.95
-          third, third, third, third, // t = 0.6 .. 0.9: only 0.95
+          twoThirds,
+          twoThirds,
+          twoThirds,
+          twoThirds,
+          twoThirds, // t = 0.1 .. 0.5: 0.55 and 0.95
+          third,
+          third,
+          third,
+          third, // t = 0.6 .. 0.9: only 0.95
           0.0 // t = 1.0: none
         },
         rate,
@@ -270,7 +277,9 @@ class LocalizationMetricsTest {
     // Two annotators on the same box: g = 1 there, still a perfect match.
     AnnotatorBox box = new AnnotatorBox(0, 0, 149, H);
     assertEquals(
-        1.0, LocalizationMetrics.ciou(leftHalfEnergy(), MAP_ROWS, MAP_COLS, List.of(box, box)), EPS);
+        1.0,
+        LocalizationMetrics.ciou(leftHalfEnergy(), MAP_ROWS, MAP_COLS, List.of(box, box)),
+        EPS);
   }
 
   @Test

@@ -17,7 +17,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-/** The real outdoor drone measurement (mono PCM16 at 51.2 kHz, 5 s) through the model's audio path. */
+/**
+ * The real outdoor drone measurement (mono PCM16 at 51.2 kHz, 5 s) through the model's audio path.
+ */
 @Tag("real-data")
 class DroneRecordingTest {
   static float[] modelRateAudio() throws Exception {
@@ -62,7 +64,8 @@ class DroneRecordingTest {
   void shouldAgreeWithAnIndependentScipyComputationOfTheSameRecording() throws Exception {
     float[] mfcc = new Mfcc().normalizedWindows(modelRateAudio());
     NpyArray reference;
-    try (var in = getClass().getResourceAsStream("/realdata/measurement_drone.mfcc-reference.npy")) {
+    try (var in =
+        getClass().getResourceAsStream("/realdata/measurement_drone.mfcc-reference.npy")) {
       Path copy = Files.createTempFile("drone-reference", ".npy");
       Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       reference = Npy.read(copy);
@@ -90,8 +93,10 @@ class DroneRecordingTest {
 
   @Test
   void shouldGiveAFlatEnergyMapForTheTiledMonoMfcc() throws Exception {
-    // the paper's "MFCC" baseline tiles one window's vector to every pixel: no direction is preferred
-    float[] vector = java.util.Arrays.copyOfRange(new Mfcc().normalizedWindows(modelRateAudio()), 120, 132);
+    // the paper's "MFCC" baseline tiles one window's vector to every pixel: no direction is
+    // preferred
+    float[] vector =
+        java.util.Arrays.copyOfRange(new Mfcc().normalizedWindows(modelRateAudio()), 120, 132);
     float[] image = new float[36 * 48 * 12];
     for (int p = 0; p < 36 * 48; p++) {
       System.arraycopy(vector, 0, image, p * 12, 12);

@@ -18,8 +18,10 @@ final class RealData {
     String dir = System.getProperty("avloc.data.dir", "../../shared/data");
     Path path = Path.of(dir, name);
     if (!Files.isRegularFile(path)) {
-      String message = "real-data test needs " + path.toAbsolutePath().normalize()
-          + " (the shared media folder beside the checkout)";
+      String message =
+          "real-data test needs "
+              + path.toAbsolutePath().normalize()
+              + " (the shared media folder beside the checkout)";
       if (System.getenv("AVLOC_REQUIRE_REAL_DATA") != null) {
         fail(message + ", and AVLOC_REQUIRE_REAL_DATA is set");
       }
