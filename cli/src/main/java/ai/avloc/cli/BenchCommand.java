@@ -140,7 +140,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     try (AcousticImager imager =
         new AcousticImager(array, grid, Steering.CLASSIC, 343, false, batch)) {
-      imager.images(channels, 0, batch); // warm-up
+      imager.images(channels, 0, frames); // warm-up: JIT and OpenBLAS threads
       long t0 = System.nanoTime();
       imager.images(channels, 0, frames);
       double total = (System.nanoTime() - t0) / 1e9 / frames;
