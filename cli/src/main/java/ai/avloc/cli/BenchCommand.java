@@ -195,7 +195,9 @@ final class BenchCommand implements Callable<Integer> {
               + (long) grid.size() * MfccSpec.MEL_BANDS * 8 // mel accumulators
               + (long) grid.size() * 12 * 4 // output image
               + (2L * grid.size() * 4 * 2); // beam outputs and powers
-      long fixedBytes = 2L * grid.size() * m * (4 + 4 * 8); // weights (float + rotation state)
+      long fixedBytes =
+          2L * grid.size() * m * 4 * 2 // float weights and their per-bin rotation
+              + 2L * grid.size() * m * 8;
       System.out.printf(
           Locale.ROOT,
           "Acoustic images: %d mics (%s), %d x %d directions x 12 MFCC, batch %d, %d frames%n",
@@ -246,7 +248,7 @@ final class BenchCommand implements Callable<Integer> {
           100 * gflops / REFERENCE_GFLOPS);
       System.out.printf(
           Locale.ROOT,
-          "memory: %.2f MB per frame in flight + %.1f MB per imager (weights)%n%n",
+          "memory: %.2f MB per frame in flight + %.1f MB per imager (steering gains, delays, weights)%n%n",
           bytesPerFrame / 1e6,
           fixedBytes / 1e6);
     }
