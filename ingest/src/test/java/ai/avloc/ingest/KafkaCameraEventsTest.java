@@ -1,0 +1,95 @@
+package ai.avloc.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.avloc.infra.EmbeddedKafka;
+import ai.avloc.schemas.AudioChunk;
+import ai.avloc.schemas.Topics;
+import ai.avloc.schemas.VideoFrame;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A decoded clip published to a real (in-process) Kafka broker and read back. */
+class KafkaCameraEventsTest {
+  static EmbeddedKafka kafka;
+  static final Topics TOPICS = Topics.withPrefix("test.");
+
+  @TempDir java.nio.file.Path dir;
+
+  @BeforeAll
+  static void startKafka() {
+    kafka = EmbeddedKafka.start();
+    kafka.createTopics(2, TOPICS.frames().name(), TOPICS.audio().name());
+  }
+
+  @AfterAll
+  static void stopKafka() {
+    kafka.close();
+  }
+
+  static <V> List<ConsumerRecord<String, V>> readAll(
+      String topic, Deserializer<V> values, int expected) {
+    Map<String, Object> config =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            kafka.bootstrapServers(),
+            ConsumerConfig.GROUP_ID_CONFIG,
+            "reader-" + topic,
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+            "earliest",
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed");
+    List<ConsumerRecord<String, V>> out = new ArrayList<>();
+    try (KafkaConsumer<String, V> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), values)) {
+      consumer.subscribe(List.of(topic));
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (out.size() < expected && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void shouldPublishEveryFrameAndChunkKeyedByStreamInOrder() throws Exception {
+    MediaFileDecoderTest helper = new MediaFileDecoderTest();
+    helper.dir = dir;
+    MediaFileDecoder.Summary summary;
+    try (KafkaCameraEvents events = new KafkaCameraEvents(kafka.bootstrapServers(), TOPICS)) {
+      summary =
+          new MediaFileDecoder(DecodeOptions.modelDefaults())
+              .decode(helper.recordTestClip(), "gate-7", MediaFileDecoderTest.WALL, events);
+    }
+    var frames = readAll(TOPICS.frames().name(), TOPICS.frames().values(), (int) summary.frames());
+    var chunks = readAll(TOPICS.audio().name(), TOPICS.audio().values(), 24);
+    assertEquals(summary.frames(), frames.size());
+    assertEquals(24, chunks.size());
+    int partition = frames.get(0).partition();
+    for (int k = 0; k < frames.size(); k++) {
+      ConsumerRecord<String, VideoFrame> r = frames.get(k);
+      assertEquals("gate-7", r.key());
+      assertEquals(partition, r.partition(), "one stream stays in one partition");
+      assertEquals(k, r.value().getSequence(), "frames arrive in order");
+      assertEquals(
+          r.value().getTimestamp().toEpochMilli(), r.timestamp(), "record time is event time");
+    }
+    for (int k = 0; k < chunks.size(); k++) {
+      ConsumerRecord<String, AudioChunk> r = chunks.get(k);
+      assertEquals(k, r.value().getSequence());
+      assertTrue(r.value().getPcm16().remaining() > 0);
+    }
+  }
+}
