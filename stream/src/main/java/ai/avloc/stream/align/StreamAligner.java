@@ -1,7 +1,6 @@
 package ai.avloc.stream.align;
 
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 import java.util.TreeMap;
 
@@ -20,9 +19,8 @@ import java.util.TreeMap;
 public final class StreamAligner {
   private final String streamId;
   private final long stalenessMicros;
-  private final TreeMap<Long, Assembly> open = new TreeMap<>();
-  private long lastClosed = Long.MIN_VALUE;
-  private FrameRef latestFrame;
+  private final TreeMap<Long, OpenWindow> open = new TreeMap<>();
+  private final StreamState state = new StreamState();
   private long lateSamples;
   private long lateFrames;
 
@@ -35,53 +33,36 @@ public final class StreamAligner {
     this.stalenessMicros = stalenessMicros;
   }
 
-  private static final class Assembly {
-    final float[] samples = new float[WindowClock.SAMPLES_PER_WINDOW];
-    final BitSet received = new BitSet(WindowClock.SAMPLES_PER_WINDOW);
-    FrameRef frame;
-  }
-
   /**
    * Adds a run of samples whose first sample is at {@code timestampMicros}.
    *
    * @return how many of its samples were late (their window had closed) and were dropped
    */
   public int onAudio(long timestampMicros, float[] samples) {
-    long first = WindowClock.sampleAt(timestampMicros);
-    int late = 0;
-    int i = 0;
-    while (i < samples.length) {
-      long n = first + i;
-      long window = Math.floorDiv(n, WindowClock.SAMPLES_PER_WINDOW);
-      int offset = (int) Math.floorMod(n, WindowClock.SAMPLES_PER_WINDOW);
-      int count = Math.min(samples.length - i, WindowClock.SAMPLES_PER_WINDOW - offset);
-      if (window <= lastClosed) {
-        late += count;
-      } else {
-        Assembly a = open.computeIfAbsent(window, w -> new Assembly());
-        System.arraycopy(samples, i, a.samples, offset, count);
-        a.received.set(offset, offset + count);
-      }
-      i += count;
-    }
-    lateSamples += late;
-    return late;
+    int[] late = {0};
+    AudioPlacement.place(
+        timestampMicros,
+        samples,
+        (window, offset, from, count) -> {
+          if (state.isClosed(window)) {
+            late[0] += count;
+          } else {
+            open.computeIfAbsent(window, w -> new OpenWindow())
+                .addSamples(offset, samples, from, count);
+          }
+        });
+    lateSamples += late[0];
+    return late[0];
   }
 
   /** Adds a frame. @return false if its window had closed (late) and it was dropped */
   public boolean onFrame(FrameRef frame) {
     long window = WindowClock.windowOf(frame.timestampMicros());
-    if (window <= lastClosed) {
+    if (state.isClosed(window)) {
       lateFrames++;
       return false;
     }
-    Assembly a = open.computeIfAbsent(window, w -> new Assembly());
-    double centre = (WindowClock.startMicros(window) + WindowClock.endMicros(window)) / 2.0;
-    if (a.frame == null
-        || Math.abs(frame.timestampMicros() - centre)
-            < Math.abs(a.frame.timestampMicros() - centre)) {
-      a.frame = frame;
-    }
+    open.computeIfAbsent(window, w -> new OpenWindow()).offerFrame(frame, window);
     return true;
   }
 
@@ -90,29 +71,7 @@ public final class StreamAligner {
     List<AlignedWindow> closed = new ArrayList<>();
     while (!open.isEmpty() && WindowClock.endMicros(open.firstKey()) <= watermarkMicros + 1) {
       var entry = open.pollFirstEntry();
-      long window = entry.getKey();
-      Assembly a = entry.getValue();
-      FrameRef frame = a.frame;
-      long age = 0;
-      if (frame == null
-          && latestFrame != null
-          && WindowClock.startMicros(window) - latestFrame.timestampMicros() <= stalenessMicros) {
-        frame = latestFrame;
-        age = WindowClock.startMicros(window) - latestFrame.timestampMicros();
-      }
-      if (a.frame != null
-          && (latestFrame == null || a.frame.timestampMicros() > latestFrame.timestampMicros())) {
-        latestFrame = a.frame;
-      }
-      closed.add(
-          new AlignedWindow(
-              streamId,
-              window,
-              a.samples,
-              a.received.cardinality() / (double) WindowClock.SAMPLES_PER_WINDOW,
-              frame,
-              frame == null ? -1 : age));
-      lastClosed = window;
+      closed.add(state.close(streamId, entry.getKey(), entry.getValue(), stalenessMicros));
     }
     return closed;
   }

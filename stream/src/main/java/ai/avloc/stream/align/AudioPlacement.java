@@ -1,0 +1,25 @@
+package ai.avloc.stream.align;
+
+/** Places a run of samples on the global 12288 Hz grid, one call per window it touches. */
+public final class AudioPlacement {
+  private AudioPlacement() {}
+
+  /** Receives the part of a run that falls in one window. */
+  @FunctionalInterface
+  public interface Slice {
+    void accept(long window, int offsetInWindow, int offsetInRun, int count);
+  }
+
+  public static void place(long timestampMicros, float[] samples, Slice slice) {
+    long first = WindowClock.sampleAt(timestampMicros);
+    int i = 0;
+    while (i < samples.length) {
+      long n = first + i;
+      long window = Math.floorDiv(n, WindowClock.SAMPLES_PER_WINDOW);
+      int offset = (int) Math.floorMod(n, WindowClock.SAMPLES_PER_WINDOW);
+      int count = Math.min(samples.length - i, WindowClock.SAMPLES_PER_WINDOW - offset);
+      slice.accept(window, offset, i, count);
+      i += count;
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package ai.avloc.stream.align;
+
+/**
+ * A window that is still collecting: its 1024 samples, which of them arrived, and the best frame so
+ * far. A plain mutable POJO (public fields, no-argument constructor) so Flink keeps it in MapState
+ * with its own serializer.
+ */
+public final class OpenWindow {
+  public float[] samples = new float[WindowClock.SAMPLES_PER_WINDOW];
+
+  /** One bit per sample: 16 longs for 1024 samples. */
+  public long[] received = new long[WindowClock.SAMPLES_PER_WINDOW / 64];
+
+  public FrameRef frame;
+
+  public OpenWindow() {}
+
+  /** Copies {@code count} samples to {@code offset} (a sample sent twice keeps its last value). */
+  public void addSamples(int offset, float[] source, int sourceOffset, int count) {
+    System.arraycopy(source, sourceOffset, samples, offset, count);
+    for (int i = offset; i < offset + count; i++) {
+      received[i >>> 6] |= 1L << (i & 63);
+    }
+  }
+
+  /** Keeps the frame shown nearest the centre of {@code window}. */
+  public void offerFrame(FrameRef candidate, long window) {
+    double centre = (WindowClock.startMicros(window) + WindowClock.endMicros(window)) / 2.0;
+    if (frame == null
+        || Math.abs(candidate.timestampMicros() - centre)
+            < Math.abs(frame.timestampMicros() - centre)) {
+      frame = candidate;
+    }
+  }
+
+  public double coverage() {
+    int count = 0;
+    for (long bits : received) {
+      count += Long.bitCount(bits);
+    }
+    return count / (double) WindowClock.SAMPLES_PER_WINDOW;
+  }
+}

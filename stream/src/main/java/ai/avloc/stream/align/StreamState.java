@@ -1,0 +1,37 @@
+package ai.avloc.stream.align;
+
+/**
+ * What a stream remembers between windows: the last window it closed (anything at or before it is
+ * late) and the latest frame it has shown (reused by frameless windows within the staleness bound).
+ * A POJO for Flink's ValueState.
+ */
+public final class StreamState {
+  public long lastClosed = Long.MIN_VALUE;
+  public FrameRef latestFrame;
+
+  public StreamState() {}
+
+  public boolean isClosed(long window) {
+    return window <= lastClosed;
+  }
+
+  /** Turns an open window into its final form and remembers what later windows need. */
+  public AlignedWindow close(String streamId, long window, OpenWindow open, long stalenessMicros) {
+    FrameRef frame = open.frame;
+    long age = 0;
+    long start = WindowClock.startMicros(window);
+    if (frame == null
+        && latestFrame != null
+        && start - latestFrame.timestampMicros() <= stalenessMicros) {
+      frame = latestFrame;
+      age = start - latestFrame.timestampMicros();
+    }
+    if (open.frame != null
+        && (latestFrame == null || open.frame.timestampMicros() > latestFrame.timestampMicros())) {
+      latestFrame = open.frame;
+    }
+    lastClosed = Math.max(lastClosed, window);
+    return new AlignedWindow(
+        streamId, window, open.samples, open.coverage(), frame, frame == null ? -1 : age);
+  }
+}
