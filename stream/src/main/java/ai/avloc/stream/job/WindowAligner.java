@@ -1,0 +1,165 @@
+package ai.avloc.stream.job;
+
+import ai.avloc.stream.align.AlignedWindow;
+import ai.avloc.stream.align.AudioPlacement;
+import ai.avloc.stream.align.OpenWindow;
+import ai.avloc.stream.align.StreamState;
+import ai.avloc.stream.align.WindowClock;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Aligns one stream's frames and audio into 1/12 s windows (keyed by stream id). Open windows live
+ * in MapState, each closed by an event-time timer at its last millisecond; what arrives for a
+ * window the watermark has passed goes to {@link #REJECTED} and a counter, never into a window.
+ */
+public final class WindowAligner
+    extends KeyedCoProcessFunction<String, FrameEvent, AudioEvent, AlignedWindow> {
+  public static final OutputTag<Rejected> REJECTED = new OutputTag<>("rejected") {};
+
+  private final long stalenessMicros;
+  private transient MapState<Long, OpenWindow> open;
+  private transient ValueState<StreamState> stream;
+  private transient Counter lateSamples;
+  private transient Counter lateFrames;
+  private transient Counter invalidChunks;
+  private transient Counter windows;
+
+  public WindowAligner(long stalenessMicros) {
+    this.stalenessMicros = stalenessMicros;
+  }
+
+  @Override
+  public void open(OpenContext context) {
+    open =
+        getRuntimeContext()
+            .getMapState(new MapStateDescriptor<>("open-windows", Long.class, OpenWindow.class));
+    stream = getRuntimeContext().getState(new ValueStateDescriptor<>("stream", StreamState.class));
+    var metrics = getRuntimeContext().getMetricGroup();
+    lateSamples = metrics.counter("lateSamples");
+    lateFrames = metrics.counter("lateFrames");
+    invalidChunks = metrics.counter("invalidAudioChunks");
+    windows = metrics.counter("windows");
+  }
+
+  private StreamState streamState() throws Exception {
+    StreamState s = stream.value();
+    return s == null ? new StreamState() : s;
+  }
+
+  private boolean isLate(StreamState s, long window, Context ctx) {
+    return s.isClosed(window)
+        || WindowClock.lastMillis(window) <= ctx.timerService().currentWatermark();
+  }
+
+  @Override
+  public void processElement1(FrameEvent frame, Context ctx, Collector<AlignedWindow> out)
+      throws Exception {
+    long window = WindowClock.windowOf(frame.timestampMicros());
+    if (isLate(streamState(), window, ctx)) {
+      lateFrames.inc();
+      ctx.output(
+          REJECTED,
+          new Rejected(
+              frame.streamId(),
+              "frame",
+              frame.timestampMicros(),
+              "late: window " + window + " already closed"));
+      return;
+    }
+    OpenWindow w = windowFor(window, ctx);
+    w.offerFrame(frame.frame(), window);
+    open.put(window, w);
+  }
+
+  @Override
+  public void processElement2(AudioEvent chunk, Context ctx, Collector<AlignedWindow> out)
+      throws Exception {
+    if (chunk.sampleRate() != WindowClock.SAMPLE_RATE) {
+      invalidChunks.inc();
+      ctx.output(
+          REJECTED,
+          new Rejected(
+              chunk.streamId(),
+              "audio",
+              chunk.timestampMicros(),
+              "sample rate "
+                  + chunk.sampleRate()
+                  + " Hz, the job takes "
+                  + WindowClock.SAMPLE_RATE
+                  + " Hz"));
+      return;
+    }
+    StreamState s = streamState();
+    int[] late = {0};
+    Exception[] failure = {null};
+    AudioPlacement.place(
+        chunk.timestampMicros(),
+        chunk.samples(),
+        (window, offset, from, count) -> {
+          if (failure[0] != null) {
+            return;
+          }
+          if (isLate(s, window, ctx)) {
+            late[0] += count;
+            return;
+          }
+          try {
+            OpenWindow w = windowFor(window, ctx);
+            w.addSamples(offset, chunk.samples(), from, count);
+            open.put(window, w);
+          } catch (Exception e) {
+            failure[0] = e;
+          }
+        });
+    if (failure[0] != null) {
+      throw failure[0];
+    }
+    if (late[0] > 0) {
+      lateSamples.inc(late[0]);
+      ctx.output(
+          REJECTED,
+          new Rejected(
+              chunk.streamId(),
+              "audio",
+              chunk.timestampMicros(),
+              "late: "
+                  + late[0]
+                  + " of "
+                  + chunk.samples().length
+                  + " samples fell in closed windows"));
+    }
+  }
+
+  /** The open window, created with its closing timer on first use. */
+  private OpenWindow windowFor(long window, Context ctx) throws Exception {
+    OpenWindow w = open.get(window);
+    if (w == null) {
+      w = new OpenWindow();
+      ctx.timerService().registerEventTimeTimer(WindowClock.lastMillis(window));
+    }
+    return w;
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<AlignedWindow> out)
+      throws Exception {
+    long window = WindowClock.windowOf(timestamp * 1000);
+    OpenWindow w = open.get(window);
+    if (w == null) {
+      return;
+    }
+    StreamState s = streamState();
+    out.collect(s.close(ctx.getCurrentKey(), window, w, stalenessMicros));
+    open.remove(window);
+    stream.update(s);
+    windows.inc();
+  }
+}
