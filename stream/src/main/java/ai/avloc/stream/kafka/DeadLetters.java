@@ -1,0 +1,68 @@
+package ai.avloc.stream.kafka;
+
+import ai.avloc.schemas.AvroSerde;
+import ai.avloc.schemas.DeadLetter;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.util.OutputTag;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/** The dead-letter side of the job: a side output and the sink that writes it to Kafka. */
+public final class DeadLetters {
+  /** Longer than any checkpoint interval we use, within a default broker's 15 min limit. */
+  public static final int TRANSACTION_TIMEOUT_MS = 10 * 60 * 1000;
+
+  public static final OutputTag<Failed> TAG = new OutputTag<>("dead-letters") {};
+
+  private DeadLetters() {}
+
+  public static KafkaSink<Failed> sink(
+      String bootstrapServers,
+      String topic,
+      DeliveryGuarantee guarantee,
+      String transactionalIdPrefix) {
+    return KafkaSink.<Failed>builder()
+        .setBootstrapServers(bootstrapServers)
+        .setDeliveryGuarantee(guarantee)
+        .setTransactionalIdPrefix(transactionalIdPrefix)
+        // Flink's default (1 h) exceeds a broker's default transaction.max.timeout.ms (15 min)
+        .setProperty("transaction.timeout.ms", String.valueOf(TRANSACTION_TIMEOUT_MS))
+        .setRecordSerializer(new Serializer(topic))
+        .build();
+  }
+
+  /** Failed to Avro DeadLetter, keyed by the original key. */
+  static final class Serializer implements KafkaRecordSerializationSchema<Failed> {
+    private final String topic;
+    private transient AvroSerde<DeadLetter> serde;
+
+    Serializer(String topic) {
+      this.topic = topic;
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(
+        Failed f, KafkaSinkContext context, Long timestamp) {
+      if (serde == null) {
+        serde = new AvroSerde<>(DeadLetter.class);
+      }
+      DeadLetter letter =
+          DeadLetter.newBuilder()
+              .setTopic(f.topic())
+              .setPartition(f.partition())
+              .setOffset(f.offset())
+              .setRecordTimestamp(Instant.ofEpochMilli(f.timestampMillis()))
+              .setKey(f.key() == null ? null : ByteBuffer.wrap(f.key()))
+              .setValue(f.value() == null ? null : ByteBuffer.wrap(f.value()))
+              .setStage(f.stage())
+              .setError(f.error())
+              .setFailedAt(Instant.now())
+              .build();
+      return new ProducerRecord<>(
+          topic, null, f.timestampMillis(), f.key(), serde.serialize(topic, letter));
+    }
+  }
+}
