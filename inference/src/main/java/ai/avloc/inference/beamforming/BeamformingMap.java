@@ -114,23 +114,10 @@ public final class BeamformingMap {
       int block,
       int hop,
       int[] bins) {
-    if (channels.length != array.size()) {
-      throw new IllegalArgumentException(
-          "audio has "
-              + channels.length
-              + " channels, the array has "
-              + array.size()
-              + " microphones");
-    }
-    int length = channels[0].length;
-    if (length < block) {
-      throw new IllegalArgumentException(
-          "audio holds " + length + " samples, fewer than one block of " + block);
-    }
+    int length = checkRecording(array, channels, block);
     int blocks = 1 + (length - block) / hop;
     FrameSpectrum spectrum = new FrameSpectrum(block, 1.0);
-    double windowSum = java.util.Arrays.stream(TukeyWindow.symmetric(block, 1.0)).sum();
-    double binScale = 2.0 / (windowSum * windowSum);
+    double binScale = binScale(block);
     int mics = array.size();
     int directions = grid.size();
     float[] maps = new float[blocks * directions];
@@ -174,6 +161,37 @@ public final class BeamformingMap {
       }
     }
     return maps;
+  }
+
+  /**
+   * Checks that a recording fits the array and holds at least one block.
+   *
+   * @return samples per channel
+   */
+  static int checkRecording(MicArray array, float[][] channels, int block) {
+    if (channels.length != array.size()) {
+      throw new IllegalArgumentException(
+          "audio has "
+              + channels.length
+              + " channels, the array has "
+              + array.size()
+              + " microphones");
+    }
+    int length = channels[0].length;
+    if (length < block) {
+      throw new IllegalArgumentException(
+          "audio holds " + length + " samples, fewer than one block of " + block);
+    }
+    return length;
+  }
+
+  /**
+   * 2 / (sum of the Hann window)^2: turns |Y|^2 of a bin into the mean square of a tone centred on
+   * it.
+   */
+  static double binScale(int block) {
+    double windowSum = java.util.Arrays.stream(TukeyWindow.symmetric(block, 1.0)).sum();
+    return 2.0 / (windowSum * windowSum);
   }
 
   /** Sound pressure level in dB re (20 uPa)^2; zero power maps to -inf clamped at -350 dB. */

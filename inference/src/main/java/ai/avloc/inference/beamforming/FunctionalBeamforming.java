@@ -2,7 +2,6 @@ package ai.avloc.inference.beamforming;
 
 import ai.avloc.inference.array.MicArray;
 import ai.avloc.inference.audio.FrameSpectrum;
-import ai.avloc.inference.audio.TukeyWindow;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.openblas.global.openblas;
 
@@ -38,25 +37,12 @@ public final class FunctionalBeamforming {
       throw new IllegalArgumentException(
           "functional beamforming exponent nu must be >= 1, got " + nu);
     }
-    if (channels.length != array.size()) {
-      throw new IllegalArgumentException(
-          "audio has "
-              + channels.length
-              + " channels, the array has "
-              + array.size()
-              + " microphones");
-    }
-    int length = channels[0].length;
-    if (length < block) {
-      throw new IllegalArgumentException(
-          "audio holds " + length + " samples, fewer than one block of " + block);
-    }
+    int length = BeamformingMap.checkRecording(array, channels, block);
     int m = array.size();
     int d = grid.size();
     int hop = block / 2;
     int blocks = 1 + (length - block) / hop;
-    double windowSum = java.util.Arrays.stream(TukeyWindow.symmetric(block, 1.0)).sum();
-    double binScale = 2.0 / (windowSum * windowSum);
+    double binScale = BeamformingMap.binScale(block);
 
     // spectra of every block: bin b, mic, block
     FrameSpectrum spectrum = new FrameSpectrum(block, 1.0);

@@ -369,13 +369,6 @@ public sealed interface SourceSignal
     }
 
     @Override
-    public void valuesAt(double[] times, double[] out, int count) {
-      for (int i = 0; i < count; i++) {
-        out[i] = grid.valueAt(times[i]);
-      }
-    }
-
-    @Override
     public String type() {
       return "noise";
     }
@@ -518,13 +511,6 @@ public sealed interface SourceSignal
     @Override
     public double valueAt(double t) {
       return grid.valueAt(t);
-    }
-
-    @Override
-    public void valuesAt(double[] times, double[] out, int count) {
-      for (int i = 0; i < count; i++) {
-        out[i] = grid.valueAt(times[i]);
-      }
     }
 
     @Override

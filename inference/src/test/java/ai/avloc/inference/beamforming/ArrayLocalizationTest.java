@@ -166,24 +166,19 @@ class ArrayLocalizationTest {
     }
   }
 
+  static final double[] LEFT = Directions.unitVector(-7.5, 0);
+  static final double[] RIGHT = Directions.unitVector(7.5, 0);
+
+  /** Two uncorrelated 1-6 kHz noise sources at azimuth -7.5 and +7.5 degrees, 30 m away, 1 s. */
+  static Simulation twoSourcesFifteenDegreesApart() {
+    String noise = "{\"type\": \"noise\", \"low\": 1000, \"high\": 6000, \"amplitude\": 0.3}";
+    return simulate(1.0, 20, 5, sourceJson(LEFT, noise, 30), sourceJson(RIGHT, noise, 30));
+  }
+
   @ParameterizedTest(name = "{0} Hz")
   @CsvSource({"3000", "4000", "5000"})
   void shouldResolveTwoSourcesFifteenDegreesApart(double hz) {
-    double[] left = Directions.unitVector(-7.5, 0);
-    double[] right = Directions.unitVector(7.5, 0);
-    Simulation s =
-        simulate(
-            1.0,
-            20,
-            5,
-            sourceJson(
-                left,
-                "{\"type\": \"noise\", \"low\": 1000, \"high\": 6000, \"amplitude\": 0.3}",
-                30),
-            sourceJson(
-                right,
-                "{\"type\": \"noise\", \"low\": 1000, \"high\": 6000, \"amplitude\": 0.3}",
-                30));
+    Simulation s = twoSourcesFifteenDegreesApart();
     int[] bins = BeamformingMap.bins(MfccSpec.SAMPLE_RATE, 1024, hz, Double.NaN);
     float[] map =
         BeamformingMap.compute(
@@ -199,9 +194,7 @@ class ArrayLocalizationTest {
             bins);
     List<Peak> peaks = PeakFinder.find(map, GRID.rows(), GRID.cols(), 2, 3);
     assertEquals(2, peaks.size(), "peaks " + peaks);
-    int leftCell = GRID.nearestIndex(left);
-    int rightCell = GRID.nearestIndex(right);
-    for (int truth : new int[] {leftCell, rightCell}) {
+    for (int truth : new int[] {GRID.nearestIndex(LEFT), GRID.nearestIndex(RIGHT)}) {
       boolean found =
           peaks.stream().anyMatch(p -> cellDistance(p.row() * GRID.cols() + p.col(), truth) <= 1.5);
       assertTrue(
@@ -223,21 +216,7 @@ class ArrayLocalizationTest {
   void shouldResolveTwoSourcesFifteenDegreesApartBelowTheRayleighWidthWithFunctionalBeamforming(
       double nu) {
     // at 2 kHz a 50 cm aperture's classic main lobe is about 24 degrees wide: one merged peak
-    double[] left = Directions.unitVector(-7.5, 0);
-    double[] right = Directions.unitVector(7.5, 0);
-    Simulation s =
-        simulate(
-            1.0,
-            20,
-            5,
-            sourceJson(
-                left,
-                "{\"type\": \"noise\", \"low\": 1000, \"high\": 6000, \"amplitude\": 0.3}",
-                30),
-            sourceJson(
-                right,
-                "{\"type\": \"noise\", \"low\": 1000, \"high\": 6000, \"amplitude\": 0.3}",
-                30));
+    Simulation s = twoSourcesFifteenDegreesApart();
     int[] bins = BeamformingMap.bins(MfccSpec.SAMPLE_RATE, 1024, 2000, Double.NaN);
     float[] classic =
         BeamformingMap.compute(
@@ -270,7 +249,7 @@ class ArrayLocalizationTest {
         "classic beamforming should merge the two sources at 2 kHz");
     List<Peak> peaks = PeakFinder.find(functional, GRID.rows(), GRID.cols(), 2, 3);
     assertEquals(2, peaks.size(), "peaks " + peaks);
-    for (int truth : new int[] {GRID.nearestIndex(left), GRID.nearestIndex(right)}) {
+    for (int truth : new int[] {GRID.nearestIndex(LEFT), GRID.nearestIndex(RIGHT)}) {
       assertTrue(
           peaks.stream().anyMatch(p -> cellDistance(p.row() * GRID.cols() + p.col(), truth) <= 1.5),
           "no peak within 1.5 cells of (" + truth / 48 + ", " + truth % 48 + "): " + peaks);
