@@ -30,7 +30,17 @@ public final class Avloc implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    try {
+      System.exit(commandLine().execute(args));
+    } catch (OutOfMemoryError e) {
+      // picocli's handler sees exceptions only; an Error would otherwise end as a stack trace
+      System.err.println(
+          "avloc: out of memory ("
+              + e.getMessage()
+              + "); give Java more with"
+              + " AVLOC_JAVA_OPTS=-Xmx12g, or use a shorter input");
+      System.exit(3);
+    }
   }
 
   /** The command line with avloc's error reporting: a message naming the problem, exit code 2. */

@@ -160,6 +160,16 @@ final class BeamformCommand implements Callable<Integer> {
               throw new IllegalArgumentException(
                   "--method '" + method + "': expected delay-and-sum or functional");
         };
+    if (functional && removeDiagonal) {
+      throw new IllegalArgumentException(
+          "--remove-diagonal does not combine with --method functional: the matrix root needs the"
+              + " full, positive semi-definite cross-spectral matrix");
+    }
+    if (steer == Steering.TRUE_LEVEL && where.fov != null) {
+      System.err.println(
+          "avloc beamform: note: --fov looks at plane waves, where true-level and classic"
+              + " steering coincide; use --grid for a focus distance");
+    }
     if (acousticImage) {
       if (functional) {
         throw new IllegalArgumentException(
@@ -170,9 +180,6 @@ final class BeamformCommand implements Callable<Integer> {
     if (what == null) {
       throw new IllegalArgumentException(
           "give --freq HZ or --band LO:HI for a plain map, or --acoustic-image");
-    }
-    if (block < 16 || block % 2 != 0) {
-      throw new IllegalArgumentException("--block " + block + ": must be even and at least 16");
     }
     double low;
     double high = Double.NaN;

@@ -204,4 +204,68 @@ class BadInputTest {
     assertEquals(2, run.exit());
     assertTrue(run.err().contains("--out"), run.err());
   }
+
+  @Test
+  void shouldRefuseTheNyquistBinItselfAndNameTheHighestFrequency() throws Exception {
+    Path in = wav("mics.wav", 64, 12288, 8192);
+    assertFailsWith(
+        run(
+            "beamform",
+            "--in",
+            in.toString(),
+            "--geometry",
+            "vogel64",
+            "--fov",
+            "65x50",
+            "--freq",
+            "6140",
+            "--out",
+            dir.resolve("m.npy").toString()),
+        "Nyquist bin",
+        "6132.0 Hz");
+  }
+
+  @Test
+  void shouldRefuseAnFftBlockTooLargeToHold() throws Exception {
+    Path in = wav("mics.wav", 64, 12288, 8192);
+    assertFailsWith(
+        run(
+            "beamform",
+            "--in",
+            in.toString(),
+            "--geometry",
+            "vogel64",
+            "--fov",
+            "65x50",
+            "--freq",
+            "1000",
+            "--block",
+            "262144",
+            "--out",
+            dir.resolve("m.npy").toString()),
+        "16..65536",
+        "262144");
+  }
+
+  @Test
+  void shouldRefuseDiagonalRemovalWithFunctionalBeamforming() throws Exception {
+    Path in = wav("mics.wav", 64, 12288, 8192);
+    assertFailsWith(
+        run(
+            "beamform",
+            "--in",
+            in.toString(),
+            "--geometry",
+            "vogel64",
+            "--fov",
+            "65x50",
+            "--freq",
+            "1000",
+            "--method",
+            "functional",
+            "--remove-diagonal",
+            "--out",
+            dir.resolve("m.npy").toString()),
+        "--remove-diagonal does not combine");
+  }
 }

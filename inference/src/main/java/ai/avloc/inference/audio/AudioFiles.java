@@ -20,7 +20,20 @@ import javax.sound.sampled.UnsupportedAudioFileException;
  * files, non-finite samples, and rates avloc does not take.
  */
 public final class AudioFiles {
+  /** Largest file read or written in one piece: a Java array's limit, less headroom. */
+  static final long MAX_BYTES = Integer.MAX_VALUE - 64;
+
   private AudioFiles() {}
+
+  private static int checkedSize(long bytes) {
+    if (bytes > MAX_BYTES) {
+      throw new IllegalArgumentException(
+          String.format(
+              "%.1f GB of audio is more than avloc writes in one WAV (%.1f GB); write shorter files",
+              bytes / 1e9, MAX_BYTES / 1e9));
+    }
+    return (int) bytes;
+  }
 
   /** Reads a WAV file; samples scaled to [-1, 1] (float WAVs as stored). */
   public static MultichannelAudio read(Path path) throws IOException {
@@ -31,11 +44,16 @@ public final class AudioFiles {
       throw new IllegalArgumentException(path + ": empty file");
     }
     AudioInputStream stream;
+    InputStream file = new BufferedInputStream(Files.newInputStream(path));
     try {
-      stream = AudioSystem.getAudioInputStream(new BufferedInputStream(Files.newInputStream(path)));
+      stream = AudioSystem.getAudioInputStream(file);
     } catch (UnsupportedAudioFileException e) {
+      file.close();
       throw new IllegalArgumentException(
           path + ": not a WAV file avloc can read (PCM 16/24/32-bit or float32)", e);
+    } catch (IOException e) {
+      file.close();
+      throw e;
     }
     try (stream) {
       AudioFormat format = stream.getFormat();
@@ -49,6 +67,13 @@ public final class AudioFiles {
             path + ": " + format + " is not supported; use PCM 16/24/32-bit or float32");
       }
       Resampler.checkRate(format.getSampleRate());
+      long declaredBytes = stream.getFrameLength() * format.getFrameSize();
+      if (stream.getFrameLength() != AudioSystem.NOT_SPECIFIED && declaredBytes > MAX_BYTES) {
+        throw new IllegalArgumentException(
+            String.format(
+                "%s: %.1f GB of audio is more than avloc reads at once (%.1f GB); split the file",
+                path, declaredBytes / 1e9, MAX_BYTES / 1e9));
+      }
       byte[] data = stream.readAllBytes();
       long declared = stream.getFrameLength();
       int frameBytes = channels * bytes;
@@ -100,7 +125,8 @@ public final class AudioFiles {
   public static void writeFloat32(Path path, MultichannelAudio audio) throws IOException {
     int channels = audio.channelCount();
     int frames = audio.frames();
-    ByteBuffer buffer = ByteBuffer.allocate(frames * channels * 4).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer buffer =
+        ByteBuffer.allocate(checkedSize(4L * frames * channels)).order(ByteOrder.LITTLE_ENDIAN);
     for (int f = 0; f < frames; f++) {
       for (int c = 0; c < channels; c++) {
         float v = audio.channel(c)[f];
@@ -121,7 +147,8 @@ public final class AudioFiles {
   public static void writePcm16(Path path, MultichannelAudio audio) throws IOException {
     int channels = audio.channelCount();
     int frames = audio.frames();
-    ByteBuffer buffer = ByteBuffer.allocate(frames * channels * 2).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer buffer =
+        ByteBuffer.allocate(checkedSize(2L * frames * channels)).order(ByteOrder.LITTLE_ENDIAN);
     for (int f = 0; f < frames; f++) {
       for (int c = 0; c < channels; c++) {
         double v = Math.max(-1, Math.min(32767 / 32768.0, audio.channel(c)[f]));

@@ -16,6 +16,9 @@ import ai.avloc.inference.audio.TukeyWindow;
 public final class BeamformingMap {
   private static final int BATCH = 64;
 
+  /** Longest FFT block a plain map takes (1.3 s at 51.2 kHz): keeps per-block spectra in memory. */
+  public static final int MAX_BLOCK = 65_536;
+
   private BeamformingMap() {}
 
   /**
@@ -23,6 +26,10 @@ public final class BeamformingMap {
    * bin in [low, high].
    */
   public static int[] bins(double sampleRate, int block, double lowHz, double highHz) {
+    if (block < 16 || block > MAX_BLOCK || block % 2 != 0) {
+      throw new IllegalArgumentException(
+          "FFT block must be even and within 16.." + MAX_BLOCK + " samples, got " + block);
+    }
     double binHz = sampleRate / block;
     double nyquist = sampleRate / 2;
     if (!(lowHz > 0) || lowHz >= nyquist) {
@@ -31,8 +38,17 @@ public final class BeamformingMap {
               "frequency %.1f Hz outside (0, %.1f) Hz, the Nyquist range of %.0f Hz audio",
               lowHz, nyquist, sampleRate));
     }
+    // the spectra hold bins 0..block/2-1: the Nyquist bin itself is not kept
+    int lastBin = block / 2 - 1;
     if (Double.isNaN(highHz)) {
-      return new int[] {(int) Math.round(lowHz / binHz)};
+      int bin = (int) Math.round(lowHz / binHz);
+      if (bin > lastBin) {
+        throw new IllegalArgumentException(
+            String.format(
+                "frequency %.1f Hz rounds to the Nyquist bin; the highest map frequency is %.1f Hz",
+                lowHz, lastBin * binHz));
+      }
+      return new int[] {bin};
     }
     if (!(highHz > lowHz) || highHz > nyquist) {
       throw new IllegalArgumentException(
@@ -41,7 +57,7 @@ public final class BeamformingMap {
               lowHz, highHz, nyquist));
     }
     int lo = (int) Math.ceil(lowHz / binHz);
-    int hi = (int) Math.floor(highHz / binHz);
+    int hi = Math.min(lastBin, (int) Math.floor(highHz / binHz));
     if (hi < lo) {
       throw new IllegalArgumentException(
           String.format(

@@ -199,4 +199,38 @@ class BeamformerTest {
       assertEquals(Math.max(0, with[0][d] - self), without[0][d], 1e-5 * with[0][d] + 1e-6);
     }
   }
+
+  @Test
+  void shouldRotateWeightsFromBinToBinAsExactlyAsComputingEachBinAfresh() {
+    MicArray array = BuiltinArrays.byName("dualcam128");
+    LookGrid grid = LookGrid.cameraFov(65, 50, 9, 12);
+    int mics = array.size();
+    int[] bins = java.util.stream.IntStream.rangeClosed(1, 300).toArray();
+    java.util.Random random = new java.util.Random(11);
+    float[] spectra = new float[2 * bins.length * mics];
+    for (int i = 0; i < spectra.length; i++) {
+      spectra[i] = (float) random.nextGaussian();
+    }
+    float[][] rotated = new float[bins.length][];
+    float[][] fresh = new float[bins.length][];
+    try (Beamformer bf =
+        new Beamformer(array, grid, Steering.CLASSIC, C, FS, N, false, new double[3], 1)) {
+      bf.beamPowers(spectra, 1, bins, (bin, p, f) -> rotated[bin - 1] = p.clone());
+      // one bin per call, highest first: every call computes its weights with sin/cos
+      for (int b = bins.length - 1; b >= 0; b--) {
+        int index = b;
+        bf.beamPowers(
+            spectra, 2 * b * mics, 1, new int[] {bins[b]}, (bin, p, f) -> fresh[index] = p.clone());
+      }
+    }
+    for (int b = 0; b < bins.length; b++) {
+      double peak = 0;
+      for (float v : fresh[b]) {
+        peak = Math.max(peak, v);
+      }
+      for (int d = 0; d < grid.size(); d++) {
+        assertEquals(fresh[b][d], rotated[b][d], 1e-4 * peak, "bin " + bins[b] + " point " + d);
+      }
+    }
+  }
 }

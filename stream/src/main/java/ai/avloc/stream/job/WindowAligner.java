@@ -5,9 +5,11 @@ import ai.avloc.stream.align.AudioPlacement;
 import ai.avloc.stream.align.OpenWindow;
 import ai.avloc.stream.align.StreamState;
 import ai.avloc.stream.align.WindowClock;
+import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
@@ -23,6 +25,8 @@ import org.apache.flink.util.OutputTag;
 public final class WindowAligner
     extends KeyedCoProcessFunction<String, FrameEvent, AudioEvent, AlignedWindow> {
   public static final OutputTag<Rejected> REJECTED = new OutputTag<>("rejected") {};
+
+  static final Duration STREAM_STATE_TTL = Duration.ofHours(1);
 
   private final long stalenessMicros;
   private transient MapState<Long, OpenWindow> open;
@@ -41,7 +45,11 @@ public final class WindowAligner
     open =
         getRuntimeContext()
             .getMapState(new MapStateDescriptor<>("open-windows", Long.class, OpenWindow.class));
-    stream = getRuntimeContext().getState(new ValueStateDescriptor<>("stream", StreamState.class));
+    ValueStateDescriptor<StreamState> streamDescriptor =
+        new ValueStateDescriptor<>("stream", StreamState.class);
+    // a camera that stops sending releases its last frame and counters after an idle hour
+    streamDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(STREAM_STATE_TTL).build());
+    stream = getRuntimeContext().getState(streamDescriptor);
     var metrics = getRuntimeContext().getMetricGroup();
     lateSamples = metrics.counter("lateSamples");
     lateFrames = metrics.counter("lateFrames");
