@@ -201,7 +201,16 @@ public final class Beamformer implements AutoCloseable {
     }
   }
 
+  /**
+   * Dropping the diagonal drops M of the M^2 terms a coherent source contributes; M / (M - 1)
+   * restores its level, as Acoular does by default.
+   */
+  private float diagonalRescale() {
+    return mics > 1 ? mics / (mics - 1f) : 1f;
+  }
+
   private void subtractSelfPower(float[] spectra, int offset, int frames) {
+    float diagonalRescale = diagonalRescale();
     for (int i = 0; i < mics * frames; i++) {
       float re = spectra[offset + 2 * i];
       float im = spectra[offset + 2 * i + 1];
@@ -225,7 +234,7 @@ public final class Beamformer implements AutoCloseable {
         frames);
     selfPowerOffHeap.position(0).get(selfPower, 0, directions * frames);
     for (int i = 0; i < directions * frames; i++) {
-      power[i] = Math.max(0f, power[i] - selfPower[i]);
+      power[i] = Math.max(0f, (power[i] - selfPower[i]) * diagonalRescale);
     }
   }
 
