@@ -53,6 +53,23 @@ class BadInputTest {
     return path;
   }
 
+  /** Runs beamform on a 64-channel recording with the vogel64 geometry, plus the given options. */
+  Run beamformVogel64(String... options) throws Exception {
+    Path in = wav("mics.wav", 64, 12288, 8192);
+    java.util.List<String> args =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "beamform",
+                "--in",
+                in.toString(),
+                "--geometry",
+                "vogel64",
+                "--out",
+                dir.resolve("m.npy").toString()));
+    args.addAll(java.util.List.of(options));
+    return run(args.toArray(String[]::new));
+  }
+
   @Test
   void shouldNameBothCountsWhenChannelsDoNotMatchTheGeometry() throws Exception {
     Path in = wav("eight.wav", 8, 12288, 4096);
@@ -151,41 +168,12 @@ class BadInputTest {
 
   @Test
   void shouldRejectAGridWithZeroPoints() throws Exception {
-    Path in = wav("mics.wav", 64, 12288, 4096);
-    assertFailsWith(
-        run(
-            "beamform",
-            "--in",
-            in.toString(),
-            "--geometry",
-            "vogel64",
-            "--grid",
-            "-1:1:0,-1:1:5,2",
-            "--freq",
-            "1000",
-            "--out",
-            dir.resolve("m.npy").toString()),
-        "no points");
+    assertFailsWith(beamformVogel64("--grid", "-1:1:0,-1:1:5,2", "--freq", "1000"), "no points");
   }
 
   @Test
   void shouldRejectAFrequencyAboveNyquist() throws Exception {
-    Path in = wav("mics.wav", 64, 12288, 4096);
-    assertFailsWith(
-        run(
-            "beamform",
-            "--in",
-            in.toString(),
-            "--geometry",
-            "vogel64",
-            "--fov",
-            "65x50",
-            "--freq",
-            "7000",
-            "--out",
-            dir.resolve("m.npy").toString()),
-        "7000",
-        "Nyquist");
+    assertFailsWith(beamformVogel64("--fov", "65x50", "--freq", "7000"), "7000", "Nyquist");
   }
 
   @Test
@@ -207,65 +195,23 @@ class BadInputTest {
 
   @Test
   void shouldRefuseTheNyquistBinItselfAndNameTheHighestFrequency() throws Exception {
-    Path in = wav("mics.wav", 64, 12288, 8192);
     assertFailsWith(
-        run(
-            "beamform",
-            "--in",
-            in.toString(),
-            "--geometry",
-            "vogel64",
-            "--fov",
-            "65x50",
-            "--freq",
-            "6140",
-            "--out",
-            dir.resolve("m.npy").toString()),
-        "Nyquist bin",
-        "6132.0 Hz");
+        beamformVogel64("--fov", "65x50", "--freq", "6140"), "Nyquist bin", "6132.0 Hz");
   }
 
   @Test
   void shouldRefuseAnFftBlockTooLargeToHold() throws Exception {
-    Path in = wav("mics.wav", 64, 12288, 8192);
     assertFailsWith(
-        run(
-            "beamform",
-            "--in",
-            in.toString(),
-            "--geometry",
-            "vogel64",
-            "--fov",
-            "65x50",
-            "--freq",
-            "1000",
-            "--block",
-            "262144",
-            "--out",
-            dir.resolve("m.npy").toString()),
+        beamformVogel64("--fov", "65x50", "--freq", "1000", "--block", "262144"),
         "16..65536",
         "262144");
   }
 
   @Test
   void shouldRefuseDiagonalRemovalWithFunctionalBeamforming() throws Exception {
-    Path in = wav("mics.wav", 64, 12288, 8192);
     assertFailsWith(
-        run(
-            "beamform",
-            "--in",
-            in.toString(),
-            "--geometry",
-            "vogel64",
-            "--fov",
-            "65x50",
-            "--freq",
-            "1000",
-            "--method",
-            "functional",
-            "--remove-diagonal",
-            "--out",
-            dir.resolve("m.npy").toString()),
+        beamformVogel64(
+            "--fov", "65x50", "--freq", "1000", "--method", "functional", "--remove-diagonal"),
         "--remove-diagonal does not combine");
   }
 }
