@@ -35,6 +35,20 @@ public final class MelCepstrum {
   }
 
   /**
+   * The linear map from c1..c12 to 24 log-mel bands that {@link #mfccToLogMel} applies, as a 12 x
+   * 24 matrix (lifter undone, scaled DCT-III without c0), for graphs that compute the energy map.
+   */
+  public static double[][] logMelBasis() {
+    double[][] basis = new double[COEFFS][BANDS];
+    for (int m = 0; m < COEFFS; m++) {
+      for (int b = 0; b < BANDS; b++) {
+        basis[m][b] = BASIS[m][b] / LIFTER[m];
+      }
+    }
+    return basis;
+  }
+
+  /**
    * Floors, logs, transforms and lifters 24 mel powers into 12 coefficients; NaN and inf become 0.
    *
    * @param melPower 24 mel band powers (overwritten with their floored logs)
