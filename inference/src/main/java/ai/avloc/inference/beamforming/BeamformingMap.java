@@ -1,7 +1,6 @@
 package ai.avloc.inference.beamforming;
 
 import ai.avloc.inference.array.MicArray;
-import ai.avloc.inference.audio.FrameSpectrum;
 import ai.avloc.inference.audio.TukeyWindow;
 
 /**
@@ -132,48 +131,24 @@ public final class BeamformingMap {
       int[] bins) {
     int length = checkRecording(array, channels, block);
     int blocks = 1 + (length - block) / hop;
-    FrameSpectrum spectrum = new FrameSpectrum(block, 1.0);
-    double binScale = binScale(block);
-    int mics = array.size();
     int directions = grid.size();
     float[] maps = new float[blocks * directions];
-    float[] full = new float[2 * (block / 2) * mics * BATCH];
-    try (Beamformer beamformer =
-        new Beamformer(
+    try (BandPowerMapper mapper =
+        new BandPowerMapper(
             array,
             grid,
             steering,
             speedOfSound,
-            sampleRate,
-            block,
             removeDiagonal,
             reference,
-            BATCH)) {
+            sampleRate,
+            block,
+            bins,
+            Math.min(BATCH, blocks))) {
       for (int done = 0; done < blocks; done += BATCH) {
         int n = Math.min(BATCH, blocks - done);
-        int first = done;
-        float[] selected = new float[2 * bins.length * mics * n];
-        int binStride = 2 * mics * n;
-        for (int m = 0; m < mics; m++) {
-          for (int f = 0; f < n; f++) {
-            spectrum.complex(channels[m], (done + f) * hop, full, 2 * (m * n + f), binStride);
-          }
-        }
-        for (int b = 0; b < bins.length; b++) {
-          System.arraycopy(full, bins[b] * binStride, selected, b * binStride, binStride);
-        }
-        beamformer.beamPowers(
-            selected,
-            n,
-            bins,
-            (bin, power, frames) -> {
-              double scale = bin == 0 ? binScale / 2 : binScale;
-              for (int d = 0; d < directions; d++) {
-                for (int f = 0; f < frames; f++) {
-                  maps[(first + f) * directions + d] += (float) (scale * power[d * frames + f]);
-                }
-              }
-            });
+        float[] part = mapper.maps(channels, hop, done, n);
+        System.arraycopy(part, 0, maps, done * directions, part.length);
       }
     }
     return maps;
