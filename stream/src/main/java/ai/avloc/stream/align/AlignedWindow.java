@@ -9,6 +9,7 @@ package ai.avloc.stream.align;
  * @param frame the frame shown in or, within the staleness bound, before this window; null if none
  * @param frameAgeMicros window start minus the frame's time when it came from an earlier window, 0
  *     when the window had its own frame, -1 when there is no frame
+ * @param ingestMillis when the last of its events reached Kafka (the latency clock's start)
  */
 public record AlignedWindow(
     String streamId,
@@ -16,7 +17,8 @@ public record AlignedWindow(
     float[] samples,
     double coverage,
     FrameRef frame,
-    long frameAgeMicros) {
+    long frameAgeMicros,
+    long ingestMillis) {
 
   public long startMicros() {
     return WindowClock.startMicros(window);

@@ -11,13 +11,18 @@ public final class AudioPlacement {
   }
 
   public static void place(long timestampMicros, float[] samples, Slice slice) {
+    place(timestampMicros, samples.length, slice);
+  }
+
+  /** As {@link #place(long, float[], Slice)} for a run of {@code length} samples per channel. */
+  public static void place(long timestampMicros, int length, Slice slice) {
     long first = WindowClock.sampleAt(timestampMicros);
     int i = 0;
-    while (i < samples.length) {
+    while (i < length) {
       long n = first + i;
       long window = Math.floorDiv(n, WindowClock.SAMPLES_PER_WINDOW);
       int offset = (int) Math.floorMod(n, WindowClock.SAMPLES_PER_WINDOW);
-      int count = Math.min(samples.length - i, WindowClock.SAMPLES_PER_WINDOW - offset);
+      int count = Math.min(length - i, WindowClock.SAMPLES_PER_WINDOW - offset);
       slice.accept(window, offset, i, count);
       i += count;
     }

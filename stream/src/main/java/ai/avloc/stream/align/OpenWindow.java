@@ -13,6 +13,9 @@ public final class OpenWindow {
 
   public FrameRef frame;
 
+  /** Latest ingest time of anything that went into this window, ms since the epoch. */
+  public long ingestMillis;
+
   public OpenWindow() {}
 
   /** Copies {@code count} samples to {@code offset} (a sample sent twice keeps its last value). */

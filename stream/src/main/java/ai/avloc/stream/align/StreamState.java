@@ -32,6 +32,12 @@ public final class StreamState {
     }
     lastClosed = Math.max(lastClosed, window);
     return new AlignedWindow(
-        streamId, window, open.samples, open.coverage(), frame, frame == null ? -1 : age);
+        streamId,
+        window,
+        open.samples,
+        open.coverage(),
+        frame,
+        frame == null ? -1 : age,
+        open.ingestMillis);
   }
 }

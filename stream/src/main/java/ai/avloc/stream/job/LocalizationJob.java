@@ -1,27 +1,41 @@
 package ai.avloc.stream.job;
 
+import ai.avloc.schemas.ArrayChunk;
 import ai.avloc.schemas.AudioChunk;
+import ai.avloc.schemas.Localization;
+import ai.avloc.schemas.Topics;
 import ai.avloc.schemas.VideoFrame;
 import ai.avloc.stream.align.AlignedWindow;
+import ai.avloc.stream.align.ArrayWindow;
 import ai.avloc.stream.kafka.DeadLetters;
 import ai.avloc.stream.kafka.Decoded;
 import ai.avloc.stream.kafka.EventDecoder;
+import ai.avloc.stream.kafka.Failed;
+import ai.avloc.stream.kafka.LocalizationSink;
 import ai.avloc.stream.kafka.Split;
 import ai.avloc.stream.kafka.Validation;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The parts of the localization job's graph, as static functions that take their inputs from
- * outside (Kafka in production, in-memory streams in tests). Built so far: event-time watermarks
- * and the 1/12 s alignment. Features, inference and the sinks come next.
+ * The localization job: Kafka sources with event-time watermarks, 1/12 s alignment per stream, the
+ * mono path (MFCC + a contract model through DJL) and the array path (beamforming), and
+ * exactly-once sinks for localizations and dead letters. The parts are static functions that take
+ * their inputs from outside, so tests can feed them in-memory streams; {@link #build} wires them to
+ * Kafka and {@link #main} submits that graph.
  */
 public final class LocalizationJob {
   private LocalizationJob() {}
@@ -136,5 +150,176 @@ public final class LocalizationJob {
         .process(new WindowAligner(staleness.toNanos() / 1000))
         .uid("window-aligner")
         .name("align 1/12 s windows");
+  }
+
+  /** Array chunks from Kafka, decoded and validated. */
+  public static KafkaSource<Decoded<ArrayEvent>> arraySource(
+      String bootstrapServers, String topic, String groupId, boolean bounded) {
+    return source(
+        bootstrapServers,
+        topic,
+        groupId,
+        bounded,
+        new EventDecoder<>(
+            ArrayChunk.class,
+            Validation::array,
+            TypeInformation.of(new TypeHint<Decoded<ArrayEvent>>() {})));
+  }
+
+  /** One {@link ArrayWindow} per array stream and 1/12 s. */
+  public static SingleOutputStreamOperator<ArrayWindow> alignArrays(DataStream<ArrayEvent> chunks) {
+    return chunks
+        .keyBy(ArrayEvent::streamId)
+        .process(new ArrayAligner())
+        .uid("array-aligner")
+        .name("align array windows");
+  }
+
+  /** The mono path's inference, batched across the streams of a subtask. */
+  public static SingleOutputStreamOperator<Localization> monoInference(
+      DataStream<AlignedWindow> windows, JobConfig c) {
+    return windows
+        .transform(
+            "mono inference",
+            TypeInformation.of(Localization.class),
+            new MonoInference(
+                c.modelDir(),
+                c.silenceDbfs(),
+                c.monoMaxFlatness(),
+                c.maxBatch(),
+                c.maxWaitMillis()))
+        .uid("mono-inference");
+  }
+
+  /** The array path's beamforming, batched per geometry. */
+  public static SingleOutputStreamOperator<Localization> arrayBeamforming(
+      DataStream<ArrayWindow> windows, JobConfig c) {
+    return windows
+        .transform(
+            "array beamforming",
+            TypeInformation.of(Localization.class),
+            new ArrayBeamforming(
+                c.hfovDeg(),
+                c.vfovDeg(),
+                c.lowHz(),
+                c.highHz(),
+                c.arrayMaxBatch(),
+                c.arrayMaxWaitMillis()))
+        .uid("array-beamforming");
+  }
+
+  /** Rejected events (late, invalid) as dead letters, so nothing is dropped unseen. */
+  public static DataStream<Failed> rejectedAsDeadLetters(DataStream<Rejected> rejected, Topics t) {
+    String frames = t.frames().name();
+    String arrays = t.arrayAudio().name();
+    String audio = t.audio().name();
+    return rejected
+        .map(
+            r ->
+                new Failed(
+                    switch (r.kind()) {
+                      case "frame" -> frames;
+                      case "array-audio" -> arrays;
+                      default -> audio;
+                    },
+                    -1,
+                    -1,
+                    Math.floorDiv(r.timestampMicros(), 1000),
+                    r.streamId().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    null,
+                    "align",
+                    r.reason()))
+        .returns(Failed.class)
+        .name("rejected to dead letters");
+  }
+
+  /** The whole graph on Kafka: three sources, two paths, two exactly-once sinks. */
+  public static void build(StreamExecutionEnvironment env, JobConfig c) {
+    Topics t = Topics.withPrefix(c.topicPrefix());
+    String kafka = c.bootstrapServers();
+    Duration lag = c.outOfOrderness();
+    Duration idle = c.idleness();
+    List<DataStream<Failed>> failures = new ArrayList<>();
+    List<DataStream<Localization>> localizations = new ArrayList<>();
+
+    if (c.modelDir() != null) {
+      var frames =
+          splitFailures(
+              env.fromSource(
+                  frameSource(kafka, t.frames().name(), c.groupId(), c.bounded()),
+                  decodedWatermarks(FrameEvent::timestampMicros, lag, idle),
+                  "frames"),
+              FrameEvent.class,
+              "split-frames");
+      var audio =
+          splitFailures(
+              env.fromSource(
+                  audioSource(kafka, t.audio().name(), c.groupId(), c.bounded()),
+                  decodedWatermarks(AudioEvent::timestampMicros, lag, idle),
+                  "audio"),
+              AudioEvent.class,
+              "split-audio");
+      var windows = alignWindows(frames, audio, c.staleness());
+      var mono = monoInference(windows, c);
+      failures.add(frames.getSideOutput(DeadLetters.TAG));
+      failures.add(audio.getSideOutput(DeadLetters.TAG));
+      failures.add(rejectedAsDeadLetters(windows.getSideOutput(WindowAligner.REJECTED), t));
+      failures.add(mono.getSideOutput(DeadLetters.TAG));
+      localizations.add(mono);
+    }
+
+    var arrays =
+        splitFailures(
+            env.fromSource(
+                arraySource(kafka, t.arrayAudio().name(), c.groupId(), c.bounded()),
+                decodedWatermarks(ArrayEvent::timestampMicros, lag, idle),
+                "array audio"),
+            ArrayEvent.class,
+            "split-arrays");
+    var arrayWindows = alignArrays(arrays);
+    var beamformed = arrayBeamforming(arrayWindows, c);
+    failures.add(arrays.getSideOutput(DeadLetters.TAG));
+    failures.add(rejectedAsDeadLetters(arrayWindows.getSideOutput(WindowAligner.REJECTED), t));
+    failures.add(beamformed.getSideOutput(DeadLetters.TAG));
+    localizations.add(beamformed);
+
+    DeliveryGuarantee guarantee =
+        c.checkpointInterval().isZero()
+            ? DeliveryGuarantee.AT_LEAST_ONCE
+            : DeliveryGuarantee.EXACTLY_ONCE;
+    union(localizations)
+        .sinkTo(sink(kafka, t.localizations().name(), guarantee, c.groupId() + "-localizations"))
+        .uid("localization-sink")
+        .name("localizations to Kafka");
+    union(failures)
+        .sinkTo(
+            DeadLetters.sink(
+                kafka, t.deadLetters().name(), guarantee, c.groupId() + "-dead-letters"))
+        .uid("dead-letter-sink")
+        .name("dead letters to Kafka");
+  }
+
+  private static KafkaSink<Localization> sink(
+      String kafka, String topic, DeliveryGuarantee guarantee, String prefix) {
+    return LocalizationSink.sink(kafka, topic, guarantee, prefix);
+  }
+
+  private static <T> DataStream<T> union(List<DataStream<T>> streams) {
+    DataStream<T> all = streams.get(0);
+    for (int i = 1; i < streams.size(); i++) {
+      all = all.union(streams.get(i));
+    }
+    return all;
+  }
+
+  /** Submits the job: {@code --bootstrap HOST:PORT [--model DIR] ...} (see {@link JobConfig}). */
+  public static void main(String[] args) throws Exception {
+    JobConfig c = JobConfig.parse(args);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    if (!c.checkpointInterval().isZero()) {
+      env.enableCheckpointing(c.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+    }
+    build(env, c);
+    env.execute("avloc localization");
   }
 }

@@ -84,6 +84,7 @@ public final class WindowAligner
     }
     OpenWindow w = windowFor(window, ctx);
     w.offerFrame(frame.frame(), window);
+    w.ingestMillis = Math.max(w.ingestMillis, frame.ingestMillis());
     open.put(window, w);
   }
 
@@ -122,6 +123,7 @@ public final class WindowAligner
           try {
             OpenWindow w = windowFor(window, ctx);
             w.addSamples(offset, chunk.samples(), from, count);
+            w.ingestMillis = Math.max(w.ingestMillis, chunk.ingestMillis());
             open.put(window, w);
           } catch (Exception e) {
             failure[0] = e;

@@ -2,7 +2,7 @@ package ai.avloc.stream.kafka;
 
 import ai.avloc.schemas.AvroSerde;
 import java.io.Serializable;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -20,7 +20,7 @@ public final class EventDecoder<A extends SpecificRecord, E>
    * Turns a decoded Avro record into a job event, or says why it is invalid by throwing
    * IllegalArgumentException.
    */
-  public interface Mapper<A, E> extends Function<A, E>, Serializable {}
+  public interface Mapper<A, E> extends BiFunction<A, Long, E>, Serializable {}
 
   private final Class<A> avroType;
   private final Mapper<A, E> mapper;
@@ -46,7 +46,7 @@ public final class EventDecoder<A extends SpecificRecord, E>
         throw new IllegalArgumentException("empty value");
       }
       stage = "validate";
-      out.collect(Decoded.ok(mapper.apply(avro)));
+      out.collect(Decoded.ok(mapper.apply(avro, record.timestamp())));
     } catch (RuntimeException e) {
       out.collect(
           Decoded.failed(

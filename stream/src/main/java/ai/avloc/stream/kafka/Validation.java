@@ -1,8 +1,11 @@
 package ai.avloc.stream.kafka;
 
+import ai.avloc.inference.array.BuiltinArrays;
+import ai.avloc.schemas.ArrayChunk;
 import ai.avloc.schemas.AudioChunk;
 import ai.avloc.schemas.VideoFrame;
 import ai.avloc.stream.align.WindowClock;
+import ai.avloc.stream.job.ArrayEvent;
 import ai.avloc.stream.job.AudioEvent;
 import ai.avloc.stream.job.FrameEvent;
 
@@ -10,9 +13,9 @@ import ai.avloc.stream.job.FrameEvent;
 public final class Validation {
   private Validation() {}
 
-  public static FrameEvent frame(VideoFrame v) {
+  public static FrameEvent frame(VideoFrame v, long ingestMillis) {
     require(!v.getStreamId().isBlank(), "frame without a stream id");
-    FrameEvent e = FrameEvent.of(v);
+    FrameEvent e = FrameEvent.of(v, ingestMillis);
     byte[] jpeg = e.frame().jpeg();
     // SOI at the start and EOI at the end: a cheap test that catches garbage and truncated JPEGs
     require(
@@ -32,7 +35,7 @@ public final class Validation {
     return e;
   }
 
-  public static AudioEvent audio(AudioChunk c) {
+  public static AudioEvent audio(AudioChunk c, long ingestMillis) {
     require(!c.getStreamId().isBlank(), "audio chunk without a stream id");
     require(
         c.getSampleRate() == WindowClock.SAMPLE_RATE,
@@ -54,7 +57,54 @@ public final class Validation {
             + ": odd byte count "
             + c.getPcm16().remaining()
             + " for 16-bit samples");
-    return AudioEvent.of(c);
+    return AudioEvent.of(c, ingestMillis);
+  }
+
+  public static ArrayEvent array(ArrayChunk c, long ingestMillis) {
+    String what = "array chunk " + c.getSequence() + " of " + c.getStreamId();
+    require(!c.getStreamId().isBlank(), "array chunk without a stream id");
+    require(
+        c.getSampleRate() == WindowClock.SAMPLE_RATE,
+        what
+            + ": sample rate "
+            + c.getSampleRate()
+            + " Hz, the job takes "
+            + WindowClock.SAMPLE_RATE
+            + " Hz");
+    require(
+        BuiltinArrays.names().contains(c.getGeometryId()),
+        what
+            + ": unknown geometry '"
+            + c.getGeometryId()
+            + "' (known: "
+            + BuiltinArrays.names()
+            + ")");
+    int mics = BuiltinArrays.byName(c.getGeometryId()).size();
+    require(
+        c.getChannels() == mics,
+        what
+            + ": "
+            + c.getChannels()
+            + " channels, geometry "
+            + c.getGeometryId()
+            + " has "
+            + mics);
+    require(c.getSamplesPerChannel() > 0, what + ": no samples");
+    require(
+        c.getFloat32().remaining() == 4L * c.getChannels() * c.getSamplesPerChannel(),
+        what
+            + ": "
+            + c.getFloat32().remaining()
+            + " bytes for "
+            + c.getChannels()
+            + " x "
+            + c.getSamplesPerChannel()
+            + " float32 samples");
+    ArrayEvent e = ArrayEvent.of(c, ingestMillis);
+    for (float v : e.samples()) {
+      require(Float.isFinite(v), what + ": a sample is NaN or infinite");
+    }
+    return e;
   }
 
   private static void require(boolean condition, String message) {

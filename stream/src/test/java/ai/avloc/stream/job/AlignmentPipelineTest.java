@@ -38,12 +38,12 @@ class AlignmentPipelineTest {
     for (String cam : List.of("cam-1", "cam-2", "cam-3")) {
       for (int k = 0; k < 25; k++) { // 12.5 fps for 2 s
         frames.add(
-            new FrameEvent(cam, new FrameRef(T0 + k * 80_000L, k, 298, 224, new byte[] {1})));
+            new FrameEvent(cam, new FrameRef(T0 + k * 80_000L, k, 298, 224, new byte[] {1}), 0L));
       }
       for (int k = 0; k < 48; k++) { // 512-sample chunks for 2 s
         audio.add(
             new AudioEvent(
-                cam, T0 + Math.round(k * 512 * 1e6 / 12_288), k, 12_288, new float[512]));
+                cam, T0 + Math.round(k * 512 * 1e6 / 12_288), k, 12_288, new float[512], 0L));
       }
     }
     Duration lateness = Duration.ofMillis(200);

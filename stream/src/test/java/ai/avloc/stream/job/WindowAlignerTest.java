@@ -37,11 +37,11 @@ class WindowAlignerTest {
   }
 
   static AudioEvent chunk(String cam, long micros, int samples, int rate) {
-    return new AudioEvent(cam, micros, 0, rate, new float[samples]);
+    return new AudioEvent(cam, micros, 0, rate, new float[samples], 0L);
   }
 
   static FrameEvent frame(String cam, long micros) {
-    return new FrameEvent(cam, new FrameRef(micros, 0, 298, 224, new byte[] {1}));
+    return new FrameEvent(cam, new FrameRef(micros, 0, 298, 224, new byte[] {1}), 0L);
   }
 
   void audio(AudioEvent e) throws Exception {

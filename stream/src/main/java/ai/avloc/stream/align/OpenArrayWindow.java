@@ -1,0 +1,43 @@
+package ai.avloc.stream.align;
+
+/**
+ * An array window still collecting, as a POJO for Flink's MapState: all channels' samples and which
+ * sample positions arrived (chunks carry every channel at once, so one mask serves all).
+ */
+public final class OpenArrayWindow {
+  public String geometryId;
+  public int channels;
+  public float[] samples;
+  public long[] received = new long[WindowClock.SAMPLES_PER_WINDOW / 64];
+  public long ingestMillis;
+
+  public OpenArrayWindow() {}
+
+  public OpenArrayWindow(String geometryId, int channels) {
+    this.geometryId = geometryId;
+    this.channels = channels;
+    this.samples = new float[channels * WindowClock.SAMPLES_PER_WINDOW];
+  }
+
+  /**
+   * Copies {@code count} samples of every channel from a channel-major chunk of {@code perChannel}
+   * samples per channel.
+   */
+  public void addSamples(int offset, float[] chunk, int perChannel, int from, int count) {
+    int n = WindowClock.SAMPLES_PER_WINDOW;
+    for (int c = 0; c < channels; c++) {
+      System.arraycopy(chunk, c * perChannel + from, samples, c * n + offset, count);
+    }
+    for (int i = offset; i < offset + count; i++) {
+      received[i >>> 6] |= 1L << (i & 63);
+    }
+  }
+
+  public double coverage() {
+    int count = 0;
+    for (long bits : received) {
+      count += Long.bitCount(bits);
+    }
+    return count / (double) WindowClock.SAMPLES_PER_WINDOW;
+  }
+}

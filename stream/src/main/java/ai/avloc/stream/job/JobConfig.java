@@ -1,0 +1,106 @@
+package ai.avloc.stream.job;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Everything the localization job is told at submission, as {@code --key value} arguments.
+ *
+ * @param modelDir SavedModel directory for the mono path; null runs the array path only
+ * @param bounded read the topics up to their current end and stop (tests, replays)
+ * @param arrayMaxBatch the array path batches more than the mono path: its beamformer turns its
+ *     steering weights from bin to bin once per batch, which costs as much as one window's cgemm
+ * @param arrayMaxWaitMillis how long an array window may wait for its batch to fill
+ */
+public record JobConfig(
+    String bootstrapServers,
+    String topicPrefix,
+    String groupId,
+    String modelDir,
+    boolean bounded,
+    Duration outOfOrderness,
+    Duration idleness,
+    Duration staleness,
+    Duration checkpointInterval,
+    int maxBatch,
+    long maxWaitMillis,
+    double silenceDbfs,
+    double monoMaxFlatness,
+    double hfovDeg,
+    double vfovDeg,
+    double lowHz,
+    double highHz,
+    int arrayMaxBatch,
+    long arrayMaxWaitMillis)
+    implements Serializable {
+
+  /** What `--help` of the job prints. */
+  public static final String USAGE =
+      "--bootstrap HOST:PORT [--topic-prefix avloc.] [--group avloc-localization] [--model DIR]"
+          + " [--bounded true] [--out-of-orderness-ms 300] [--idleness-ms 2000] [--staleness-ms"
+          + " 500] [--checkpoint-ms 2000] [--max-batch 32] [--max-wait-ms 20] [--silence-dbfs -70]"
+          + " [--mono-max-flatness 0.99999] [--fov 65x50] [--band 500:5000]"
+          + " [--array-max-batch 32] [--array-max-wait-ms 500]";
+
+  public static JobConfig parse(String[] args) {
+    Map<String, String> a = new HashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      if (!args[i].startsWith("--") || i + 1 >= args.length) {
+        throw new IllegalArgumentException("expected --key value pairs: " + USAGE);
+      }
+      a.put(args[i].substring(2), args[++i]);
+    }
+    String bootstrap = a.remove("bootstrap");
+    if (bootstrap == null) {
+      throw new IllegalArgumentException("--bootstrap is required: " + USAGE);
+    }
+    String[] fov = a.getOrDefault("fov", "65x50").toLowerCase().split("x");
+    String[] band = a.getOrDefault("band", "500:5000").split(":");
+    JobConfig c =
+        new JobConfig(
+            bootstrap,
+            a.getOrDefault("topic-prefix", "avloc."),
+            a.getOrDefault("group", "avloc-localization"),
+            a.get("model"),
+            Boolean.parseBoolean(a.getOrDefault("bounded", "false")),
+            Duration.ofMillis(Long.parseLong(a.getOrDefault("out-of-orderness-ms", "300"))),
+            Duration.ofMillis(Long.parseLong(a.getOrDefault("idleness-ms", "2000"))),
+            Duration.ofMillis(Long.parseLong(a.getOrDefault("staleness-ms", "500"))),
+            Duration.ofMillis(Long.parseLong(a.getOrDefault("checkpoint-ms", "2000"))),
+            Integer.parseInt(a.getOrDefault("max-batch", "32")),
+            Long.parseLong(a.getOrDefault("max-wait-ms", "20")),
+            Double.parseDouble(a.getOrDefault("silence-dbfs", "-70")),
+            Double.parseDouble(a.getOrDefault("mono-max-flatness", "0.99999")),
+            Double.parseDouble(fov[0]),
+            Double.parseDouble(fov[1]),
+            Double.parseDouble(band[0]),
+            Double.parseDouble(band[1]),
+            Integer.parseInt(a.getOrDefault("array-max-batch", "32")),
+            Long.parseLong(a.getOrDefault("array-max-wait-ms", "500")));
+    a.remove("topic-prefix");
+    a.remove("group");
+    a.remove("model");
+    for (String k :
+        new String[] {
+          "bounded",
+          "out-of-orderness-ms",
+          "idleness-ms",
+          "staleness-ms",
+          "checkpoint-ms",
+          "max-batch",
+          "max-wait-ms",
+          "silence-dbfs",
+          "mono-max-flatness",
+          "fov",
+          "band"
+        }) {
+      a.remove(k);
+    }
+    if (!a.isEmpty()) {
+      throw new IllegalArgumentException("unknown option(s) " + a.keySet() + ": " + USAGE);
+    }
+    return c;
+  }
+}

@@ -1,0 +1,126 @@
+package ai.avloc.stream.job;
+
+import ai.avloc.inference.audio.Mfcc;
+import ai.avloc.inference.model.AcousticModel;
+import ai.avloc.inference.model.ModelContract;
+import ai.avloc.schemas.Localization;
+import ai.avloc.schemas.LocalizationMode;
+import ai.avloc.stream.align.AlignedWindow;
+import ai.avloc.stream.features.AudioLevel;
+import ai.avloc.stream.features.FramePixels;
+import ai.avloc.stream.features.Localizations;
+import ai.avloc.stream.kafka.Failed;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The mono path: per window, the normalized MFCC of its 1024 samples and its frame's pixels; per
+ * batch, one call of a contract model through DJL; per window again, the energy map's peaks. A
+ * window without a usable frame is published uninferred rather than dropped.
+ */
+public final class MonoInference extends BatchingOperator<AlignedWindow> {
+  private final String modelDir;
+  private final double silenceDbfs;
+  private final double maxFlatness;
+
+  private transient AcousticModel model;
+  private transient Mfcc mfcc;
+  private transient float[] rgb;
+  private transient float[] coefficients;
+
+  /**
+   * @param modelDir a SavedModel directory with its model.json, readable on every TaskManager
+   * @param silenceDbfs windows quieter than this are reported silent
+   * @param maxFlatness energy maps at or above this flatness are reported silent
+   */
+  public MonoInference(
+      String modelDir, double silenceDbfs, double maxFlatness, int maxBatch, long maxWaitMillis) {
+    super(maxBatch, maxWaitMillis);
+    this.modelDir = modelDir;
+    this.silenceDbfs = silenceDbfs;
+    this.maxFlatness = maxFlatness;
+  }
+
+  @Override
+  protected void openModel() throws IOException {
+    model = AcousticModel.load(Path.of(modelDir));
+    mfcc = new Mfcc();
+    rgb = new float[maxBatch * model.height() * model.width() * 3];
+    coefficients = new float[maxBatch * ModelContract.COEFFICIENTS];
+  }
+
+  @Override
+  protected List<Localization> localize(List<AlignedWindow> batch, DeadLetterOutput deadLetters) {
+    int pixels = model.height() * model.width() * 3;
+    int[] slot = new int[batch.size()];
+    int inferred = 0;
+    for (int i = 0; i < batch.size(); i++) {
+      AlignedWindow w = batch.get(i);
+      slot[i] = -1;
+      if (!w.hasFrame()) {
+        continue;
+      }
+      try {
+        FramePixels.decode(w.frame().jpeg(), model.height(), model.width(), rgb, inferred * pixels);
+      } catch (IOException | RuntimeException e) {
+        deadLetters.send(undecodable(w, e));
+        continue;
+      }
+      float[] c = mfcc.normalized(w.samples(), 0);
+      System.arraycopy(c, 0, coefficients, inferred * c.length, c.length);
+      slot[i] = inferred++;
+    }
+    AcousticModel.Output out = inferred > 0 ? model.predict(rgb, coefficients, inferred) : null;
+    int cells = ModelContract.ROWS * ModelContract.COLS;
+    List<Localization> result = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      AlignedWindow w = batch.get(i);
+      float[] map = null;
+      if (slot[i] >= 0) {
+        map = new float[cells];
+        System.arraycopy(out.energy(), slot[i] * cells, map, 0, cells);
+      }
+      boolean silent = AudioLevel.dbfs(w.samples()) < silenceDbfs;
+      result.add(
+          Localizations.of(
+              new Localizations.Window(
+                  w.streamId(),
+                  w.window(),
+                  LocalizationMode.MONO,
+                  model.card().id(),
+                  map,
+                  ModelContract.ROWS,
+                  ModelContract.COLS,
+                  silent,
+                  maxFlatness,
+                  w.hasFrame() ? w.frameAgeMicros() : null,
+                  w.coverage(),
+                  w.ingestMillis() * 1000,
+                  0),
+              0));
+    }
+    return result;
+  }
+
+  private static Failed undecodable(AlignedWindow w, Exception e) {
+    return new Failed(
+        "frames",
+        -1,
+        w.frame().sequence(),
+        w.frame().timestampMicros() / 1000,
+        w.streamId().getBytes(StandardCharsets.UTF_8),
+        w.frame().jpeg(),
+        "decode-frame",
+        "frame " + w.frame().sequence() + " of " + w.streamId() + ": " + e.getMessage());
+  }
+
+  @Override
+  protected void closeModel() {
+    if (model != null) {
+      model.close();
+    }
+  }
+}
