@@ -248,19 +248,6 @@ class LocalizationJobTest {
     Map<String, List<Localization>> byStream =
         out.stream().collect(Collectors.groupingBy(l -> l.getStreamId().toString()));
 
-    out.forEach(
-        l ->
-            System.out.println(
-                "DEBUG "
-                    + l.getStreamId()
-                    + " "
-                    + l.getWindow()
-                    + " inf "
-                    + l.getInferenceMicros()
-                    + " e2e "
-                    + (l.getEmitTime().toEpochMilli() - l.getIngestTime().toEpochMilli())));
-    readAll(TOPICS.deadLetters().name(), DeadLetter.class)
-        .forEach(d -> System.out.println("DEBUG " + d.getStage() + " " + d.getError()));
     List<Localization> mono = byStream.get("cam-mono");
     assertEquals(12 * MONO_SECONDS, mono.size(), "one localization per mono window");
     assertEquals(
