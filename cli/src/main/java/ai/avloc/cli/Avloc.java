@@ -19,6 +19,9 @@ import picocli.CommandLine.Command;
       BeamformCommand.class,
       EnergyCommand.class,
       BenchCommand.class,
+      ModelCommand.class,
+      JobCommand.class,
+      TailCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Avloc implements Runnable {

@@ -70,6 +70,22 @@ final class Inputs {
     };
   }
 
+  /** "10s", "500ms", "2m" or "1h" to a duration. */
+  static java.time.Duration duration(String text, String option) {
+    var m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)").matcher(text.trim());
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          option + " '" + text + "': expected a number with ms, s, m or h, e.g. 10s");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "ms" -> java.time.Duration.ofMillis(n);
+      case "s" -> java.time.Duration.ofSeconds(n);
+      case "m" -> java.time.Duration.ofMinutes(n);
+      default -> java.time.Duration.ofHours(n);
+    };
+  }
+
   static double number(String text, String option) {
     try {
       double v = Double.parseDouble(text.trim());

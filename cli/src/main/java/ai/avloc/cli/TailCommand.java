@@ -1,0 +1,147 @@
+package ai.avloc.cli;
+
+import ai.avloc.schemas.Topic;
+import ai.avloc.schemas.Topics;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+    name = "tail",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Prints a topic's records as JSON, one per line, as they arrive (committed records only).",
+      "Byte fields (energy maps, JPEGs, samples) are shown by their size."
+    })
+final class TailCommand implements Callable<Integer> {
+  @Parameters(
+      index = "0",
+      description =
+          "localizations, alerts, alert-rules, dead-letters, frames, audio, array-audio,"
+              + " acoustic-images, or a full topic name")
+  String topic;
+
+  @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", description = "Kafka brokers")
+  String bootstrap;
+
+  @Option(names = "--topic-prefix", defaultValue = Topics.DEFAULT_PREFIX)
+  String prefix;
+
+  @Option(names = "--from-beginning", description = "start at the oldest record, not the newest")
+  boolean fromBeginning;
+
+  @Option(names = "--max", description = "stop after this many records")
+  Long max;
+
+  @Option(
+      names = "--idle-exit",
+      description = "stop after this long without a record, e.g. 10s (default: run until Ctrl-C)")
+  String idleExit;
+
+  @Override
+  public Integer call() {
+    Topic<?> t = resolve(Topics.withPrefix(prefix), topic);
+    String name = t.name();
+    Duration idle = idleExit == null ? null : Inputs.duration(idleExit, "--idle-exit");
+    try (var consumer =
+        new KafkaConsumer<>(
+            Map.<String, Object>of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      var partitions = consumer.partitionsFor(name, Duration.ofSeconds(10));
+      if (partitions == null || partitions.isEmpty()) {
+        throw new IllegalArgumentException("topic " + name + " does not exist on " + bootstrap);
+      }
+      List<TopicPartition> assigned =
+          partitions.stream().map(p -> new TopicPartition(name, p.partition())).toList();
+      consumer.assign(assigned);
+      if (fromBeginning) {
+        consumer.seekToBeginning(assigned);
+      } else {
+        consumer.seekToEnd(assigned);
+      }
+      long printed = 0;
+      long lastRecord = System.nanoTime();
+      while (max == null || printed < max) {
+        var records = consumer.poll(Duration.ofMillis(250));
+        for (var r : records) {
+          String line;
+          try {
+            line = json((GenericRecord) t.values().deserialize(name, r.value()));
+          } catch (RuntimeException e) {
+            line = "{\"undecodable\": \"" + e.getMessage().replace("\"", "'") + "\"}";
+          }
+          System.out.println(line);
+          printed++;
+          lastRecord = System.nanoTime();
+          if (max != null && printed >= max) {
+            break;
+          }
+        }
+        if (idle != null && System.nanoTime() - lastRecord > idle.toNanos()) {
+          break;
+        }
+      }
+    }
+    return 0;
+  }
+
+  static Topic<?> resolve(Topics topics, String name) {
+    return switch (name) {
+      case "localizations" -> topics.localizations();
+      case "alerts" -> topics.alerts();
+      case "alert-rules" -> topics.alertRules();
+      case "dead-letters" -> topics.deadLetters();
+      case "frames" -> topics.frames();
+      case "audio" -> topics.audio();
+      case "array-audio" -> topics.arrayAudio();
+      case "acoustic-images" -> topics.acousticImages();
+      default -> {
+        for (Topic<?> t :
+            List.of(
+                topics.localizations(),
+                topics.alerts(),
+                topics.alertRules(),
+                topics.deadLetters(),
+                topics.frames(),
+                topics.audio(),
+                topics.arrayAudio(),
+                topics.acousticImages())) {
+          if (t.name().equals(name)) {
+            yield t;
+          }
+        }
+        throw new IllegalArgumentException(
+            "unknown topic '" + name + "': use localizations, alerts, ... or a full topic name");
+      }
+    };
+  }
+
+  /** Avro's JSON rendering, with byte fields shown as their size rather than escaped bytes. */
+  static String json(GenericRecord record) {
+    GenericRecord copy = new GenericData.Record(record.getSchema());
+    for (Schema.Field f : record.getSchema().getFields()) {
+      Object v = record.get(f.pos());
+      copy.put(f.pos(), v instanceof ByteBuffer b ? b.remaining() + " bytes" : v);
+    }
+    return GenericData.get().toString(copy);
+  }
+}
