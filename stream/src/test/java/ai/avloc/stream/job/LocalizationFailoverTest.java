@@ -1,0 +1,206 @@
+package ai.avloc.stream.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.avloc.inference.model.BrightSpotModel;
+import ai.avloc.inference.model.ModelContract;
+import ai.avloc.infra.EmbeddedKafka;
+import ai.avloc.schemas.AudioChunk;
+import ai.avloc.schemas.Localization;
+import ai.avloc.schemas.Topics;
+import ai.avloc.schemas.VideoFrame;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Exactly once across a TaskManager failure: a 10 s mono stream arrives while the job runs, one of
+ * the two TaskManagers is killed midway, a fresh one takes its place, the job restores from its
+ * last checkpoint, and a read_committed consumer still sees every window exactly once.
+ */
+class LocalizationFailoverTest {
+  static final Topics TOPICS = Topics.withPrefix("failover.");
+  static final int WINDOWS = 120;
+
+  @TempDir Path dir;
+
+  @Test
+  void everyWindowOnceAcrossATaskManagerLoss() throws Exception {
+    Path model = dir.resolve("bright-spot");
+    BrightSpotModel.export(model, ModelContract.FRAME_HEIGHT, ModelContract.FRAME_WIDTH);
+    byte[] jpeg = LocalizationJobTest.frameWithBrightSquare(200, 60);
+    Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(30);
+    long firstWindow = Math.floorDiv(ChronoUnit.MICROS.between(Instant.EPOCH, t0) * 12, 1_000_000);
+
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      kafka.createTopics(
+          2,
+          TOPICS.frames().name(),
+          TOPICS.audio().name(),
+          TOPICS.arrayAudio().name(),
+          TOPICS.localizations().name(),
+          TOPICS.deadLetters().name());
+      Configuration conf = new Configuration();
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+      MiniClusterConfiguration cluster =
+          new MiniClusterConfiguration.Builder()
+              .setConfiguration(conf)
+              .setNumTaskManagers(2)
+              .setNumSlotsPerTaskManager(1)
+              .build();
+      try (MiniCluster flink = new MiniCluster(cluster)) {
+        flink.start();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        env.enableCheckpointing(500, CheckpointingMode.EXACTLY_ONCE);
+        LocalizationJob.build(
+            env,
+            JobConfig.parse(
+                new String[] {
+                  "--bootstrap",
+                  kafka.bootstrapServers(),
+                  "--topic-prefix",
+                  "failover.",
+                  "--model",
+                  model.toString(),
+                  "--max-batch",
+                  "8"
+                }));
+        JobID job = flink.submitJob(env.getStreamGraph()).get().getJobID();
+
+        Thread gateway = new Thread(() -> publish(kafka, t0, jpeg), "gateway");
+        gateway.start();
+        Map<Long, Integer> seen = new TreeMap<>();
+        List<Localization> all = new ArrayList<>();
+        try (var consumer = committedReader(kafka)) {
+          long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
+          boolean killed = false;
+          while (countIn(seen, firstWindow) < WINDOWS && System.nanoTime() < deadline) {
+            for (var r : consumer.poll(Duration.ofMillis(200))) {
+              Localization l = TOPICS.localizations().values().deserialize(r.topic(), r.value());
+              all.add(l);
+              seen.merge(l.getWindow(), 1, Integer::sum);
+            }
+            if (!killed && countIn(seen, firstWindow) >= 30) {
+              flink.terminateTaskManager(0).get();
+              flink.startTaskManager();
+              killed = true;
+            }
+          }
+          assertTrue(killed, "the TaskManager was lost midway");
+        } finally {
+          gateway.join();
+          flink.cancelJob(job).get();
+        }
+        assertEquals(WINDOWS, countIn(seen, firstWindow), "every window arrived: " + seen.keySet());
+        for (long w = firstWindow; w < firstWindow + WINDOWS; w++) {
+          assertEquals(1, seen.get(w), "window " + (w - firstWindow) + " exactly once");
+        }
+        assertTrue(all.stream().allMatch(Localization::getInferred));
+      }
+    }
+  }
+
+  static int countIn(Map<Long, Integer> seen, long firstWindow) {
+    return (int)
+        seen.keySet().stream().filter(w -> w >= firstWindow && w < firstWindow + WINDOWS).count();
+  }
+
+  /** 10 s of one camera at twice real time, then 2 s more so the watermark closes the last ones. */
+  static void publish(EmbeddedKafka kafka, Instant t0, byte[] jpeg) {
+    Random random = new Random(11);
+    try (var producer =
+        new KafkaProducer<>(
+            Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG,
+                "all"),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      String frames = TOPICS.frames().name();
+      String audio = TOPICS.audio().name();
+      for (int k = 0; k < WINDOWS + 24; k++) {
+        long start = LocalizationJobTest.sampleMicros(1024L * k);
+        VideoFrame frame =
+            VideoFrame.newBuilder()
+                .setStreamId("cam")
+                .setSequence(k)
+                .setTimestamp(t0.plus(start + 1000, ChronoUnit.MICROS))
+                .setWidth(298)
+                .setHeight(224)
+                .setJpeg(ByteBuffer.wrap(jpeg))
+                .build();
+        producer.send(
+            new ProducerRecord<>(frames, "cam", TOPICS.frames().values().serialize(frames, frame)));
+        ByteBuffer pcm = ByteBuffer.allocate(2048).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < 1024; i++) {
+          pcm.putShort((short) (random.nextGaussian() * 3000));
+        }
+        pcm.flip();
+        AudioChunk chunk =
+            AudioChunk.newBuilder()
+                .setStreamId("cam")
+                .setSequence(k)
+                .setTimestamp(t0.plus(start, ChronoUnit.MICROS))
+                .setSampleRate(12_288)
+                .setPcm16(pcm)
+                .build();
+        producer.send(
+            new ProducerRecord<>(audio, "cam", TOPICS.audio().values().serialize(audio, chunk)));
+        producer.flush();
+        Thread.sleep(1000 / 24);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static KafkaConsumer<byte[], byte[]> committedReader(EmbeddedKafka kafka) {
+    String topic = TOPICS.localizations().name();
+    var consumer =
+        new KafkaConsumer<>(
+            Map.<String, Object>of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer());
+    consumer.assign(
+        consumer.partitionsFor(topic).stream()
+            .map(p -> new TopicPartition(topic, p.partition()))
+            .toList());
+    consumer.seekToBeginning(consumer.assignment());
+    return consumer;
+  }
+}
