@@ -21,14 +21,46 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = {
       "Throughput benchmarks that print a table.",
-      "imaging: MFCC windows/s on one core; 36x48x12 acoustic images/s with the time split."
+      "imaging: MFCC windows/s on one core; 36x48x12 acoustic images/s with the time split.",
+      "stream: the whole job on an in-process broker and Flink cluster: sustained windows/s and"
+          + " latency from gateway publish to the localization on the topic, per stream count."
     })
 final class BenchCommand implements Callable<Integer> {
   /** float32 GEMM rate measured on these 2-core machines with TF's oneDNN kernels (stack notes). */
   static final double REFERENCE_GFLOPS = 400;
 
-  @Parameters(index = "0", description = "what to measure: imaging")
+  @Parameters(index = "0", description = "what to measure: imaging or stream")
   String target;
+
+  @Option(
+      names = "--mono-streams",
+      defaultValue = "1,8,32",
+      description = "stream: camera counts for the mono path (default: ${DEFAULT-VALUE})")
+  String monoStreams;
+
+  @Option(
+      names = "--array-streams",
+      defaultValue = "1,4",
+      description = "stream: camera counts for the array path (default: ${DEFAULT-VALUE})")
+  String arrayStreams;
+
+  @Option(
+      names = "--measure",
+      defaultValue = "20s",
+      description = "stream: measured span per row, after a warm-up (default: ${DEFAULT-VALUE})")
+  String measure;
+
+  @Option(
+      names = "--warm-up",
+      defaultValue = "8s",
+      description = "stream: unmeasured start of each row (default: ${DEFAULT-VALUE})")
+  String warmUp;
+
+  @Option(
+      names = "--parallelism",
+      defaultValue = "2",
+      description = "stream: the job's parallelism (default: ${DEFAULT-VALUE})")
+  int parallelism;
 
   @Option(
       names = "--seconds",
@@ -43,9 +75,13 @@ final class BenchCommand implements Callable<Integer> {
   int mics;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
+    if (target.equals("stream")) {
+      return stream();
+    }
     if (!target.equals("imaging")) {
-      throw new IllegalArgumentException("unknown benchmark '" + target + "'; available: imaging");
+      throw new IllegalArgumentException(
+          "unknown benchmark '" + target + "'; available: imaging, stream");
     }
     MicArray array = mics == 64 ? BuiltinArrays.vogel64() : BuiltinArrays.dualcam128();
     System.out.printf(
@@ -60,6 +96,38 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /** Seconds per frame of the bare complex products, same shapes, no weight updates or copies. */
+  private int stream() throws Exception {
+    System.out.printf(
+        Locale.ROOT,
+        "avloc bench stream — %d cores, Java %s; in-process Kafka broker and Flink (parallelism"
+            + " %d), checkpoints every 1 s, exactly-once sinks; latency = arrival on the topic"
+            + " (read_uncommitted) minus the gateway's publish time%n%n",
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"),
+        parallelism);
+    java.nio.file.Path work = java.nio.file.Files.createTempDirectory("avloc-bench");
+    StreamBench bench =
+        new StreamBench(
+            work,
+            Inputs.duration(warmUp, "--warm-up"),
+            Inputs.duration(measure, "--measure"),
+            parallelism);
+    java.util.List<StreamBench.Result> results = new java.util.ArrayList<>();
+    try (ai.avloc.infra.EmbeddedKafka kafka = ai.avloc.infra.EmbeddedKafka.start()) {
+      for (int n : StreamBench.counts(monoStreams)) {
+        System.out.printf(Locale.ROOT, "  mono x%d ...%n", n);
+        results.add(bench.run(kafka, "mono", n));
+      }
+      for (int n : StreamBench.counts(arrayStreams)) {
+        System.out.printf(Locale.ROOT, "  array x%d ...%n", n);
+        results.add(bench.run(kafka, "array", n));
+      }
+    }
+    System.out.println();
+    System.out.print(StreamBench.table(results));
+    return 0;
+  }
+
   private static double pureCgemm(int directions, int mics, int batch, int bins, int frames) {
     try (org.bytedeco.javacpp.FloatPointer a =
             new org.bytedeco.javacpp.FloatPointer(2L * directions * mics);

@@ -13,6 +13,10 @@ import java.util.Map;
  * @param arrayMaxBatch the array path batches more than the mono path: its beamformer turns its
  *     steering weights from bin to bin once per batch, which costs as much as one window's cgemm
  * @param arrayMaxWaitMillis how long an array window may wait for its batch to fill
+ * @param checkpointDir where checkpoints go (a URI; array windows are too big for the JobManager's
+ *     memory)
+ * @param watermarkIntervalMillis how often sources emit watermarks, and the longest a record waits
+ *     in a network buffer: a window cannot close or travel sooner
  */
 public record JobConfig(
     String bootstrapServers,
@@ -33,7 +37,9 @@ public record JobConfig(
     double lowHz,
     double highHz,
     int arrayMaxBatch,
-    long arrayMaxWaitMillis)
+    long arrayMaxWaitMillis,
+    String checkpointDir,
+    long watermarkIntervalMillis)
     implements Serializable {
 
   /** What `--help` of the job prints. */
@@ -42,7 +48,8 @@ public record JobConfig(
           + " [--bounded true] [--out-of-orderness-ms 300] [--idleness-ms 2000] [--staleness-ms"
           + " 500] [--checkpoint-ms 2000] [--max-batch 32] [--max-wait-ms 20] [--silence-dbfs -70]"
           + " [--mono-max-flatness 0.99999] [--fov 65x50] [--band 500:5000]"
-          + " [--array-max-batch 32] [--array-max-wait-ms 500]";
+          + " [--array-max-batch 32] [--array-max-wait-ms 500] [--checkpoint-dir URI]"
+          + " [--watermark-interval-ms 20]";
 
   public static JobConfig parse(String[] args) {
     Map<String, String> a = new HashMap<>();
@@ -78,7 +85,13 @@ public record JobConfig(
             Double.parseDouble(band[0]),
             Double.parseDouble(band[1]),
             Integer.parseInt(a.getOrDefault("array-max-batch", "32")),
-            Long.parseLong(a.getOrDefault("array-max-wait-ms", "500")));
+            Long.parseLong(a.getOrDefault("array-max-wait-ms", "500")),
+            a.getOrDefault(
+                "checkpoint-dir",
+                java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "avloc-checkpoints")
+                    .toUri()
+                    .toString()),
+            Long.parseLong(a.getOrDefault("watermark-interval-ms", "20")));
     a.remove("topic-prefix");
     a.remove("group");
     a.remove("model");

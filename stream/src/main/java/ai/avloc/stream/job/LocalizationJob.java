@@ -312,13 +312,33 @@ public final class LocalizationJob {
     return all;
   }
 
+  /**
+   * Checkpoints (exactly once, on the file system: an array window's state is half a megabyte, past
+   * the JobManager's 5 MB in-memory limit with a few streams) and the watermark cadence.
+   */
+  public static void configure(StreamExecutionEnvironment env, JobConfig c) {
+    if (!c.checkpointInterval().isZero()) {
+      env.enableCheckpointing(c.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+      org.apache.flink.configuration.Configuration conf =
+          new org.apache.flink.configuration.Configuration();
+      conf.set(
+          org.apache.flink.configuration.CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+      conf.set(
+          org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+          c.checkpointDir());
+      env.configure(conf);
+    }
+    // the defaults (200 ms watermarks, 100 ms network flushes) would each hold windows back that
+    // long
+    env.getConfig().setAutoWatermarkInterval(c.watermarkIntervalMillis());
+    env.setBufferTimeout(c.watermarkIntervalMillis());
+  }
+
   /** Submits the job: {@code --bootstrap HOST:PORT [--model DIR] ...} (see {@link JobConfig}). */
   public static void main(String[] args) throws Exception {
     JobConfig c = JobConfig.parse(args);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    if (!c.checkpointInterval().isZero()) {
-      env.enableCheckpointing(c.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
-    }
+    configure(env, c);
     build(env, c);
     env.execute("avloc localization");
   }

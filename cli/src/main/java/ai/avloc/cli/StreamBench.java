@@ -1,0 +1,338 @@
+package ai.avloc.cli;
+
+import ai.avloc.inference.array.BuiltinArrays;
+import ai.avloc.inference.model.BrightSpotModel;
+import ai.avloc.inference.model.ModelContract;
+import ai.avloc.infra.EmbeddedKafka;
+import ai.avloc.schemas.ArrayChunk;
+import ai.avloc.schemas.AudioChunk;
+import ai.avloc.schemas.Localization;
+import ai.avloc.schemas.Topics;
+import ai.avloc.schemas.VideoFrame;
+import ai.avloc.stream.job.JobConfig;
+import ai.avloc.stream.job.LocalizationJob;
+import com.sun.management.OperatingSystemMXBean;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.imageio.ImageIO;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Sustained windows/s and latency of the whole job on a real broker and a local Flink cluster: N
+ * simulated cameras publish at real time, the job localizes, a consumer times each localization
+ * from the gateway's publish (the input record's timestamp) to its arrival on the topic.
+ */
+final class StreamBench {
+  private final Path workDir;
+  private final Duration warmUp;
+  private final Duration measure;
+  private final int parallelism;
+
+  StreamBench(Path workDir, Duration warmUp, Duration measure, int parallelism) {
+    this.workDir = workDir;
+    this.warmUp = warmUp;
+    this.measure = measure;
+    this.parallelism = parallelism;
+  }
+
+  /** One row of the table. */
+  record Result(
+      String mode,
+      int streams,
+      double windowsPerSecond,
+      double targetPerSecond,
+      double p50Millis,
+      double p99Millis,
+      double cores,
+      long received,
+      long deadLetters) {}
+
+  Result run(EmbeddedKafka kafka, String mode, int streams) throws Exception {
+    String prefix = "bench-" + mode + "-" + streams + ".";
+    Topics topics = Topics.withPrefix(prefix);
+    kafka.createTopics(
+        4,
+        topics.frames().name(),
+        topics.audio().name(),
+        topics.arrayAudio().name(),
+        topics.localizations().name(),
+        topics.deadLetters().name());
+    Path model = workDir.resolve("bright-spot");
+    if (!Files.exists(model.resolve("saved_model.pb"))) {
+      BrightSpotModel.export(model, ModelContract.FRAME_HEIGHT, ModelContract.FRAME_WIDTH);
+    }
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--bootstrap",
+                kafka.bootstrapServers(),
+                "--topic-prefix",
+                prefix,
+                "--group",
+                "bench-" + mode + "-" + streams,
+                "--checkpoint-ms",
+                "1000"));
+    if (mode.equals("mono")) {
+      args.addAll(List.of("--model", model.toString()));
+    }
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.setParallelism(parallelism);
+    JobConfig config = JobConfig.parse(args.toArray(String[]::new));
+    LocalizationJob.configure(env, config);
+    LocalizationJob.build(env, config);
+    JobClient job = env.executeAsync("bench " + mode + " x" + streams);
+
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread gateway = new Thread(() -> publish(kafka, topics, mode, streams, stop), "bench-gateway");
+    gateway.setDaemon(true);
+    OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    List<Double> latencies = new ArrayList<>();
+    long received = 0;
+    try (var consumer = reader(kafka, topics.localizations().name())) {
+      gateway.start();
+      long start = System.nanoTime();
+      long measureFrom = start + warmUp.toNanos();
+      long measureTo = measureFrom + measure.toNanos();
+      long cpuFrom = -1;
+      while (System.nanoTime() < measureTo) {
+        var records = consumer.poll(Duration.ofMillis(100));
+        long now = System.currentTimeMillis();
+        long nano = System.nanoTime();
+        if (cpuFrom < 0 && nano >= measureFrom) {
+          cpuFrom = os.getProcessCpuTime();
+        }
+        if (nano < measureFrom) {
+          continue;
+        }
+        for (var r : records) {
+          Localization l = topics.localizations().values().deserialize(r.topic(), r.value());
+          latencies.add((double) (now - l.getIngestTime().toEpochMilli()));
+          received++;
+        }
+      }
+      double cores = (os.getProcessCpuTime() - cpuFrom) / (double) measure.toNanos();
+      long deadLetters = count(kafka, topics.deadLetters().name());
+      stop.set(true);
+      gateway.join(5000);
+      job.cancel().get();
+      double[] sorted = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+      return new Result(
+          mode,
+          streams,
+          received / (measure.toNanos() / 1e9),
+          12.0 * streams,
+          percentile(sorted, 0.50),
+          percentile(sorted, 0.99),
+          cores,
+          received,
+          deadLetters);
+    }
+  }
+
+  static double percentile(double[] sorted, double p) {
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    return sorted[Math.min(sorted.length - 1, (int) Math.floor(p * sorted.length))];
+  }
+
+  /** N cameras at real time: per 1/12 s, one frame and one 1024-sample chunk (or array chunk). */
+  static void publish(
+      EmbeddedKafka kafka, Topics topics, String mode, int streams, AtomicBoolean stop) {
+    int mics = BuiltinArrays.dualcam128().size();
+    byte[] jpeg = syntheticFrame();
+    SplittableRandom random = new SplittableRandom(1);
+    ByteBuffer noise = ByteBuffer.allocate(2048).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < 1024; i++) {
+      noise.putShort((short) (random.nextGaussian() * 3000));
+    }
+    float[] arrayNoise = new float[mics * 1024];
+    for (int i = 0; i < arrayNoise.length; i++) {
+      arrayNoise[i] = (float) (random.nextGaussian() * 0.01);
+    }
+    ByteBuffer arrayBytes =
+        ByteBuffer.allocate(4 * arrayNoise.length).order(ByteOrder.LITTLE_ENDIAN);
+    arrayBytes.asFloatBuffer().put(arrayNoise);
+    Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    long started = System.nanoTime();
+    try (var producer =
+        new KafkaProducer<>(
+            Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.LINGER_MS_CONFIG,
+                2,
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                1 << 20),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      for (long k = 0; !stop.get(); k++) {
+        // a chunk leaves the camera once recorded: at the end of its span
+        long dueNanos = started + Math.floorDiv(1024L * (k + 1) * 1_000_000_000L, 12_288);
+        long wait = dueNanos - System.nanoTime();
+        if (wait > 0) {
+          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
+        Instant at = t0.plus(Math.floorDiv(1024L * k * 1_000_000L, 12_288), ChronoUnit.MICROS);
+        for (int s = 0; s < streams; s++) {
+          String id = "cam-" + s;
+          if (mode.equals("mono")) {
+            String frames = topics.frames().name();
+            String audio = topics.audio().name();
+            VideoFrame f =
+                VideoFrame.newBuilder()
+                    .setStreamId(id)
+                    .setSequence(k)
+                    .setTimestamp(at.plusNanos(1000))
+                    .setWidth(298)
+                    .setHeight(224)
+                    .setJpeg(ByteBuffer.wrap(jpeg))
+                    .build();
+            producer.send(
+                new ProducerRecord<>(frames, id, topics.frames().values().serialize(frames, f)));
+            AudioChunk c =
+                AudioChunk.newBuilder()
+                    .setStreamId(id)
+                    .setSequence(k)
+                    .setTimestamp(at)
+                    .setSampleRate(12_288)
+                    .setPcm16(noise.duplicate())
+                    .build();
+            producer.send(
+                new ProducerRecord<>(audio, id, topics.audio().values().serialize(audio, c)));
+          } else {
+            String arrays = topics.arrayAudio().name();
+            ArrayChunk c =
+                ArrayChunk.newBuilder()
+                    .setStreamId(id)
+                    .setSequence(k)
+                    .setTimestamp(at)
+                    .setSampleRate(12_288)
+                    .setGeometryId("dualcam128")
+                    .setChannels(mics)
+                    .setSamplesPerChannel(1024)
+                    .setFloat32(arrayBytes.duplicate())
+                    .build();
+            producer.send(
+                new ProducerRecord<>(
+                    arrays, id, topics.arrayAudio().values().serialize(arrays, c)));
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static byte[] syntheticFrame() {
+    BufferedImage image = new BufferedImage(298, 224, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
+    g.setColor(new Color(40, 40, 50));
+    g.fillRect(0, 0, 298, 224);
+    g.setColor(Color.WHITE);
+    g.fillOval(180, 50, 40, 40);
+    g.dispose();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      ImageIO.write(image, "jpg", out);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /** Records on a topic so far (end offsets summed). */
+  static long count(EmbeddedKafka kafka, String topic) {
+    try (var consumer = reader(kafka, topic)) {
+      return consumer.endOffsets(consumer.assignment()).values().stream()
+          .mapToLong(Long::longValue)
+          .sum();
+    }
+  }
+
+  static KafkaConsumer<byte[], byte[]> reader(EmbeddedKafka kafka, String topic) {
+    // read_uncommitted: a record counts as on the topic when written, before its checkpoint commits
+    var consumer =
+        new KafkaConsumer<>(
+            Map.<String, Object>of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_uncommitted",
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+                20),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer());
+    consumer.assign(
+        consumer.partitionsFor(topic).stream()
+            .map(p -> new TopicPartition(topic, p.partition()))
+            .toList());
+    consumer.seekToEnd(consumer.assignment());
+    return consumer;
+  }
+
+  static String table(List<Result> results) {
+    StringBuilder b = new StringBuilder();
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "%-6s %8s %12s %10s %9s %9s %7s %13s%n",
+            "mode",
+            "streams",
+            "windows/s",
+            "target/s",
+            "p50 ms",
+            "p99 ms",
+            "cores",
+            "dead letters"));
+    for (Result r : results) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%-6s %8d %12.1f %10.0f %9.0f %9.0f %7.2f %13d%n",
+              r.mode(),
+              r.streams(),
+              r.windowsPerSecond(),
+              r.targetPerSecond(),
+              r.p50Millis(),
+              r.p99Millis(),
+              r.cores(),
+              r.deadLetters()));
+    }
+    return b.toString();
+  }
+
+  static int[] counts(String spec) {
+    return Arrays.stream(spec.split(",")).mapToInt(Integer::parseInt).toArray();
+  }
+}
