@@ -1,20 +1,18 @@
 package ai.avloc.infra;
 
+import static ai.avloc.infra.Scripts.freePort;
+import static ai.avloc.infra.Scripts.listening;
+import static ai.avloc.infra.Scripts.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -29,28 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** bin/kafka-start and bin/kafka-stop: a broker in its own JVM, used, then gone without a trace. */
 class KafkaScriptsTest {
   @TempDir Path dir;
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  static String run(String... command) throws Exception {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timed out: " + String.join(" ", command));
-    assertEquals(0, p.exitValue(), String.join(" ", command) + " said: " + out);
-    return out.strip();
-  }
-
-  static boolean listening(int port) {
-    try (Socket s = new Socket("127.0.0.1", port)) {
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
 
   @Test
   void shouldStartAUsableBrokerAndStopItLeavingNothingBehind() throws Exception {
