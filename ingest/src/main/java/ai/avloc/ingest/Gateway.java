@@ -242,6 +242,14 @@ public final class Gateway implements AutoCloseable {
           listener.accept(progress.get());
         }
       }
+      if (pace.paced() && untilMicros != Long.MAX_VALUE && !heads.isEmpty() && !isStopped()) {
+        // the call covers its whole span of media time, so back-to-back calls keep the pace
+        long end = wallStart + (long) ((untilMicros - fromMicros) * 1000 / pace.speed());
+        long wait = end - System.nanoTime();
+        if (wait > 0) {
+          waitOrStop(wait);
+        }
+      }
     } finally {
       wallNanos += System.nanoTime() - wallStart;
       snapshot(wallNanos);
