@@ -4,6 +4,7 @@ import ai.avloc.schemas.ArrayChunk;
 import ai.avloc.schemas.AudioChunk;
 import ai.avloc.schemas.Topics;
 import ai.avloc.schemas.VideoFrame;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -112,22 +115,39 @@ public final class KafkaCameraEvents implements CameraEvents, AutoCloseable {
               .stream()
               .filter(name -> !existing.contains(name))
               .toList();
-      if (!missing.isEmpty()) {
-        admin
-            .createTopics(
-                missing.stream()
-                    .map(name -> new NewTopic(name, Optional.empty(), Optional.empty()))
-                    .toList())
-            .all()
-            .get();
+      Map<String, KafkaFuture<Void>> results =
+          admin
+              .createTopics(
+                  missing.stream()
+                      .map(name -> new NewTopic(name, Optional.empty(), Optional.empty()))
+                      .toList())
+              .values();
+      List<String> created = new ArrayList<>();
+      for (String name : missing) {
+        try {
+          results.get(name).get();
+          created.add(name);
+        } catch (ExecutionException e) {
+          // another client (or a listing that lagged behind) got there first: it exists now
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw new IllegalStateException(
+                "cannot create topic "
+                    + name
+                    + " on "
+                    + bootstrapServers
+                    + ": "
+                    + e.getCause().getMessage(),
+                e.getCause());
+          }
+        }
       }
-      return missing;
+      return created;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);
     } catch (ExecutionException e) {
       throw new IllegalStateException(
-          "cannot create topics on " + bootstrapServers + ": " + e.getCause().getMessage(),
+          "cannot list topics on " + bootstrapServers + ": " + e.getCause().getMessage(),
           e.getCause());
     }
   }
