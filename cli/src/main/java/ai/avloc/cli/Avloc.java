@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       BeamformCommand.class,
       EnergyCommand.class,
       BenchCommand.class,
+      GatewayCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Avloc implements Runnable {
