@@ -61,7 +61,11 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public String toString() {
-      return paced() ? speed + "x" : "max";
+      if (!paced()) {
+        return "max";
+      }
+      return (speed == Math.rint(speed) ? String.valueOf((long) speed) : String.valueOf(speed))
+          + "x";
     }
   }
 
