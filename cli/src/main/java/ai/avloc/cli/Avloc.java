@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       ModelCommand.class,
       JobCommand.class,
       TailCommand.class,
+      GatewayCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Avloc implements Runnable {

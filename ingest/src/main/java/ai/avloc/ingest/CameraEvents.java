@@ -1,5 +1,6 @@
 package ai.avloc.ingest;
 
+import ai.avloc.schemas.ArrayChunk;
 import ai.avloc.schemas.AudioChunk;
 import ai.avloc.schemas.VideoFrame;
 
@@ -8,4 +9,7 @@ public interface CameraEvents {
   void frame(VideoFrame frame);
 
   void audio(AudioChunk chunk);
+
+  /** All channels of an array camera's microphones for one run of samples. */
+  void array(ArrayChunk chunk);
 }

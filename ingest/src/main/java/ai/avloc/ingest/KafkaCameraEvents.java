@@ -1,15 +1,26 @@
 package ai.avloc.ingest;
 
+import ai.avloc.schemas.ArrayChunk;
 import ai.avloc.schemas.AudioChunk;
 import ai.avloc.schemas.Topics;
 import ai.avloc.schemas.VideoFrame;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -22,6 +33,7 @@ public final class KafkaCameraEvents implements CameraEvents, AutoCloseable {
   private final Topics topics;
   private final Producer<String, VideoFrame> frames;
   private final Producer<String, AudioChunk> audio;
+  private final Producer<String, ArrayChunk> arrays;
   private final AtomicReference<Exception> failure = new AtomicReference<>();
 
   public KafkaCameraEvents(String bootstrapServers, Topics topics) {
@@ -36,6 +48,9 @@ public final class KafkaCameraEvents implements CameraEvents, AutoCloseable {
         new KafkaProducer<>(config, new StringSerializer(), topics.frames().values().serializer());
     this.audio =
         new KafkaProducer<>(config, new StringSerializer(), topics.audio().values().serializer());
+    this.arrays =
+        new KafkaProducer<>(
+            config, new StringSerializer(), topics.arrayAudio().values().serializer());
   }
 
   @Override
@@ -64,6 +79,79 @@ public final class KafkaCameraEvents implements CameraEvents, AutoCloseable {
         this::remember);
   }
 
+  @Override
+  public void array(ArrayChunk chunk) {
+    rethrow();
+    arrays.send(
+        new ProducerRecord<>(
+            topics.arrayAudio().name(),
+            null,
+            chunk.getTimestamp().toEpochMilli(),
+            chunk.getStreamId(),
+            chunk),
+        this::remember);
+  }
+
+  /**
+   * Creates whichever of the gateway topics (frames, audio, array audio) do not exist yet, with the
+   * broker's default partitions and replication; brokers here run without auto-creation.
+   *
+   * @return the names it created
+   */
+  public static List<String> createMissingTopics(String bootstrapServers, Topics topics) {
+    // a broker that is not there should be named within seconds, not after the default minute
+    Map<String, Object> config =
+        Map.of(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+            15_000,
+            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+            10_000);
+    try (Admin admin = Admin.create(config)) {
+      Set<String> existing = admin.listTopics().names().get();
+      List<String> missing =
+          List.of(topics.frames().name(), topics.audio().name(), topics.arrayAudio().name())
+              .stream()
+              .filter(name -> !existing.contains(name))
+              .toList();
+      Map<String, KafkaFuture<Void>> results =
+          admin
+              .createTopics(
+                  missing.stream()
+                      .map(name -> new NewTopic(name, Optional.empty(), Optional.empty()))
+                      .toList())
+              .values();
+      List<String> created = new ArrayList<>();
+      for (String name : missing) {
+        try {
+          results.get(name).get();
+          created.add(name);
+        } catch (ExecutionException e) {
+          // another client (or a listing that lagged behind) got there first: it exists now
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw new IllegalStateException(
+                "cannot create topic "
+                    + name
+                    + " on "
+                    + bootstrapServers
+                    + ": "
+                    + e.getCause().getMessage(),
+                e.getCause());
+          }
+        }
+      }
+      return created;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topics", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(
+          "cannot list topics on " + bootstrapServers + ": " + e.getCause().getMessage(),
+          e.getCause());
+    }
+  }
+
   private void remember(Object metadata, Exception e) {
     if (e != null) {
       failure.compareAndSet(null, e);
@@ -80,6 +168,7 @@ public final class KafkaCameraEvents implements CameraEvents, AutoCloseable {
   public void flush() {
     frames.flush();
     audio.flush();
+    arrays.flush();
     rethrow();
   }
 
@@ -90,6 +179,7 @@ public final class KafkaCameraEvents implements CameraEvents, AutoCloseable {
     } finally {
       frames.close();
       audio.close();
+      arrays.close();
     }
   }
 }

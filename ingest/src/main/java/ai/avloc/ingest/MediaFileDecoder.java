@@ -1,7 +1,6 @@
 package ai.avloc.ingest;
 
 import ai.avloc.schemas.AudioChunk;
-import ai.avloc.schemas.VideoFrame;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -9,34 +8,21 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.ShortBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
-import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
-import org.bytedeco.javacv.FFmpegLogCallback;
-import org.bytedeco.javacv.Frame;
-import org.bytedeco.javacv.FrameGrabber;
-import org.bytedeco.javacv.Java2DFrameConverter;
 
 /**
- * Decodes a media file with FFmpeg into a camera stream's events: frames resized to the model's
- * input and JPEG-encoded, kept at most {@code maxFps} per second; audio downmixed to mono,
- * resampled to 12288 Hz by FFmpeg and cut into fixed chunks. Media timestamps are mapped to wall
- * clock once: event time = {@code wallStart} + media time.
+ * Decodes a media file with FFmpeg into a camera stream's events, pushed to a sink in event-time
+ * order: the one-pass, push form of {@link MediaFileSource}, which says how frames and audio are
+ * made. Media timestamps are mapped to wall clock once: event time = {@code wallStart} + media
+ * time.
  */
 public final class MediaFileDecoder {
-  static {
-    FFmpegLogCallback.setLevel(avutil.AV_LOG_ERROR);
-  }
-
   private final DecodeOptions options;
 
   public MediaFileDecoder(DecodeOptions options) {
@@ -54,112 +40,17 @@ public final class MediaFileDecoder {
 
   public Summary decode(Path file, String streamId, Instant wallStart, CameraEvents events)
       throws IOException {
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException(file + ": no such file");
-    }
-    if (Files.size(file) == 0) {
-      throw new IllegalArgumentException(file + ": empty file");
-    }
-    long wallStartMicros = ChronoUnit.MICROS.between(Instant.EPOCH, wallStart);
-    Java2DFrameConverter converter = new Java2DFrameConverter();
-    try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile())) {
-      grabber.setSampleRate(DecodeOptions.SAMPLE_RATE);
-      grabber.setAudioChannels(1);
-      grabber.setSampleFormat(avutil.AV_SAMPLE_FMT_S16);
-      try {
-        grabber.start();
-      } catch (FrameGrabber.Exception e) {
-        throw new IllegalArgumentException(
-            file + ": FFmpeg cannot open it as media: " + e.getMessage(), e);
+    try (MediaFileSource source = new MediaFileSource(file, streamId, wallStart, options, false)) {
+      CameraEvent event;
+      while ((event = source.next()) != null) {
+        event.sendTo(events);
       }
-      boolean hasAudio = grabber.getAudioChannels() > 0;
-      long frames = 0;
-      long dropped = 0;
-      long lastSlot = Long.MIN_VALUE;
-      long firstAudioMicros = Long.MIN_VALUE;
-      long samples = 0;
-      short[] pending = new short[options.chunkSamples()];
-      int pendingCount = 0;
-      long sequenceAudio = 0;
-      long lastMediaMicros = 0;
-      Frame frame;
-      while ((frame = grab(grabber, file)) != null) {
-        lastMediaMicros = Math.max(lastMediaMicros, frame.timestamp);
-        if (frame.image != null) {
-          long slot = (long) Math.floor(frame.timestamp * options.maxFps() / 1e6);
-          if (slot == lastSlot) {
-            dropped++;
-            continue;
-          }
-          lastSlot = slot;
-          BufferedImage image = converter.convert(frame);
-          byte[] jpeg =
-              jpeg(coverAndCrop(image, options.width(), options.height()), options.jpegQuality());
-          events.frame(
-              VideoFrame.newBuilder()
-                  .setStreamId(streamId)
-                  .setSequence(frames)
-                  .setTimestamp(micros(wallStartMicros + frame.timestamp))
-                  .setWidth(options.width())
-                  .setHeight(options.height())
-                  .setJpeg(ByteBuffer.wrap(jpeg))
-                  .build());
-          frames++;
-        } else if (frame.samples != null) {
-          if (firstAudioMicros == Long.MIN_VALUE) {
-            firstAudioMicros = frame.timestamp;
-          }
-          ShortBuffer in = (ShortBuffer) frame.samples[0];
-          while (in.hasRemaining()) {
-            int n = Math.min(in.remaining(), pending.length - pendingCount);
-            in.get(pending, pendingCount, n);
-            pendingCount += n;
-            if (pendingCount == pending.length) {
-              // chunk time from the sample count, not the packet clock, so chunks tile without
-              // jitter
-              long chunkStart =
-                  firstAudioMicros + Math.round((samples) * 1e6 / DecodeOptions.SAMPLE_RATE);
-              events.audio(
-                  chunk(
-                      streamId,
-                      sequenceAudio++,
-                      wallStartMicros + chunkStart,
-                      pending,
-                      pendingCount));
-              samples += pendingCount;
-              pendingCount = 0;
-            }
-          }
-        }
-      }
-      if (pendingCount > 0) {
-        long chunkStart = firstAudioMicros + Math.round(samples * 1e6 / DecodeOptions.SAMPLE_RATE);
-        events.audio(
-            chunk(streamId, sequenceAudio, wallStartMicros + chunkStart, pending, pendingCount));
-        samples += pendingCount;
-      }
-      if (frames == 0 && samples == 0) {
-        throw new IllegalArgumentException(
-            file + ": holds neither video frames nor audio FFmpeg can decode");
-      }
-      return new Summary(
-          frames, dropped, samples, lastMediaMicros / 1e6, grabber.getFrameRate(), hasAudio);
+      return source.summary();
     }
   }
 
-  private static Frame grab(FFmpegFrameGrabber grabber, Path file) {
-    try {
-      return grabber.grab();
-    } catch (FrameGrabber.Exception e) {
-      throw new IllegalArgumentException(file + ": corrupt media: " + e.getMessage(), e);
-    }
-  }
-
-  private static Instant micros(long epochMicros) {
-    return Instant.EPOCH.plus(epochMicros, ChronoUnit.MICROS);
-  }
-
-  private static AudioChunk chunk(
+  /** A mono chunk of the first {@code count} samples of {@code pcm}, PCM16 little-endian. */
+  static AudioChunk audioChunk(
       String streamId, long sequence, long epochMicros, short[] pcm, int count) {
     ByteBuffer bytes = ByteBuffer.allocate(2 * count).order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < count; i++) {
@@ -169,7 +60,7 @@ public final class MediaFileDecoder {
     return AudioChunk.newBuilder()
         .setStreamId(streamId)
         .setSequence(sequence)
-        .setTimestamp(micros(epochMicros))
+        .setTimestamp(CameraEvent.instant(epochMicros))
         .setSampleRate(DecodeOptions.SAMPLE_RATE)
         .setPcm16(bytes)
         .build();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.avloc.infra.EmbeddedKafka;
+import ai.avloc.schemas.ArrayChunk;
 import ai.avloc.schemas.AudioChunk;
 import ai.avloc.schemas.Topics;
 import ai.avloc.schemas.VideoFrame;
@@ -14,6 +15,7 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
@@ -32,6 +34,7 @@ class KafkaCameraEventsTest {
   static void startKafka() {
     kafka = EmbeddedKafka.start();
     kafka.createTopics(2, TOPICS.frames().name(), TOPICS.audio().name());
+    // the array topic is left to the gateway's own topic creation
   }
 
   @AfterAll
@@ -61,6 +64,92 @@ class KafkaCameraEventsTest {
       }
     }
     return out;
+  }
+
+  /** Every record of a topic, read without a consumer group (no rebalance wait). */
+  static <V> List<ConsumerRecord<String, V>> readTopic(
+      String topic, Deserializer<V> values, int expected) {
+    Map<String, Object> config =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            kafka.bootstrapServers(),
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed");
+    List<ConsumerRecord<String, V>> out = new ArrayList<>();
+    try (KafkaConsumer<String, V> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), values)) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (out.size() < expected && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(100)).forEach(out::add);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void shouldCarryAllThreeKindsOfEventsFromAGatewayThroughKafka() throws Exception {
+    Topics topics = Topics.withPrefix("gw.");
+    kafka.createTopics(2, topics.frames().name());
+    assertEquals(
+        List.of(topics.audio().name(), topics.arrayAudio().name()),
+        KafkaCameraEvents.createMissingTopics(kafka.bootstrapServers(), topics),
+        "creates only what is missing");
+    SceneCamera camera =
+        new SceneCamera(
+            SceneCameraTest.scene(SceneCameraTest.LEAVING),
+            "array-cam",
+            SceneCameraTest.START,
+            Duration.ofMillis(500),
+            SceneCamera.Options.defaults().withArray("vogel64"));
+    MediaFileDecoderTest.Collected sent = new MediaFileDecoderTest.Collected();
+    try (KafkaCameraEvents kafkaEvents = new KafkaCameraEvents(kafka.bootstrapServers(), topics);
+        Gateway gateway =
+            new Gateway(List.of(camera), new Both(kafkaEvents, sent), Gateway.Pace.MAX)) {
+      gateway.run();
+    }
+    assertEquals(6, sent.frames.size());
+    assertEquals(6, sent.chunks.size());
+    assertEquals(6, sent.arrays.size());
+    var frames = readTopic(topics.frames().name(), topics.frames().values(), 6);
+    var chunks = readTopic(topics.audio().name(), topics.audio().values(), 6);
+    var arrays = readTopic(topics.arrayAudio().name(), topics.arrayAudio().values(), 6);
+    assertEquals(sent.frames, frames.stream().map(ConsumerRecord::value).toList());
+    assertEquals(sent.chunks, chunks.stream().map(ConsumerRecord::value).toList());
+    assertEquals(sent.arrays, arrays.stream().map(ConsumerRecord::value).toList());
+    for (ConsumerRecord<String, ArrayChunk> r : arrays) {
+      assertEquals("array-cam", r.key());
+      assertEquals(r.value().getTimestamp().toEpochMilli(), r.timestamp(), "record time");
+      assertEquals(64, r.value().getChannels());
+      assertEquals("vogel64", r.value().getGeometryId());
+      assertEquals(64 * 1024 * 4, r.value().getFloat32().remaining());
+    }
+  }
+
+  /** Hands every event to two sinks. */
+  record Both(CameraEvents first, CameraEvents second) implements CameraEvents {
+    @Override
+    public void frame(VideoFrame frame) {
+      first.frame(frame);
+      second.frame(frame);
+    }
+
+    @Override
+    public void audio(AudioChunk chunk) {
+      first.audio(chunk);
+      second.audio(chunk);
+    }
+
+    @Override
+    public void array(ArrayChunk chunk) {
+      first.array(chunk);
+      second.array(chunk);
+    }
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.avloc.schemas.ArrayChunk;
 import ai.avloc.schemas.AudioChunk;
 import ai.avloc.schemas.VideoFrame;
 import java.awt.Color;
@@ -34,15 +35,27 @@ class MediaFileDecoderTest {
   static final class Collected implements CameraEvents {
     final List<VideoFrame> frames = new ArrayList<>();
     final List<AudioChunk> chunks = new ArrayList<>();
+    final List<ArrayChunk> arrays = new ArrayList<>();
+
+    /** Every event in the order it arrived. */
+    final List<CameraEvent> events = new ArrayList<>();
 
     @Override
     public void frame(VideoFrame frame) {
       frames.add(frame);
+      events.add(CameraEvent.of(frame));
     }
 
     @Override
     public void audio(AudioChunk chunk) {
       chunks.add(chunk);
+      events.add(CameraEvent.of(chunk));
+    }
+
+    @Override
+    public void array(ArrayChunk chunk) {
+      arrays.add(chunk);
+      events.add(CameraEvent.of(chunk));
     }
 
     short[] allSamples() {

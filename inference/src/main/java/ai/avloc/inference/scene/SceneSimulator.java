@@ -49,10 +49,10 @@ public final class SceneSimulator {
    * Samples per time block of the source rendering (bounds the memory of moving sources'
    * positions).
    */
-  private static final int BLOCK = 4096;
+  static final int BLOCK = 4096;
 
   /** Doubles of per-microphone spectra the diffuse synthesis holds at once (128 MB). */
-  private static final long DIFFUSE_BUFFER = 1L << 24;
+  static final long DIFFUSE_BUFFER = 1L << 24;
 
   private SceneSimulator() {}
 
@@ -240,7 +240,7 @@ public final class SceneSimulator {
    * seconds). The phasor advances by one fixed rotation per bin and is recomputed exactly every 256
    * bins so rounding cannot build up.
    */
-  private static void delayAndAdd(
+  static void delayAndAdd(
       double[] wave, double[] target, int k0, int k1, double binHz, double tau, double gain) {
     double step = -2 * Math.PI * binHz * tau;
     double rotRe = Math.cos(step);

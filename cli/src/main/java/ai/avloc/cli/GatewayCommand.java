@@ -1,0 +1,286 @@
+package ai.avloc.cli;
+
+import ai.avloc.inference.scene.Scene;
+import ai.avloc.ingest.CameraSource;
+import ai.avloc.ingest.DecodeOptions;
+import ai.avloc.ingest.Gateway;
+import ai.avloc.ingest.KafkaCameraEvents;
+import ai.avloc.ingest.MediaFileSource;
+import ai.avloc.ingest.SceneCamera;
+import ai.avloc.schemas.Topics;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Camera gateways in one process: simulated scene cameras and media files, published to Kafka as
+ * frames, mono audio and array audio, merged by event time and paced at real time or faster.
+ */
+@Command(
+    name = "gateway",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Publishes camera streams to Kafka: simulated scenes (--scene) and media files (--video),",
+      "one stream each, as frames (298x224 JPEG, 12 fps), 12288 Hz mono audio chunks and, with",
+      "--array, every channel of a microphone array. Events of all streams go out in event-time",
+      "order, at real time (--rate 1x) or as fast as possible (--rate max). Ctrl-C stops cleanly."
+    })
+final class GatewayCommand implements Callable<Integer> {
+  static final class Source {
+    @Option(names = "--scene", required = true, description = "scene JSON (docs/scene-format.md)")
+    Path scene;
+
+    @Option(names = "--video", required = true, description = "media file FFmpeg can decode")
+    Path video;
+  }
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--bootstrap", required = true, description = "Kafka bootstrap HOST:PORT")
+  String bootstrap;
+
+  @Option(
+      names = "--topic-prefix",
+      defaultValue = Topics.DEFAULT_PREFIX,
+      description = "topic name prefix (default: ${DEFAULT-VALUE})")
+  String topicPrefix;
+
+  @ArgGroup(exclusive = true, multiplicity = "1..*")
+  List<Source> sources;
+
+  @Option(
+      names = "--stream-id",
+      description = "stream id of each source in order (default: the file name without extension)")
+  List<String> streamIds = new ArrayList<>();
+
+  @Option(
+      names = "--array",
+      description =
+          "scene cameras are array cameras with this built-in geometry (dualcam128, vogel64)")
+  String array;
+
+  @Option(
+      names = "--rate",
+      defaultValue = "1x",
+      description = "1x (real time), another factor such as 4x, or max (default: ${DEFAULT-VALUE})")
+  String rate;
+
+  @Option(names = "--loop", description = "play every source again and again")
+  boolean loop;
+
+  @Option(
+      names = "--duration",
+      description = "media time to publish, e.g. 10s, 500ms, 2m (default: until the sources end)")
+  String duration;
+
+  @Option(
+      names = "--jpeg-quality",
+      defaultValue = "0.9",
+      description = "JPEG quality in (0, 1] (default: ${DEFAULT-VALUE})")
+  float jpegQuality;
+
+  @Option(
+      names = "--fps",
+      defaultValue = "12",
+      description = "frames per second, at most 12 (default: ${DEFAULT-VALUE})")
+  double fps;
+
+  @Option(
+      names = "--fov",
+      defaultValue = "65x50",
+      description = "scene cameras' field of view, degrees (default: ${DEFAULT-VALUE})")
+  String fov;
+
+  @Option(
+      names = "--start",
+      defaultValue = "now",
+      description = "wall-clock time of the streams' start: now or an ISO instant (default: now)")
+  String start;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    Gateway.Pace pace = Gateway.Pace.parse(rate);
+    Duration limit = duration == null ? null : parseDuration(duration, "--duration");
+    if (fps > SceneCamera.MAX_FPS) {
+      throw new IllegalArgumentException("--fps " + fps + ": at most 12 (one frame per window)");
+    }
+    DecodeOptions media = new DecodeOptions(298, 224, fps, jpegQuality, 1024);
+    String[] fovParts = fov.toLowerCase(Locale.ROOT).split("x");
+    if (fovParts.length != 2) {
+      throw new IllegalArgumentException(
+          "--fov '" + fov + "': expected HFOVxVFOV in degrees, e.g. 65x50");
+    }
+    SceneCamera.Options sceneOptions =
+        new SceneCamera.Options(
+            media,
+            Inputs.number(fovParts[0], "--fov"),
+            Inputs.number(fovParts[1], "--fov"),
+            array,
+            loop);
+    if (streamIds.size() > sources.size()) {
+      throw new IllegalArgumentException(
+          streamIds.size() + " --stream-id for " + sources.size() + " source(s)");
+    }
+    Instant t0 = start.equalsIgnoreCase("now") ? Instant.now() : parseInstant(start);
+    Topics topics = Topics.withPrefix(topicPrefix);
+
+    List<CameraSource> cameras = new ArrayList<>();
+    Set<String> used = new HashSet<>();
+    try {
+      for (int i = 0; i < sources.size(); i++) {
+        Source s = sources.get(i);
+        Path file = s.scene != null ? s.scene : s.video;
+        String id = uniqueId(i < streamIds.size() ? streamIds.get(i) : baseName(file), used);
+        if (s.scene != null) {
+          Scene scene = Scene.parse(s.scene);
+          cameras.add(new SceneCamera(scene, id, t0, null, sceneOptions));
+          out.printf(
+              Locale.ROOT,
+              "%s: scene %s, %.1f s, %d source(s), %s%n",
+              id,
+              file,
+              scene.duration(),
+              scene.sources().size(),
+              array == null ? "mono" : "array " + sceneOptions.arrayGeometry());
+        } else {
+          cameras.add(new MediaFileSource(s.video, id, t0, media, loop));
+          out.printf(Locale.ROOT, "%s: media file %s%n", id, file);
+        }
+      }
+    } catch (RuntimeException | java.io.IOException e) {
+      cameras.forEach(CameraSource::close);
+      throw e;
+    }
+
+    try {
+      List<String> created = KafkaCameraEvents.createMissingTopics(bootstrap, topics);
+      if (!created.isEmpty()) {
+        out.println("created topics " + String.join(", ", created));
+      }
+    } catch (IllegalStateException e) {
+      cameras.forEach(CameraSource::close);
+      throw new IllegalArgumentException("--bootstrap " + bootstrap + ": " + e.getMessage(), e);
+    }
+    out.printf(
+        Locale.ROOT,
+        "publishing to %s (%s*) at %s%s%s%n",
+        bootstrap,
+        topicPrefix,
+        pace,
+        loop ? ", looping" : "",
+        limit == null ? "" : ", " + duration + " of media");
+    out.flush();
+
+    CountDownLatch finished = new CountDownLatch(1);
+    Gateway.Progress done;
+    try (KafkaCameraEvents events = new KafkaCameraEvents(bootstrap, topics);
+        Gateway gateway = new Gateway(cameras, events, pace)) {
+      // Ctrl-C: stop publishing, then let the producers flush before the JVM goes
+      Thread hook =
+          new Thread(
+              () -> {
+                gateway.stop();
+                try {
+                  finished.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
+      Runtime.getRuntime().addShutdownHook(hook);
+      try {
+        gateway.onProgress(
+            Duration.ofSeconds(1),
+            p -> {
+              out.println("  " + p);
+              out.flush();
+            });
+        done = limit == null ? gateway.run() : gateway.publish(limit);
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook is running: it waits for the flush below
+        }
+      }
+    } finally {
+      finished.countDown();
+    }
+    out.println("published " + done);
+    return 0;
+  }
+
+  private static final Pattern DURATION =
+      Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?", Pattern.CASE_INSENSITIVE);
+
+  /** "10s", "1.5s", "500ms", "2m", "1h", a plain number of seconds, or ISO-8601 ("PT10S"). */
+  static Duration parseDuration(String text, String option) {
+    String t = text.strip();
+    Duration d;
+    Matcher m = DURATION.matcher(t);
+    if (m.matches()) {
+      double value = Double.parseDouble(m.group(1));
+      String unit = m.group(2) == null ? "s" : m.group(2).toLowerCase(Locale.ROOT);
+      double seconds =
+          switch (unit) {
+            case "ms" -> value / 1000;
+            case "m" -> value * 60;
+            case "h" -> value * 3600;
+            default -> value;
+          };
+      d = Duration.ofNanos(Math.round(seconds * 1e9));
+    } else {
+      try {
+        d = Duration.parse(t);
+      } catch (DateTimeParseException e) {
+        throw new IllegalArgumentException(
+            option + " '" + text + "': expected a duration such as 10s, 500ms or 2m");
+      }
+    }
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(option + " '" + text + "': must be positive");
+    }
+    return d;
+  }
+
+  private static Instant parseInstant(String text) {
+    try {
+      return Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          "--start '" + text + "': expected now or an ISO instant such as 2026-01-01T12:00:00Z");
+    }
+  }
+
+  private static String baseName(Path file) {
+    String name = file.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return dot > 0 ? name.substring(0, dot) : name;
+  }
+
+  /** Two sources with the same name get -2, -3, ...: one stream per source. */
+  private static String uniqueId(String id, Set<String> used) {
+    String candidate = id;
+    for (int n = 2; !used.add(candidate); n++) {
+      candidate = id + "-" + n;
+    }
+    return candidate;
+  }
+}

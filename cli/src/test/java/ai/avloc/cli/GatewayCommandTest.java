@@ -1,0 +1,141 @@
+package ai.avloc.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.avloc.infra.EmbeddedKafka;
+import ai.avloc.schemas.ArrayChunk;
+import ai.avloc.schemas.Topics;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class GatewayCommandTest {
+  @TempDir Path dir;
+
+  record Run(int exit, String out, String err) {}
+
+  static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = Avloc.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int exit = cli.execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  static <V> List<V> read(String bootstrap, String topic, Deserializer<V> values, int expected) {
+    List<V> out = new ArrayList<>();
+    try (KafkaConsumer<String, V> consumer =
+        new KafkaConsumer<>(
+            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+            new StringDeserializer(),
+            values)) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (out.size() < expected && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(100)).forEach(r -> out.add(r.value()));
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void shouldPublishTwoScenesAsArrayCamerasToKafka() throws Exception {
+    Path scene = dir.resolve("tone.json");
+    Files.writeString(
+        scene,
+        """
+        {"duration": 2, "array": "vogel64",
+         "sources": [{"signal": {"type": "tone", "frequency": 700, "amplitude": 0.2},
+                      "direction": {"azimuth": 10, "elevation": 0}, "distance": 3}]}
+        """);
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      Run run =
+          run(
+              "gateway",
+              "--bootstrap",
+              kafka.bootstrapServers(),
+              "--topic-prefix",
+              "cli.",
+              "--scene",
+              scene.toString(),
+              "--scene",
+              scene.toString(),
+              "--stream-id",
+              "north",
+              "--array",
+              "vogel64",
+              "--rate",
+              "max",
+              "--duration",
+              "500ms",
+              "--start",
+              "2026-11-25T12:00:00Z");
+      assertEquals(0, run.exit(), run.err());
+      assertTrue(run.out().contains("north: scene"), run.out());
+      assertTrue(run.out().contains("tone: scene"), "the second source's default id: " + run.out());
+      assertTrue(run.out().contains("published 36 events"), run.out());
+      Topics topics = Topics.withPrefix("cli.");
+      List<ArrayChunk> arrays =
+          read(
+              kafka.bootstrapServers(),
+              topics.arrayAudio().name(),
+              topics.arrayAudio().values(),
+              12);
+      assertEquals(12, arrays.size(), "6 chunks of 1/12 s for each of two cameras");
+      assertEquals(
+          Instant.parse("2026-11-25T12:00:00Z"),
+          arrays.stream().map(ArrayChunk::getTimestamp).min(Instant::compareTo).orElseThrow());
+      assertEquals(
+          2, arrays.stream().map(ArrayChunk::getStreamId).distinct().count(), "two streams");
+    }
+  }
+
+  @Test
+  void shouldNameBadOptions() {
+    BadInputTest.assertFailsWith(
+        BadInputTest.run("gateway", "--bootstrap", "localhost:1", "--scene", "none.json"),
+        "none.json");
+    BadInputTest.assertFailsWith(
+        BadInputTest.run(
+            "gateway", "--bootstrap", "localhost:1", "--video", "x.mp4", "--rate", "fast"),
+        "rate 'fast'");
+    BadInputTest.assertFailsWith(
+        BadInputTest.run(
+            "gateway", "--bootstrap", "localhost:1", "--video", "x.mp4", "--duration", "soon"),
+        "--duration 'soon'");
+    BadInputTest.assertFailsWith(
+        BadInputTest.run("gateway", "--bootstrap", "localhost:1"), "--scene", "--video");
+  }
+
+  @Test
+  void shouldReadDurations() {
+    assertEquals(Duration.ofSeconds(10), GatewayCommand.parseDuration("10s", "--duration"));
+    assertEquals(Duration.ofMillis(1500), GatewayCommand.parseDuration("1.5s", "--duration"));
+    assertEquals(Duration.ofMillis(500), GatewayCommand.parseDuration("500ms", "--duration"));
+    assertEquals(Duration.ofMinutes(2), GatewayCommand.parseDuration("2m", "--duration"));
+    assertEquals(Duration.ofSeconds(7), GatewayCommand.parseDuration("PT7S", "--duration"));
+    assertEquals(Duration.ofSeconds(3), GatewayCommand.parseDuration("3", "--duration"));
+  }
+}

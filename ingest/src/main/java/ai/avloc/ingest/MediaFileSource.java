@@ -1,0 +1,273 @@
+package ai.avloc.ingest;
+
+import ai.avloc.schemas.VideoFrame;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ShortBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.PriorityQueue;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.FFmpegLogCallback;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameGrabber;
+import org.bytedeco.javacv.Java2DFrameConverter;
+
+/**
+ * A media file as a camera: FFmpeg decodes it into frames resized to the model's input and
+ * JPEG-encoded (at most {@code maxFps} per second) and audio downmixed to mono, resampled to 12288
+ * Hz by FFmpeg and cut into fixed chunks. Media time is mapped to wall clock once: event time =
+ * {@code wallStart} + media time.
+ *
+ * <p>Containers interleave audio and video loosely and a chunk is complete only after its last
+ * sample, so decode order is not event-time order. Events wait in a small buffer until the decoder
+ * has read {@link #REORDER_MICROS} of media past them, and come out by event time.
+ *
+ * <p>Looping re-decodes the file; each pass starts where the previous one ended (its last frame
+ * plus one frame interval, or the end of its audio, whichever is later), with sequence numbers
+ * continuing. A pass's last audio chunk may be short, as at the end of a file.
+ */
+public final class MediaFileSource implements CameraSource {
+  static {
+    FFmpegLogCallback.setLevel(avutil.AV_LOG_ERROR);
+  }
+
+  /** How far behind the newest decoded event an event may arrive and still come out in order. */
+  public static final long REORDER_MICROS = 2_000_000;
+
+  private record Pending(CameraEvent event, long arrival) {}
+
+  private final Path file;
+  private final String streamId;
+  private final long wallStartMicros;
+  private final DecodeOptions options;
+  private final boolean loop;
+  private final Java2DFrameConverter converter = new Java2DFrameConverter();
+  private final PriorityQueue<Pending> buffer =
+      new PriorityQueue<>(
+          Comparator.comparing(Pending::event, CameraEvent.BY_TIME)
+              .thenComparingLong(Pending::arrival));
+  private long arrivals;
+  private long newestMicros = Long.MIN_VALUE;
+
+  private FFmpegFrameGrabber grabber;
+  private long passOffsetMicros;
+  private long lastSlot;
+  private long firstAudioMicros;
+  private long passSamples;
+  private long lastMediaMicros;
+  private long lastVideoMicros;
+  private final short[] pending;
+  private int pendingCount;
+
+  private long frames;
+  private long dropped;
+  private long samples;
+  private long audioSequence;
+  private double sourceFps;
+  private boolean hasAudio;
+  private int passes;
+
+  /**
+   * Opens the file (its first pass).
+   *
+   * @throws IllegalArgumentException if the file is missing, empty, or not media FFmpeg can open
+   */
+  public MediaFileSource(
+      Path file, String streamId, Instant wallStart, DecodeOptions options, boolean loop)
+      throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException(file + ": no such file");
+    }
+    if (Files.size(file) == 0) {
+      throw new IllegalArgumentException(file + ": empty file");
+    }
+    this.file = file;
+    this.streamId = streamId;
+    this.wallStartMicros = CameraEvent.epochMicros(wallStart);
+    this.options = options;
+    this.loop = loop;
+    this.pending = new short[options.chunkSamples()];
+    openPass();
+  }
+
+  @Override
+  public String streamId() {
+    return streamId;
+  }
+
+  @Override
+  public CameraEvent next() throws IOException {
+    while (true) {
+      Pending head = buffer.peek();
+      if (head != null
+          && (grabber == null || newestMicros - head.event().micros() >= REORDER_MICROS)) {
+        return buffer.poll().event();
+      }
+      if (grabber == null) {
+        return null;
+      }
+      decodeOne();
+    }
+  }
+
+  /** What has been decoded so far, over every pass; media seconds from {@code wallStart}. */
+  public MediaFileDecoder.Summary summary() {
+    return new MediaFileDecoder.Summary(
+        frames, dropped, samples, (passOffsetMicros + lastMediaMicros) / 1e6, sourceFps, hasAudio);
+  }
+
+  /** Completed and started passes over the file. */
+  public int passes() {
+    return passes;
+  }
+
+  @Override
+  public void close() {
+    if (grabber != null) {
+      try {
+        grabber.close();
+      } catch (FrameGrabber.Exception e) {
+        // nothing left to read from it; closing is best effort
+      }
+      grabber = null;
+    }
+    buffer.clear();
+  }
+
+  private void openPass() {
+    FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toFile());
+    g.setSampleRate(DecodeOptions.SAMPLE_RATE);
+    g.setAudioChannels(1);
+    g.setSampleFormat(avutil.AV_SAMPLE_FMT_S16);
+    try {
+      g.start();
+    } catch (FrameGrabber.Exception e) {
+      try {
+        g.close();
+      } catch (FrameGrabber.Exception ignored) {
+        // the open failure is the one worth reporting
+      }
+      throw new IllegalArgumentException(
+          file + ": FFmpeg cannot open it as media: " + e.getMessage(), e);
+    }
+    grabber = g;
+    passes++;
+    hasAudio = g.getAudioChannels() > 0;
+    sourceFps = g.getFrameRate();
+    lastSlot = Long.MIN_VALUE;
+    firstAudioMicros = Long.MIN_VALUE;
+    passSamples = 0;
+    lastMediaMicros = 0;
+    lastVideoMicros = Long.MIN_VALUE;
+    pendingCount = 0;
+  }
+
+  private void decodeOne() throws IOException {
+    Frame frame;
+    try {
+      frame = grabber.grab();
+    } catch (FrameGrabber.Exception e) {
+      throw new IllegalArgumentException(file + ": corrupt media: " + e.getMessage(), e);
+    }
+    if (frame == null) {
+      endPass();
+      return;
+    }
+    lastMediaMicros = Math.max(lastMediaMicros, frame.timestamp);
+    if (frame.image != null) {
+      lastVideoMicros = Math.max(lastVideoMicros, frame.timestamp);
+      long slot = (long) Math.floor(frame.timestamp * options.maxFps() / 1e6);
+      if (slot == lastSlot) {
+        dropped++;
+        return;
+      }
+      lastSlot = slot;
+      BufferedImage image = converter.convert(frame);
+      byte[] jpeg =
+          MediaFileDecoder.jpeg(
+              MediaFileDecoder.coverAndCrop(image, options.width(), options.height()),
+              options.jpegQuality());
+      add(
+          CameraEvent.of(
+              VideoFrame.newBuilder()
+                  .setStreamId(streamId)
+                  .setSequence(frames++)
+                  .setTimestamp(
+                      CameraEvent.instant(wallStartMicros + passOffsetMicros + frame.timestamp))
+                  .setWidth(options.width())
+                  .setHeight(options.height())
+                  .setJpeg(ByteBuffer.wrap(jpeg))
+                  .build()));
+    } else if (frame.samples != null) {
+      if (firstAudioMicros == Long.MIN_VALUE) {
+        firstAudioMicros = frame.timestamp;
+      }
+      ShortBuffer in = (ShortBuffer) frame.samples[0];
+      while (in.hasRemaining()) {
+        int n = Math.min(in.remaining(), pending.length - pendingCount);
+        in.get(pending, pendingCount, n);
+        pendingCount += n;
+        if (pendingCount == pending.length) {
+          emitChunk();
+        }
+      }
+    }
+  }
+
+  /** The pending samples as one chunk; its time comes from the sample count, so chunks tile. */
+  private void emitChunk() {
+    long chunkStart = firstAudioMicros + Math.round(passSamples * 1e6 / DecodeOptions.SAMPLE_RATE);
+    add(
+        CameraEvent.of(
+            MediaFileDecoder.audioChunk(
+                streamId,
+                audioSequence++,
+                wallStartMicros + passOffsetMicros + chunkStart,
+                pending,
+                pendingCount)));
+    passSamples += pendingCount;
+    samples += pendingCount;
+    pendingCount = 0;
+  }
+
+  private void endPass() {
+    if (pendingCount > 0) {
+      emitChunk();
+    }
+    try {
+      grabber.close();
+    } catch (FrameGrabber.Exception e) {
+      // the pass is complete; a failing close loses nothing
+    }
+    grabber = null;
+    if (frames == 0 && samples == 0) {
+      throw new IllegalArgumentException(
+          file + ": holds neither video frames nor audio FFmpeg can decode");
+    }
+    if (loop) {
+      long end = 0;
+      if (lastVideoMicros != Long.MIN_VALUE) {
+        // the last decoded (not kept) frame lasts one source frame interval
+        double fps = sourceFps > 0 && Double.isFinite(sourceFps) ? sourceFps : options.maxFps();
+        end = lastVideoMicros + Math.round(1e6 / fps);
+      }
+      if (firstAudioMicros != Long.MIN_VALUE) {
+        end =
+            Math.max(
+                end, firstAudioMicros + Math.round(passSamples * 1e6 / DecodeOptions.SAMPLE_RATE));
+      }
+      passOffsetMicros += Math.max(1, end);
+      openPass();
+    }
+  }
+
+  private void add(CameraEvent event) {
+    newestMicros = Math.max(newestMicros, event.micros());
+    buffer.add(new Pending(event, arrivals++));
+  }
+}
