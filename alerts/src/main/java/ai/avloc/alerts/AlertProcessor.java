@@ -9,7 +9,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +24,7 @@ final class AlertProcessor implements Processor<String, Localization, String, Al
   private final RuleBook ruleBook;
   private ProcessorContext<String, Alert> context;
   private KeyValueStore<String, StreamAlerts> state;
-  private ReadOnlyKeyValueStore<String, ValueAndTimestamp<AlertRule>> rules;
+  private ReadOnlyKeyValueStore<String, AlertRule> rules;
 
   AlertProcessor(AlertCounters counters) {
     this.counters = counters;

@@ -1,12 +1,10 @@
 package ai.avloc.alerts;
 
-import ai.avloc.schemas.AlertRule;
 import ai.avloc.schemas.Topics;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
@@ -26,13 +24,19 @@ public final class AlertsTopology {
 
   public static Topology build(Topics topics, AlertCounters counters) {
     StreamsBuilder builder = new StreamsBuilder();
-    // rules are few and the compacted topic restores them on start: an in-memory global store
-    builder.globalTable(
+    // Rules are few and the compacted topic restores them on start: an in-memory global store.
+    // Not a GlobalKTable: that restores raw bytes without decoding, so one undecodable rule on the
+    // topic would fail every later read of the store; a global store's processor also runs on
+    // restore, where the deserialization handler skips and counts such records.
+    builder.addGlobalStore(
+        Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(RULES_STORE),
+                Serdes.String(),
+                topics.alertRules().values())
+            .withLoggingDisabled(),
         topics.alertRules().name(),
         Consumed.with(Serdes.String(), topics.alertRules().values()).withName("rules-source"),
-        Materialized.<String, AlertRule>as(Stores.inMemoryKeyValueStore(RULES_STORE))
-            .withKeySerde(Serdes.String())
-            .withValueSerde(topics.alertRules().values()));
+        RuleStoreUpdater::new);
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(STATE_STORE), Serdes.String(), new StreamAlertsSerde()));

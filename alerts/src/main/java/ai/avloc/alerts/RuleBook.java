@@ -8,7 +8,6 @@ import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,13 +28,13 @@ final class RuleBook {
     this.counters = counters;
   }
 
-  List<CompiledRule> current(ReadOnlyKeyValueStore<String, ValueAndTimestamp<AlertRule>> store) {
+  List<CompiledRule> current(ReadOnlyKeyValueStore<String, AlertRule> store) {
     Map<String, Entry> next = new HashMap<>();
     List<CompiledRule> usable = new ArrayList<>();
-    try (KeyValueIterator<String, ValueAndTimestamp<AlertRule>> all = store.all()) {
+    try (KeyValueIterator<String, AlertRule> all = store.all()) {
       while (all.hasNext()) {
-        KeyValue<String, ValueAndTimestamp<AlertRule>> kv = all.next();
-        AlertRule rule = kv.value == null ? null : kv.value.value();
+        KeyValue<String, AlertRule> kv = all.next();
+        AlertRule rule = kv.value;
         if (rule == null) {
           continue;
         }
