@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
@@ -38,11 +39,11 @@ import org.slf4j.LoggerFactory;
  *   app.start();                                   // seeds the rules file, then starts streaming
  *   app.awaitRunning(Duration.ofSeconds(60));
  *   ...                                            // app.counters(), app.state(), app.failure()
- * }                                                // close() stops and commits
+ * }                                                // close() commits and leaves the group
  * }</pre>
  *
  * <p>Topics: {@code <prefix>localizations} (key stream id, Localization) in, {@code
- * <prefix>alert-rules} (key rule id, AlertRule, null = delete; compacted) as a global table, {@code
+ * <prefix>alert-rules} (key rule id, AlertRule, null = delete; compacted) as a global store, {@code
  * <prefix>alerts} (key stream id, Alert) out, undecodable localizations to {@code
  * <prefix>dead-letters} as DeadLetter records. The app creates none of them except its changelog
  * (the broker may not auto-create); a missing input topic stops it with an error. {@link
@@ -182,7 +183,11 @@ public final class AlertsApp implements AutoCloseable {
   @Override
   public synchronized void close() {
     if (streams != null) {
-      streams.close(Duration.ofSeconds(30));
+      // leave the group, so the next instance takes the partitions at once instead of after the
+      // session timeout (45 s) during which no alerts would flow
+      streams.close(
+          CloseOptions.timeout(Duration.ofSeconds(30))
+              .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     }
   }
 

@@ -10,7 +10,7 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * localizations ─▶ alert processor (per-stream state in RocksDB, rules from a global table) ─▶
+ * localizations ─▶ alert processor (per-stream state in RocksDB, rules from a global store) ─▶
  * alerts.
  */
 public final class AlertsTopology {

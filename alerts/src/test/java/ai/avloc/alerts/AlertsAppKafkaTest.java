@@ -40,8 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The alerts app end to end on a real broker, exactly-once: rules seeded from YAML, localizations
- * published, alerts read back with a read_committed consumer; a rule change reaches the running
- * app; garbage on both input topics neither stops it nor leaks into the alerts.
+ * published, alerts read back with a read_committed consumer; rule changes reach the running app;
+ * garbage on both input topics neither stops it nor leaks into the alerts; a new instance picks up
+ * an active alert from the changelog.
  */
 class AlertsAppKafkaTest {
   static final Topics TOPICS = Topics.withPrefix("e2e.");
@@ -61,31 +62,25 @@ class AlertsAppKafkaTest {
       """;
 
   @Test
-  void shouldRaiseAlertsExactlyOnceAndFollowRuleChangesWithoutRestart() throws Exception {
+  void shouldRaiseAlertsExactlyOnceFollowRuleChangesAndSurviveARestart() throws Exception {
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       kafka.createTopics(2, TOPICS.localizations().name(), TOPICS.alerts().name());
       kafka.createTopics(1, TOPICS.alertRules().name(), TOPICS.deadLetters().name());
       Path rulesFile = dir.resolve("rules.yaml");
       Files.writeString(rulesFile, RULES);
-      try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
+      try (KafkaProducer<String, byte[]> producer = producer(kafka);
+          KafkaConsumer<String, byte[]> alertReader = reader(kafka, TOPICS.alerts().name())) {
         // already on the rules topic when the app starts: read while the global store restores
         producer.send(record(TOPICS.alertRules().name(), "junk", new byte[] {1, 2, 3})).get();
 
-        try (AlertsApp app =
-            AlertsApp.builder()
-                .bootstrapServers(kafka.bootstrapServers())
-                .applicationId("alerts-e2e")
-                .stateDir(dir.resolve("state"))
-                .topicPrefix("e2e.")
-                .rulesFile(rulesFile)
-                .build()) {
+        try (AlertsApp app = app(kafka, "state-1").rulesFile(rulesFile).build()) {
           app.start();
           assertTrue(
               app.awaitRunning(Duration.ofSeconds(60)),
               "running: " + app.state() + " " + app.failure());
           assertEquals("Loading dock", app.loadedRule("dock").orElseThrow().getName());
 
-          // cam-1 enters the zone at +2 and leaves at +6; cam-2 is not watched
+          // cam-1 is in the zone from +2 to +5; cam-2 is not watched
           for (long w = 0; w < 10; w++) {
             boolean in = w >= 2 && w <= 5;
             double contrast = w == 4 ? 4 : 2;
@@ -99,57 +94,58 @@ class AlertsAppKafkaTest {
                       "garbage".getBytes(StandardCharsets.UTF_8)));
             }
           }
-          producer.flush();
-          List<Alert> alerts = new ArrayList<>();
-          try (KafkaConsumer<String, byte[]> alertReader = reader(kafka, TOPICS.alerts().name())) {
-            read(alertReader, alerts, TOPICS.alerts().values()::deserialize, 3);
-            assertEquals(
-                List.of(
-                    "START dock cam-1 +4 from +2",
-                    "UPDATE dock cam-1 +5 from +2",
-                    "END dock cam-1 +8 from +2"),
-                alerts.stream().map(AlertsTopologyTest::brief).toList());
-            Alert start = alerts.get(0);
-            assertEquals("dock/cam-1/" + (W0 + 2), start.getAlertId());
-            assertEquals("Loading dock", start.getRuleName());
-            assertEquals(new ImagePoint(0.25f, 0.5f), start.getWhere());
-            assertEquals(4f, start.getContrast());
-            assertEquals(4f, start.getPeakContrast());
-            assertEquals(2f, alerts.get(1).getContrast());
-            assertEquals(4f, alerts.get(1).getPeakContrast());
-            Alert end = alerts.get(2);
-            assertNull(end.getWhere());
-            assertEquals(0f, end.getContrast());
-            assertEquals(Fixtures.start(W0 + 8), end.getTimestamp());
+          List<Alert> alerts = read(producer, alertReader, 3);
+          assertEquals(
+              List.of(
+                  "START dock cam-1 +4 from +2",
+                  "UPDATE dock cam-1 +5 from +2",
+                  "END dock cam-1 +8 from +2"),
+              briefs(alerts));
+          Alert start = alerts.get(0);
+          assertEquals("dock/cam-1/" + (W0 + 2), start.getAlertId());
+          assertEquals("Loading dock", start.getRuleName());
+          assertEquals(new ImagePoint(0.25f, 0.5f), start.getWhere());
+          assertEquals(4f, start.getContrast());
+          assertEquals(4f, start.getPeakContrast());
+          assertEquals(2f, alerts.get(1).getContrast());
+          assertEquals(4f, alerts.get(1).getPeakContrast());
+          Alert end = alerts.get(2);
+          assertNull(end.getWhere());
+          assertEquals(0f, end.getContrast());
+          assertEquals(Fixtures.start(W0 + 8), end.getTimestamp());
 
-            // a second alert, then the rule is disabled while it is active
-            for (long w = 20; w <= 22; w++) {
-              send(producer, sounding("cam-1", W0 + w, peak(0.25, 0.5, 2)));
-            }
-            producer.flush();
-            alerts.clear();
-            read(alertReader, alerts, TOPICS.alerts().values()::deserialize, 1);
-            assertEquals(
-                List.of("START dock cam-1 +22 from +20"),
-                alerts.stream().map(AlertsTopologyTest::brief).toList());
-
-            AlertRule disabled = RuleFile.parse(RULES, "rules").get(0);
-            disabled.setEnabled(false);
-            try (RuleSeeder seeder = new RuleSeeder(kafka.bootstrapServers(), TOPICS)) {
-              seeder.publish(List.of(disabled));
-            }
-            await(
-                () -> app.loadedRule("dock").map(r -> !r.getEnabled()).orElse(false),
-                "the running app sees the disabled rule");
-            send(producer, sounding("cam-1", W0 + 23, peak(0.25, 0.5, 2)));
-            send(producer, sounding("cam-1", W0 + 24, peak(0.25, 0.5, 2)));
-            producer.flush();
-            alerts.clear();
-            read(alertReader, alerts, TOPICS.alerts().values()::deserialize, 1);
-            assertEquals(
-                List.of("END dock cam-1 +23 from +20"),
-                alerts.stream().map(AlertsTopologyTest::brief).toList());
+          // a second alert; the rule is disabled while it is active
+          for (long w = 20; w <= 22; w++) {
+            send(producer, sounding("cam-1", W0 + w, peak(0.25, 0.5, 2)));
           }
+          assertEquals(
+              List.of("START dock cam-1 +22 from +20"), briefs(read(producer, alertReader, 1)));
+          AlertRule rule = RuleFile.parse(RULES, "rules").get(0);
+          rule.setEnabled(false);
+          try (RuleSeeder seeder = new RuleSeeder(kafka.bootstrapServers(), TOPICS)) {
+            seeder.publish(List.of(rule));
+          }
+          await(
+              () -> app.loadedRule("dock").map(r -> !r.getEnabled()).orElse(false),
+              "the running app sees the disabled rule");
+          send(producer, sounding("cam-1", W0 + 23, peak(0.25, 0.5, 2)));
+          send(producer, sounding("cam-1", W0 + 24, peak(0.25, 0.5, 2)));
+          assertEquals(
+              List.of("END dock cam-1 +23 from +20"), briefs(read(producer, alertReader, 1)));
+
+          // enabled again: a third alert, active when the app stops
+          rule.setEnabled(true);
+          try (RuleSeeder seeder = new RuleSeeder(kafka.bootstrapServers(), TOPICS)) {
+            seeder.publish(List.of(rule));
+          }
+          await(
+              () -> app.loadedRule("dock").map(AlertRule::getEnabled).orElse(false),
+              "the running app sees the enabled rule");
+          for (long w = 30; w <= 32; w++) {
+            send(producer, sounding("cam-1", W0 + w, peak(0.25, 0.5, 2)));
+          }
+          assertEquals(
+              List.of("START dock cam-1 +32 from +30"), briefs(read(producer, alertReader, 1)));
 
           List<DeadLetter> letters = new ArrayList<>();
           try (KafkaConsumer<String, byte[]> dlq = reader(kafka, TOPICS.deadLetters().name())) {
@@ -165,8 +161,46 @@ class AlertsAppKafkaTest {
           assertEquals(KafkaStreams.State.RUNNING, app.state());
           assertFalse(app.failure().isPresent());
         }
+
+        // a new instance on an empty state dir restores the alert from the changelog and carries on
+        try (AlertsApp again = app(kafka, "state-2").build()) {
+          again.start();
+          assertTrue(again.awaitRunning(Duration.ofSeconds(60)), "running again");
+          send(producer, sounding("cam-1", W0 + 33, peak(0.25, 0.5, 3)));
+          for (long w = 34; w <= 37; w++) {
+            send(producer, sounding("cam-1", W0 + w, peak(0.75, 0.5, 3)));
+          }
+          List<Alert> alerts = read(producer, alertReader, 2);
+          assertEquals(
+              List.of("UPDATE dock cam-1 +33 from +30", "END dock cam-1 +36 from +30"),
+              briefs(alerts));
+          assertEquals("dock/cam-1/" + (W0 + 30), alerts.get(1).getAlertId());
+          assertEquals(3f, alerts.get(1).getPeakContrast());
+          assertFalse(again.failure().isPresent());
+        }
       }
     }
+  }
+
+  AlertsApp.Builder app(EmbeddedKafka kafka, String stateDir) {
+    return AlertsApp.builder()
+        .bootstrapServers(kafka.bootstrapServers())
+        .applicationId("alerts-e2e")
+        .stateDir(dir.resolve(stateDir))
+        .topicPrefix("e2e.");
+  }
+
+  /** Flushes what was sent and reads the alerts it raised. */
+  static List<Alert> read(
+      KafkaProducer<String, byte[]> producer, KafkaConsumer<String, byte[]> reader, int expected) {
+    producer.flush();
+    List<Alert> alerts = new ArrayList<>();
+    read(reader, alerts, TOPICS.alerts().values()::deserialize, expected);
+    return alerts;
+  }
+
+  static List<String> briefs(List<Alert> alerts) {
+    return alerts.stream().map(AlertsTopologyTest::brief).toList();
   }
 
   static KafkaProducer<String, byte[]> producer(EmbeddedKafka kafka) {
@@ -220,7 +254,7 @@ class AlertsAppKafkaTest {
   }
 
   /**
-   * Reads until {@code expected} records have come (at most 30 s), then 1 s longer, so that an
+   * Reads until {@code expected} records have come (at most 30 s), then 0.5 s longer, so that an
    * extra record fails the test: alerts commit every 100 ms under exactly-once.
    */
   static <T> void read(
@@ -232,7 +266,7 @@ class AlertsAppKafkaTest {
           .forEach(r -> out.add(decoder.decode(r.topic(), r.value())));
     }
     consumer
-        .poll(Duration.ofSeconds(1))
+        .poll(Duration.ofMillis(500))
         .forEach(r -> out.add(decoder.decode(r.topic(), r.value())));
   }
 
