@@ -1,0 +1,71 @@
+package ai.avloc.alerts;
+
+import ai.avloc.schemas.AlertRule;
+import ai.avloc.schemas.Localization;
+import ai.avloc.schemas.SourcePeak;
+import java.util.Set;
+
+/** A validated rule, ready to test localizations against. */
+final class CompiledRule {
+  private final AlertRule rule;
+  private final Zone zone;
+  private final Set<String> streams;
+
+  private CompiledRule(AlertRule rule) {
+    this.rule = rule;
+    this.zone = Zone.of(rule.getZone());
+    this.streams = Set.copyOf(rule.getStreamIds());
+  }
+
+  /** Validates and compiles; throws {@link InvalidRuleException} naming the bad fields. */
+  static CompiledRule of(AlertRule rule) {
+    RuleValidation.validate(rule);
+    return new CompiledRule(rule);
+  }
+
+  AlertRule rule() {
+    return rule;
+  }
+
+  String id() {
+    return rule.getRuleId();
+  }
+
+  String name() {
+    return rule.getName();
+  }
+
+  int minDurationWindows() {
+    return rule.getMinDurationWindows();
+  }
+
+  int cooldownWindows() {
+    return rule.getCooldownWindows();
+  }
+
+  /** Whether this rule raises alerts on the stream at all: enabled, and the stream is watched. */
+  boolean watches(String streamId) {
+    return rule.getEnabled() && (streams.isEmpty() || streams.contains(streamId));
+  }
+
+  /**
+   * The counting peak with the highest contrast, or null when the window does not count: a silent
+   * or not inferred window never counts, otherwise a peak counts when its contrast reaches
+   * minContrast and it lies in the zone.
+   */
+  SourcePeak strongestCountingPeak(Localization localization) {
+    if (localization.getSilent() || !localization.getInferred()) {
+      return null;
+    }
+    SourcePeak best = null;
+    for (SourcePeak peak : localization.getPeaks()) {
+      // NaN contrast fails >= and so never counts
+      if (peak.getContrast() >= rule.getMinContrast()
+          && zone.contains(peak.getPosition().getU(), peak.getPosition().getV())
+          && (best == null || peak.getContrast() > best.getContrast())) {
+        best = peak;
+      }
+    }
+    return best;
+  }
+}

@@ -1,0 +1,70 @@
+package ai.avloc.alerts;
+
+import ai.avloc.schemas.AlertRule;
+import ai.avloc.schemas.ImagePoint;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The checks every rule passes before it is published or used. */
+public final class RuleValidation {
+  private RuleValidation() {}
+
+  /** Every problem of the rule as "field: what is wrong"; empty when the rule is usable. */
+  public static List<String> problems(AlertRule rule) {
+    List<String> problems = new ArrayList<>();
+    if (rule.getRuleId() == null || rule.getRuleId().isBlank()) {
+      problems.add("ruleId: is blank");
+    }
+    if (rule.getName() == null || rule.getName().isBlank()) {
+      problems.add("name: is blank");
+    }
+    List<String> streams = rule.getStreamIds();
+    for (int i = 0; i < streams.size(); i++) {
+      if (streams.get(i) == null || streams.get(i).isBlank()) {
+        problems.add("streamIds[" + i + "]: is blank");
+      }
+    }
+    List<ImagePoint> zone = rule.getZone();
+    if (zone.size() == 1 || zone.size() == 2) {
+      problems.add(
+          "zone: has "
+              + zone.size()
+              + " point(s); a polygon needs at least 3, or none for the whole image");
+    }
+    boolean pointsInRange = true;
+    for (int i = 0; i < zone.size(); i++) {
+      pointsInRange &= inUnitRange(problems, "zone[" + i + "].u", zone.get(i).getU());
+      pointsInRange &= inUnitRange(problems, "zone[" + i + "].v", zone.get(i).getV());
+    }
+    if (zone.size() >= 3 && pointsInRange && Zone.of(zone).area() == 0) {
+      problems.add("zone: its points lie on one line; the polygon has no area");
+    }
+    if (!Float.isFinite(rule.getMinContrast())) {
+      problems.add("minContrast: is " + rule.getMinContrast() + "; it must be a finite number");
+    }
+    if (rule.getMinDurationWindows() < 1) {
+      problems.add(
+          "minDurationWindows: is " + rule.getMinDurationWindows() + "; it must be at least 1");
+    }
+    if (rule.getCooldownWindows() < 0) {
+      problems.add("cooldownWindows: is " + rule.getCooldownWindows() + "; it must be at least 0");
+    }
+    return problems;
+  }
+
+  /** Throws {@link InvalidRuleException} naming the rule and every bad field. */
+  public static void validate(AlertRule rule) {
+    List<String> problems = problems(rule);
+    if (!problems.isEmpty()) {
+      throw new InvalidRuleException("rule '" + rule.getRuleId() + "'", problems);
+    }
+  }
+
+  private static boolean inUnitRange(List<String> problems, String field, float value) {
+    if (Float.isFinite(value) && value >= 0 && value <= 1) {
+      return true;
+    }
+    problems.add(field + ": is " + value + "; it must lie in [0, 1]");
+    return false;
+  }
+}

@@ -1,0 +1,280 @@
+package ai.avloc.alerts;
+
+import static ai.avloc.alerts.Fixtures.W0;
+import static ai.avloc.alerts.Fixtures.peak;
+import static ai.avloc.alerts.Fixtures.sounding;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.avloc.infra.EmbeddedKafka;
+import ai.avloc.schemas.Alert;
+import ai.avloc.schemas.AlertRule;
+import ai.avloc.schemas.DeadLetter;
+import ai.avloc.schemas.ImagePoint;
+import ai.avloc.schemas.Localization;
+import ai.avloc.schemas.Topics;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The alerts app end to end on a real broker, exactly-once: rules seeded from YAML, localizations
+ * published, alerts read back with a read_committed consumer; rule changes reach the running app;
+ * garbage on both input topics neither stops it nor leaks into the alerts; a new instance picks up
+ * an active alert from the changelog.
+ */
+class AlertsAppKafkaTest {
+  static final Topics TOPICS = Topics.withPrefix("e2e.");
+
+  @TempDir Path dir;
+
+  static final String RULES =
+      """
+      rules:
+        - ruleId: dock
+          name: Loading dock
+          streamIds: [cam-1]
+          zone: [[0, 0], [0.5, 0], [0.5, 1], [0, 1]]
+          minContrast: 1.0
+          minDurationWindows: 3
+          cooldownWindows: 2
+      """;
+
+  @Test
+  void shouldRaiseAlertsExactlyOnceFollowRuleChangesAndSurviveARestart() throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      kafka.createTopics(2, TOPICS.localizations().name(), TOPICS.alerts().name());
+      kafka.createTopics(1, TOPICS.alertRules().name(), TOPICS.deadLetters().name());
+      Path rulesFile = dir.resolve("rules.yaml");
+      Files.writeString(rulesFile, RULES);
+      try (KafkaProducer<String, byte[]> producer = producer(kafka);
+          KafkaConsumer<String, byte[]> alertReader = reader(kafka, TOPICS.alerts().name())) {
+        // already on the rules topic when the app starts: read while the global store restores
+        producer.send(record(TOPICS.alertRules().name(), "junk", new byte[] {1, 2, 3})).get();
+
+        try (AlertsApp app = app(kafka, "state-1").rulesFile(rulesFile).build()) {
+          app.start();
+          assertTrue(
+              app.awaitRunning(Duration.ofSeconds(60)),
+              "running: " + app.state() + " " + app.failure());
+          assertEquals("Loading dock", app.loadedRule("dock").orElseThrow().getName());
+
+          // cam-1 is in the zone from +2 to +5; cam-2 is not watched
+          for (long w = 0; w < 10; w++) {
+            boolean in = w >= 2 && w <= 5;
+            double contrast = w == 4 ? 4 : 2;
+            send(producer, sounding("cam-1", W0 + w, peak(in ? 0.25 : 0.75, 0.5, contrast)));
+            send(producer, sounding("cam-2", W0 + w, peak(0.25, 0.5, 9)));
+            if (w == 3) {
+              producer.send(
+                  record(
+                      TOPICS.localizations().name(),
+                      "cam-1",
+                      "garbage".getBytes(StandardCharsets.UTF_8)));
+            }
+          }
+          List<Alert> alerts = read(producer, alertReader, 3);
+          assertEquals(
+              List.of(
+                  "START dock cam-1 +4 from +2",
+                  "UPDATE dock cam-1 +5 from +2",
+                  "END dock cam-1 +8 from +2"),
+              briefs(alerts));
+          Alert start = alerts.get(0);
+          assertEquals("dock/cam-1/" + (W0 + 2), start.getAlertId());
+          assertEquals("Loading dock", start.getRuleName());
+          assertEquals(new ImagePoint(0.25f, 0.5f), start.getWhere());
+          assertEquals(4f, start.getContrast());
+          assertEquals(4f, start.getPeakContrast());
+          assertEquals(2f, alerts.get(1).getContrast());
+          assertEquals(4f, alerts.get(1).getPeakContrast());
+          Alert end = alerts.get(2);
+          assertNull(end.getWhere());
+          assertEquals(0f, end.getContrast());
+          assertEquals(Fixtures.start(W0 + 8), end.getTimestamp());
+
+          // a second alert; the rule is disabled while it is active
+          for (long w = 20; w <= 22; w++) {
+            send(producer, sounding("cam-1", W0 + w, peak(0.25, 0.5, 2)));
+          }
+          assertEquals(
+              List.of("START dock cam-1 +22 from +20"), briefs(read(producer, alertReader, 1)));
+          AlertRule rule = RuleFile.parse(RULES, "rules").get(0);
+          rule.setEnabled(false);
+          try (RuleSeeder seeder = new RuleSeeder(kafka.bootstrapServers(), TOPICS)) {
+            seeder.publish(List.of(rule));
+          }
+          await(
+              () -> app.loadedRule("dock").map(r -> !r.getEnabled()).orElse(false),
+              "the running app sees the disabled rule");
+          send(producer, sounding("cam-1", W0 + 23, peak(0.25, 0.5, 2)));
+          send(producer, sounding("cam-1", W0 + 24, peak(0.25, 0.5, 2)));
+          assertEquals(
+              List.of("END dock cam-1 +23 from +20"), briefs(read(producer, alertReader, 1)));
+
+          // enabled again: a third alert, active when the app stops
+          rule.setEnabled(true);
+          try (RuleSeeder seeder = new RuleSeeder(kafka.bootstrapServers(), TOPICS)) {
+            seeder.publish(List.of(rule));
+          }
+          await(
+              () -> app.loadedRule("dock").map(AlertRule::getEnabled).orElse(false),
+              "the running app sees the enabled rule");
+          for (long w = 30; w <= 32; w++) {
+            send(producer, sounding("cam-1", W0 + w, peak(0.25, 0.5, 2)));
+          }
+          assertEquals(
+              List.of("START dock cam-1 +32 from +30"), briefs(read(producer, alertReader, 1)));
+
+          List<DeadLetter> letters = new ArrayList<>();
+          try (KafkaConsumer<String, byte[]> dlq = reader(kafka, TOPICS.deadLetters().name())) {
+            read(dlq, letters, TOPICS.deadLetters().values()::deserialize, 1);
+          }
+          assertEquals(1, letters.size(), "only the localization garbage: " + letters);
+          assertEquals(
+              ByteBuffer.wrap("garbage".getBytes(StandardCharsets.UTF_8)),
+              letters.get(0).getValue());
+          assertEquals(TOPICS.localizations().name(), letters.get(0).getTopic());
+          assertEquals(2, app.counters().badRecords(), "one per input topic");
+          assertEquals(0, app.counters().outOfOrder());
+          assertEquals(KafkaStreams.State.RUNNING, app.state());
+          assertFalse(app.failure().isPresent());
+        }
+
+        // a new instance on an empty state dir restores the alert from the changelog and carries on
+        try (AlertsApp again = app(kafka, "state-2").build()) {
+          again.start();
+          assertTrue(again.awaitRunning(Duration.ofSeconds(60)), "running again");
+          send(producer, sounding("cam-1", W0 + 33, peak(0.25, 0.5, 3)));
+          for (long w = 34; w <= 37; w++) {
+            send(producer, sounding("cam-1", W0 + w, peak(0.75, 0.5, 3)));
+          }
+          List<Alert> alerts = read(producer, alertReader, 2);
+          assertEquals(
+              List.of("UPDATE dock cam-1 +33 from +30", "END dock cam-1 +36 from +30"),
+              briefs(alerts));
+          assertEquals("dock/cam-1/" + (W0 + 30), alerts.get(1).getAlertId());
+          assertEquals(3f, alerts.get(1).getPeakContrast());
+          assertFalse(again.failure().isPresent());
+        }
+      }
+    }
+  }
+
+  AlertsApp.Builder app(EmbeddedKafka kafka, String stateDir) {
+    return AlertsApp.builder()
+        .bootstrapServers(kafka.bootstrapServers())
+        .applicationId("alerts-e2e")
+        .stateDir(dir.resolve(stateDir))
+        .topicPrefix("e2e.");
+  }
+
+  /** Flushes what was sent and reads the alerts it raised. */
+  static List<Alert> read(
+      KafkaProducer<String, byte[]> producer, KafkaConsumer<String, byte[]> reader, int expected) {
+    producer.flush();
+    List<Alert> alerts = new ArrayList<>();
+    read(reader, alerts, TOPICS.alerts().values()::deserialize, expected);
+    return alerts;
+  }
+
+  static List<String> briefs(List<Alert> alerts) {
+    return alerts.stream().map(AlertsTopologyTest::brief).toList();
+  }
+
+  static KafkaProducer<String, byte[]> producer(EmbeddedKafka kafka) {
+    return new KafkaProducer<>(
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            kafka.bootstrapServers(),
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true),
+        new StringSerializer(),
+        new ByteArraySerializer());
+  }
+
+  static ProducerRecord<String, byte[]> record(String topic, String key, byte[] value) {
+    return new ProducerRecord<>(topic, key, value);
+  }
+
+  static void send(KafkaProducer<String, byte[]> producer, Localization l) {
+    String topic = TOPICS.localizations().name();
+    producer.send(
+        record(topic, l.getStreamId(), TOPICS.localizations().values().serialize(topic, l)));
+  }
+
+  /**
+   * A read_committed reader of every partition of the topic from the start; assigned, not
+   * subscribed, so it does not wait out the broker's 3 s initial group rebalance delay.
+   */
+  static KafkaConsumer<String, byte[]> reader(EmbeddedKafka kafka, String topic) {
+    KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(topic).stream()
+            .map(p -> new TopicPartition(topic, p.partition()))
+            .toList();
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+    return consumer;
+  }
+
+  interface Decoder<T> {
+    T decode(String topic, byte[] bytes);
+  }
+
+  /**
+   * Reads until {@code expected} records have come (at most 30 s), then 0.5 s longer, so that an
+   * extra record fails the test: alerts commit every 100 ms under exactly-once.
+   */
+  static <T> void read(
+      KafkaConsumer<String, byte[]> consumer, List<T> out, Decoder<T> decoder, int expected) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (out.size() < expected && System.nanoTime() < deadline) {
+      consumer
+          .poll(Duration.ofMillis(100))
+          .forEach(r -> out.add(decoder.decode(r.topic(), r.value())));
+    }
+    consumer
+        .poll(Duration.ofMillis(500))
+        .forEach(r -> out.add(decoder.decode(r.topic(), r.value())));
+  }
+
+  static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
+      Thread.sleep(50);
+    }
+  }
+}
