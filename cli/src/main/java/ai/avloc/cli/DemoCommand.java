@@ -30,25 +30,63 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The front door until the streaming system lands: an array camera watching a simulated moving
- * source, localized every 1/12 s by the beamforming map and by the acoustic image's energy map.
+ * The product's front door. Live (default): the whole system on this machine, from a simulated
+ * array camera (or a media file) through Kafka and Flink to localizations and alerts. Offline: the
+ * imaging core alone on a simulated recording, with PNG heatmaps.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Simulates a moving sound source in front of a 128-microphone array camera and localizes it",
-      "every 1/12 s: beamforming map peak and acoustic-image energy peak against the true direction.",
-      "Writes PNG heatmaps, the acoustic images (.npy) and a summary into --out."
+      "Live (default): starts a Kafka broker and a Flink cluster (own JVMs), submits the",
+      "localization job, starts the alerts app, publishes a simulated array camera watching a drone",
+      "cross the view (or --video FILE) at real time, and prints localizations and alerts until",
+      "Ctrl-C or --duration; then stops everything it started.",
+      "--offline: simulates a moving source in front of a 128-microphone array camera and localizes",
+      "it every 1/12 s (beamforming map and acoustic-image energy peaks against the true",
+      "direction); writes PNG heatmaps, the acoustic images (.npy) and a summary into --out."
     })
 final class DemoCommand implements Callable<Integer> {
   static final String DEFAULT_SCENE = "examples/scenes/moving-drone.json";
+  static final String LIVE_SCENE = "examples/scenes/demo-crossing.json";
+
+  @Option(names = "--offline", description = "the imaging core alone, no streaming system")
+  boolean offline;
 
   @Option(
       names = "--scene",
-      defaultValue = DEFAULT_SCENE,
-      description = "scene JSON (default: ${DEFAULT-VALUE})")
+      description = "scene JSON (default: " + LIVE_SCENE + " live, " + DEFAULT_SCENE + " offline)")
   Path scenePath;
+
+  @Option(names = "--video", description = "live: publish this media file instead of a scene")
+  Path video;
+
+  @Option(
+      names = "--array",
+      defaultValue = "dualcam128",
+      description = "live: the simulated camera's microphone array (default: ${DEFAULT-VALUE})")
+  String array;
+
+  @Option(
+      names = "--rules",
+      defaultValue = "examples/demo-alert-rules.yaml",
+      description = "live: alert rules (default: ${DEFAULT-VALUE})")
+  Path rules;
+
+  @Option(names = "--duration", description = "live: stop after this long, e.g. 60s")
+  String duration;
+
+  @Option(
+      names = "--mono",
+      description = "live: also run the mono path (bright-spot test model) on the camera's frames")
+  boolean mono;
+
+  @Option(
+      names = "--every",
+      defaultValue = "3",
+      description =
+          "live: print every n-th localization (alerts always) (default: ${DEFAULT-VALUE})")
+  int every;
 
   @Option(
       names = "--fov",
@@ -67,6 +105,32 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (!offline) {
+      Path root = Path.of("").toAbsolutePath();
+      Path runDir =
+          out != null
+              ? out
+              : root.resolve("runs")
+                  .resolve(
+                      "live-"
+                          + LocalDateTime.now()
+                              .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+      return new LiveDemo(
+              new LiveDemo.Options(
+                  root,
+                  runDir,
+                  scenePath != null ? scenePath : Path.of(LIVE_SCENE),
+                  video,
+                  array,
+                  rules,
+                  duration == null ? null : Inputs.duration(duration, "--duration"),
+                  mono || video != null,
+                  Math.max(1, every)))
+          .run();
+    }
+    if (scenePath == null) {
+      scenePath = Path.of(DEFAULT_SCENE);
+    }
     if (out == null) {
       out =
           Path.of(

@@ -119,13 +119,21 @@ class LocalizationFailoverTest {
           assertTrue(killed, "the TaskManager was lost midway");
         } finally {
           gateway.join();
-          flink.cancelJob(job).get();
         }
         assertEquals(WINDOWS, countIn(seen, firstWindow), "every window arrived: " + seen.keySet());
         for (long w = firstWindow; w < firstWindow + WINDOWS; w++) {
           assertEquals(1, seen.get(w), "window " + (w - firstWindow) + " exactly once");
         }
         assertTrue(all.stream().allMatch(Localization::getInferred));
+
+        // A chunk for window 3, long closed, arrives now: a dead letter, not a second window 3.
+        publishLateChunk(kafka, t0);
+        var letters =
+            LocalizationJobTest.readAll(
+                TOPICS.deadLetters().name(), ai.avloc.schemas.DeadLetter.class, kafka);
+        assertEquals(1, letters.size(), "dead letters " + letters);
+        assertTrue(letters.get(0).getError().toString().startsWith("late: 1024 of 1024"));
+        flink.cancelJob(job).get();
       }
     }
   }
@@ -182,6 +190,27 @@ class LocalizationFailoverTest {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  static void publishLateChunk(EmbeddedKafka kafka, Instant t0) {
+    String audio = TOPICS.audio().name();
+    AudioChunk late =
+        AudioChunk.newBuilder()
+            .setStreamId("cam")
+            .setSequence(9999)
+            .setTimestamp(t0.plus(LocalizationJobTest.sampleMicros(1024L * 3), ChronoUnit.MICROS))
+            .setSampleRate(12_288)
+            .setPcm16(ByteBuffer.wrap(new byte[2048]))
+            .build();
+    try (var producer =
+        new KafkaProducer<>(
+            Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      producer.send(
+          new ProducerRecord<>(audio, "cam", TOPICS.audio().values().serialize(audio, late)));
     }
   }
 

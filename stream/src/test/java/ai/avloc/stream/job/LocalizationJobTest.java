@@ -200,7 +200,8 @@ class LocalizationJobTest {
                   arrays, "cam-array", TOPICS.arrayAudio().values().serialize(arrays, array)));
         }
       }
-      // bad input: garbage, an unknown schema fingerprint, a wrong sample rate, a late chunk
+      // bad input: garbage, an unknown schema fingerprint, a wrong sample rate (late events: see
+      // LocalizationFailoverTest, where the job runs unbounded and lateness is deterministic)
       producer.send(new ProducerRecord<>(audio, "cam-mono", "not avro".getBytes()));
       AudioChunk wrongRate =
           AudioChunk.newBuilder()
@@ -216,14 +217,6 @@ class LocalizationJobTest {
       producer.send(
           new ProducerRecord<>(
               audio, "cam-mono", TOPICS.audio().values().serialize(audio, wrongRate)));
-      AudioChunk late =
-          AudioChunk.newBuilder(wrongRate)
-              .setSequence(1000)
-              .setSampleRate(12_288)
-              .setTimestamp(at(sampleMicros(1024L * 3)))
-              .build();
-      producer.send(
-          new ProducerRecord<>(audio, "cam-mono", TOPICS.audio().values().serialize(audio, late)));
     }
 
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -296,16 +289,21 @@ class LocalizationJobTest {
             .map(d -> d.getStage() + ": " + d.getError())
             .toList();
     String all = String.join("\n", errorsSeen);
-    assertEquals(5, errorsSeen.size(), all);
+    assertEquals(4, errorsSeen.size(), all);
     assertTrue(all.contains("not an Avro single-object record"), all);
     assertTrue(all.contains("unknown schema fingerprint"), all);
     assertTrue(all.contains("sample rate 48000 Hz"), all);
     assertTrue(all.contains("decode-frame: frame 40 of cam-mono"), all);
-    assertTrue(all.contains("align: late"), all);
   }
 
   static <V extends org.apache.avro.specific.SpecificRecord> List<V> readAll(
       String topic, Class<V> type) {
+    return readAll(topic, type, kafka);
+  }
+
+  /** Every committed record of a topic, once it has been quiet for 3 s. */
+  static <V extends org.apache.avro.specific.SpecificRecord> List<V> readAll(
+      String topic, Class<V> type, EmbeddedKafka kafka) {
     var serde = new ai.avloc.schemas.AvroSerde<>(type);
     List<V> records = new ArrayList<>();
     try (var consumer =

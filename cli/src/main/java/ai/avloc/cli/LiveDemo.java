@@ -1,0 +1,405 @@
+package ai.avloc.cli;
+
+import ai.avloc.alerts.AlertsApp;
+import ai.avloc.inference.model.BrightSpotModel;
+import ai.avloc.inference.model.ModelContract;
+import ai.avloc.inference.scene.Scene;
+import ai.avloc.ingest.CameraSource;
+import ai.avloc.ingest.DecodeOptions;
+import ai.avloc.ingest.Gateway;
+import ai.avloc.ingest.KafkaCameraEvents;
+import ai.avloc.ingest.MediaFileSource;
+import ai.avloc.ingest.SceneCamera;
+import ai.avloc.schemas.Alert;
+import ai.avloc.schemas.Localization;
+import ai.avloc.schemas.SourcePeak;
+import ai.avloc.schemas.Topics;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * The whole product on one machine, every part real and in its own place: a Kafka broker and a
+ * Flink session cluster in their own JVMs (infra/bin scripts), the localization job submitted to
+ * it, the alerts app and a camera gateway in this JVM; localizations and alerts printed as they
+ * land, and everything stopped again, by pid, on Ctrl-C or after --duration.
+ */
+final class LiveDemo {
+  static final String STREAM_ID = "demo-cam";
+  static final DateTimeFormatter CLOCK =
+      DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
+
+  record Options(
+      Path root,
+      Path runDir,
+      Path scene,
+      Path video,
+      String array,
+      Path rules,
+      Duration duration,
+      boolean mono,
+      int everyNth) {}
+
+  private final Options o;
+  private final Deque<Step> started = new ArrayDeque<>();
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private final long t0 = System.nanoTime();
+
+  /** Something started that must be stopped, newest first. */
+  private record Step(String name, ThrowingRunnable stop) {}
+
+  interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+
+  LiveDemo(Options o) {
+    this.o = o;
+  }
+
+  int run() throws Exception {
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              stopping.set(true);
+              try {
+                finished.await(90, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "demo-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      Files.createDirectories(o.runDir());
+      int kafkaPort = freePort();
+      int controllerPort = freePort();
+      int restPort = freePort();
+      int rpcPort = freePort();
+      String bootstrap = "127.0.0.1:" + kafkaPort;
+      Topics topics = Topics.defaults();
+
+      say("[1/6] Kafka broker (KRaft, own JVM) on " + bootstrap);
+      Path kafkaDir = o.runDir().resolve("kafka");
+      script(
+          "infra/bin/kafka-start",
+          "--port",
+          "" + kafkaPort,
+          "--controller-port",
+          "" + controllerPort,
+          "--dir",
+          kafkaDir.toString());
+      started.push(
+          new Step("Kafka", () -> script("infra/bin/kafka-stop", "--dir", kafkaDir.toString())));
+      createTopics(bootstrap, topics);
+
+      say("[2/6] Flink session cluster (JobManager + TaskManager JVMs)");
+      Path flinkDir = o.runDir().resolve("flink");
+      String jobClasspath =
+          Files.readString(o.root().resolve("stream/target/job.classpath")).trim();
+      String rest =
+          script(
+              "infra/bin/flink-start",
+              "--dir",
+              flinkDir.toString(),
+              "--rest-port",
+              "" + restPort,
+              "--rpc-port",
+              "" + rpcPort,
+              "--slots",
+              "2",
+              "--classpath-extra",
+              jobClasspath);
+      started.push(
+          new Step("Flink", () -> script("infra/bin/flink-stop", "--dir", flinkDir.toString())));
+      say("      web UI " + rest.trim());
+
+      say(
+          "[3/6] localization job"
+              + (o.mono()
+                  ? " (mono path with the bright-spot test model, and array path)"
+                  : " (array path)"));
+      List<String> submit =
+          new ArrayList<>(
+              List.of(
+                  "infra/bin/flink-submit",
+                  "--dir",
+                  flinkDir.toString(),
+                  "--jar",
+                  streamJar().toString(),
+                  "--class",
+                  "ai.avloc.stream.job.LocalizationJob",
+                  "--parallelism",
+                  "1",
+                  "--",
+                  "--bootstrap",
+                  bootstrap,
+                  "--checkpoint-ms",
+                  "1000",
+                  "--out-of-orderness-ms",
+                  "100",
+                  "--checkpoint-dir",
+                  flinkDir.resolve("checkpoints").toUri().toString()));
+      if (o.mono()) {
+        Path model = o.runDir().resolve("model");
+        BrightSpotModel.export(model, ModelContract.FRAME_HEIGHT, ModelContract.FRAME_WIDTH);
+        submit.addAll(List.of("--model", model.toString()));
+      }
+      String jobId = script(submit.toArray(String[]::new)).trim();
+      started.push(
+          new Step(
+              "job", () -> script("infra/bin/flink-cancel", "--dir", flinkDir.toString(), jobId)));
+      say("      job " + jobId);
+
+      say("[4/6] alerts app (Kafka Streams, exactly-once), rules from " + o.rules());
+      AlertsApp alerts =
+          AlertsApp.builder()
+              .bootstrapServers(bootstrap)
+              .applicationId("avloc-demo-alerts")
+              .stateDir(o.runDir().resolve("alerts-state"))
+              .rulesFile(o.rules())
+              .build();
+      alerts.start();
+      started.push(new Step("alerts app", alerts::close));
+
+      say(
+          "[5/6] gateway: "
+              + (o.video() != null ? o.video() : o.scene() + ", array " + o.array())
+              + ", real time, looping");
+      KafkaCameraEvents events = new KafkaCameraEvents(bootstrap, topics);
+      CameraSource camera =
+          o.video() != null
+              ? new MediaFileSource(
+                  o.video(), STREAM_ID, Instant.now(), DecodeOptions.modelDefaults(), true)
+              : new SceneCamera(
+                  Scene.parse(o.scene()),
+                  STREAM_ID,
+                  Instant.now(),
+                  null,
+                  SceneCamera.Options.defaults().withArray(o.array()).withLoop(true));
+      Gateway gateway = new Gateway(List.of(camera), events, Gateway.Pace.REAL_TIME);
+      Thread publisher =
+          new Thread(
+              () -> {
+                try {
+                  gateway.run();
+                } catch (IOException e) {
+                  System.err.println("avloc demo: gateway stopped: " + e.getMessage());
+                }
+              },
+              "gateway");
+      publisher.start();
+      started.push(
+          new Step(
+              "gateway",
+              () -> {
+                gateway.stop();
+                publisher.join(10_000);
+                gateway.close();
+                events.close();
+              }));
+
+      say("[6/6] live: localizations and alerts as they are committed (Ctrl-C stops everything)");
+      follow(bootstrap, topics);
+      return 0;
+    } finally {
+      stopAll();
+      finished.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // Ctrl-C: the hook is running and waits for us
+      }
+    }
+  }
+
+  /** Prints localizations (every n-th window, and every one with a change) and every alert. */
+  private void follow(String bootstrap, Topics topics) {
+    long end = o.duration() == null ? Long.MAX_VALUE : System.nanoTime() + o.duration().toNanos();
+    boolean first = true;
+    long shown = 0;
+    try (var loc = reader(bootstrap, topics.localizations().name());
+        var alerts = reader(bootstrap, topics.alerts().name())) {
+      while (!stopping.get() && System.nanoTime() < end) {
+        for (var r : loc.poll(Duration.ofMillis(100))) {
+          Localization l = topics.localizations().values().deserialize(r.topic(), r.value());
+          if (first) {
+            say(
+                String.format(
+                    Locale.ROOT,
+                    "      first localization %.0f s after start",
+                    (System.nanoTime() - t0) / 1e9));
+            first = false;
+          }
+          if (shown++ % o.everyNth() == 0) {
+            System.out.println(line(l));
+          }
+        }
+        for (var r : alerts.poll(Duration.ZERO)) {
+          Alert a = topics.alerts().values().deserialize(r.topic(), r.value());
+          System.out.println(line(a));
+        }
+      }
+    }
+  }
+
+  static String line(Localization l) {
+    String where = "silent";
+    if (!l.getInferred()) {
+      where = "not inferred";
+    } else if (!l.getPeaks().isEmpty()) {
+      SourcePeak p = l.getPeaks().get(0);
+      where =
+          String.format(
+              Locale.ROOT,
+              "peak u=%.2f v=%.2f (row %2d col %2d) value %.3g contrast %.1f",
+              p.getPosition().getU(),
+              p.getPosition().getV(),
+              p.getRow(),
+              p.getCol(),
+              p.getValue(),
+              p.getContrast());
+    }
+    long latency = l.getEmitTime().toEpochMilli() - l.getIngestTime().toEpochMilli();
+    return String.format(
+        Locale.ROOT,
+        "%s  %-9s %-5s window %d  %s  (%d ms in the job)",
+        CLOCK.format(l.getWindowStart()),
+        l.getStreamId(),
+        l.getMode(),
+        l.getWindow(),
+        where,
+        latency);
+  }
+
+  static String line(Alert a) {
+    String where =
+        a.getWhere() == null
+            ? ""
+            : String.format(
+                Locale.ROOT, " at u=%.2f v=%.2f", a.getWhere().getU(), a.getWhere().getV());
+    return String.format(
+        Locale.ROOT,
+        "%s  ALERT %-6s %s on %s%s, contrast %.1f (peak %.1f)  [%s]",
+        CLOCK.format(a.getTimestamp()),
+        a.getState(),
+        a.getRuleName(),
+        a.getStreamId(),
+        where,
+        a.getContrast(),
+        a.getPeakContrast(),
+        a.getAlertId());
+  }
+
+  private void stopAll() {
+    if (started.isEmpty()) {
+      return;
+    }
+    say("stopping: " + String.join(", ", started.stream().map(Step::name).toList()));
+    while (!started.isEmpty()) {
+      Step s = started.pop();
+      try {
+        s.stop().run();
+      } catch (Exception e) {
+        System.err.println("avloc demo: stopping " + s.name() + ": " + e.getMessage());
+      }
+    }
+    say("stopped; nothing left running. Logs: " + o.runDir());
+  }
+
+  private void say(String text) {
+    System.out.printf(Locale.ROOT, "%6.1fs  %s%n", (System.nanoTime() - t0) / 1e9, text);
+  }
+
+  /** Runs an infra script; its stdout is returned, its stderr goes to ours. */
+  private String script(String... command) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(command).directory(o.root().toFile());
+    pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IOException(command[0] + " failed (exit " + p.exitValue() + ")");
+    }
+    return out;
+  }
+
+  private Path streamJar() throws IOException {
+    try (var files = Files.list(o.root().resolve("stream/target"))) {
+      return files
+          .filter(f -> f.getFileName().toString().matches("avloc-stream-.*\\.jar"))
+          .findFirst()
+          .orElseThrow(() -> new IOException("stream/target holds no job jar; run mvn package"));
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  static void createTopics(String bootstrap, Topics t) throws Exception {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    try (Admin admin = Admin.create(props)) {
+      List<NewTopic> topics = new ArrayList<>();
+      for (String name :
+          List.of(
+              t.frames().name(),
+              t.audio().name(),
+              t.arrayAudio().name(),
+              t.localizations().name(),
+              t.alerts().name(),
+              t.deadLetters().name())) {
+        topics.add(new NewTopic(name, 2, (short) 1));
+      }
+      topics.add(
+          new NewTopic(t.alertRules().name(), 1, (short) 1)
+              .configs(
+                  Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+      admin.createTopics(topics).all().get();
+    }
+  }
+
+  static KafkaConsumer<byte[], byte[]> reader(String bootstrap, String topic) {
+    var consumer =
+        new KafkaConsumer<>(
+            Map.<String, Object>of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer());
+    consumer.assign(
+        consumer.partitionsFor(topic).stream()
+            .map(p -> new TopicPartition(topic, p.partition()))
+            .toList());
+    consumer.seekToBeginning(consumer.assignment());
+    return consumer;
+  }
+}

@@ -1,0 +1,82 @@
+package ai.avloc.it;
+
+import ai.avloc.infra.EmbeddedKafka;
+import ai.avloc.schemas.AvroSerde;
+import ai.avloc.schemas.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** Topic set-up and committed reads shared by the end-to-end tests. */
+final class KafkaTopics {
+  private KafkaTopics() {}
+
+  static void create(EmbeddedKafka kafka, Topics t) throws Exception {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    try (Admin admin = Admin.create(props)) {
+      List<NewTopic> topics = new ArrayList<>();
+      for (String name :
+          List.of(
+              t.frames().name(),
+              t.audio().name(),
+              t.arrayAudio().name(),
+              t.localizations().name(),
+              t.alerts().name(),
+              t.deadLetters().name())) {
+        topics.add(new NewTopic(name, 2, (short) 1));
+      }
+      topics.add(
+          new NewTopic(t.alertRules().name(), 1, (short) 1)
+              .configs(
+                  Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+      admin.createTopics(topics).all().get();
+    }
+  }
+
+  /** Every committed record, once the topic has been quiet for {@code quiet}. */
+  static <V extends SpecificRecord> List<V> readAll(
+      EmbeddedKafka kafka, String topic, Class<V> type, int atLeast, Duration timeout) {
+    AvroSerde<V> serde = new AvroSerde<>(type);
+    List<V> records = new ArrayList<>();
+    try (var consumer =
+        new KafkaConsumer<>(
+            Map.<String, Object>of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      consumer.assign(
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList());
+      consumer.seekToBeginning(consumer.assignment());
+      long deadline = System.nanoTime() + timeout.toNanos();
+      long quietSince = System.nanoTime();
+      while (System.nanoTime() < deadline) {
+        var batch = consumer.poll(Duration.ofMillis(200));
+        batch.forEach(r -> records.add(serde.deserialize(topic, r.value())));
+        if (!batch.isEmpty()) {
+          quietSince = System.nanoTime();
+        } else if (records.size() >= atLeast
+            && System.nanoTime() - quietSince > Duration.ofSeconds(2).toNanos()) {
+          break;
+        }
+      }
+    }
+    return records;
+  }
+}
