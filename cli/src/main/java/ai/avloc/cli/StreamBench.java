@@ -71,6 +71,7 @@ final class StreamBench {
       double targetPerSecond,
       double p50Millis,
       double p99Millis,
+      double jobP50Millis,
       double cores,
       long received,
       long deadLetters) {}
@@ -115,6 +116,7 @@ final class StreamBench {
     gateway.setDaemon(true);
     OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     List<Double> latencies = new ArrayList<>();
+    List<Double> inJob = new ArrayList<>();
     long received = 0;
     try (var consumer = reader(kafka, topics.localizations().name())) {
       gateway.start();
@@ -135,6 +137,7 @@ final class StreamBench {
         for (var r : records) {
           Localization l = topics.localizations().values().deserialize(r.topic(), r.value());
           latencies.add((double) (now - l.getIngestTime().toEpochMilli()));
+          inJob.add((double) (l.getEmitTime().toEpochMilli() - l.getIngestTime().toEpochMilli()));
           received++;
         }
       }
@@ -144,6 +147,7 @@ final class StreamBench {
       gateway.join(5000);
       job.cancel().get();
       double[] sorted = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+      double[] jobSorted = inJob.stream().mapToDouble(Double::doubleValue).sorted().toArray();
       return new Result(
           mode,
           streams,
@@ -151,6 +155,7 @@ final class StreamBench {
           12.0 * streams,
           percentile(sorted, 0.50),
           percentile(sorted, 0.99),
+          percentile(jobSorted, 0.50),
           cores,
           received,
           deadLetters);
@@ -306,26 +311,28 @@ final class StreamBench {
     b.append(
         String.format(
             Locale.ROOT,
-            "%-6s %8s %12s %10s %9s %9s %7s %13s%n",
+            "%-6s %8s %12s %10s %9s %9s %11s %7s %13s%n",
             "mode",
             "streams",
             "windows/s",
             "target/s",
             "p50 ms",
             "p99 ms",
+            "job p50 ms",
             "cores",
             "dead letters"));
     for (Result r : results) {
       b.append(
           String.format(
               Locale.ROOT,
-              "%-6s %8d %12.1f %10.0f %9.0f %9.0f %7.2f %13d%n",
+              "%-6s %8d %12.1f %10.0f %9.0f %9.0f %11.0f %7.2f %13d%n",
               r.mode(),
               r.streams(),
               r.windowsPerSecond(),
               r.targetPerSecond(),
               r.p50Millis(),
               r.p99Millis(),
+              r.jobP50Millis(),
               r.cores(),
               r.deadLetters()));
     }

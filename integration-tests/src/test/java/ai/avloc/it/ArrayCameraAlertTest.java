@@ -89,7 +89,11 @@ class ArrayCameraAlertTest {
                 new Gateway(
                     List.of(
                         new SceneCamera(
-                            scene, "cam-a", start, null, SceneCamera.Options.defaults())),
+                            scene,
+                            "cam-a",
+                            start,
+                            null,
+                            SceneCamera.Options.defaults().withArray("vogel64"))),
                     events,
                     Gateway.Pace.MAX)) {
           gateway.run();

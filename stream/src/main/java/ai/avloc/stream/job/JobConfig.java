@@ -63,57 +63,45 @@ public record JobConfig(
     if (bootstrap == null) {
       throw new IllegalArgumentException("--bootstrap is required: " + USAGE);
     }
-    String[] fov = a.getOrDefault("fov", "65x50").toLowerCase().split("x");
-    String[] band = a.getOrDefault("band", "500:5000").split(":");
+    String[] fov = take(a, "fov", "65x50").toLowerCase().split("x");
+    String[] band = take(a, "band", "500:5000").split(":");
     JobConfig c =
         new JobConfig(
             bootstrap,
-            a.getOrDefault("topic-prefix", "avloc."),
-            a.getOrDefault("group", "avloc-localization"),
-            a.get("model"),
-            Boolean.parseBoolean(a.getOrDefault("bounded", "false")),
-            Duration.ofMillis(Long.parseLong(a.getOrDefault("out-of-orderness-ms", "300"))),
-            Duration.ofMillis(Long.parseLong(a.getOrDefault("idleness-ms", "2000"))),
-            Duration.ofMillis(Long.parseLong(a.getOrDefault("staleness-ms", "500"))),
-            Duration.ofMillis(Long.parseLong(a.getOrDefault("checkpoint-ms", "2000"))),
-            Integer.parseInt(a.getOrDefault("max-batch", "32")),
-            Long.parseLong(a.getOrDefault("max-wait-ms", "20")),
-            Double.parseDouble(a.getOrDefault("silence-dbfs", "-70")),
-            Double.parseDouble(a.getOrDefault("mono-max-flatness", "0.99999")),
+            take(a, "topic-prefix", "avloc."),
+            take(a, "group", "avloc-localization"),
+            a.remove("model"),
+            Boolean.parseBoolean(take(a, "bounded", "false")),
+            Duration.ofMillis(Long.parseLong(take(a, "out-of-orderness-ms", "300"))),
+            Duration.ofMillis(Long.parseLong(take(a, "idleness-ms", "2000"))),
+            Duration.ofMillis(Long.parseLong(take(a, "staleness-ms", "500"))),
+            Duration.ofMillis(Long.parseLong(take(a, "checkpoint-ms", "2000"))),
+            Integer.parseInt(take(a, "max-batch", "32")),
+            Long.parseLong(take(a, "max-wait-ms", "20")),
+            Double.parseDouble(take(a, "silence-dbfs", "-70")),
+            Double.parseDouble(take(a, "mono-max-flatness", "0.99999")),
             Double.parseDouble(fov[0]),
             Double.parseDouble(fov[1]),
             Double.parseDouble(band[0]),
             Double.parseDouble(band[1]),
-            Integer.parseInt(a.getOrDefault("array-max-batch", "32")),
-            Long.parseLong(a.getOrDefault("array-max-wait-ms", "500")),
-            a.getOrDefault(
+            Integer.parseInt(take(a, "array-max-batch", "32")),
+            Long.parseLong(take(a, "array-max-wait-ms", "500")),
+            take(
+                a,
                 "checkpoint-dir",
                 java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "avloc-checkpoints")
                     .toUri()
                     .toString()),
-            Long.parseLong(a.getOrDefault("watermark-interval-ms", "20")));
-    a.remove("topic-prefix");
-    a.remove("group");
-    a.remove("model");
-    for (String k :
-        new String[] {
-          "bounded",
-          "out-of-orderness-ms",
-          "idleness-ms",
-          "staleness-ms",
-          "checkpoint-ms",
-          "max-batch",
-          "max-wait-ms",
-          "silence-dbfs",
-          "mono-max-flatness",
-          "fov",
-          "band"
-        }) {
-      a.remove(k);
-    }
+            Long.parseLong(take(a, "watermark-interval-ms", "20")));
     if (!a.isEmpty()) {
       throw new IllegalArgumentException("unknown option(s) " + a.keySet() + ": " + USAGE);
     }
     return c;
+  }
+
+  /** The option's value, removed from {@code a} so that what is left over is unknown. */
+  private static String take(Map<String, String> a, String key, String fallback) {
+    String value = a.remove(key);
+    return value == null ? fallback : value;
   }
 }
