@@ -12,6 +12,7 @@ import ai.avloc.inference.energy.EnergyMap;
 import ai.avloc.inference.energy.PeakFinder;
 import ai.avloc.inference.io.Npy;
 import ai.avloc.inference.io.NpyArray;
+import ai.avloc.infra.RealData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;

@@ -1,4 +1,4 @@
-package ai.avloc.ingest;
+package ai.avloc.infra;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -11,10 +11,11 @@ import org.junit.jupiter.api.Assumptions;
  * checkout). A fresh clone without it skips that group with this message; CI sets
  * AVLOC_REQUIRE_REAL_DATA=1 so a missing file fails there instead.
  */
-final class RealData {
+public final class RealData {
   private RealData() {}
 
-  static Path file(String name) {
+  /** The file {@code name} of the shared media folder, or a skip (a failure on CI) without it. */
+  public static Path file(String name) {
     String dir = System.getProperty("avloc.data.dir", "../../shared/data");
     Path path = Path.of(dir, name);
     if (!Files.isRegularFile(path)) {
