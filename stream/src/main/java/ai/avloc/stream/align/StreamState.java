@@ -9,6 +9,9 @@ public final class StreamState {
   public long lastClosed = Long.MIN_VALUE;
   public FrameRef latestFrame;
 
+  /** Time of the newest frame that has arrived, in any window (µs); frames come in order. */
+  public long newestFrameMicros = Long.MIN_VALUE;
+
   public StreamState() {}
 
   public boolean isClosed(long window) {

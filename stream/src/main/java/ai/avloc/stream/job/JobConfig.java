@@ -15,6 +15,8 @@ import java.util.Map;
  * @param arrayMaxWaitMillis how long an array window may wait for its batch to fill
  * @param checkpointDir where checkpoints go (a URI; array windows are too big for the JobManager's
  *     memory)
+ * @param closeCompleteWindows close a mono window as soon as nothing can change it, not only when
+ *     the watermark passes (see {@link WindowAligner#WindowAligner(long, boolean)})
  * @param watermarkIntervalMillis how often sources emit watermarks, and the longest a record waits
  *     in a network buffer: a window cannot close or travel sooner
  */
@@ -39,7 +41,8 @@ public record JobConfig(
     int arrayMaxBatch,
     long arrayMaxWaitMillis,
     String checkpointDir,
-    long watermarkIntervalMillis)
+    long watermarkIntervalMillis,
+    boolean closeCompleteWindows)
     implements Serializable {
 
   /** What `--help` of the job prints. */
@@ -49,7 +52,7 @@ public record JobConfig(
           + " 500] [--checkpoint-ms 2000] [--max-batch 32] [--max-wait-ms 20] [--silence-dbfs -70]"
           + " [--mono-max-flatness 0.99999] [--fov 65x50] [--band 500:5000]"
           + " [--array-max-batch 32] [--array-max-wait-ms 500] [--checkpoint-dir URI]"
-          + " [--watermark-interval-ms 20]";
+          + " [--watermark-interval-ms 20] [--close-complete-windows true]";
 
   public static JobConfig parse(String[] args) {
     Map<String, String> a = new HashMap<>();
@@ -92,7 +95,8 @@ public record JobConfig(
                 java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "avloc-checkpoints")
                     .toUri()
                     .toString()),
-            Long.parseLong(take(a, "watermark-interval-ms", "20")));
+            Long.parseLong(take(a, "watermark-interval-ms", "20")),
+            Boolean.parseBoolean(take(a, "close-complete-windows", "true")));
     if (!a.isEmpty()) {
       throw new IllegalArgumentException("unknown option(s) " + a.keySet() + ": " + USAGE);
     }

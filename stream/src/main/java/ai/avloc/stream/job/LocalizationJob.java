@@ -144,10 +144,19 @@ public final class LocalizationJob {
    */
   public static SingleOutputStreamOperator<AlignedWindow> alignWindows(
       DataStream<FrameEvent> frames, DataStream<AudioEvent> audio, Duration staleness) {
+    return alignWindows(frames, audio, staleness, false);
+  }
+
+  /** As above; {@code closeWhenComplete} see {@link WindowAligner#WindowAligner(long, boolean)}. */
+  public static SingleOutputStreamOperator<AlignedWindow> alignWindows(
+      DataStream<FrameEvent> frames,
+      DataStream<AudioEvent> audio,
+      Duration staleness,
+      boolean closeWhenComplete) {
     return frames
         .connect(audio)
         .keyBy(FrameEvent::streamId, AudioEvent::streamId)
-        .process(new WindowAligner(staleness.toNanos() / 1000))
+        .process(new WindowAligner(staleness.toNanos() / 1000, closeWhenComplete))
         .uid("window-aligner")
         .name("align 1/12 s windows");
   }
@@ -259,7 +268,7 @@ public final class LocalizationJob {
                   "audio"),
               AudioEvent.class,
               "split-audio");
-      var windows = alignWindows(frames, audio, c.staleness());
+      var windows = alignWindows(frames, audio, c.staleness(), c.closeCompleteWindows());
       var mono = monoInference(windows, c);
       failures.add(frames.getSideOutput(DeadLetters.TAG));
       failures.add(audio.getSideOutput(DeadLetters.TAG));

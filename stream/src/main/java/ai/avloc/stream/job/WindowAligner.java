@@ -29,15 +29,29 @@ public final class WindowAligner
   static final Duration STREAM_STATE_TTL = Duration.ofHours(1);
 
   private final long stalenessMicros;
+  private final boolean closeWhenComplete;
   private transient MapState<Long, OpenWindow> open;
   private transient ValueState<StreamState> stream;
   private transient Counter lateSamples;
   private transient Counter lateFrames;
   private transient Counter invalidChunks;
   private transient Counter windows;
+  private transient Counter earlyWindows;
 
   public WindowAligner(long stalenessMicros) {
+    this(stalenessMicros, false);
+  }
+
+  /**
+   * @param closeWhenComplete also close a window before the watermark passes it, once nothing more
+   *     can change it: all 1024 samples are in, it has a frame that no later frame could beat (one
+   *     at or after its centre, or any once a newer frame has arrived), and it is the stream's
+   *     oldest open window. Saves the out-of-orderness bound and a chunk's length of latency; an
+   *     event that still arrives for it is late, as after a watermark.
+   */
+  public WindowAligner(long stalenessMicros, boolean closeWhenComplete) {
     this.stalenessMicros = stalenessMicros;
+    this.closeWhenComplete = closeWhenComplete;
   }
 
   @Override
@@ -55,6 +69,7 @@ public final class WindowAligner
     lateFrames = metrics.counter("lateFrames");
     invalidChunks = metrics.counter("invalidAudioChunks");
     windows = metrics.counter("windows");
+    earlyWindows = metrics.counter("windowsClosedComplete");
   }
 
   private StreamState streamState() throws Exception {
@@ -86,6 +101,12 @@ public final class WindowAligner
     w.offerFrame(frame.frame(), window);
     w.ingestMillis = Math.max(w.ingestMillis, frame.ingestMillis());
     open.put(window, w);
+    if (closeWhenComplete) {
+      StreamState s = streamState();
+      s.newestFrameMicros = Math.max(s.newestFrameMicros, frame.timestampMicros());
+      stream.update(s);
+      closeCompleteWindows(ctx, out);
+    }
   }
 
   @Override
@@ -132,6 +153,9 @@ public final class WindowAligner
     if (failure[0] != null) {
       throw failure[0];
     }
+    if (closeWhenComplete) {
+      closeCompleteWindows(ctx, out);
+    }
     if (late[0] > 0) {
       lateSamples.inc(late[0]);
       ctx.output(
@@ -158,6 +182,35 @@ public final class WindowAligner
     return w;
   }
 
+  /** Closes the oldest open windows for as long as each is complete (see the constructor). */
+  private void closeCompleteWindows(Context ctx, Collector<AlignedWindow> out) throws Exception {
+    while (true) {
+      Long oldest = null;
+      for (Long window : open.keys()) {
+        oldest = oldest == null ? window : Math.min(oldest, window);
+      }
+      if (oldest == null) {
+        return;
+      }
+      OpenWindow w = open.get(oldest);
+      StreamState s = streamState();
+      boolean complete = w.coverage() == 1.0 && w.frame != null;
+      double centre = (WindowClock.startMicros(oldest) + WindowClock.endMicros(oldest)) / 2.0;
+      boolean frameFinal =
+          complete
+              && (w.frame.timestampMicros() >= centre
+                  || s.newestFrameMicros > w.frame.timestampMicros());
+      if (!frameFinal) {
+        return;
+      }
+      out.collect(s.close(ctx.getCurrentKey(), oldest, w, stalenessMicros));
+      open.remove(oldest);
+      stream.update(s);
+      windows.inc();
+      earlyWindows.inc();
+    }
+  }
+
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<AlignedWindow> out)
       throws Exception {
@@ -171,5 +224,8 @@ public final class WindowAligner
     open.remove(window);
     stream.update(s);
     windows.inc();
+    if (closeWhenComplete) {
+      closeCompleteWindows(ctx, out);
+    }
   }
 }

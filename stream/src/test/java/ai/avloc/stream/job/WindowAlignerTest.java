@@ -97,4 +97,57 @@ class WindowAlignerTest {
     AlignedWindow b = out.stream().filter(w -> w.streamId().equals("b")).findFirst().orElseThrow();
     assertEquals(0.5, b.coverage());
   }
+
+  KeyedTwoInputStreamOperatorTestHarness<String, FrameEvent, AudioEvent, AlignedWindow>
+      closingWhenComplete() throws Exception {
+    harness.close();
+    harness =
+        ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
+            new WindowAligner(500_000, true),
+            FrameEvent::streamId,
+            AudioEvent::streamId,
+            Types.STRING);
+    return harness;
+  }
+
+  @Test
+  void shouldCloseACompleteWindowBeforeTheWatermarkOnceItsFrameIsFinal() throws Exception {
+    closingWhenComplete();
+    // window W0 spans [T0, T0 + 83 333) µs, centre T0 + 41 667
+    video(frame("cam", T0 + 50_000)); // after the centre: no later frame can be nearer
+    audio(chunk("cam", T0, 1000, 12_288));
+    assertEquals(0, harness.extractOutputValues().size(), "24 samples still missing");
+    audio(chunk("cam", T0 + 81_380, 24, 12_288)); // sample 1000 is at 81 380 µs
+    List<AlignedWindow> out = harness.extractOutputValues();
+    assertEquals(1, out.size(), "closed with no watermark at all");
+    assertEquals(W0, out.get(0).window());
+    assertEquals(1.0, out.get(0).coverage());
+
+    // W0 + 1: frame before its centre; complete audio waits for the next frame
+    video(frame("cam", WindowClock.startMicros(W0 + 1) + 1));
+    audio(chunk("cam", WindowClock.startMicros(W0 + 1), 1024, 12_288));
+    assertEquals(1, harness.extractOutputValues().size(), "a nearer frame could still come");
+    video(frame("cam", WindowClock.startMicros(W0 + 2) + 1));
+    assertEquals(2, harness.extractOutputValues().size(), "a newer frame settles W0 + 1");
+
+    // anything more for a window closed early is late, as after a watermark
+    audio(chunk("cam", T0 + 10_000, 64, 12_288));
+    assertEquals(1, harness.getSideOutput(WindowAligner.REJECTED).size());
+    assertEquals(2, harness.extractOutputValues().size());
+  }
+
+  @Test
+  void shouldNotCloseAWindowEarlyWhileAnOlderOneIsOpen() throws Exception {
+    closingWhenComplete();
+    audio(chunk("cam", T0, 512, 12_288)); // W0 half full, no frame
+    video(frame("cam", WindowClock.startMicros(W0 + 1) + 60_000));
+    audio(chunk("cam", WindowClock.startMicros(W0 + 1), 1024, 12_288));
+    assertEquals(0, harness.extractOutputValues().size(), "W0 + 1 waits for W0");
+    harness.processBothWatermarks(new Watermark(WindowClock.lastMillis(W0)));
+    List<AlignedWindow> out = harness.extractOutputValues();
+    assertEquals(2, out.size(), "W0 by the watermark, then W0 + 1 at once");
+    assertEquals(W0, out.get(0).window());
+    assertEquals(0.5, out.get(0).coverage());
+    assertEquals(W0 + 1, out.get(1).window());
+  }
 }
