@@ -57,6 +57,11 @@ final class BenchCommand implements Callable<Integer> {
   String warmUp;
 
   @Option(
+      names = "--job",
+      description = "stream: extra job options, e.g. --job=--max-wait-ms=5 (repeatable)")
+  java.util.List<String> jobOptions = new java.util.ArrayList<>();
+
+  @Option(
       names = "--parallelism",
       defaultValue = "2",
       description = "stream: the job's parallelism (default: ${DEFAULT-VALUE})")
@@ -111,7 +116,8 @@ final class BenchCommand implements Callable<Integer> {
             work,
             Inputs.duration(warmUp, "--warm-up"),
             Inputs.duration(measure, "--measure"),
-            parallelism);
+            parallelism,
+            jobOptions.stream().flatMap(o -> java.util.Arrays.stream(o.split("=", 2))).toList());
     java.util.List<StreamBench.Result> results = new java.util.ArrayList<>();
     try (ai.avloc.infra.EmbeddedKafka kafka = ai.avloc.infra.EmbeddedKafka.start()) {
       for (int n : StreamBench.counts(monoStreams)) {

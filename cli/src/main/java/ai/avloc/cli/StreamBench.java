@@ -55,8 +55,11 @@ final class StreamBench {
   private final Duration warmUp;
   private final Duration measure;
   private final int parallelism;
+  private final List<String> jobOptions;
 
-  StreamBench(Path workDir, Duration warmUp, Duration measure, int parallelism) {
+  StreamBench(
+      Path workDir, Duration warmUp, Duration measure, int parallelism, List<String> jobOptions) {
+    this.jobOptions = jobOptions;
     this.workDir = workDir;
     this.warmUp = warmUp;
     this.measure = measure;
@@ -74,6 +77,7 @@ final class StreamBench {
       double jobP50Millis,
       double cores,
       long received,
+      long silentOrEmpty,
       long deadLetters) {}
 
   Result run(EmbeddedKafka kafka, String mode, int streams) throws Exception {
@@ -104,6 +108,7 @@ final class StreamBench {
     if (mode.equals("mono")) {
       args.addAll(List.of("--model", model.toString()));
     }
+    args.addAll(jobOptions);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(parallelism);
     JobConfig config = JobConfig.parse(args.toArray(String[]::new));
@@ -118,6 +123,7 @@ final class StreamBench {
     List<Double> latencies = new ArrayList<>();
     List<Double> inJob = new ArrayList<>();
     long received = 0;
+    long silentOrEmpty = 0;
     try (var consumer = reader(kafka, topics.localizations().name())) {
       gateway.start();
       long start = System.nanoTime();
@@ -139,6 +145,9 @@ final class StreamBench {
           latencies.add((double) (now - l.getIngestTime().toEpochMilli()));
           inJob.add((double) (l.getEmitTime().toEpochMilli() - l.getIngestTime().toEpochMilli()));
           received++;
+          if (l.getSilent() || !l.getInferred()) {
+            silentOrEmpty++;
+          }
         }
       }
       double cores = (os.getProcessCpuTime() - cpuFrom) / (double) measure.toNanos();
@@ -158,6 +167,7 @@ final class StreamBench {
           percentile(jobSorted, 0.50),
           cores,
           received,
+          silentOrEmpty,
           deadLetters);
     }
   }
@@ -179,6 +189,7 @@ final class StreamBench {
     for (int i = 0; i < 1024; i++) {
       noise.putShort((short) (random.nextGaussian() * 3000));
     }
+    noise.flip();
     float[] arrayNoise = new float[mics * 1024];
     for (int i = 0; i < arrayNoise.length; i++) {
       arrayNoise[i] = (float) (random.nextGaussian() * 0.01);
@@ -311,7 +322,7 @@ final class StreamBench {
     b.append(
         String.format(
             Locale.ROOT,
-            "%-6s %8s %12s %10s %9s %9s %11s %7s %13s%n",
+            "%-6s %8s %12s %10s %9s %9s %11s %7s %15s %13s%n",
             "mode",
             "streams",
             "windows/s",
@@ -320,12 +331,13 @@ final class StreamBench {
             "p99 ms",
             "job p50 ms",
             "cores",
+            "silent/no map",
             "dead letters"));
     for (Result r : results) {
       b.append(
           String.format(
               Locale.ROOT,
-              "%-6s %8d %12.1f %10.0f %9.0f %9.0f %11.0f %7.2f %13d%n",
+              "%-6s %8d %12.1f %10.0f %9.0f %9.0f %11.0f %7.2f %15d %13d%n",
               r.mode(),
               r.streams(),
               r.windowsPerSecond(),
@@ -334,6 +346,7 @@ final class StreamBench {
               r.p99Millis(),
               r.jobP50Millis(),
               r.cores(),
+              r.silentOrEmpty(),
               r.deadLetters()));
     }
     return b.toString();
