@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       JobCommand.class,
       TailCommand.class,
       GatewayCommand.class,
+      AlertsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Avloc implements Runnable {

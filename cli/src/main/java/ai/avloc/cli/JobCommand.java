@@ -19,7 +19,14 @@ final class JobCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    JobConfig.parse(args); // refuse bad options before Flink starts
+    JobConfig config = JobConfig.parse(args); // refuse bad options before Flink starts
+    for (String created :
+        TopicSetup.ensure(
+            config.bootstrapServers(),
+            ai.avloc.schemas.Topics.withPrefix(config.topicPrefix()),
+            4)) {
+      System.out.println("created topic " + created);
+    }
     LocalizationJob.main(args);
     return 0;
   }

@@ -30,17 +30,12 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -116,7 +111,7 @@ final class LiveDemo {
           kafkaDir.toString());
       started.push(
           new Step("Kafka", () -> script("infra/bin/kafka-stop", "--dir", kafkaDir.toString())));
-      createTopics(bootstrap, topics);
+      TopicSetup.ensure(bootstrap, topics, 2);
 
       say("[2/6] Flink session cluster (JobManager + TaskManager JVMs)");
       Path flinkDir = o.runDir().resolve("flink");
@@ -373,30 +368,6 @@ final class LiveDemo {
   static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
-    }
-  }
-
-  static void createTopics(String bootstrap, Topics t) throws Exception {
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    try (Admin admin = Admin.create(props)) {
-      List<NewTopic> topics = new ArrayList<>();
-      // camera topics stamp records with the broker's clock: the job's ingest time, from which
-      // its latency is measured, is then when the gateway's event arrived, not when it happened
-      for (String name : List.of(t.frames().name(), t.audio().name(), t.arrayAudio().name())) {
-        topics.add(
-            new NewTopic(name, 2, (short) 1)
-                .configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime")));
-      }
-      for (String name :
-          List.of(t.localizations().name(), t.alerts().name(), t.deadLetters().name())) {
-        topics.add(new NewTopic(name, 2, (short) 1));
-      }
-      topics.add(
-          new NewTopic(t.alertRules().name(), 1, (short) 1)
-              .configs(
-                  Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
-      admin.createTopics(topics).all().get();
     }
   }
 
