@@ -1,0 +1,70 @@
+package ai.avloc.stream.features;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+
+class FramePixelsTest {
+  static byte[] jpeg(int width, int height, int imageType) throws IOException {
+    BufferedImage image = new BufferedImage(width, height, imageType);
+    Graphics2D g = image.createGraphics();
+    g.setColor(new Color(20, 30, 40));
+    g.fillRect(0, 0, width, height);
+    g.setColor(new Color(250, 10, 10));
+    g.fillRect(width / 4, height / 4, width / 2, height / 2);
+    g.dispose();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImageIO.write(image, "jpg", out);
+    return out.toByteArray();
+  }
+
+  @Test
+  void colourJpegsDecodeToTheSameValuesAsTheColourModelGives() throws IOException {
+    byte[] jpeg = jpeg(298, 224, BufferedImage.TYPE_INT_RGB);
+    float[] out = new float[5 + 298 * 224 * 3];
+    FramePixels.decode(jpeg, 224, 298, out, 5);
+    BufferedImage reference = ImageIO.read(new ByteArrayInputStream(jpeg));
+    assertEquals(BufferedImage.TYPE_3BYTE_BGR, reference.getType(), "the fast path is taken");
+    for (int y = 0; y < 224; y += 7) {
+      for (int x = 0; x < 298; x += 5) {
+        int p = reference.getRGB(x, y);
+        int o = 5 + 3 * (y * 298 + x);
+        assertEquals(((p >> 16) & 0xff) / 255f, out[o], 0f);
+        assertEquals(((p >> 8) & 0xff) / 255f, out[o + 1], 0f);
+        assertEquals((p & 0xff) / 255f, out[o + 2], 0f);
+      }
+    }
+    int centre = 5 + 3 * (112 * 298 + 149);
+    assertTrue(out[centre] > 0.9 && out[centre + 1] < 0.15 && out[centre + 2] < 0.15, "red");
+  }
+
+  @Test
+  void otherSizesAndGreyJpegsAreResizedAndConverted() throws IOException {
+    float[] out = new float[298 * 224 * 3];
+    FramePixels.decode(jpeg(640, 480, BufferedImage.TYPE_BYTE_GRAY), 224, 298, out, 0);
+    int centre = 3 * (112 * 298 + 149);
+    // the red square in grey is about 0.3 R + 0.59 G + 0.11 B of its colour, the same in R, G, B
+    assertEquals(out[centre], out[centre + 1], 0.02f);
+    assertEquals(out[centre], out[centre + 2], 0.02f);
+    int corner = 3 * (5 * 298 + 5);
+    assertTrue(out[centre] > out[corner] + 0.1, "the square is lighter than the background");
+  }
+
+  @Test
+  void garbageIsAnIoException() {
+    float[] out = new float[298 * 224 * 3];
+    IOException e =
+        assertThrows(
+            IOException.class, () -> FramePixels.decode(new byte[] {1, 2, 3}, 224, 298, out, 0));
+    assertTrue(e.getMessage().contains("not a decodable image"), e.getMessage());
+  }
+}
