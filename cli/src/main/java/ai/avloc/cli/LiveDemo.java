@@ -248,6 +248,9 @@ final class LiveDemo {
     long end = o.duration() == null ? Long.MAX_VALUE : System.nanoTime() + o.duration().toNanos();
     boolean first = true;
     long shown = 0;
+    Map<String, Localization> latest = new java.util.HashMap<>();
+    long nextPicture = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    boolean pictured = false;
     try (var loc = reader(bootstrap, topics.localizations().name());
         var alerts = reader(bootstrap, topics.alerts().name())) {
       while (!stopping.get() && System.nanoTime() < end) {
@@ -264,6 +267,20 @@ final class LiveDemo {
           if (shown++ % o.everyNth() == 0) {
             System.out.println(line(l));
           }
+          if (l.getInferred()) {
+            latest.put(l.getStreamId().toString(), l);
+          }
+        }
+        if (System.nanoTime() > nextPicture && !latest.isEmpty()) {
+          latest.values().forEach(this::picture);
+          if (!pictured) {
+            pictured = true;
+            say(
+                "      heatmaps of the latest windows, refreshed every 5 s: "
+                    + o.runDir()
+                    + "/latest-*.png");
+          }
+          nextPicture = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         }
         for (var r : alerts.poll(Duration.ZERO)) {
           Alert a = topics.alerts().values().deserialize(r.topic(), r.value());
@@ -273,6 +290,44 @@ final class LiveDemo {
           }
         }
       }
+    }
+  }
+
+  /** The window's map as a PNG heatmap with its peaks marked, over the last one of its stream. */
+  private void picture(Localization l) {
+    float[] map = ai.avloc.stream.features.Localizations.energy(l);
+    if (map.length != l.getRows() * l.getCols()) {
+      return;
+    }
+    List<ai.avloc.inference.io.Heatmap.Marker> peaks = new ArrayList<>();
+    for (SourcePeak p : l.getPeaks()) {
+      peaks.add(
+          new ai.avloc.inference.io.Heatmap.Marker(
+              p.getRow(),
+              p.getCol(),
+              String.format(Locale.ROOT, "%.1f", p.getContrast()),
+              java.awt.Color.WHITE));
+    }
+    String title =
+        String.format(
+            Locale.ROOT,
+            "%s %s, window %s (%s)%s",
+            l.getStreamId(),
+            l.getMode(),
+            CLOCK.format(l.getWindowStart()),
+            l.getModelId(),
+            l.getSilent() ? ", silent" : "");
+    try {
+      ai.avloc.inference.io.Heatmap.writePng(
+          o.runDir().resolve("latest-" + l.getStreamId() + ".png"),
+          map,
+          l.getRows(),
+          l.getCols(),
+          ai.avloc.inference.io.Heatmap.Style.titled(
+                  title, l.getMode().toString().equals("ARRAY") ? "band power" : "energy")
+              .withMarkers(peaks));
+    } catch (IOException e) {
+      System.err.println("avloc demo: cannot write a heatmap: " + e.getMessage());
     }
   }
 

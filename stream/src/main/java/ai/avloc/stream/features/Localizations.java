@@ -21,6 +21,12 @@ public final class Localizations {
   /** Peaks closer than this (in cells) are one source's main lobe, not two sources. */
   public static final double MIN_SEPARATION_CELLS = 4;
 
+  /**
+   * A local maximum at or below the map's median (a corner of a sidelobe valley) is no source.
+   * Positive but tiny, since energy maps' real peaks stand only parts per thousand above it.
+   */
+  public static final double MIN_CONTRAST = 1e-6;
+
   private Localizations() {}
 
   /**
@@ -59,7 +65,8 @@ public final class Localizations {
       energy.flip();
       if (!silent) {
         for (Peak p :
-            PeakFinder.find(w.map(), w.rows(), w.cols(), MAX_PEAKS, MIN_SEPARATION_CELLS)) {
+            PeakFinder.find(
+                w.map(), w.rows(), w.cols(), MAX_PEAKS, MIN_SEPARATION_CELLS, MIN_CONTRAST)) {
           peaks.add(sourcePeak(p));
         }
       }
