@@ -20,10 +20,23 @@ import org.apache.flink.util.Collector;
  * event-time timer at their last millisecond; late samples go to {@link WindowAligner#REJECTED}.
  */
 public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent, ArrayWindow> {
+  private final boolean closeWhenComplete;
   private transient MapState<Long, OpenArrayWindow> open;
   private transient ValueState<Long> lastClosed;
   private transient Counter lateSamples;
   private transient Counter windows;
+
+  public ArrayAligner() {
+    this(false);
+  }
+
+  /**
+   * @param closeWhenComplete also close the stream's oldest open window as soon as all its samples
+   *     are in, before the watermark passes it; what arrives for it later is late
+   */
+  public ArrayAligner(boolean closeWhenComplete) {
+    this.closeWhenComplete = closeWhenComplete;
+  }
 
   @Override
   public void open(OpenContext context) {
@@ -75,6 +88,9 @@ public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent,
     if (failure[0] != null) {
       throw failure[0];
     }
+    if (closeWhenComplete) {
+      closeCompleteWindows(ctx.getCurrentKey(), out);
+    }
     if (late[0] > 0) {
       lateSamples.inc(late[0]);
       ctx.output(
@@ -99,18 +115,38 @@ public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent,
     if (w == null) {
       return;
     }
+    close(ctx.getCurrentKey(), window, w, out);
+    if (closeWhenComplete) {
+      closeCompleteWindows(ctx.getCurrentKey(), out);
+    }
+  }
+
+  private void close(String streamId, long window, OpenArrayWindow w, Collector<ArrayWindow> out)
+      throws Exception {
     out.collect(
         new ArrayWindow(
-            ctx.getCurrentKey(),
-            window,
-            w.geometryId,
-            w.channels,
-            w.samples,
-            w.coverage(),
-            w.ingestMillis));
+            streamId, window, w.geometryId, w.channels, w.samples, w.coverage(), w.ingestMillis));
     open.remove(window);
     Long closed = lastClosed.value();
     lastClosed.update(closed == null ? window : Math.max(closed, window));
     windows.inc();
+  }
+
+  /** Closes the oldest open windows for as long as each holds all its samples. */
+  private void closeCompleteWindows(String streamId, Collector<ArrayWindow> out) throws Exception {
+    while (true) {
+      Long oldest = null;
+      for (Long window : open.keys()) {
+        oldest = oldest == null ? window : Math.min(oldest, window);
+      }
+      if (oldest == null) {
+        return;
+      }
+      OpenArrayWindow w = open.get(oldest);
+      if (w.coverage() < 1.0) {
+        return;
+      }
+      close(streamId, oldest, w, out);
+    }
   }
 }

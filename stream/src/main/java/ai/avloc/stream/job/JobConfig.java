@@ -15,8 +15,9 @@ import java.util.Map;
  * @param arrayMaxWaitMillis how long an array window may wait for its batch to fill
  * @param checkpointDir where checkpoints go (a URI; array windows are too big for the JobManager's
  *     memory)
- * @param closeCompleteWindows close a mono window as soon as nothing can change it, not only when
- *     the watermark passes (see {@link WindowAligner#WindowAligner(long, boolean)})
+ * @param closeCompleteWindows close a window as soon as nothing can change it, not only when the
+ *     watermark passes (see {@link WindowAligner#WindowAligner(long, boolean)} and {@link
+ *     ArrayAligner#ArrayAligner(boolean)})
  * @param watermarkIntervalMillis how often sources emit watermarks, and the longest a record waits
  *     in a network buffer: a window cannot close or travel sooner
  */

@@ -175,11 +175,15 @@ public final class LocalizationJob {
             TypeInformation.of(new TypeHint<Decoded<ArrayEvent>>() {})));
   }
 
-  /** One {@link ArrayWindow} per array stream and 1/12 s. */
-  public static SingleOutputStreamOperator<ArrayWindow> alignArrays(DataStream<ArrayEvent> chunks) {
+  /**
+   * One {@link ArrayWindow} per array stream and 1/12 s; see {@link
+   * ArrayAligner#ArrayAligner(boolean)}.
+   */
+  public static SingleOutputStreamOperator<ArrayWindow> alignArrays(
+      DataStream<ArrayEvent> chunks, boolean closeWhenComplete) {
     return chunks
         .keyBy(ArrayEvent::streamId)
-        .process(new ArrayAligner())
+        .process(new ArrayAligner(closeWhenComplete))
         .uid("array-aligner")
         .name("align array windows");
   }
@@ -285,7 +289,7 @@ public final class LocalizationJob {
                 "array audio"),
             ArrayEvent.class,
             "split-arrays");
-    var arrayWindows = alignArrays(arrays);
+    var arrayWindows = alignArrays(arrays, c.closeCompleteWindows());
     var beamformed = arrayBeamforming(arrayWindows, c);
     failures.add(arrays.getSideOutput(DeadLetters.TAG));
     failures.add(rejectedAsDeadLetters(arrayWindows.getSideOutput(WindowAligner.REJECTED), t));
