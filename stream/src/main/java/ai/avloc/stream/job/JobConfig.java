@@ -18,6 +18,8 @@ import java.util.Map;
  * @param closeCompleteWindows close a window as soon as nothing can change it, not only when the
  *     watermark passes (see {@link WindowAligner#WindowAligner(long, boolean)} and {@link
  *     ArrayAligner#ArrayAligner(boolean)})
+ * @param unalignedCheckpoints checkpoint in-flight records instead of aligning barriers: with 32
+ *     cameras on 2 cores, aligned checkpoints put p99 at 2–6 s, unaligned ones at 130–155 ms
  * @param watermarkIntervalMillis how often sources emit watermarks, and the longest a record waits
  *     in a network buffer: a window cannot close or travel sooner
  */
@@ -43,7 +45,8 @@ public record JobConfig(
     long arrayMaxWaitMillis,
     String checkpointDir,
     long watermarkIntervalMillis,
-    boolean closeCompleteWindows)
+    boolean closeCompleteWindows,
+    boolean unalignedCheckpoints)
     implements Serializable {
 
   /** What `--help` of the job prints. */
@@ -53,7 +56,8 @@ public record JobConfig(
           + " 500] [--checkpoint-ms 2000] [--max-batch 32] [--max-wait-ms 20] [--silence-dbfs -70]"
           + " [--mono-max-flatness 0.99999] [--fov 65x50] [--band 500:5000]"
           + " [--array-max-batch 32] [--array-max-wait-ms 500] [--checkpoint-dir URI]"
-          + " [--watermark-interval-ms 20] [--close-complete-windows true]";
+          + " [--watermark-interval-ms 20] [--close-complete-windows true]"
+          + " [--unaligned-checkpoints true]";
 
   public static JobConfig parse(String[] args) {
     Map<String, String> a = new HashMap<>();
@@ -97,7 +101,8 @@ public record JobConfig(
                     .toUri()
                     .toString()),
             Long.parseLong(take(a, "watermark-interval-ms", "20")),
-            Boolean.parseBoolean(take(a, "close-complete-windows", "true")));
+            Boolean.parseBoolean(take(a, "close-complete-windows", "true")),
+            Boolean.parseBoolean(take(a, "unaligned-checkpoints", "true")));
     if (!a.isEmpty()) {
       throw new IllegalArgumentException("unknown option(s) " + a.keySet() + ": " + USAGE);
     }

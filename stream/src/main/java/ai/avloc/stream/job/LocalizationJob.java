@@ -340,6 +340,11 @@ public final class LocalizationJob {
           org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY,
           c.checkpointDir());
       env.configure(conf);
+      if (c.unalignedCheckpoints()) {
+        // aligning barriers blocks the aligner's faster input until the slower one's barrier
+        // arrives; under load that stalled every window for seconds after each checkpoint
+        env.getCheckpointConfig().enableUnalignedCheckpoints();
+      }
     }
     // the defaults (200 ms watermarks, 100 ms network flushes) would each hold windows back that
     // long

@@ -38,6 +38,8 @@ class JobConfigTest {
     assertEquals("avloc.", c.topicPrefix());
     assertEquals(Duration.ofMillis(300), c.outOfOrderness());
     assertEquals(32, c.maxBatch());
+    assertTrue(c.unalignedCheckpoints());
+    assertTrue(c.closeCompleteWindows());
   }
 
   @Test
