@@ -16,18 +16,12 @@ import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.LocalizationMode;
 import ai.avloc.schemas.Topics;
 import ai.avloc.stream.align.WindowClock;
-import ai.avloc.stream.job.JobConfig;
-import ai.avloc.stream.job.LocalizationJob;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.List;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,21 +62,10 @@ class ArrayCameraAlertTest {
   void localizationsFollowTheSourceAndAnAlertSpansItsVisitToTheZone() throws Exception {
     Topics topics = Topics.withPrefix("it-a.");
     Scene scene = Scene.parse(SCENE, null);
-    Path rules = dir.resolve("rules.yaml");
-    Files.writeString(rules, RULES);
     Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       KafkaTopics.create(kafka, topics);
-      try (AlertsApp alerts =
-          AlertsApp.builder()
-              .bootstrapServers(kafka.bootstrapServers())
-              .applicationId("it-a-alerts")
-              .stateDir(dir.resolve("alerts"))
-              .topicPrefix("it-a.")
-              .rulesFile(rules)
-              .build()) {
-        alerts.start();
-        assertTrue(alerts.awaitRunning(Duration.ofSeconds(60)), "alerts app running");
+      try (AlertsApp alerts = KafkaTopics.startAlerts(kafka, "it-a.", dir, RULES)) {
 
         try (KafkaCameraEvents events = new KafkaCameraEvents(kafka.bootstrapServers(), topics);
             Gateway gateway =
@@ -99,23 +82,7 @@ class ArrayCameraAlertTest {
           gateway.run();
         }
 
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        env.configure(conf);
-        JobConfig job =
-            JobConfig.parse(
-                new String[] {
-                  "--bootstrap", kafka.bootstrapServers(),
-                  "--topic-prefix", "it-a.",
-                  "--bounded", "true",
-                  "--checkpoint-ms", "500",
-                  "--checkpoint-dir", dir.resolve("checkpoints").toUri().toString()
-                });
-        LocalizationJob.configure(env, job);
-        LocalizationJob.build(env, job);
-        env.execute("it-a");
+        KafkaTopics.runBoundedJob(kafka, "it-a.", dir);
 
         int windows = 120;
         List<Localization> out =

@@ -16,15 +16,11 @@ import ai.avloc.schemas.Alert;
 import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.LocalizationMode;
 import ai.avloc.schemas.Topics;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,21 +51,10 @@ class CarClipTest {
     Topics topics = Topics.withPrefix("it-d.");
     Path model = dir.resolve("model");
     BrightSpotModel.export(model, ModelContract.FRAME_HEIGHT, ModelContract.FRAME_WIDTH);
-    Path rules = dir.resolve("rules.yaml");
-    Files.writeString(rules, RULES);
     Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(120);
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       KafkaTopics.create(kafka, topics);
-      try (AlertsApp alerts =
-          AlertsApp.builder()
-              .bootstrapServers(kafka.bootstrapServers())
-              .applicationId("it-d-alerts")
-              .stateDir(dir.resolve("alerts"))
-              .topicPrefix("it-d.")
-              .rulesFile(rules)
-              .build()) {
-        alerts.start();
-        assertTrue(alerts.awaitRunning(Duration.ofSeconds(60)), "alerts app running");
+      try (AlertsApp alerts = KafkaTopics.startAlerts(kafka, "it-d.", dir, RULES)) {
         try (KafkaCameraEvents events = new KafkaCameraEvents(kafka.bootstrapServers(), topics);
             Gateway gateway =
                 new Gateway(
@@ -82,30 +67,7 @@ class CarClipTest {
           assertEquals(360, done.frames(), 2, "12.5 fps sampled to one frame per 1/12 s");
         }
 
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        env.configure(conf);
-        var job =
-            ai.avloc.stream.job.JobConfig.parse(
-                new String[] {
-                  "--bootstrap",
-                  kafka.bootstrapServers(),
-                  "--topic-prefix",
-                  "it-d.",
-                  "--model",
-                  model.toString(),
-                  "--bounded",
-                  "true",
-                  "--checkpoint-ms",
-                  "500",
-                  "--checkpoint-dir",
-                  dir.resolve("checkpoints").toUri().toString()
-                });
-        ai.avloc.stream.job.LocalizationJob.configure(env, job);
-        ai.avloc.stream.job.LocalizationJob.build(env, job);
-        env.execute("it-d");
+        KafkaTopics.runBoundedJob(kafka, "it-d.", dir, "--model", model.toString());
 
         List<Localization> out =
             KafkaTopics.readAll(

@@ -1,14 +1,24 @@
 package ai.avloc.it;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.avloc.alerts.AlertsApp;
 import ai.avloc.infra.EmbeddedKafka;
 import ai.avloc.schemas.AvroSerde;
 import ai.avloc.schemas.Topics;
+import ai.avloc.stream.job.JobConfig;
+import ai.avloc.stream.job.LocalizationJob;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -18,7 +28,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** Topic set-up and committed reads shared by the end-to-end tests. */
+/** What the end-to-end tests share: topics, the alerts app, a bounded job run, committed reads. */
 final class KafkaTopics {
   private KafkaTopics() {}
 
@@ -43,6 +53,52 @@ final class KafkaTopics {
                   Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
       admin.createTopics(topics).all().get();
     }
+  }
+
+  /** The alerts app on {@code prefix}'s topics with a rules file, running. */
+  static AlertsApp startAlerts(EmbeddedKafka kafka, String prefix, Path dir, String rulesYaml)
+      throws Exception {
+    Path rules = dir.resolve("rules.yaml");
+    Files.writeString(rules, rulesYaml);
+    AlertsApp alerts =
+        AlertsApp.builder()
+            .bootstrapServers(kafka.bootstrapServers())
+            .applicationId(prefix + "alerts")
+            .stateDir(dir.resolve("alerts"))
+            .topicPrefix(prefix)
+            .rulesFile(rules)
+            .build();
+    alerts.start();
+    assertTrue(alerts.awaitRunning(Duration.ofSeconds(60)), "alerts app running");
+    return alerts;
+  }
+
+  /** The localization job over what the topics hold now, to its end (parallelism 2, fail fast). */
+  static void runBoundedJob(EmbeddedKafka kafka, String prefix, Path dir, String... options)
+      throws Exception {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.setParallelism(2);
+    Configuration conf = new Configuration();
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+    env.configure(conf);
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--bootstrap",
+                kafka.bootstrapServers(),
+                "--topic-prefix",
+                prefix,
+                "--bounded",
+                "true",
+                "--checkpoint-ms",
+                "500",
+                "--checkpoint-dir",
+                dir.resolve("checkpoints").toUri().toString()));
+    args.addAll(List.of(options));
+    JobConfig job = JobConfig.parse(args.toArray(String[]::new));
+    LocalizationJob.configure(env, job);
+    LocalizationJob.build(env, job);
+    env.execute(prefix + "job");
   }
 
   /** Every committed record, once the topic has been quiet for {@code quiet}. */
