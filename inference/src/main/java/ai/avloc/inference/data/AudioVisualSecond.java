@@ -1,0 +1,183 @@
+package ai.avloc.inference.data;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.proto.BytesList;
+import org.tensorflow.proto.Feature;
+import org.tensorflow.proto.FeatureList;
+import org.tensorflow.proto.FeatureLists;
+import org.tensorflow.proto.Features;
+import org.tensorflow.proto.Int64List;
+import org.tensorflow.proto.SequenceExample;
+
+/**
+ * One second of an audio-visual dataset in the ACIVW / AVIA layout (uvae-reference.md §1.5): a
+ * {@code tf.train.SequenceExample} whose context holds the labels and the sizes, and whose three
+ * feature lists hold 12 entries each, one per 1/12 s: the acoustic image (float32 36x48x12, C
+ * order), the mono audio (int32 1024) and the frame (uint8 224x298x3), all little-endian as numpy
+ * writes them. Entries are kept as read (no rotation or normalization; that is the loader's job).
+ *
+ * @param labels the context's int64 labels other than the sizes: {@code classes} and {@code
+ *     location} for ACIVW, {@code action}, {@code location} and {@code subject} for AVIA
+ * @param acousticImages 12 x 36 x 48 x 12 values
+ * @param audio 12 x 1024 samples
+ * @param frames 12 x 224 x 298 x 3 bytes
+ */
+public record AudioVisualSecond(
+    Map<String, Long> labels, float[] acousticImages, int[] audio, byte[] frames) {
+  public static final int ENTRIES = 12;
+  public static final int IMAGE_ROWS = 36;
+  public static final int IMAGE_COLS = 48;
+  public static final int IMAGE_DEPTH = 12;
+  public static final int SAMPLES = 1024;
+  public static final int FRAME_HEIGHT = 224;
+  public static final int FRAME_WIDTH = 298;
+
+  static final String AUDIO_IMAGE = "audio/image";
+  static final String AUDIO_DATA = "audio/data";
+  static final String VIDEO_IMAGE = "video/image";
+
+  private static final Map<String, Long> SIZES = sizes();
+
+  private static Map<String, Long> sizes() {
+    Map<String, Long> m = new LinkedHashMap<>();
+    m.put("audio_image/height", (long) IMAGE_ROWS);
+    m.put("audio_image/width", (long) IMAGE_COLS);
+    m.put("audio_image/depth", (long) IMAGE_DEPTH);
+    m.put("audio_data/mics", 1L);
+    m.put("audio_data/samples", (long) SAMPLES);
+    m.put("video/height", (long) FRAME_HEIGHT);
+    m.put("video/width", (long) FRAME_WIDTH);
+    m.put("video/depth", 3L);
+    return m;
+  }
+
+  public AudioVisualSecond {
+    labels = Map.copyOf(labels);
+    require(
+        acousticImages.length == ENTRIES * IMAGE_ROWS * IMAGE_COLS * IMAGE_DEPTH,
+        "acoustic images");
+    require(audio.length == ENTRIES * SAMPLES, "audio");
+    require(frames.length == ENTRIES * FRAME_HEIGHT * FRAME_WIDTH * 3, "frames");
+  }
+
+  private static void require(boolean ok, String what) {
+    if (!ok) {
+      throw new IllegalArgumentException(what + " do not hold 12 entries of the layout's size");
+    }
+  }
+
+  /** The record as TensorFlow writes it. */
+  public byte[] toBytes() {
+    Features.Builder context = Features.newBuilder();
+    labels.forEach((k, v) -> context.putFeature(k, int64(v)));
+    SIZES.forEach((k, v) -> context.putFeature(k, int64(v)));
+    int imageBytes = 4 * IMAGE_ROWS * IMAGE_COLS * IMAGE_DEPTH;
+    FeatureList.Builder images = FeatureList.newBuilder();
+    FeatureList.Builder sound = FeatureList.newBuilder();
+    FeatureList.Builder video = FeatureList.newBuilder();
+    int frameBytes = FRAME_HEIGHT * FRAME_WIDTH * 3;
+    for (int e = 0; e < ENTRIES; e++) {
+      ByteBuffer image = ByteBuffer.allocate(imageBytes).order(ByteOrder.LITTLE_ENDIAN);
+      image.asFloatBuffer().put(acousticImages, e * imageBytes / 4, imageBytes / 4);
+      images.addFeature(bytes(image.array()));
+      ByteBuffer pcm = ByteBuffer.allocate(4 * SAMPLES).order(ByteOrder.LITTLE_ENDIAN);
+      pcm.asIntBuffer().put(audio, e * SAMPLES, SAMPLES);
+      sound.addFeature(bytes(pcm.array()));
+      video.addFeature(
+          Feature.newBuilder()
+              .setBytesList(
+                  BytesList.newBuilder()
+                      .addValue(ByteString.copyFrom(frames, e * frameBytes, frameBytes)))
+              .build());
+    }
+    return SequenceExample.newBuilder()
+        .setContext(context)
+        .setFeatureLists(
+            FeatureLists.newBuilder()
+                .putFeatureList(AUDIO_IMAGE, images.build())
+                .putFeatureList(AUDIO_DATA, sound.build())
+                .putFeatureList(VIDEO_IMAGE, video.build()))
+        .build()
+        .toByteArray();
+  }
+
+  /**
+   * Parses one record, checking the size keys and the entry counts.
+   *
+   * @throws IllegalArgumentException naming what does not match the layout
+   */
+  public static AudioVisualSecond parse(byte[] record) {
+    SequenceExample example;
+    try {
+      example = SequenceExample.parseFrom(record);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalArgumentException("not a SequenceExample: " + e.getMessage(), e);
+    }
+    Map<String, Long> labels = new LinkedHashMap<>();
+    for (var entry : example.getContext().getFeatureMap().entrySet()) {
+      List<Long> values = entry.getValue().getInt64List().getValueList();
+      if (values.size() != 1) {
+        continue; // not an int64 label
+      }
+      Long expected = SIZES.get(entry.getKey());
+      if (expected == null) {
+        labels.put(entry.getKey(), values.get(0));
+      } else if (!expected.equals(values.get(0))) {
+        throw new IllegalArgumentException(
+            "context " + entry.getKey() + " is " + values.get(0) + ", the layout has " + expected);
+      }
+    }
+    Map<String, FeatureList> lists = example.getFeatureLists().getFeatureListMap();
+    byte[] images = concat(lists, AUDIO_IMAGE, 4 * IMAGE_ROWS * IMAGE_COLS * IMAGE_DEPTH);
+    byte[] pcm = concat(lists, AUDIO_DATA, 4 * SAMPLES);
+    byte[] video = concat(lists, VIDEO_IMAGE, FRAME_HEIGHT * FRAME_WIDTH * 3);
+    float[] imageValues = new float[images.length / 4];
+    ByteBuffer.wrap(images).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(imageValues);
+    int[] samples = new int[pcm.length / 4];
+    ByteBuffer.wrap(pcm).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(samples);
+    return new AudioVisualSecond(labels, imageValues, samples, video);
+  }
+
+  private static byte[] concat(Map<String, FeatureList> lists, String key, int entryBytes) {
+    FeatureList list = lists.get(key);
+    if (list == null) {
+      throw new IllegalArgumentException("no feature list " + key);
+    }
+    if (list.getFeatureCount() != ENTRIES) {
+      throw new IllegalArgumentException(
+          key + " has " + list.getFeatureCount() + " entries, the layout has " + ENTRIES);
+    }
+    byte[] out = new byte[ENTRIES * entryBytes];
+    for (int e = 0; e < ENTRIES; e++) {
+      ByteString value = list.getFeature(e).getBytesList().getValue(0);
+      if (value.size() != entryBytes) {
+        throw new IllegalArgumentException(
+            key
+                + " entry "
+                + e
+                + " holds "
+                + value.size()
+                + " bytes, the layout has "
+                + entryBytes);
+      }
+      value.copyTo(out, e * entryBytes);
+    }
+    return out;
+  }
+
+  private static Feature int64(long v) {
+    return Feature.newBuilder().setInt64List(Int64List.newBuilder().addValue(v)).build();
+  }
+
+  private static Feature bytes(byte[] b) {
+    return Feature.newBuilder()
+        .setBytesList(BytesList.newBuilder().addValue(ByteString.copyFrom(b)))
+        .build();
+  }
+}
