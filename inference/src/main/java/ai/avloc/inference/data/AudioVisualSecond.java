@@ -1,5 +1,6 @@
 package ai.avloc.inference.data;
 
+import ai.avloc.inference.audio.MelCepstrum;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.nio.ByteBuffer;
@@ -70,6 +71,55 @@ public record AudioVisualSecond(
     if (!ok) {
       throw new IllegalArgumentException(what + " do not hold 12 entries of the layout's size");
     }
+  }
+
+  /**
+   * Entry {@code e}'s acoustic image as the model's target, the reference loader's way (§1.3):
+   * rotated by 180 degrees (rows and columns reversed, coefficients kept) to line up with the
+   * frame, then min-max normalized over all its values; a constant image becomes zeros.
+   *
+   * @return 36 x 48 x 12 values in [0, 1]
+   */
+  public float[] target(int e) {
+    int size = IMAGE_ROWS * IMAGE_COLS * IMAGE_DEPTH;
+    float[] out = new float[size];
+    for (int r = 0; r < IMAGE_ROWS; r++) {
+      for (int c = 0; c < IMAGE_COLS; c++) {
+        int from =
+            e * size + ((IMAGE_ROWS - 1 - r) * IMAGE_COLS + (IMAGE_COLS - 1 - c)) * IMAGE_DEPTH;
+        System.arraycopy(
+            acousticImages, from, out, (r * IMAGE_COLS + c) * IMAGE_DEPTH, IMAGE_DEPTH);
+      }
+    }
+    MelCepstrum.minMaxNormalize(out, 0, out.length);
+    return out;
+  }
+
+  /**
+   * Entry {@code e}'s frame as the model's input (§1.4): BGR reversed to RGB, scaled by 1/255, no
+   * mean subtraction.
+   *
+   * @return 224 x 298 x 3 values in [0, 1]
+   */
+  public float[] rgb(int e) {
+    int size = FRAME_HEIGHT * FRAME_WIDTH * 3;
+    float[] out = new float[size];
+    for (int p = 0; p < size; p += 3) {
+      int from = e * size + p;
+      out[p] = (frames[from + 2] & 0xff) / 255f;
+      out[p + 1] = (frames[from + 1] & 0xff) / 255f;
+      out[p + 2] = (frames[from] & 0xff) / 255f;
+    }
+    return out;
+  }
+
+  /** Entry {@code e}'s 1024 samples as floats in PCM16 scale, the MFCC chain's input. */
+  public float[] samples(int e) {
+    float[] out = new float[SAMPLES];
+    for (int i = 0; i < SAMPLES; i++) {
+      out[i] = audio[e * SAMPLES + i];
+    }
+    return out;
   }
 
   /** The record as TensorFlow writes it. */

@@ -89,4 +89,48 @@ class AudioVisualSecondTest {
             IllegalArgumentException.class, () -> AudioVisualSecond.parse(new byte[] {9, 9, 9}));
     assertTrue(garbage.getMessage().startsWith("not a SequenceExample"), garbage.getMessage());
   }
+
+  @Test
+  void theLoadersTargetsAndInputs() {
+    float[] images = new float[12 * 36 * 48 * 12];
+    // entry 1: value = 10 * row + col at coefficient 0, -5 elsewhere
+    int size = 36 * 48 * 12;
+    for (int r = 0; r < 36; r++) {
+      for (int c = 0; c < 48; c++) {
+        for (int k = 0; k < 12; k++) {
+          images[size + (r * 48 + c) * 12 + k] = k == 0 ? 10 * r + c : -5;
+        }
+      }
+    }
+    byte[] frames = new byte[12 * 224 * 298 * 3];
+    int frame = 224 * 298 * 3;
+    frames[frame] = (byte) 255; // entry 1, pixel 0: B = 255, G = 0, R = 51
+    frames[frame + 2] = (byte) 51;
+    int[] audio = new int[12 * 1024];
+    audio[1024 + 7] = -1234;
+    AudioVisualSecond s = new AudioVisualSecond(Map.of(), images, audio, frames);
+
+    float[] target = s.target(1);
+    double max = 10 * 35 + 47;
+    // rotated: output (0, 0) is input (35, 47), the largest value; output (35, 47) is input (0, 0)
+    assertEquals(1f, target[0], 1e-6f);
+    assertEquals((0 + 5) / (max + 5), target[(35 * 48 + 47) * 12], 1e-6);
+    assertEquals(0f, target[1], 0f, "the -5 coefficients are the minimum");
+    assertEquals((10 * 33 + 40 + 5) / (max + 5), target[(2 * 48 + 7) * 12], 1e-6);
+    assertTrue(java.util.Arrays.stream(toDoubles(s.target(0))).allMatch(v -> v == 0), "constant");
+
+    float[] rgb = s.rgb(1);
+    assertEquals(0.2f, rgb[0], 1e-6f);
+    assertEquals(0f, rgb[1], 0f);
+    assertEquals(1f, rgb[2], 0f);
+    assertEquals(-1234f, s.samples(1)[7], 0f);
+  }
+
+  static double[] toDoubles(float[] v) {
+    double[] d = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      d[i] = v[i];
+    }
+    return d;
+  }
 }
