@@ -73,36 +73,46 @@ public record JobConfig(
     }
     String[] fov = take(a, "fov", "65x50").toLowerCase().split("x");
     String[] band = take(a, "band", "500:5000").split(":");
-    JobConfig c =
-        new JobConfig(
-            bootstrap,
-            take(a, "topic-prefix", "avloc."),
-            take(a, "group", "avloc-localization"),
-            a.remove("model"),
-            Boolean.parseBoolean(take(a, "bounded", "false")),
-            Duration.ofMillis(Long.parseLong(take(a, "out-of-orderness-ms", "300"))),
-            Duration.ofMillis(Long.parseLong(take(a, "idleness-ms", "2000"))),
-            Duration.ofMillis(Long.parseLong(take(a, "staleness-ms", "500"))),
-            Duration.ofMillis(Long.parseLong(take(a, "checkpoint-ms", "2000"))),
-            Integer.parseInt(take(a, "max-batch", "32")),
-            Long.parseLong(take(a, "max-wait-ms", "20")),
-            Double.parseDouble(take(a, "silence-dbfs", "-70")),
-            Double.parseDouble(take(a, "mono-max-flatness", "0.99999")),
-            Double.parseDouble(fov[0]),
-            Double.parseDouble(fov[1]),
-            Double.parseDouble(band[0]),
-            Double.parseDouble(band[1]),
-            Integer.parseInt(take(a, "array-max-batch", "32")),
-            Long.parseLong(take(a, "array-max-wait-ms", "500")),
-            take(
-                a,
-                "checkpoint-dir",
-                java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "avloc-checkpoints")
-                    .toUri()
-                    .toString()),
-            Long.parseLong(take(a, "watermark-interval-ms", "20")),
-            Boolean.parseBoolean(take(a, "close-complete-windows", "true")),
-            Boolean.parseBoolean(take(a, "unaligned-checkpoints", "true")));
+    JobConfig c;
+    try {
+      c =
+          new JobConfig(
+              bootstrap,
+              take(a, "topic-prefix", "avloc."),
+              take(a, "group", "avloc-localization"),
+              a.remove("model"),
+              Boolean.parseBoolean(take(a, "bounded", "false")),
+              Duration.ofMillis(Long.parseLong(take(a, "out-of-orderness-ms", "300"))),
+              Duration.ofMillis(Long.parseLong(take(a, "idleness-ms", "2000"))),
+              Duration.ofMillis(Long.parseLong(take(a, "staleness-ms", "500"))),
+              Duration.ofMillis(Long.parseLong(take(a, "checkpoint-ms", "2000"))),
+              Integer.parseInt(take(a, "max-batch", "32")),
+              Long.parseLong(take(a, "max-wait-ms", "20")),
+              Double.parseDouble(take(a, "silence-dbfs", "-70")),
+              Double.parseDouble(take(a, "mono-max-flatness", "0.99999")),
+              Double.parseDouble(fov[0]),
+              Double.parseDouble(fov[1]),
+              Double.parseDouble(band[0]),
+              Double.parseDouble(band[1]),
+              Integer.parseInt(take(a, "array-max-batch", "32")),
+              Long.parseLong(take(a, "array-max-wait-ms", "500")),
+              take(
+                  a,
+                  "checkpoint-dir",
+                  java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "avloc-checkpoints")
+                      .toUri()
+                      .toString()),
+              Long.parseLong(take(a, "watermark-interval-ms", "20")),
+              Boolean.parseBoolean(take(a, "close-complete-windows", "true")),
+              Boolean.parseBoolean(take(a, "unaligned-checkpoints", "true")));
+    } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+      throw new IllegalArgumentException(
+          "a numeric option is not a number (--fov takes HxV, --band LO:HI): "
+              + e.getMessage()
+              + "; "
+              + USAGE,
+          e);
+    }
     if (!a.isEmpty()) {
       throw new IllegalArgumentException("unknown option(s) " + a.keySet() + ": " + USAGE);
     }

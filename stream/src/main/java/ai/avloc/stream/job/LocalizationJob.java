@@ -197,6 +197,7 @@ public final class LocalizationJob {
             TypeInformation.of(Localization.class),
             new MonoInference(
                 c.modelDir(),
+                Topics.withPrefix(c.topicPrefix()).frames().name(),
                 c.silenceDbfs(),
                 c.monoMaxFlatness(),
                 c.maxBatch(),

@@ -23,6 +23,7 @@ import java.util.List;
  */
 public final class MonoInference extends BatchingOperator<AlignedWindow> {
   private final String modelDir;
+  private final String framesTopic;
   private final double silenceDbfs;
   private final double maxFlatness;
 
@@ -33,13 +34,20 @@ public final class MonoInference extends BatchingOperator<AlignedWindow> {
 
   /**
    * @param modelDir a SavedModel directory with its model.json, readable on every TaskManager
+   * @param framesTopic named in the dead letter of a frame that cannot be decoded
    * @param silenceDbfs windows quieter than this are reported silent
    * @param maxFlatness energy maps at or above this flatness are reported silent
    */
   public MonoInference(
-      String modelDir, double silenceDbfs, double maxFlatness, int maxBatch, long maxWaitMillis) {
+      String modelDir,
+      String framesTopic,
+      double silenceDbfs,
+      double maxFlatness,
+      int maxBatch,
+      long maxWaitMillis) {
     super(maxBatch, maxWaitMillis);
     this.modelDir = modelDir;
+    this.framesTopic = framesTopic;
     this.silenceDbfs = silenceDbfs;
     this.maxFlatness = maxFlatness;
   }
@@ -105,9 +113,9 @@ public final class MonoInference extends BatchingOperator<AlignedWindow> {
     return result;
   }
 
-  private static Failed undecodable(AlignedWindow w, Exception e) {
+  private Failed undecodable(AlignedWindow w, Exception e) {
     return new Failed(
-        "frames",
+        framesTopic,
         -1,
         w.frame().sequence(),
         w.frame().timestampMicros() / 1000,

@@ -53,5 +53,15 @@ class JobConfigTest {
         assertThrows(IllegalArgumentException.class, () -> JobConfig.parse(new String[] {}));
     assertTrue(missing.getMessage().contains("--bootstrap is required"));
     assertNull(JobConfig.parse(new String[] {"--bootstrap", "h:1"}).modelDir());
+    var notNumber =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> JobConfig.parse(new String[] {"--bootstrap", "h:1", "--max-batch", "ten"}));
+    assertTrue(notNumber.getMessage().contains("not a number"), notNumber.getMessage());
+    var badFov =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> JobConfig.parse(new String[] {"--bootstrap", "h:1", "--fov", "65"}));
+    assertTrue(badFov.getMessage().contains("--fov takes HxV"), badFov.getMessage());
   }
 }
