@@ -150,6 +150,28 @@ final class AlertLifecycle {
         .build();
   }
 
+  /**
+   * Ends every active alert of a stream that has stopped sending: each rule's END is reported on
+   * the window its cooldown would have ended it, lastCounting + cooldownWindows + 1 (a deleted
+   * rule's at once, the window after its last counting one).
+   */
+  static List<Alert> endQuiet(String streamId, StreamAlerts state, List<CompiledRule> rules) {
+    Map<String, CompiledRule> byId = new TreeMap<>();
+    rules.forEach(r -> byId.put(r.id(), r));
+    List<Alert> alerts = new ArrayList<>();
+    for (Map.Entry<String, RuleRun> e : state.runs.entrySet()) {
+      RuleRun run = e.getValue();
+      if (!run.active) {
+        continue;
+      }
+      CompiledRule rule = byId.get(e.getKey());
+      long window = run.lastCounting + (rule == null ? 0 : rule.cooldownWindows()) + 1;
+      alerts.add(end(e.getKey(), streamId, run, window, windowStart(window)));
+      run.reset();
+    }
+    return alerts;
+  }
+
   private static Alert end(String ruleId, String streamId, RuleRun run, long window, Instant at) {
     return Alert.newBuilder()
         .setAlertId(alertId(ruleId, streamId, run.runStart))

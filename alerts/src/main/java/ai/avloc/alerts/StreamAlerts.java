@@ -10,6 +10,13 @@ final class StreamAlerts {
 
   long lastWindow = NONE;
 
+  /** Wall-clock time the app last received a window of this stream, ms; 0 when not known. */
+  long lastSeenMillis;
+
+  boolean hasActiveAlert() {
+    return runs.values().stream().anyMatch(r -> r.active);
+  }
+
   /** Sorted, so alerts of one window come out in rule id order. */
   final Map<String, RuleRun> runs = new TreeMap<>();
 }

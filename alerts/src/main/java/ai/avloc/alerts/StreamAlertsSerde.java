@@ -19,7 +19,8 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 final class StreamAlertsSerde
     implements Serde<StreamAlerts>, Serializer<StreamAlerts>, Deserializer<StreamAlerts> {
-  private static final byte VERSION = 1;
+  /** 2 added the wall-clock time the stream was last seen; 1 is still read (as not known). */
+  private static final byte VERSION = 2;
 
   @Override
   public byte[] serialize(String topic, StreamAlerts state) {
@@ -31,6 +32,7 @@ final class StreamAlertsSerde
       DataOutputStream out = new DataOutputStream(bytes);
       out.writeByte(VERSION);
       out.writeLong(state.lastWindow);
+      out.writeLong(state.lastSeenMillis);
       out.writeInt(state.runs.size());
       for (Map.Entry<String, RuleRun> e : state.runs.entrySet()) {
         RuleRun run = e.getValue();
@@ -57,12 +59,19 @@ final class StreamAlertsSerde
     try {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
       byte version = in.readByte();
-      if (version != VERSION) {
+      if (version != 1 && version != VERSION) {
         throw new SerializationException(
-            "alert state on " + topic + " has layout version " + version + "; this reader knows 1");
+            "alert state on "
+                + topic
+                + " has layout version "
+                + version
+                + "; this reader knows 1, 2");
       }
       StreamAlerts state = new StreamAlerts();
       state.lastWindow = in.readLong();
+      if (version >= 2) {
+        state.lastSeenMillis = in.readLong();
+      }
       int runs = in.readInt();
       for (int i = 0; i < runs; i++) {
         String ruleId = readString(in);

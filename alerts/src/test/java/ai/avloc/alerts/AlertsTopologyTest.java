@@ -123,6 +123,31 @@ class AlertsTopologyTest {
   }
 
   @Test
+  void aStreamThatStopsSendingHasItsAlertEndedOnTheWallClock() {
+    publish(rule("zone").build()); // minDuration 3, cooldown 2
+    inside("cam-1", 0, 2);
+    inside("cam-1", 1, 2);
+    assertEquals(List.of("START zone cam-1 +2 from +0"), inside("cam-1", 2, 2));
+    assertEquals(List.of("UPDATE zone cam-1 +3 from +0"), inside("cam-1", 3, 2));
+    // the camera goes away: cooldown (3 windows, 250 ms) plus 5 s grace
+    driver.advanceWallClockTime(java.time.Duration.ofSeconds(5));
+    assertTrue(alerts.isEmpty(), "still within the grace");
+    driver.advanceWallClockTime(java.time.Duration.ofSeconds(1));
+    List<Alert> ended = alerts.readValuesToList();
+    assertEquals(1, ended.size());
+    assertEquals(AlertState.END, ended.get(0).getState());
+    assertEquals(
+        W0 + 3 + 2 + 1, ended.get(0).getWindow(), "where the cooldown would have ended it");
+    assertEquals("zone/cam-1/" + W0, ended.get(0).getAlertId());
+    driver.advanceWallClockTime(java.time.Duration.ofSeconds(10));
+    assertTrue(alerts.isEmpty(), "ended once");
+    // it comes back later: a new alert, not a continuation
+    inside("cam-1", 100, 2);
+    inside("cam-1", 101, 2);
+    assertEquals(List.of("START zone cam-1 +102 from +100"), inside("cam-1", 102, 2));
+  }
+
+  @Test
   void shouldStartAfterExactlyMinDurationUpdateAndEndAfterExactlyCooldown() {
     publish(rule("zone").build()); // minDuration 3, cooldown 2, minContrast 1, left half
     assertEquals(List.of(), outside("cam-1", 0));
@@ -391,11 +416,24 @@ class AlertsTopologyTest {
     run.lastCounting = W0 + 7;
     run.ruleName = "Läderdock";
     state.runs.put("zone", run);
+    state.lastSeenMillis = 1_795_000_000_123L;
     StreamAlertsSerde serde = new StreamAlertsSerde();
-    StreamAlerts back = serde.deserialize("t", serde.serialize("t", state));
+    byte[] v2 = serde.serialize("t", state);
+    StreamAlerts back = serde.deserialize("t", v2);
     assertEquals(W0 + 7, back.lastWindow);
+    assertEquals(1_795_000_000_123L, back.lastSeenMillis);
     RuleRun r = back.runs.get("zone");
     assertEquals(List.of(W0 + 2, 3L, 6.5, true, W0 + 7, "Läderdock"), fields(r));
+
+    // layout 1, as stores written before the last-seen time hold it: read, time not known
+    byte[] v1 = new byte[v2.length - 8];
+    v1[0] = 1;
+    System.arraycopy(v2, 1, v1, 1, 8);
+    System.arraycopy(v2, 17, v1, 9, v2.length - 17);
+    StreamAlerts old = serde.deserialize("t", v1);
+    assertEquals(W0 + 7, old.lastWindow);
+    assertEquals(0, old.lastSeenMillis);
+    assertEquals(fields(r), fields(old.runs.get("zone")));
   }
 
   static List<Object> fields(RuleRun r) {
