@@ -3,26 +3,16 @@ package ai.avloc.ingest;
 import ai.avloc.inference.array.BuiltinArrays;
 import ai.avloc.inference.array.MicArray;
 import ai.avloc.inference.scene.Scene;
+import ai.avloc.inference.scene.SceneRenderer;
 import ai.avloc.inference.scene.SceneStream;
-import ai.avloc.inference.scene.SoundSource;
 import ai.avloc.schemas.ArrayChunk;
 import ai.avloc.schemas.VideoFrame;
-import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.RadialGradientPaint;
-import java.awt.RenderingHints;
-import java.awt.geom.Ellipse2D;
-import java.awt.geom.Point2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Random;
 
 /**
  * A simulated camera watching a {@link Scene}: frames that show each sound source as a bright disc
@@ -51,9 +41,6 @@ public final class SceneCamera implements CameraSource {
 
   /** Frames beyond the 12 windows per second would only be dropped by the aligner. */
   public static final double MAX_FPS = 12;
-
-  /** Radius in metres of the object drawn for a source (a small drone, a loudspeaker). */
-  static final double OBJECT_RADIUS_M = 0.25;
 
   /**
    * How a scene camera looks and sounds.
@@ -118,8 +105,7 @@ public final class SceneCamera implements CameraSource {
   private final float[][] block;
   private final long totalSamples;
   private final long endMicros;
-  private final BufferedImage background;
-  private final Color[] colors;
+  private final SceneRenderer renderer;
 
   private long nextFrame;
   private long nextSample;
@@ -179,11 +165,13 @@ public final class SceneCamera implements CameraSource {
     long wanted = duration == null ? Long.MAX_VALUE : samplesIn(duration);
     this.totalSamples = options.loop() ? wanted : Math.min(wanted, sceneSamples);
     this.endMicros = totalSamples == Long.MAX_VALUE ? Long.MAX_VALUE : sampleMicros(totalSamples);
-    this.background = background(options.media().width(), options.media().height(), scene.seed());
-    this.colors = new Color[scene.sources().size()];
-    for (int i = 0; i < colors.length; i++) {
-      colors[i] = Color.getHSBColor((float) ((0.08 + i * 0.618034) % 1), 0.55f, 1f);
-    }
+    this.renderer =
+        new SceneRenderer(
+            scene,
+            options.media().width(),
+            options.media().height(),
+            options.hfovDeg(),
+            options.vfovDeg());
   }
 
   /** Microseconds from the stream's start to audio sample n: floor(n·10^6/12288). */
@@ -255,67 +243,13 @@ public final class SceneCamera implements CameraSource {
    * in column c covers [c, c + 1)), or null when the camera does not see it.
    */
   public double[] pixelOf(int source, double sceneSeconds) {
-    return project(
-        scene.sources().get(source).positionAt(sceneSeconds),
-        options.hfovDeg(),
-        options.vfovDeg(),
-        options.media().width(),
-        options.media().height());
-  }
-
-  /**
-   * The pinhole projection of {@code LookGrid.cameraFov}: direction (x, y, z) lands at u = (x/z /
-   * tan(hfov/2) + 1)/2 of the width and v = (y/z / tan(vfov/2) + 1)/2 of the height.
-   *
-   * @return {x, y} in pixels, or null behind the camera or outside the image
-   */
-  public static double[] project(
-      double[] position, double hfovDeg, double vfovDeg, int width, int height) {
-    if (!(position[2] > 0)) {
-      return null;
-    }
-    double u = (position[0] / position[2] / Math.tan(Math.toRadians(hfovDeg) / 2) + 1) / 2;
-    double v = (position[1] / position[2] / Math.tan(Math.toRadians(vfovDeg) / 2) + 1) / 2;
-    if (!(u >= 0 && u < 1 && v >= 0 && v < 1)) {
-      return null;
-    }
-    return new double[] {u * width, v * height};
+    return renderer.pixelOf(source, sceneSeconds);
   }
 
   private VideoFrame frame(long k, long relativeMicros) throws IOException {
     int width = options.media().width();
     int height = options.media().height();
-    double t = sceneSeconds(k / options.media().maxFps());
-    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
-    Graphics2D g = image.createGraphics();
-    g.drawImage(background, 0, 0, null);
-    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    // far sources first, so a nearer one covers them as it would in a camera
-    List<Integer> order = new ArrayList<>();
-    for (int i = 0; i < scene.sources().size(); i++) {
-      order.add(i);
-    }
-    order.sort(
-        Comparator.comparingDouble((Integer i) -> scene.sources().get(i).distanceAt(t)).reversed());
-    double focal = width / (2 * Math.tan(Math.toRadians(options.hfovDeg()) / 2));
-    for (int i : order) {
-      SoundSource source = scene.sources().get(i);
-      double[] pixel = pixelOf(i, t);
-      if (pixel == null) {
-        continue;
-      }
-      float radius =
-          (float) Math.max(4, Math.min(30, focal * OBJECT_RADIUS_M / source.distanceAt(t)));
-      // white core fading to the source's colour: the brightest spot is the projected centre
-      g.setPaint(
-          new RadialGradientPaint(
-              new Point2D.Double(pixel[0], pixel[1]),
-              radius,
-              new float[] {0f, 0.5f, 1f},
-              new Color[] {Color.WHITE, colors[i], colors[i].darker()}));
-      g.fill(new Ellipse2D.Double(pixel[0] - radius, pixel[1] - radius, 2 * radius, 2 * radius));
-    }
-    g.dispose();
+    BufferedImage image = renderer.render(sceneSeconds(k / options.media().maxFps()));
     return VideoFrame.newBuilder()
         .setStreamId(streamId)
         .setSequence(k)
@@ -370,35 +304,5 @@ public final class SceneCamera implements CameraSource {
     return Math.addExact(
         Math.multiplyExact(duration.getSeconds(), DecodeOptions.SAMPLE_RATE),
         Math.round(duration.getNano() * (DecodeOptions.SAMPLE_RATE / 1e9)));
-  }
-
-  /**
-   * A dark, gently textured scene: night sky over darker ground, with faint fixed grain from the
-   * scene's seed so the JPEG encoder sees something like a real image.
-   */
-  private static BufferedImage background(int width, int height, long seed) {
-    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
-    Random grain = new Random(seed);
-    int horizon = (int) (0.58 * height);
-    for (int y = 0; y < height; y++) {
-      for (int x = 0; x < width; x++) {
-        double f = (double) y / height;
-        int r;
-        int gr;
-        int b;
-        if (y < horizon) {
-          r = (int) (22 + 14 * f);
-          gr = (int) (26 + 14 * f);
-          b = (int) (48 + 6 * f);
-        } else {
-          r = 26;
-          gr = (int) (34 - 10 * f);
-          b = 22;
-        }
-        int n = grain.nextInt(7) - 3;
-        image.setRGB(x, y, new Color(r + n, gr + n, b + n).getRGB());
-      }
-    }
-    return image;
   }
 }
