@@ -111,8 +111,9 @@ public final class LocalizationJob {
   }
 
   /**
-   * Per-partition watermarks at the source, on event time (a failure carries its record's time, so
-   * bad input never holds a watermark back).
+   * Per-partition watermarks at the source, on event time. A failure has no event time: it gets the
+   * lowest timestamp, so it neither holds a watermark back nor pushes it forward (its Kafka
+   * timestamp may be the broker's clock on LogAppendTime topics, far ahead of a replay's events).
    */
   public static <E> WatermarkStrategy<Decoded<E>> decodedWatermarks(
       SerializableTimestamp<E> eventMicros, Duration outOfOrderness, Duration idleness) {
@@ -121,7 +122,7 @@ public final class LocalizationJob {
             (d, previous) ->
                 d.event() != null
                     ? Math.floorDiv(eventMicros.applyAsLong(d.event()), 1000)
-                    : d.failure().timestampMillis())
+                    : Long.MIN_VALUE)
         .withIdleness(idleness);
   }
 
