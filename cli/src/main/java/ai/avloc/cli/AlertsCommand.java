@@ -1,6 +1,7 @@
 package ai.avloc.cli;
 
 import ai.avloc.alerts.AlertsApp;
+import ai.avloc.schemas.TopicAdmin;
 import ai.avloc.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +43,8 @@ final class AlertsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Duration interval = Inputs.duration(every, "--every");
-    for (String created : TopicSetup.ensure(bootstrap, Topics.withPrefix(prefix), 4)) {
+    for (String created :
+        TopicAdmin.createMissing(bootstrap, TopicAdmin.standard(Topics.withPrefix(prefix), 4))) {
       System.out.println("created topic " + created);
     }
     AlertsApp.Builder builder =

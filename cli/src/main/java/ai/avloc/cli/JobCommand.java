@@ -1,5 +1,7 @@
 package ai.avloc.cli;
 
+import ai.avloc.schemas.TopicAdmin;
+import ai.avloc.schemas.Topics;
 import ai.avloc.stream.job.JobConfig;
 import ai.avloc.stream.job.LocalizationJob;
 import java.util.concurrent.Callable;
@@ -21,10 +23,9 @@ final class JobCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     JobConfig config = JobConfig.parse(args); // refuse bad options before Flink starts
     for (String created :
-        TopicSetup.ensure(
+        TopicAdmin.createMissing(
             config.bootstrapServers(),
-            ai.avloc.schemas.Topics.withPrefix(config.topicPrefix()),
-            4)) {
+            TopicAdmin.standard(Topics.withPrefix(config.topicPrefix()), 4))) {
       System.out.println("created topic " + created);
     }
     LocalizationJob.main(args);

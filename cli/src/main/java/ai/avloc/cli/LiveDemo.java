@@ -14,6 +14,7 @@ import ai.avloc.schemas.Alert;
 import ai.avloc.schemas.AlertState;
 import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.SourcePeak;
+import ai.avloc.schemas.TopicAdmin;
 import ai.avloc.schemas.Topics;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -111,7 +112,7 @@ final class LiveDemo {
           kafkaDir.toString());
       started.push(
           new Step("Kafka", () -> script("infra/bin/kafka-stop", "--dir", kafkaDir.toString())));
-      TopicSetup.ensure(bootstrap, topics, 2);
+      TopicAdmin.createMissing(bootstrap, TopicAdmin.standard(topics, 2));
 
       say("[2/6] Flink session cluster (JobManager + TaskManager JVMs)");
       Path flinkDir = o.runDir().resolve("flink");

@@ -4,6 +4,7 @@ import ai.avloc.schemas.Topic;
 import ai.avloc.schemas.Topics;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -105,34 +106,30 @@ final class TailCommand implements Callable<Integer> {
   }
 
   static Topic<?> resolve(Topics topics, String name) {
-    return switch (name) {
-      case "localizations" -> topics.localizations();
-      case "alerts" -> topics.alerts();
-      case "alert-rules" -> topics.alertRules();
-      case "dead-letters" -> topics.deadLetters();
-      case "frames" -> topics.frames();
-      case "audio" -> topics.audio();
-      case "array-audio" -> topics.arrayAudio();
-      case "acoustic-images" -> topics.acousticImages();
-      default -> {
-        for (Topic<?> t :
-            List.of(
-                topics.localizations(),
-                topics.alerts(),
-                topics.alertRules(),
-                topics.deadLetters(),
-                topics.frames(),
-                topics.audio(),
-                topics.arrayAudio(),
-                topics.acousticImages())) {
-          if (t.name().equals(name)) {
-            yield t;
-          }
-        }
-        throw new IllegalArgumentException(
-            "unknown topic '" + name + "': use localizations, alerts, ... or a full topic name");
-      }
-    };
+    Map<String, Topic<?>> byShortName = new LinkedHashMap<>();
+    byShortName.put("localizations", topics.localizations());
+    byShortName.put("alerts", topics.alerts());
+    byShortName.put("alert-rules", topics.alertRules());
+    byShortName.put("dead-letters", topics.deadLetters());
+    byShortName.put("frames", topics.frames());
+    byShortName.put("audio", topics.audio());
+    byShortName.put("array-audio", topics.arrayAudio());
+    byShortName.put("acoustic-images", topics.acousticImages());
+    Topic<?> topic = byShortName.get(name);
+    if (topic != null) {
+      return topic;
+    }
+    return byShortName.values().stream()
+        .filter(t -> t.name().equals(name))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "unknown topic '"
+                        + name
+                        + "': use "
+                        + String.join(", ", byShortName.keySet())
+                        + " or a full topic name"));
   }
 
   /** Avro's JSON rendering, with byte fields shown as their size rather than escaped bytes. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.avloc.infra.EmbeddedKafka;
 import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.LocalizationMode;
+import ai.avloc.schemas.TopicAdmin;
 import ai.avloc.schemas.Topics;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -33,9 +34,12 @@ class TailCommandTest {
   void topicsAreCreatedOnceAndTailPrintsRecordsAsJson() throws Exception {
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       Topics topics = Topics.withPrefix("tail.");
-      List<String> created = TopicSetup.ensure(kafka.bootstrapServers(), topics, 2);
+      List<String> created =
+          TopicAdmin.createMissing(kafka.bootstrapServers(), TopicAdmin.standard(topics, 2));
       assertEquals(8, created.size(), created.toString());
-      assertEquals(List.of(), TopicSetup.ensure(kafka.bootstrapServers(), topics, 2));
+      assertEquals(
+          List.of(),
+          TopicAdmin.createMissing(kafka.bootstrapServers(), TopicAdmin.standard(topics, 2)));
       Properties props = new Properties();
       props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
       try (Admin admin = Admin.create(props)) {

@@ -2,25 +2,20 @@ package ai.avloc.ingest;
 
 import ai.avloc.schemas.ArrayChunk;
 import ai.avloc.schemas.AudioChunk;
+import ai.avloc.schemas.TopicAdmin;
 import ai.avloc.schemas.Topics;
 import ai.avloc.schemas.VideoFrame;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaFuture;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -99,57 +94,12 @@ public final class KafkaCameraEvents implements CameraEvents, AutoCloseable {
    * @return the names it created
    */
   public static List<String> createMissingTopics(String bootstrapServers, Topics topics) {
-    // a broker that is not there should be named within seconds, not after the default minute
-    Map<String, Object> config =
-        Map.of(
-            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrapServers,
-            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-            15_000,
-            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
-            10_000);
-    try (Admin admin = Admin.create(config)) {
-      Set<String> existing = admin.listTopics().names().get();
-      List<String> missing =
-          List.of(topics.frames().name(), topics.audio().name(), topics.arrayAudio().name())
-              .stream()
-              .filter(name -> !existing.contains(name))
-              .toList();
-      Map<String, KafkaFuture<Void>> results =
-          admin
-              .createTopics(
-                  missing.stream()
-                      .map(name -> new NewTopic(name, Optional.empty(), Optional.empty()))
-                      .toList())
-              .values();
-      List<String> created = new ArrayList<>();
-      for (String name : missing) {
-        try {
-          results.get(name).get();
-          created.add(name);
-        } catch (ExecutionException e) {
-          // another client (or a listing that lagged behind) got there first: it exists now
-          if (!(e.getCause() instanceof TopicExistsException)) {
-            throw new IllegalStateException(
-                "cannot create topic "
-                    + name
-                    + " on "
-                    + bootstrapServers
-                    + ": "
-                    + e.getCause().getMessage(),
-                e.getCause());
-          }
-        }
-      }
-      return created;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while creating topics", e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(
-          "cannot list topics on " + bootstrapServers + ": " + e.getCause().getMessage(),
-          e.getCause());
-    }
+    // the broker's defaults: the events' own times stay the records' times
+    return TopicAdmin.createMissing(
+        bootstrapServers,
+        Stream.of(topics.frames(), topics.audio(), topics.arrayAudio())
+            .map(t -> new NewTopic(t.name(), Optional.empty(), Optional.empty()))
+            .toList());
   }
 
   private void remember(Object metadata, Exception e) {

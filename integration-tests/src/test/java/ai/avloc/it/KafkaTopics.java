@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.avloc.alerts.AlertsApp;
 import ai.avloc.infra.EmbeddedKafka;
 import ai.avloc.schemas.AvroSerde;
+import ai.avloc.schemas.TopicAdmin;
 import ai.avloc.schemas.Topics;
 import ai.avloc.stream.job.JobConfig;
 import ai.avloc.stream.job.LocalizationJob;
@@ -14,45 +15,22 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** What the end-to-end tests share: topics, the alerts app, a bounded job run, committed reads. */
 final class KafkaTopics {
   private KafkaTopics() {}
 
-  static void create(EmbeddedKafka kafka, Topics t) throws Exception {
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    try (Admin admin = Admin.create(props)) {
-      List<NewTopic> topics = new ArrayList<>();
-      for (String name :
-          List.of(
-              t.frames().name(),
-              t.audio().name(),
-              t.arrayAudio().name(),
-              t.localizations().name(),
-              t.alerts().name(),
-              t.deadLetters().name())) {
-        topics.add(new NewTopic(name, 2, (short) 1));
-      }
-      topics.add(
-          new NewTopic(t.alertRules().name(), 1, (short) 1)
-              .configs(
-                  Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
-      admin.createTopics(topics).all().get();
-    }
+  /** The topics as the demo and the CLI create them. */
+  static void create(EmbeddedKafka kafka, Topics t) {
+    TopicAdmin.createMissing(kafka.bootstrapServers(), TopicAdmin.standard(t, 2));
   }
 
   /** The alerts app on {@code prefix}'s topics with a rules file, running. */

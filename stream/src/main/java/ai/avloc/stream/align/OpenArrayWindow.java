@@ -8,7 +8,7 @@ public final class OpenArrayWindow {
   public String geometryId;
   public int channels;
   public float[] samples;
-  public long[] received = new long[WindowClock.SAMPLES_PER_WINDOW / 64];
+  public long[] received = SampleMask.empty();
   public long ingestMillis;
 
   public OpenArrayWindow() {}
@@ -28,16 +28,10 @@ public final class OpenArrayWindow {
     for (int c = 0; c < channels; c++) {
       System.arraycopy(chunk, c * perChannel + from, samples, c * n + offset, count);
     }
-    for (int i = offset; i < offset + count; i++) {
-      received[i >>> 6] |= 1L << (i & 63);
-    }
+    SampleMask.mark(received, offset, count);
   }
 
   public double coverage() {
-    int count = 0;
-    for (long bits : received) {
-      count += Long.bitCount(bits);
-    }
-    return count / (double) WindowClock.SAMPLES_PER_WINDOW;
+    return SampleMask.coverage(received);
   }
 }

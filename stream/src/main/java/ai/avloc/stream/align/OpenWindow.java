@@ -9,7 +9,7 @@ public final class OpenWindow {
   public float[] samples = new float[WindowClock.SAMPLES_PER_WINDOW];
 
   /** One bit per sample: 16 longs for 1024 samples. */
-  public long[] received = new long[WindowClock.SAMPLES_PER_WINDOW / 64];
+  public long[] received = SampleMask.empty();
 
   public FrameRef frame;
 
@@ -21,9 +21,7 @@ public final class OpenWindow {
   /** Copies {@code count} samples to {@code offset} (a sample sent twice keeps its last value). */
   public void addSamples(int offset, float[] source, int sourceOffset, int count) {
     System.arraycopy(source, sourceOffset, samples, offset, count);
-    for (int i = offset; i < offset + count; i++) {
-      received[i >>> 6] |= 1L << (i & 63);
-    }
+    SampleMask.mark(received, offset, count);
   }
 
   /** Keeps the frame shown nearest the centre of {@code window}. */
@@ -37,10 +35,6 @@ public final class OpenWindow {
   }
 
   public double coverage() {
-    int count = 0;
-    for (long bits : received) {
-      count += Long.bitCount(bits);
-    }
-    return count / (double) WindowClock.SAMPLES_PER_WINDOW;
+    return SampleMask.coverage(received);
   }
 }

@@ -35,6 +35,7 @@ public final class Localizations {
    * @param map rows x cols, row-major; null when the window was not inferred
    * @param silent the caller's verdict from the audio (e.g. its level); a flat map adds to it
    * @param maxFlatness maps at or above this flatness hold no source
+   * @param ingestMicros when the window's last event reached Kafka
    */
   public record Window(
       String streamId,
@@ -48,8 +49,7 @@ public final class Localizations {
       double maxFlatness,
       Long frameAgeMicros,
       double audioCoverage,
-      long ingestMicros,
-      long inferenceMicros) {}
+      long ingestMicros) {}
 
   public static Localization of(Window w, long emitMicros) {
     boolean inferred = w.map() != null;
@@ -88,7 +88,7 @@ public final class Localizations {
         .setPeaks(peaks)
         .setIngestTime(micros(w.ingestMicros()))
         .setEmitTime(micros(emitMicros))
-        .setInferenceMicros(w.inferenceMicros())
+        .setInferenceMicros(0) // the batching operator knows the batch's time and stamps it
         .build();
   }
 

@@ -26,10 +26,6 @@ public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent,
   private transient Counter lateSamples;
   private transient Counter windows;
 
-  public ArrayAligner() {
-    this(false);
-  }
-
   /**
    * @param closeWhenComplete also close the stream's oldest open window as soon as all its samples
    *     are in, before the watermark passes it; what arrives for it later is late

@@ -142,8 +142,7 @@ public final class ArrayBeamforming extends BatchingOperator<ArrayWindow> {
                   PeakFinder.DEFAULT_POWER_MAP_FLATNESS,
                   null,
                   w.coverage(),
-                  w.ingestMillis() * 1000,
-                  0),
+                  w.ingestMillis() * 1000),
               0));
     }
     return out;

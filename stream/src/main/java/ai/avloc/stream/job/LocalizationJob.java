@@ -21,7 +21,6 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -303,7 +302,9 @@ public final class LocalizationJob {
             ? DeliveryGuarantee.AT_LEAST_ONCE
             : DeliveryGuarantee.EXACTLY_ONCE;
     union(localizations)
-        .sinkTo(sink(kafka, t.localizations().name(), guarantee, c.groupId() + "-localizations"))
+        .sinkTo(
+            LocalizationSink.sink(
+                kafka, t.localizations().name(), guarantee, c.groupId() + "-localizations"))
         .uid("localization-sink")
         .name("localizations to Kafka");
     union(failures)
@@ -312,11 +313,6 @@ public final class LocalizationJob {
                 kafka, t.deadLetters().name(), guarantee, c.groupId() + "-dead-letters"))
         .uid("dead-letter-sink")
         .name("dead letters to Kafka");
-  }
-
-  private static KafkaSink<Localization> sink(
-      String kafka, String topic, DeliveryGuarantee guarantee, String prefix) {
-    return LocalizationSink.sink(kafka, topic, guarantee, prefix);
   }
 
   private static <T> DataStream<T> union(List<DataStream<T>> streams) {

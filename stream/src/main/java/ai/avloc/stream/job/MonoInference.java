@@ -106,8 +106,7 @@ public final class MonoInference extends BatchingOperator<AlignedWindow> {
                   maxFlatness,
                   w.hasFrame() ? w.frameAgeMicros() : null,
                   w.coverage(),
-                  w.ingestMillis() * 1000,
-                  0),
+                  w.ingestMillis() * 1000),
               0));
     }
     return result;

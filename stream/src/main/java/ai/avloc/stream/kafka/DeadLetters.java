@@ -7,6 +7,7 @@ import java.time.Instant;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.util.OutputTag;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -24,14 +25,20 @@ public final class DeadLetters {
       String topic,
       DeliveryGuarantee guarantee,
       String transactionalIdPrefix) {
-    return KafkaSink.<Failed>builder()
+    return DeadLetters.<Failed>sinkBuilder(bootstrapServers, guarantee, transactionalIdPrefix)
+        .setRecordSerializer(new Serializer(topic))
+        .build();
+  }
+
+  /** A Kafka sink as every sink of the job is configured; the caller adds its serializer. */
+  public static <T> KafkaSinkBuilder<T> sinkBuilder(
+      String bootstrapServers, DeliveryGuarantee guarantee, String transactionalIdPrefix) {
+    return KafkaSink.<T>builder()
         .setBootstrapServers(bootstrapServers)
         .setDeliveryGuarantee(guarantee)
         .setTransactionalIdPrefix(transactionalIdPrefix)
         // Flink's default (1 h) exceeds a broker's default transaction.max.timeout.ms (15 min)
-        .setProperty("transaction.timeout.ms", String.valueOf(TRANSACTION_TIMEOUT_MS))
-        .setRecordSerializer(new Serializer(topic))
-        .build();
+        .setProperty("transaction.timeout.ms", String.valueOf(TRANSACTION_TIMEOUT_MS));
   }
 
   /** Failed to Avro DeadLetter, keyed by the original key. */

@@ -21,11 +21,7 @@ public final class LocalizationSink {
       String topic,
       DeliveryGuarantee guarantee,
       String transactionalIdPrefix) {
-    return KafkaSink.<Localization>builder()
-        .setBootstrapServers(bootstrapServers)
-        .setDeliveryGuarantee(guarantee)
-        .setTransactionalIdPrefix(transactionalIdPrefix)
-        .setProperty("transaction.timeout.ms", String.valueOf(DeadLetters.TRANSACTION_TIMEOUT_MS))
+    return DeadLetters.<Localization>sinkBuilder(bootstrapServers, guarantee, transactionalIdPrefix)
         .setRecordSerializer(new Serializer(topic))
         .build();
   }

@@ -12,19 +12,7 @@ import org.junit.jupiter.api.Test;
 class LocalizationsTest {
   static Localizations.Window window(float[] map, boolean silent, double maxFlatness) {
     return new Localizations.Window(
-        "cam",
-        100,
-        LocalizationMode.ARRAY,
-        "m",
-        map,
-        6,
-        8,
-        silent,
-        maxFlatness,
-        null,
-        1.0,
-        5_000,
-        0);
+        "cam", 100, LocalizationMode.ARRAY, "m", map, 6, 8, silent, maxFlatness, null, 1.0, 5_000);
   }
 
   /** A 6 x 8 map: median 1, a source of 9 at (2, 5), a dip region with a local maximum of 0.5. */
