@@ -29,11 +29,22 @@ public final class Layers {
   private final List<Variable<TFloat32>> trainable = new ArrayList<>();
   private final List<Operand<TFloat32>> penalties = new ArrayList<>();
   private final List<Op> updates = new ArrayList<>();
+  private final boolean restored;
   private long parameters;
 
-  public Layers(Ops tf, long seed) {
+  /**
+   * @param restored true for a graph whose variables will be restored from a checkpoint (the
+   *     serving graph): they are then created without initial values, so the exported graph does
+   *     not carry a second copy of every weight
+   */
+  public Layers(Ops tf, long seed, boolean restored) {
     this.tf = tf;
     this.random = new Random(seed);
+    this.restored = restored;
+  }
+
+  public Layers(Ops tf, long seed) {
+    this(tf, seed, false);
   }
 
   public Ops tf() {
@@ -71,7 +82,9 @@ public final class Layers {
       throw new IllegalArgumentException(name + ": " + values.length + " values for shape " + s);
     }
     Variable<TFloat32> v =
-        named(name).variable(tf.constant(s, DataBuffers.of(values, true, false)));
+        restored
+            ? named(name).variable(s, TFloat32.class)
+            : named(name).variable(tf.constant(s, DataBuffers.of(values, true, false)));
     trainable.add(v);
     parameters += values.length;
     return v;

@@ -63,11 +63,15 @@ public final class UvaeGraph {
     this.macsPerFrame = macsPerFrame;
   }
 
+  /** The graph to train, its variables initialized from the config's seed. */
   public static UvaeGraph build(Ops tf, UvaeConfig config) {
-    return build(tf, config, config.backbone());
+    return build(tf, config, config.backbone(), false);
   }
 
-  public static UvaeGraph build(Ops tf, UvaeConfig config, Backbone backbone) {
+  /**
+   * @param restored true for a graph whose variables come from a checkpoint (serving, export)
+   */
+  public static UvaeGraph build(Ops tf, UvaeConfig config, Backbone backbone, boolean restored) {
     int rows = ModelContract.ROWS;
     int cols = ModelContract.COLS;
     int k = ModelContract.COEFFICIENTS;
@@ -75,7 +79,7 @@ public final class UvaeGraph {
     int w2 = config.poolWidth();
     int fr = Backbone.FEATURE_ROWS;
     int fc = Backbone.FEATURE_COLS;
-    Layers l = new Layers(tf, config.seed());
+    Layers l = new Layers(tf, config.seed(), restored);
 
     Placeholder<TFloat32> rgb =
         tf.withName(ModelContract.RGB)
