@@ -23,7 +23,9 @@ import picocli.CommandLine.Parameters;
       "Throughput benchmarks that print a table.",
       "imaging: MFCC windows/s on one core; 36x48x12 acoustic images/s with the time split.",
       "stream: the whole job on an in-process broker and Flink cluster: sustained windows/s and"
-          + " latency from gateway publish to the localization on the topic, per stream count."
+          + " latency from gateway publish to the localization on the topic, per stream count.",
+      "model: windows/s of acoustic-image models through DJL's TensorFlow engine per batch size"
+          + " (--model DIR, repeatable; --untrained compact,paper for freshly built presets)."
     })
 final class BenchCommand implements Callable<Integer> {
   /** float32 GEMM rate measured on these 2-core machines with TF's oneDNN kernels (stack notes). */
@@ -79,14 +81,36 @@ final class BenchCommand implements Callable<Integer> {
       description = "array size: 128 (dualcam128) or 64 (vogel64)")
   int mics;
 
+  @Option(names = "--model", description = "model: a model directory (repeatable)")
+  java.util.List<java.nio.file.Path> models = new java.util.ArrayList<>();
+
+  @Option(
+      names = "--untrained",
+      description = "model: presets to build untrained and measure, e.g. compact,paper")
+  String untrained;
+
+  @Option(
+      names = "--batches",
+      defaultValue = "1,16",
+      description = "model: batch sizes (default: ${DEFAULT-VALUE})")
+  String batches;
+
   @Override
   public Integer call() throws Exception {
     if (target.equals("stream")) {
       return stream();
     }
+    if (target.equals("model")) {
+      return new ModelBench(
+              models,
+              untrained == null ? java.util.List.of() : java.util.List.of(untrained.split(",")),
+              java.util.Arrays.stream(batches.split(",")).mapToInt(Integer::parseInt).toArray(),
+              Inputs.duration(measure, "--measure"))
+          .run();
+    }
     if (!target.equals("imaging")) {
       throw new IllegalArgumentException(
-          "unknown benchmark '" + target + "'; available: imaging, stream");
+          "unknown benchmark '" + target + "'; available: imaging, stream, model");
     }
     MicArray array = mics == 64 ? BuiltinArrays.vogel64() : BuiltinArrays.dualcam128();
     System.out.printf(

@@ -24,7 +24,6 @@ public final class CompactBackbone implements Backbone {
     Operand<TFloat32> x = l.conv("visual/conv1", rgb, 3, 16, 3, 3, 2, "SAME", true);
     x = l.conv("visual/conv2", x, 16, 32, 3, 3, 2, "SAME", true);
     x = l.conv("visual/conv3", x, 32, 64, 3, 3, 2, "SAME", true);
-    x = l.conv("visual/conv3b", x, 64, 64, 3, 3, 1, "SAME", true);
     x = l.conv("visual/conv4", x, 64, 64, 3, 3, 2, "SAME", true);
     x = l.conv("visual/conv4b", x, 64, 64, 3, 3, 1, "SAME", true);
     return l.conv("visual/conv_map", x, 64, FEATURE_CHANNELS, 3, 4, 1, "VALID", true);
@@ -34,7 +33,7 @@ public final class CompactBackbone implements Backbone {
   public long macsPerFrame() {
     long[] size = {height, width};
     long macs = 0;
-    int[][] layers = {{3, 16, 2}, {16, 32, 2}, {32, 64, 2}, {64, 64, 1}, {64, 64, 2}, {64, 64, 1}};
+    int[][] layers = {{3, 16, 2}, {16, 32, 2}, {32, 64, 2}, {64, 64, 2}, {64, 64, 1}};
     for (int[] layer : layers) {
       if (layer[2] == 2) {
         size[0] = (size[0] + 1) / 2;

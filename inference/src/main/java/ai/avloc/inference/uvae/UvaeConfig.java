@@ -11,7 +11,7 @@ import java.util.Map;
  * <ul>
  *   <li>{@code paper}: uvae-reference.md §3 as published: U-Net width 128 (133 after the pool), the
  *       modified ResNet-50 backbone, Adam 1e-4, batch 64;
- *   <li>{@code compact}: the same graph a quarter as wide (32, 33 after the pool) on {@link
+ *   <li>{@code compact}: the same graph at 3/16 of the width (24, 25 after the pool) on {@link
  *       CompactBackbone}, so it trains from scratch and serves many streams on a CPU; Adam 1e-3,
  *       batch 32.
  * </ul>
@@ -57,7 +57,7 @@ public record UvaeConfig(
     return switch (name) {
       case "paper" -> new UvaeConfig(name, 224, 298, 128, 1, true, LATENT, BETA, 1e-4, 64, 1, null);
       case "compact" ->
-          new UvaeConfig(name, 224, 298, 32, 1, true, LATENT, BETA, 1e-3, 32, 1, null);
+          new UvaeConfig(name, 224, 298, 24, 1, true, LATENT, BETA, 1e-3, 32, 1, null);
       default -> throw new IllegalArgumentException("preset must be paper or compact, got " + name);
     };
   }

@@ -22,6 +22,44 @@ public final class UvaeExport {
   private UvaeExport() {}
 
   /**
+   * Exports a model with freshly initialized weights: it localizes nothing, but it has the trained
+   * model's shape and cost, which is what speed and contract checks need.
+   */
+  public static ModelCard exportInitialized(UvaeConfig config, Path dir) throws IOException {
+    TensorflowRuntime.ensureLoaded();
+    Path checkpoint = Files.createTempDirectory("uvae-init");
+    long macs;
+    try (Graph graph = new Graph();
+        Session session = new Session(graph)) {
+      UvaeGraph model = UvaeGraph.build(Ops.create(graph), config);
+      macs = model.macsPerFrame;
+      session.initialize();
+      session.save(checkpoint.resolve("ckpt").toString());
+    }
+    ModelCard card =
+        new ModelCard(
+            config.modelName() + "-untrained",
+            "0",
+            config.preset(),
+            config.frameHeight(),
+            config.frameWidth(),
+            config.skips(),
+            config.variational(),
+            "none (initialized, untrained)",
+            java.util.Map.of("gflopPerFrame", 2e-9 * macs),
+            "Untrained " + config.preset() + " U-VAE, for speed and contract checks",
+            config.describe(),
+            java.util.Map.of());
+    export(checkpoint.resolve("ckpt"), config, card, dir);
+    try (var files = Files.walk(checkpoint)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+    return card;
+  }
+
+  /**
    * @param checkpoint the checkpoint prefix written by {@code Session.save}
    * @param dir the model directory to create (replaced if it exists)
    */
