@@ -1,6 +1,7 @@
 package ai.avloc.inference.uvae;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
@@ -70,7 +71,7 @@ public final class Layers {
     updates.add(update);
   }
 
-  /** Weights and biases in the graph, trainable or frozen. */
+  /** Values the model holds: weights, biases and batch-norm statistics, trainable or frozen. */
   public long parameters() {
     return parameters;
   }
@@ -90,16 +91,33 @@ public final class Layers {
     return v;
   }
 
+  /**
+   * A variable that training does not optimize but that the model holds (batch-norm moving
+   * averages): counted, updated only by the ops in {@link #updates()}.
+   */
+  public Variable<TFloat32> state(String name, float[] values, long... shape) {
+    Shape s = Shape.of(shape);
+    if (s.size() != values.length) {
+      throw new IllegalArgumentException(name + ": " + values.length + " values for shape " + s);
+    }
+    parameters += values.length;
+    return named(name).variable(tf.constant(s, DataBuffers.of(values, true, false)));
+  }
+
   /** A frozen weight: a constant, counted but never trained. */
   public Operand<TFloat32> constant(String name, float[] values, long... shape) {
     parameters += values.length;
     return named(name).constant(Shape.of(shape), DataBuffers.of(values, true, false));
   }
 
-  /** Adds {@code scale} x sum(w^2) / 2 to the penalties (slim's L2 regularizer). */
+  /**
+   * Adds {@code scale} x sum(w^2) / 2 to the penalties (slim's L2 regularizer). The weight is read
+   * through Identity first: Square's C++ gradient casts to its input's type, which for a variable
+   * is a reference type no cast can produce.
+   */
   public void l2(Operand<TFloat32> weight, float scale) {
-    penalties.add(
-        tf.math.mul(tf.constant(scale / 2), tf.reduceSum(tf.math.square(weight), axes(weight))));
+    Operand<TFloat32> w = tf.identity(weight);
+    penalties.add(tf.math.mul(tf.constant(scale / 2), tf.reduceSum(tf.math.square(w), axes(w))));
   }
 
   /**
@@ -168,6 +186,49 @@ public final class Layers {
     return relu ? tf.nn.relu(y) : y;
   }
 
+  /**
+   * Batch normalization over the last axis with a trained scale and offset (slim's batch_norm with
+   * scale=True): while {@code training} is 1 it normalizes with the batch's mean and (biased)
+   * variance over every other axis, and each training step moves the moving averages toward them by
+   * (1 - decay); while it is 0 it uses the moving averages and the update leaves them unchanged.
+   * Built from Mean, Square and Rsqrt, whose gradients TensorFlow's C++ registry has.
+   */
+  public Operand<TFloat32> batchNorm(
+      String name,
+      Operand<TFloat32> x,
+      int channels,
+      float epsilon,
+      float decay,
+      Operand<TFloat32> training) {
+    float[] ones = new float[channels];
+    Arrays.fill(ones, 1f);
+    Variable<TFloat32> gamma = variable(name + "/gamma", ones, channels);
+    Variable<TFloat32> beta = variable(name + "/beta", new float[channels], channels);
+    Variable<TFloat32> movingMean = state(name + "/moving_mean", new float[channels], channels);
+    Variable<TFloat32> movingVariance = state(name + "/moving_variance", ones.clone(), channels);
+
+    Operand<TInt32> reduce = axesButLast(x);
+    Operand<TFloat32> batchMean = tf.math.mean(x, reduce);
+    Operand<TFloat32> batchVariance =
+        tf.math.mean(tf.math.square(tf.math.sub(x, batchMean)), reduce);
+    Operand<TFloat32> serving = tf.math.sub(tf.constant(1f), training);
+    Operand<TFloat32> mean =
+        tf.math.add(tf.math.mul(training, batchMean), tf.math.mul(serving, movingMean));
+    Operand<TFloat32> variance =
+        tf.math.add(tf.math.mul(training, batchVariance), tf.math.mul(serving, movingVariance));
+    Operand<TFloat32> scale =
+        tf.math.mul(gamma, tf.math.rsqrt(tf.math.add(variance, tf.constant(epsilon))));
+    Operand<TFloat32> offset = tf.math.sub(beta, tf.math.mul(mean, scale));
+
+    // moving -= (1 - decay) * training * (moving - batch)
+    Operand<TFloat32> rate = tf.math.mul(tf.constant(1f - decay), training);
+    addUpdate(tf.assignSub(movingMean, tf.math.mul(rate, tf.math.sub(movingMean, batchMean))));
+    addUpdate(
+        tf.assignSub(
+            movingVariance, tf.math.mul(rate, tf.math.sub(movingVariance, batchVariance))));
+    return tf.math.add(tf.math.mul(x, scale), offset);
+  }
+
   /** Two 3x3 SAME convolutions with ReLU, the U-Net's "conv_conv" block. */
   public Operand<TFloat32> convConv(String name, Operand<TFloat32> x, int in, int out) {
     Operand<TFloat32> a = conv(name + "/conv_a", x, in, out, 3, 3, 1, "SAME", true);
@@ -229,6 +290,15 @@ public final class Layers {
     int rank = x.shape().numDimensions();
     int[] a = new int[rank];
     for (int i = 0; i < rank; i++) {
+      a[i] = i;
+    }
+    return tf.constant(a);
+  }
+
+  private Operand<TInt32> axesButLast(Operand<TFloat32> x) {
+    int rank = x.shape().numDimensions();
+    int[] a = new int[rank - 1];
+    for (int i = 0; i < rank - 1; i++) {
       a[i] = i;
     }
     return tf.constant(a);

@@ -69,7 +69,7 @@ public record UvaeConfig(
 
   public Backbone backbone() {
     return preset.equals("paper")
-        ? new ResNet50Backbone(backboneWeights)
+        ? new ResNet50Backbone(frameHeight, frameWidth, backboneWeights)
         : new CompactBackbone(frameHeight, frameWidth);
   }
 

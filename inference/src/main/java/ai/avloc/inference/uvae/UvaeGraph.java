@@ -29,6 +29,9 @@ public final class UvaeGraph {
   /** 1 while training (latent sampling, batch statistics), 0 by default. */
   public final Operand<TFloat32> training;
 
+  /** The backbone's [B, 12, 16, 12] feature, before min-max normalization. */
+  public final Operand<TFloat32> visual;
+
   public final Operand<TFloat32> mu;
 
   /** softplus sigma of the VAE; null for the AE. */
@@ -46,6 +49,7 @@ public final class UvaeGraph {
       Placeholder<TFloat32> rgb,
       Placeholder<TFloat32> mfcc,
       Operand<TFloat32> training,
+      Operand<TFloat32> visual,
       Operand<TFloat32> mu,
       Operand<TFloat32> sigma,
       Operand<TFloat32> acousticImage,
@@ -56,6 +60,7 @@ public final class UvaeGraph {
     this.rgb = rgb;
     this.mfcc = mfcc;
     this.training = training;
+    this.visual = visual;
     this.mu = mu;
     this.sigma = sigma;
     this.acousticImage = acousticImage;
@@ -166,7 +171,7 @@ public final class UvaeGraph {
         tf.withName(ModelContract.ENERGY).identity(ModelContract.energy(tf, image));
 
     long macs = backbone.macsPerFrame() + unetMacs(config, fusedChannels);
-    return new UvaeGraph(config, l, rgb, mfcc, training, mean, sigma, image, energy, macs);
+    return new UvaeGraph(config, l, rgb, mfcc, training, visual, mean, sigma, image, energy, macs);
   }
 
   /** Multiply-accumulates of everything but the backbone, per frame. */

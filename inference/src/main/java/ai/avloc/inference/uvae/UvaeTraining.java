@@ -5,13 +5,17 @@ import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
+import org.tensorflow.Output;
 import org.tensorflow.framework.optimizers.Adam;
+import org.tensorflow.framework.optimizers.Optimizer;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.family.TType;
 
 /**
  * The U-VAE with its training objective (uvae-reference.md §4.1): MSE + Huber(delta = 1) over the
@@ -90,9 +94,22 @@ public final class UvaeTraining {
       loss = tf.math.add(loss, penalty);
     }
     loss = tf.withName("loss").identity(loss);
+    // gradients for the trainable variables only: batch-norm moving averages are variables too,
+    // but only their update ops change them
+    List<Variable<TFloat32>> vars = model.layers.trainable();
+    Output<?>[] xs = new Output<?>[vars.size()];
+    for (int i = 0; i < xs.length; i++) {
+      xs[i] = vars.get(i).asOutput();
+    }
+    Output<?>[] grads = graph.addGradients(loss.asOutput(), xs);
+    List<Optimizer.GradAndVar<? extends TType>> pairs = new ArrayList<>();
+    for (int i = 0; i < xs.length; i++) {
+      pairs.add(
+          new Optimizer.GradAndVar<>(grads[i].expect(TFloat32.class), vars.get(i).asOutput()));
+    }
     Adam adam = new Adam(graph, (float) config.learningRate());
     List<Op> ops = new ArrayList<>(model.layers.updates());
-    ops.add(adam.minimize(loss));
+    ops.add(adam.applyGradients(pairs, adam.getOptimizerName()));
     Op step = tf.withControlDependencies(ops).noOp();
     return new UvaeTraining(model, target, mse, huber, kl, loss, step);
   }
