@@ -170,4 +170,51 @@ class UvaeTrainerTest {
       assertEquals("uvae-test@1", served.card().id());
     }
   }
+
+  @Test
+  void paperPresetTrainsExportsAndServesOnTheCpu(@TempDir Path tmp) throws IOException {
+    UvaeConfig paper = UvaeConfig.preset("paper").withBatchSize(1);
+    List<Double> losses = new ArrayList<>();
+    UvaeTrainer trainer =
+        new UvaeTrainer(paper, tmp.resolve("run"), new UvaeTrainer.Options(1, 0, 2));
+    UvaeTrainer.State state =
+        trainer.train(
+            frames(2, 3),
+            frames(1, 4),
+            new UvaeTrainer.Listener() {
+              @Override
+              public void step(int epoch, int step, int steps, double loss) {
+                losses.add(loss);
+              }
+
+              @Override
+              public void epoch(UvaeTrainer.Epoch result) {}
+            });
+    assertEquals(2, losses.size());
+    assertTrue(Double.isFinite(state.bestValidationMse()));
+    Path model = tmp.resolve("paper");
+    ModelCard card =
+        new ModelCard(
+            "uvae-paper-test",
+            "1",
+            "paper",
+            224,
+            298,
+            1,
+            true,
+            "unit test",
+            Map.of(),
+            "two steps",
+            paper.describe(),
+            Map.of());
+    UvaeExport.export(trainer.bestCheckpoint(), paper, card, model);
+    try (AcousticModel served = AcousticModel.load(model)) {
+      List<FrameSample> one = frames(1, 5);
+      AcousticModel.Output out = served.predict(one.get(0).rgb(), one.get(0).mfcc(), 1);
+      assertEquals(36 * 48, out.energy().length);
+      for (float e : out.energy()) {
+        assertTrue(Float.isFinite(e) && e > 0);
+      }
+    }
+  }
 }
