@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       EnergyCommand.class,
       BenchCommand.class,
       ModelCommand.class,
+      TrainCommand.class,
       EvaluateCommand.class,
       JobCommand.class,
       TailCommand.class,

@@ -28,12 +28,39 @@ public final class AcousticModel implements AutoCloseable {
   private final int height;
   private final int width;
 
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(AcousticModel.class);
+
   private AcousticModel(ModelCard card, ZooModel<NDList, NDList> model, int height, int width) {
     this.card = card;
     this.model = model;
     this.predictor = model.newPredictor();
     this.height = height;
     this.width = width;
+  }
+
+  /**
+   * Where the model runs: DJL's default device, a GPU when the TensorFlow natives were built for
+   * CUDA and one is present, else the CPU.
+   */
+  public String device() {
+    return model.getNDManager().getDevice().toString();
+  }
+
+  /**
+   * Runs one all-zero window so that TensorFlow's one-time work (graph optimization, kernel
+   * selection, memory pools) is not charged to the first real window.
+   */
+  private void warmUp() {
+    long start = System.nanoTime();
+    predict(new float[height * width * 3], new float[ModelContract.COEFFICIENTS], 1);
+    LOG.info(
+        "model {} ready on {} ({}x{} frames), warm-up {} ms",
+        card.id(),
+        device(),
+        height,
+        width,
+        (System.nanoTime() - start) / 1_000_000);
   }
 
   /**
@@ -95,7 +122,9 @@ public final class AcousticModel implements AutoCloseable {
               + height
               + "x"
               + width);
-      return new AcousticModel(card, model, height, width);
+      AcousticModel loaded = new AcousticModel(card, model, height, width);
+      loaded.warmUp();
+      return loaded;
     } catch (IOException | RuntimeException e) {
       model.close();
       throw e;
@@ -140,13 +169,14 @@ public final class AcousticModel implements AutoCloseable {
   }
 
   /**
-   * Runs one batch.
+   * Runs one batch. Calls are serialized: one DJL predictor serves the model, and TensorFlow
+   * already spreads one batch over the cores.
    *
    * @param rgb batch x height x width x 3 values in [0, 1], RGB, row-major
    * @param mfcc batch x 12 normalized coefficients
    * @param batch number of windows in the batch
    */
-  public Output predict(float[] rgb, float[] mfcc, int batch) {
+  public synchronized Output predict(float[] rgb, float[] mfcc, int batch) {
     int pixels = ModelContract.ROWS * ModelContract.COLS;
     if (rgb.length < batch * height * width * 3 || mfcc.length < batch * 12) {
       throw new IllegalArgumentException("input arrays hold fewer than " + batch + " windows");

@@ -1,6 +1,5 @@
 package ai.avloc.inference.model;
 
-import ai.avloc.inference.audio.MelCepstrum;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -59,13 +58,8 @@ public final class BrightSpotModel {
               .math
               .mul(quiet, tf.reshape(mfcc, tf.constant(new int[] {-1, 1, 1, coeffs})));
 
-      Operand<TFloat32> perPixel = tf.reshape(image, tf.constant(new int[] {-1, coeffs}));
-      Operand<TFloat32> logMel =
-          tf.linalg.matMul(perPixel, tf.constant(toFloat(MelCepstrum.logMelBasis())));
-      Operand<TFloat32> bandSum = tf.sum(tf.math.exp(logMel), tf.constant(1));
       Operand<TFloat32> energy =
-          tf.withName(ModelContract.ENERGY)
-              .reshape(tf.math.reciprocal(bandSum), tf.constant(new int[] {-1, rows, cols}));
+          tf.withName(ModelContract.ENERGY).identity(ModelContract.energy(tf, image));
 
       Signature signature =
           Signature.builder()
@@ -87,23 +81,14 @@ public final class BrightSpotModel {
             "test",
             height,
             width,
-            false,
+            0,
             false,
             "none (untrained)",
             Map.of(),
-            "Contract test model: puts the window's sound on the brightest part of the frame.");
+            "Contract test model: puts the window's sound on the brightest part of the frame.",
+            Map.of(),
+            Map.of());
     card.write(dir);
     return card;
-  }
-
-  private static float[][] toFloat(double[][] values) {
-    float[][] out = new float[values.length][];
-    for (int i = 0; i < values.length; i++) {
-      out[i] = new float[values[i].length];
-      for (int j = 0; j < values[i].length; j++) {
-        out[i][j] = (float) values[i][j];
-      }
-    }
-    return out;
   }
 }

@@ -19,11 +19,14 @@ import java.util.Map;
  * @param preset the architecture preset (e.g. {@code paper}); {@code test} for contract models
  * @param inputHeight frame rows the model takes
  * @param inputWidth frame columns the model takes
- * @param skips U-Net skip connections in the generator
+ * @param skips U-Net skip connections in the generator (0, 1 or 2)
  * @param variational VAE (true) or plain autoencoder (false)
  * @param trainingData what it was trained on
  * @param metrics evaluation figures by name (IoU@0.5, AUC, cIoU...)
  * @param description one line for people
+ * @param config the architecture and training settings it was built with (may be empty)
+ * @param data the card of the dataset it was trained on, as that dataset describes itself (may be
+ *     empty)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -33,11 +36,13 @@ public record ModelCard(
     String preset,
     int inputHeight,
     int inputWidth,
-    boolean skips,
+    int skips,
     boolean variational,
     String trainingData,
     Map<String, Double> metrics,
-    String description) {
+    String description,
+    Map<String, Object> config,
+    Map<String, Object> data) {
 
   public static final String FILE = "model.json";
   private static final ObjectMapper JSON =

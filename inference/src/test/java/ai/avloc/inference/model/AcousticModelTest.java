@@ -128,11 +128,13 @@ class AcousticModelTest {
             card.preset(),
             224,
             298,
-            false,
+            0,
             false,
             card.trainingData(),
             card.metrics(),
-            card.description())
+            card.description(),
+            card.config(),
+            card.data())
         .write(small);
     IOException e = assertThrows(IOException.class, () -> AcousticModel.load(small));
     assertTrue(e.getMessage().contains("breaks the model contract"), e.getMessage());

@@ -1,0 +1,305 @@
+package ai.avloc.cli;
+
+import ai.avloc.inference.data.AudioVisualDataset;
+import ai.avloc.inference.data.FrameSample;
+import ai.avloc.inference.model.ModelCard;
+import ai.avloc.inference.uvae.UvaeConfig;
+import ai.avloc.inference.uvae.UvaeExport;
+import ai.avloc.inference.uvae.UvaeGraph;
+import ai.avloc.inference.uvae.UvaeTrainer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.tensorflow.Graph;
+import org.tensorflow.op.Ops;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Train a U-VAE on an audio-visual dataset (ACIVW layout: lists/training.txt,"
+          + " validation.txt) and export the best epoch as a model directory.",
+      "A killed run resumes where it stopped when started again with the same --run."
+    })
+final class TrainCommand implements Callable<Integer> {
+  @Option(names = "--data", required = true, description = "dataset root")
+  Path data;
+
+  @Option(names = "--preset", defaultValue = "compact", description = "compact or paper")
+  String preset;
+
+  @Option(names = "--skips", description = "U-Net skip connections: 0, 1 or 2 (default 1)")
+  Integer skips;
+
+  @Option(names = "--ae", description = "plain autoencoder instead of the VAE")
+  boolean autoencoder;
+
+  @Option(names = "--epochs", defaultValue = "20")
+  int epochs;
+
+  @Option(names = "--seed", defaultValue = "1")
+  long seed;
+
+  @Option(names = "--lr", description = "learning rate (default: the preset's)")
+  Double learningRate;
+
+  @Option(names = "--batch", description = "batch size (default: the preset's)")
+  Integer batch;
+
+  @Option(
+      names = "--noise-pairs",
+      defaultValue = "1",
+      description = "fraction of frames that also train on their background-noise pair (§4.3)")
+  double noisePairs;
+
+  @Option(names = "--backbone-weights", description = "Keras ResNet50 notop HDF5 (paper preset)")
+  Path backboneWeights;
+
+  @Option(
+      names = "--max-seconds",
+      defaultValue = "0",
+      description = "use at most N seconds per split (0: all)")
+  int maxSeconds;
+
+  @Option(
+      names = "--steps-per-epoch",
+      defaultValue = "0",
+      description = "cut epochs short (0: whole)")
+  int stepsPerEpoch;
+
+  @Option(names = "--run", description = "run directory (default runs/train-<name>)")
+  Path runDir;
+
+  @Option(names = "--out", description = "model directory (default models/<name>)")
+  Path out;
+
+  @Option(names = "--name", description = "model name (default uvae-<preset>-s<skips>[-ae])")
+  String name;
+
+  @Option(names = "--version", defaultValue = "1", description = "model version")
+  String version;
+
+  @Override
+  public Integer call() throws Exception {
+    UvaeConfig config = UvaeConfig.preset(preset).withSeed(seed).withVariational(!autoencoder);
+    if (skips != null) {
+      config = config.withSkips(skips);
+    }
+    if (learningRate != null) {
+      config = config.withLearningRate(learningRate);
+    }
+    if (batch != null) {
+      config = config.withBatchSize(batch);
+    }
+    if (backboneWeights != null) {
+      config = config.withBackboneWeights(backboneWeights);
+    }
+    String modelName = name != null ? name : config.modelName();
+    Path run = runDir != null ? runDir : Path.of("runs", "train-" + modelName);
+    Path modelDir = out != null ? out : Path.of("models", modelName);
+
+    AudioVisualDataset dataset = AudioVisualDataset.open(data);
+    int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    List<FrameSample> training = load(dataset, AudioVisualDataset.Split.TRAINING, threads);
+    List<FrameSample> validation = load(dataset, AudioVisualDataset.Split.VALIDATION, threads);
+
+    long macs;
+    long parameters;
+    try (Graph g = new Graph()) {
+      UvaeGraph graph = UvaeGraph.build(Ops.create(g), config);
+      macs = graph.macsPerFrame;
+      parameters = graph.layers.parameters();
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "%s: %,d parameters, %.2f GFLOP per frame; %d training and %d validation frames;"
+            + " run %s%n",
+        modelName,
+        parameters,
+        2e-9 * macs,
+        training.size(),
+        validation.size(),
+        run);
+
+    UvaeTrainer.Options options = new UvaeTrainer.Options(epochs, noisePairs, stepsPerEpoch);
+    UvaeTrainer trainer = new UvaeTrainer(config, run, options);
+    UvaeTrainer.State before = UvaeTrainer.readState(run);
+    if (before != null) {
+      System.out.printf(
+          Locale.ROOT,
+          "resuming after epoch %d (best so far: epoch %d, validation MSE %.5f)%n",
+          before.epochsDone(),
+          before.bestEpoch(),
+          before.bestValidationMse());
+    }
+    UvaeTrainer.State state = trainer.train(training, validation, new BarListener(epochs));
+    if (state.epochsDone() == 0) {
+      throw new IllegalStateException("no epoch finished");
+    }
+
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    metrics.put("validationMse", state.bestValidationMse());
+    metrics.put("bestEpoch", (double) state.bestEpoch());
+    metrics.put("epochs", (double) state.epochsDone());
+    metrics.put("trainingSeconds", Math.rint(state.trainingSeconds()));
+    metrics.put("parameters", (double) parameters);
+    metrics.put("gflopPerFrame", Math.rint(2e-9 * macs * 1000) / 1000);
+    metrics.put(
+        "peakHeapMb",
+        (double)
+            (ManagementFactory.getMemoryPoolMXBeans().stream()
+                    .filter(p -> p.getType() == java.lang.management.MemoryType.HEAP)
+                    .mapToLong(p -> p.getPeakUsage().getUsed())
+                    .sum()
+                >> 20));
+    metrics.put("peakResidentMb", (double) (peakResidentKb() >> 10));
+    Map<String, Object> dataCard = datasetCard(data);
+    ModelCard card =
+        new ModelCard(
+            modelName,
+            version,
+            config.preset(),
+            config.frameHeight(),
+            config.frameWidth(),
+            config.skips(),
+            config.variational(),
+            data.toAbsolutePath().normalize().getFileName().toString(),
+            metrics,
+            String.format(
+                Locale.ROOT,
+                "U-VAE (%s preset, %d skip%s, %s) trained %d epochs; best epoch %d",
+                config.preset(),
+                config.skips(),
+                config.skips() == 1 ? "" : "s",
+                config.variational() ? "VAE" : "AE",
+                state.epochsDone(),
+                state.bestEpoch()),
+            config.describe(),
+            dataCard);
+    UvaeExport.export(trainer.bestCheckpoint(), config, card, modelDir);
+    System.out.printf(
+        Locale.ROOT,
+        "exported epoch %d (validation MSE %.5f) to %s; evaluate it with"
+            + " ./avloc evaluate --model %s --data %s%n",
+        state.bestEpoch(),
+        state.bestValidationMse(),
+        modelDir,
+        modelDir,
+        data);
+    return 0;
+  }
+
+  private List<FrameSample> load(
+      AudioVisualDataset dataset, AudioVisualDataset.Split split, int threads) throws Exception {
+    try (ProgressBar bar =
+        new ProgressBarBuilder()
+            .setTaskName("load " + split.name().toLowerCase(Locale.ROOT))
+            .setStyle(ProgressBarStyle.ASCII)
+            .setUnit(" s", 1)
+            .build()) {
+      return dataset.load(
+          split,
+          maxSeconds,
+          threads,
+          (done, total) -> {
+            bar.maxHint(total);
+            bar.stepTo(done);
+          });
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> datasetCard(Path root) {
+    Path card = root.resolve("dataset.json");
+    if (!Files.exists(card)) {
+      return Map.of();
+    }
+    try {
+      Map<String, Object> all = new ObjectMapper().readValue(card.toFile(), Map.class);
+      Map<String, Object> summary = new LinkedHashMap<>();
+      for (String key : List.of("generator", "version", "seed", "scenes", "splits", "classes")) {
+        if (all.containsKey(key)) {
+          summary.put(key, all.get(key));
+        }
+      }
+      return summary;
+    } catch (java.io.IOException e) {
+      return Map.of("unreadable", card.toString());
+    }
+  }
+
+  /** VmHWM of this process in kB (Linux), 0 elsewhere: TensorFlow's memory is off the Java heap. */
+  private static long peakResidentKb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (java.io.IOException | NumberFormatException e) {
+      return 0;
+    }
+    return 0;
+  }
+
+  /** One progress bar per epoch: steps, loss, then validation MSE; ETA from the bar's rate. */
+  private static final class BarListener implements UvaeTrainer.Listener {
+    private final int epochs;
+    private ProgressBar bar;
+    private double lossSum;
+
+    BarListener(int epochs) {
+      this.epochs = epochs;
+    }
+
+    @Override
+    public void step(int epoch, int step, int steps, double loss) {
+      if (bar == null) {
+        bar =
+            new ProgressBarBuilder()
+                .setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs))
+                .setInitialMax(steps)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(500)
+                .setMaxRenderedLength(120)
+                .build();
+        lossSum = 0;
+      }
+      lossSum += loss;
+      bar.stepTo(step);
+      bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", lossSum / step));
+    }
+
+    @Override
+    public void epoch(UvaeTrainer.Epoch e) {
+      if (bar != null) {
+        bar.close();
+        bar = null;
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "epoch %d: loss %.5f, train MSE %.5f, validation MSE %.5f%s (%s)%n",
+          e.epoch(),
+          e.trainLoss(),
+          e.trainMse(),
+          e.validationMse(),
+          e.best() ? " *best*" : "",
+          Duration.ofSeconds(Math.round(e.seconds()))
+              .toString()
+              .substring(2)
+              .toLowerCase(Locale.ROOT));
+    }
+  }
+}

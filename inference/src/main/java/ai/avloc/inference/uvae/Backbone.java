@@ -1,0 +1,21 @@
+package ai.avloc.inference.uvae;
+
+import org.tensorflow.Operand;
+import org.tensorflow.types.TFloat32;
+
+/** The visual encoder: a frame in, the 12 x 16 x 12 feature the U-VAE fuses with the audio. */
+public interface Backbone {
+  int FEATURE_ROWS = 12;
+  int FEATURE_COLS = 16;
+  int FEATURE_CHANNELS = 12;
+
+  /**
+   * @param rgb [B, H, W, 3] RGB in [0, 1]
+   * @param training a scalar, 1 while training and 0 when serving (batch-norm statistics)
+   * @return [B, 12, 16, 12] features, before the U-VAE's min-max normalization
+   */
+  Operand<TFloat32> features(Layers layers, Operand<TFloat32> rgb, Operand<TFloat32> training);
+
+  /** Multiply-accumulates per frame, for the GFLOP figures of the benchmarks. */
+  long macsPerFrame();
+}

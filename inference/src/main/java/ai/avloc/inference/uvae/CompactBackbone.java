@@ -1,0 +1,47 @@
+package ai.avloc.inference.uvae;
+
+import org.tensorflow.Operand;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The compact preset's visual encoder: four stride-2 3x3 convolutions (16, 32, 64, 64 channels)
+ * take 224 x 298 down to 14 x 19, two of them followed by a stride-1 3x3 to widen the receptive
+ * field to a whole object, then the paper's conv_map (3x4 VALID, 12 channels, ReLU) gives 12 x 16 x
+ * 12 exactly as the modified ResNet-50 does. No batch norm: it is shallow enough to train from
+ * scratch without.
+ */
+public final class CompactBackbone implements Backbone {
+  private final int height;
+  private final int width;
+
+  public CompactBackbone(int height, int width) {
+    this.height = height;
+    this.width = width;
+  }
+
+  @Override
+  public Operand<TFloat32> features(Layers l, Operand<TFloat32> rgb, Operand<TFloat32> training) {
+    Operand<TFloat32> x = l.conv("visual/conv1", rgb, 3, 16, 3, 3, 2, "SAME", true);
+    x = l.conv("visual/conv2", x, 16, 32, 3, 3, 2, "SAME", true);
+    x = l.conv("visual/conv3", x, 32, 64, 3, 3, 2, "SAME", true);
+    x = l.conv("visual/conv3b", x, 64, 64, 3, 3, 1, "SAME", true);
+    x = l.conv("visual/conv4", x, 64, 64, 3, 3, 2, "SAME", true);
+    x = l.conv("visual/conv4b", x, 64, 64, 3, 3, 1, "SAME", true);
+    return l.conv("visual/conv_map", x, 64, FEATURE_CHANNELS, 3, 4, 1, "VALID", true);
+  }
+
+  @Override
+  public long macsPerFrame() {
+    long[] size = {height, width};
+    long macs = 0;
+    int[][] layers = {{3, 16, 2}, {16, 32, 2}, {32, 64, 2}, {64, 64, 1}, {64, 64, 2}, {64, 64, 1}};
+    for (int[] layer : layers) {
+      if (layer[2] == 2) {
+        size[0] = (size[0] + 1) / 2;
+        size[1] = (size[1] + 1) / 2;
+      }
+      macs += size[0] * size[1] * 9L * layer[0] * layer[1];
+    }
+    return macs + (long) FEATURE_ROWS * FEATURE_COLS * 12L * 64 * FEATURE_CHANNELS;
+  }
+}

@@ -1,0 +1,195 @@
+package ai.avloc.inference.uvae;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What to build and how to train it. Two presets share the model contract:
+ *
+ * <ul>
+ *   <li>{@code paper}: uvae-reference.md §3 as published: U-Net width 128 (133 after the pool), the
+ *       modified ResNet-50 backbone, Adam 1e-4, batch 64;
+ *   <li>{@code compact}: the same graph a quarter as wide (32, 33 after the pool) on {@link
+ *       CompactBackbone}, so it trains from scratch and serves many streams on a CPU; Adam 1e-3,
+ *       batch 32.
+ * </ul>
+ *
+ * @param width the U-Net's base channel count (128 in the paper)
+ * @param skips U-Net skip connections: 0, 1 (the paper's model) or 2
+ * @param variational VAE (z = mu + sigma * eps) or plain autoencoder (min-max normalized z)
+ * @param latent latent dimension (150)
+ * @param beta KL weight (1e-6)
+ * @param backboneWeights a Keras ResNet50 "notop" HDF5 file for the paper preset, or null
+ */
+public record UvaeConfig(
+    String preset,
+    int frameHeight,
+    int frameWidth,
+    int width,
+    int skips,
+    boolean variational,
+    int latent,
+    double beta,
+    double learningRate,
+    int batchSize,
+    long seed,
+    Path backboneWeights) {
+
+  public static final int LATENT = 150;
+  public static final double BETA = 1e-6;
+
+  public UvaeConfig {
+    if (!preset.equals("paper") && !preset.equals("compact")) {
+      throw new IllegalArgumentException("preset must be paper or compact, got " + preset);
+    }
+    if (skips < 0 || skips > 2) {
+      throw new IllegalArgumentException("skips must be 0, 1 or 2, got " + skips);
+    }
+    if (width < 4 || latent < 1 || batchSize < 1 || !(learningRate > 0) || !(beta >= 0)) {
+      throw new IllegalArgumentException(
+          "width, latent, batch size and learning rate must be positive");
+    }
+  }
+
+  public static UvaeConfig preset(String name) {
+    return switch (name) {
+      case "paper" -> new UvaeConfig(name, 224, 298, 128, 1, true, LATENT, BETA, 1e-4, 64, 1, null);
+      case "compact" ->
+          new UvaeConfig(name, 224, 298, 32, 1, true, LATENT, BETA, 1e-3, 32, 1, null);
+      default -> throw new IllegalArgumentException("preset must be paper or compact, got " + name);
+    };
+  }
+
+  /** Channels after the audio pool: 133 for width 128, scaled with the width. */
+  public int poolWidth() {
+    return width + Math.round(width * 5 / 128f);
+  }
+
+  public Backbone backbone() {
+    return preset.equals("paper")
+        ? new ResNet50Backbone(backboneWeights)
+        : new CompactBackbone(frameHeight, frameWidth);
+  }
+
+  /** The model's name: preset, skips and the VAE/AE choice, e.g. {@code uvae-compact-s1}. */
+  public String modelName() {
+    return "uvae-" + preset + "-s" + skips + (variational ? "" : "-ae");
+  }
+
+  public UvaeConfig withSkips(int n) {
+    return new UvaeConfig(
+        preset,
+        frameHeight,
+        frameWidth,
+        width,
+        n,
+        variational,
+        latent,
+        beta,
+        learningRate,
+        batchSize,
+        seed,
+        backboneWeights);
+  }
+
+  public UvaeConfig withVariational(boolean v) {
+    return new UvaeConfig(
+        preset,
+        frameHeight,
+        frameWidth,
+        width,
+        skips,
+        v,
+        latent,
+        beta,
+        learningRate,
+        batchSize,
+        seed,
+        backboneWeights);
+  }
+
+  public UvaeConfig withSeed(long s) {
+    return new UvaeConfig(
+        preset,
+        frameHeight,
+        frameWidth,
+        width,
+        skips,
+        variational,
+        latent,
+        beta,
+        learningRate,
+        batchSize,
+        s,
+        backboneWeights);
+  }
+
+  public UvaeConfig withLearningRate(double lr) {
+    return new UvaeConfig(
+        preset,
+        frameHeight,
+        frameWidth,
+        width,
+        skips,
+        variational,
+        latent,
+        beta,
+        lr,
+        batchSize,
+        seed,
+        backboneWeights);
+  }
+
+  public UvaeConfig withBatchSize(int b) {
+    return new UvaeConfig(
+        preset,
+        frameHeight,
+        frameWidth,
+        width,
+        skips,
+        variational,
+        latent,
+        beta,
+        learningRate,
+        b,
+        seed,
+        backboneWeights);
+  }
+
+  public UvaeConfig withBackboneWeights(Path file) {
+    return new UvaeConfig(
+        preset,
+        frameHeight,
+        frameWidth,
+        width,
+        skips,
+        variational,
+        latent,
+        beta,
+        learningRate,
+        batchSize,
+        seed,
+        file);
+  }
+
+  /** The configuration as the model card records it. */
+  public Map<String, Object> describe() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("preset", preset);
+    m.put("frame", String.format(Locale.ROOT, "%dx%d", frameHeight, frameWidth));
+    m.put("width", width);
+    m.put("skips", skips);
+    m.put("variational", variational);
+    m.put("latent", latent);
+    m.put("beta", beta);
+    m.put("learningRate", learningRate);
+    m.put("batchSize", batchSize);
+    m.put("seed", seed);
+    if (backboneWeights != null) {
+      m.put("backboneWeights", backboneWeights.getFileName().toString());
+    }
+    return m;
+  }
+}

@@ -1,0 +1,59 @@
+package ai.avloc.inference.uvae;
+
+import ai.avloc.inference.model.ModelCard;
+import ai.avloc.inference.model.ModelContract;
+import ai.avloc.inference.model.TensorflowRuntime;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.tensorflow.Graph;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
+import org.tensorflow.SessionFunction;
+import org.tensorflow.Signature;
+import org.tensorflow.op.Ops;
+
+/**
+ * Writes a trained U-VAE as a SavedModel that meets the model contract: a fresh serving graph (no
+ * target, loss or optimizer; latent z = mu) whose variables are restored from a training
+ * checkpoint, plus its {@code model.json}.
+ */
+public final class UvaeExport {
+  private UvaeExport() {}
+
+  /**
+   * @param checkpoint the checkpoint prefix written by {@code Session.save}
+   * @param dir the model directory to create (replaced if it exists)
+   */
+  public static void export(Path checkpoint, UvaeConfig config, ModelCard card, Path dir)
+      throws IOException {
+    TensorflowRuntime.ensureLoaded();
+    if (Files.exists(dir)) {
+      try (var files = Files.walk(dir)) {
+        for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+    Files.createDirectories(dir.getParent() == null ? Path.of(".") : dir.getParent());
+    try (Graph graph = new Graph();
+        Session session = new Session(graph)) {
+      Ops tf = Ops.create(graph);
+      UvaeGraph model = UvaeGraph.build(tf, config, config.backbone(), true);
+      session.restore(checkpoint.toString());
+      Signature signature =
+          Signature.builder()
+              .key(ModelContract.SIGNATURE)
+              .input(ModelContract.RGB, model.rgb)
+              .input(ModelContract.MFCC, model.mfcc)
+              .output(ModelContract.ACOUSTIC_IMAGE, model.acousticImage)
+              .output(ModelContract.ENERGY, model.energy)
+              .build();
+      SavedModelBundle.exporter(dir.toString())
+          .withTags(ModelContract.TAG)
+          .withFunction(SessionFunction.create(signature, session))
+          .export();
+    }
+    card.write(dir);
+  }
+}

@@ -1,0 +1,194 @@
+package ai.avloc.inference.uvae;
+
+import ai.avloc.inference.model.ModelContract;
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.random.RandomStandardNormal;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * The U-VAE of uvae-reference.md §3 as a TF graph: the tiled MFCC map through the audio encoder,
+ * the frame through the backbone, both min-max normalized per sample and concatenated, a 150-d
+ * latent (VAE or AE), and the decoder with 0, 1 or 2 skip connections up to a sigmoid 36 x 48 x 12
+ * acoustic image; the energy map is computed in the graph.
+ *
+ * <p>The latent is sampled only while {@code training} is 1. Serving uses z = mu, so a stream's
+ * localization does not flicker from one call to the next; the reference samples at test time too,
+ * but with a KL weight of 1e-6 sigma carries little (docs/decisions.md).
+ */
+public final class UvaeGraph {
+  public final UvaeConfig config;
+  public final Layers layers;
+  public final Placeholder<TFloat32> rgb;
+  public final Placeholder<TFloat32> mfcc;
+
+  /** 1 while training (latent sampling, batch statistics), 0 by default. */
+  public final Operand<TFloat32> training;
+
+  public final Operand<TFloat32> mu;
+
+  /** softplus sigma of the VAE; null for the AE. */
+  public final Operand<TFloat32> sigma;
+
+  public final Operand<TFloat32> acousticImage;
+  public final Operand<TFloat32> energy;
+
+  /** Multiply-accumulates of one frame's forward pass. */
+  public final long macsPerFrame;
+
+  private UvaeGraph(
+      UvaeConfig config,
+      Layers layers,
+      Placeholder<TFloat32> rgb,
+      Placeholder<TFloat32> mfcc,
+      Operand<TFloat32> training,
+      Operand<TFloat32> mu,
+      Operand<TFloat32> sigma,
+      Operand<TFloat32> acousticImage,
+      Operand<TFloat32> energy,
+      long macsPerFrame) {
+    this.config = config;
+    this.layers = layers;
+    this.rgb = rgb;
+    this.mfcc = mfcc;
+    this.training = training;
+    this.mu = mu;
+    this.sigma = sigma;
+    this.acousticImage = acousticImage;
+    this.energy = energy;
+    this.macsPerFrame = macsPerFrame;
+  }
+
+  /** The graph to train, its variables initialized from the config's seed. */
+  public static UvaeGraph build(Ops tf, UvaeConfig config) {
+    return build(tf, config, config.backbone(), false);
+  }
+
+  /**
+   * @param restored true for a graph whose variables come from a checkpoint (serving, export)
+   */
+  public static UvaeGraph build(Ops tf, UvaeConfig config, Backbone backbone, boolean restored) {
+    int rows = ModelContract.ROWS;
+    int cols = ModelContract.COLS;
+    int k = ModelContract.COEFFICIENTS;
+    int w = config.width();
+    int w2 = config.poolWidth();
+    int fr = Backbone.FEATURE_ROWS;
+    int fc = Backbone.FEATURE_COLS;
+    Layers l = new Layers(tf, config.seed(), restored);
+
+    Placeholder<TFloat32> rgb =
+        tf.withName(ModelContract.RGB)
+            .placeholder(
+                TFloat32.class,
+                Placeholder.shape(Shape.of(-1, config.frameHeight(), config.frameWidth(), 3)));
+    Placeholder<TFloat32> mfcc =
+        tf.withName(ModelContract.MFCC)
+            .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, k)));
+    Operand<TFloat32> training =
+        tf.withName("training").placeholderWithDefault(tf.constant(0f), Shape.scalar());
+
+    // audio encoder over the MFCC vector tiled to every direction
+    Operand<TFloat32> mfccMap =
+        tf.tile(
+            tf.reshape(mfcc, tf.constant(new int[] {-1, 1, 1, k})),
+            tf.constant(new int[] {1, rows, cols, 1}));
+    Operand<TFloat32> conv1 = l.convConv("audio/layer1", mfccMap, k, w);
+    Operand<TFloat32> pool1 = l.conv("audio/pool1", conv1, w, w, 3, 3, 3, "SAME", true);
+    Operand<TFloat32> conv2raw = l.convConv("audio/layer2", pool1, w, w2);
+
+    Operand<TFloat32> visual = backbone.features(l, rgb, training);
+    Operand<TFloat32> fused =
+        tf.concat(List.of(l.minMax(conv2raw), l.minMax(visual)), tf.constant(3));
+    int fusedChannels = w2 + Backbone.FEATURE_CHANNELS;
+
+    // latent: 12x16 VALID convolutions, i.e. dense layers over the whole fused map
+    int latent = config.latent();
+    Operand<TInt32> latentShape = tf.constant(new int[] {-1, latent});
+    Operand<TFloat32> mean =
+        tf.reshape(
+            l.conv("latent/mean", fused, fusedChannels, latent, fr, fc, 1, "VALID", false),
+            latentShape);
+    Operand<TFloat32> sigma = null;
+    Operand<TFloat32> z;
+    if (config.variational()) {
+      sigma =
+          tf.math.softplus(
+              tf.reshape(
+                  l.conv("latent/sigma", fused, fusedChannels, latent, fr, fc, 1, "VALID", false),
+                  latentShape));
+      // the noise's shape comes from the input, not from mu, so mu keeps its gradient
+      Operand<TInt32> noiseShape =
+          tf.concat(
+              List.of(
+                  tf.slice(tf.shape(mfcc), tf.constant(new int[] {0}), tf.constant(new int[] {1})),
+                  tf.constant(new int[] {latent})),
+              tf.constant(0));
+      Operand<TFloat32> eps =
+          tf.random.randomStandardNormal(
+              noiseShape,
+              TFloat32.class,
+              RandomStandardNormal.seed(config.seed()),
+              RandomStandardNormal.seed2(config.seed() * 31 + 7));
+      z = tf.math.add(mean, tf.math.mul(training, tf.math.mul(sigma, eps)));
+    } else {
+      z = l.minMax(mean);
+    }
+
+    // decoder
+    Operand<TFloat32> d = l.dense("decoder/dense", z, latent, fr * fc * 12, true);
+    d = tf.reshape(d, tf.constant(new int[] {-1, fr, fc, 12}));
+    d = l.conv("decoder/conv", d, 12, w2, 3, 3, 1, "SAME", true);
+    int channels = w2;
+    if (config.skips() == 2) {
+      d = tf.concat(List.of(d, conv2raw), tf.constant(3));
+      channels += w2;
+    }
+    d = l.convConv("decoder/layer4", d, channels, w);
+    d = l.convConv("decoder/layer5", d, w, w);
+    d = l.upsample3("decoder/upsample_1", d, fr, fc, w, w);
+    channels = w;
+    if (config.skips() >= 1) {
+      d = tf.concat(List.of(d, conv1), tf.constant(3));
+      channels += w;
+    }
+    d = l.convConv("decoder/layer6", d, channels, w);
+    d = l.convConv("decoder/layer7", d, w, w / 2);
+    Operand<TFloat32> image =
+        tf.withName(ModelContract.ACOUSTIC_IMAGE)
+            .math
+            .sigmoid(l.conv("decoder/final", d, w / 2, k, 3, 3, 1, "SAME", false));
+    Operand<TFloat32> energy =
+        tf.withName(ModelContract.ENERGY).identity(ModelContract.energy(tf, image));
+
+    long macs = backbone.macsPerFrame() + unetMacs(config, fusedChannels);
+    return new UvaeGraph(config, l, rgb, mfcc, training, mean, sigma, image, energy, macs);
+  }
+
+  /** Multiply-accumulates of everything but the backbone, per frame. */
+  static long unetMacs(UvaeConfig c, int fusedChannels) {
+    long big = (long) ModelContract.ROWS * ModelContract.COLS;
+    long small = (long) Backbone.FEATURE_ROWS * Backbone.FEATURE_COLS;
+    int w = c.width();
+    int w2 = c.poolWidth();
+    int k = ModelContract.COEFFICIENTS;
+    long m = big * 9 * ((long) k * w + (long) w * w); // audio layer1
+    m += small * 9L * w * w; // pool
+    m += small * 9 * ((long) w * w2 + (long) w2 * w2); // layer2
+    m += (long) (c.variational() ? 2 : 1) * small * fusedChannels * c.latent(); // latent
+    m += (long) c.latent() * small * 12; // dense
+    m += small * 9L * 12 * w2; // decoder conv
+    int in4 = c.skips() == 2 ? 2 * w2 : w2;
+    m += small * 9 * ((long) in4 * w + 3L * w * w); // layer4, layer5
+    m += small * 4L * w * w; // upsample
+    int in6 = c.skips() >= 1 ? 2 * w : w;
+    m += big * 9 * ((long) in6 * w + (long) w * w); // layer6
+    m += big * 9 * ((long) w * (w / 2) + (long) (w / 2) * (w / 2)); // layer7
+    m += big * 9L * (w / 2) * k; // final
+    return m;
+  }
+}

@@ -1,0 +1,337 @@
+package ai.avloc.inference.uvae;
+
+import ai.avloc.inference.data.FrameSample;
+import ai.avloc.inference.model.TensorflowRuntime;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.tensorflow.Graph;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Trains a U-VAE (uvae-reference.md §4): epochs over the training frames shuffled with the seed,
+ * each real pair joined by its background-noise pair (§4.3: same frame, low-passed audio, the
+ * low-passed MFCC tiled as target), validation MSE after every epoch, the checkpoint with the best
+ * validation MSE kept.
+ *
+ * <p>Everything lives in one run directory: {@code state.json} (settings and per-epoch history),
+ * {@code checkpoints/last} after each epoch and {@code checkpoints/best}. Starting again on the
+ * same directory resumes after the last finished epoch: the epoch order depends only on the seed
+ * and the epoch number, so a killed run continues as it would have.
+ */
+public final class UvaeTrainer {
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** Receives progress: one call per step and one per epoch. */
+  public interface Listener {
+    void step(int epoch, int step, int steps, double loss);
+
+    void epoch(Epoch result);
+  }
+
+  /**
+   * One finished epoch.
+   *
+   * @param trainLoss mean training loss over its steps
+   * @param validationMse MSE of the validation frames' acoustic images
+   * @param seconds wall time of the epoch including validation
+   * @param best whether this epoch is the best so far
+   */
+  public record Epoch(
+      int epoch,
+      double trainLoss,
+      double trainMse,
+      double validationMse,
+      double seconds,
+      boolean best) {}
+
+  /**
+   * @param epochs epochs to reach in total (a resumed run stops there too)
+   * @param noisePairs the fraction of training frames that also get their background-noise pair (1
+   *     = every batch doubled, as the reference)
+   * @param maxStepsPerEpoch 0 for whole epochs; a positive value cuts epochs short (smoke runs)
+   */
+  public record Options(int epochs, double noisePairs, int maxStepsPerEpoch) {
+    public Options {
+      if (epochs < 1 || !(noisePairs >= 0 && noisePairs <= 1) || maxStepsPerEpoch < 0) {
+        throw new IllegalArgumentException(
+            "epochs must be >= 1, noise pairs in [0, 1], max steps >= 0");
+      }
+    }
+  }
+
+  /** The run's persisted state. */
+  public record State(
+      Map<String, Object> config,
+      int epochsDone,
+      int bestEpoch,
+      double bestValidationMse,
+      double trainingSeconds,
+      List<Epoch> history) {}
+
+  private final UvaeConfig config;
+  private final Path runDir;
+  private final Options options;
+
+  public UvaeTrainer(UvaeConfig config, Path runDir, Options options) {
+    this.config = config;
+    this.runDir = runDir;
+    this.options = options;
+  }
+
+  public Path bestCheckpoint() {
+    return runDir.resolve("checkpoints").resolve("best").resolve("ckpt");
+  }
+
+  private Path lastCheckpoint() {
+    return runDir.resolve("checkpoints").resolve("last").resolve("ckpt");
+  }
+
+  private Path stateFile() {
+    return runDir.resolve("state.json");
+  }
+
+  /** The state of a run directory, or null when it holds no run. */
+  public static State readState(Path runDir) throws IOException {
+    Path file = runDir.resolve("state.json");
+    return Files.exists(file) ? JSON.readValue(file.toFile(), State.class) : null;
+  }
+
+  /** Trains until {@code options.epochs()} epochs are done; returns the final state. */
+  public State train(List<FrameSample> training, List<FrameSample> validation, Listener listener)
+      throws IOException {
+    if (training.isEmpty() || validation.isEmpty()) {
+      throw new IllegalArgumentException("training and validation frames must not be empty");
+    }
+    TensorflowRuntime.ensureLoaded();
+    Files.createDirectories(runDir);
+    State state = readState(runDir);
+    if (state != null
+        && !JSON.writeValueAsString(state.config()).equals(JSON.writeValueAsString(describe()))) {
+      throw new IllegalArgumentException(
+          runDir
+              + " holds a run with other settings "
+              + state.config()
+              + "; use a new run directory");
+    }
+    if (state == null) {
+      state = new State(describe(), 0, 0, Double.POSITIVE_INFINITY, 0, List.of());
+    }
+    try (Graph graph = new Graph();
+        Session session = new Session(graph)) {
+      UvaeTraining net = UvaeTraining.build(graph, config);
+      if (state.epochsDone() > 0) {
+        session.restore(lastCheckpoint().toString());
+      } else {
+        session.initialize();
+      }
+      List<Epoch> history = new ArrayList<>(state.history());
+      for (int epoch = state.epochsDone() + 1; epoch <= options.epochs(); epoch++) {
+        long start = System.nanoTime();
+        double[] sums = runEpoch(session, net, training, epoch, listener);
+        double validationMse = validate(session, net, validation);
+        boolean best = validationMse < state.bestValidationMse();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Epoch result = new Epoch(epoch, sums[0], sums[1], validationMse, seconds, best);
+        history.add(result);
+        save(session, lastCheckpoint());
+        if (best) {
+          save(session, bestCheckpoint());
+        }
+        state =
+            new State(
+                describe(),
+                epoch,
+                best ? epoch : state.bestEpoch(),
+                best ? validationMse : state.bestValidationMse(),
+                state.trainingSeconds() + seconds,
+                List.copyOf(history));
+        Path tmp = runDir.resolve("state.json.tmp");
+        JSON.writeValue(tmp.toFile(), state);
+        Files.move(
+            tmp, stateFile(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        listener.epoch(result);
+      }
+    }
+    return state;
+  }
+
+  private Map<String, Object> describe() {
+    Map<String, Object> m = new LinkedHashMap<>(config.describe());
+    m.put("noisePairs", options.noisePairs());
+    return m;
+  }
+
+  /**
+   * Saves into a fresh folder then swaps it in, so a kill never leaves a half-written checkpoint.
+   */
+  private static void save(Session session, Path prefix) throws IOException {
+    Path dir = prefix.getParent();
+    Path tmp = dir.resolveSibling(dir.getFileName() + ".tmp");
+    deleteTree(tmp);
+    Files.createDirectories(tmp);
+    session.save(tmp.resolve(prefix.getFileName()).toString());
+    Path old = dir.resolveSibling(dir.getFileName() + ".old");
+    deleteTree(old);
+    if (Files.exists(dir)) {
+      Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
+    }
+    Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+    deleteTree(old);
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var files = Files.walk(dir)) {
+      for (Path p : files.sorted(Collections.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  /** One epoch; returns {mean loss, mean MSE}. */
+  private double[] runEpoch(
+      Session session, UvaeTraining net, List<FrameSample> frames, int epoch, Listener listener) {
+    Random order = new Random(config.seed() * 1_000_003L + epoch);
+    int n = frames.size();
+    // item i < n: real pair i; item n + j: the noise pair of frame j
+    List<Integer> items = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      items.add(i);
+    }
+    List<Integer> withNoise = new ArrayList<>(items);
+    Collections.shuffle(withNoise, order);
+    int noisy = (int) Math.round(options.noisePairs() * n);
+    for (int j = 0; j < noisy; j++) {
+      items.add(n + withNoise.get(j));
+    }
+    Collections.shuffle(items, order);
+    int b = config.batchSize();
+    int steps = (items.size() + b - 1) / b;
+    if (options.maxStepsPerEpoch() > 0) {
+      steps = Math.min(steps, options.maxStepsPerEpoch());
+    }
+    Batch batch = new Batch(b, config);
+    double lossSum = 0;
+    double mseSum = 0;
+    for (int s = 0; s < steps; s++) {
+      int from = s * b;
+      int count = Math.min(b, items.size() - from);
+      for (int k = 0; k < count; k++) {
+        int item = items.get(from + k);
+        FrameSample f = frames.get(item % n);
+        batch.put(k, f, item >= n);
+      }
+      try (TFloat32 rgb = batch.rgb(count);
+          TFloat32 mfcc = batch.mfcc(count);
+          TFloat32 target = batch.target(count);
+          TFloat32 on = TFloat32.scalarOf(1f);
+          Result r =
+              session
+                  .runner()
+                  .feed(net.model.rgb, rgb)
+                  .feed(net.model.mfcc, mfcc)
+                  .feed(net.target, target)
+                  .feed(net.model.training, on)
+                  .addTarget(net.step)
+                  .fetch(net.loss)
+                  .fetch(net.mse)
+                  .run()) {
+        double loss = ((TFloat32) r.get(0)).getFloat();
+        lossSum += loss;
+        mseSum += ((TFloat32) r.get(1)).getFloat();
+        listener.step(epoch, s + 1, steps, loss);
+      }
+    }
+    return new double[] {lossSum / steps, mseSum / steps};
+  }
+
+  /**
+   * MSE over every validation frame's acoustic image (real pairs only), served as in production.
+   */
+  static double validate(Session session, UvaeTraining net, List<FrameSample> frames) {
+    int b = net.model.config.batchSize();
+    Batch batch = new Batch(b, net.model.config);
+    double sum = 0;
+    for (int from = 0; from < frames.size(); from += b) {
+      int count = Math.min(b, frames.size() - from);
+      for (int k = 0; k < count; k++) {
+        batch.put(k, frames.get(from + k), false);
+      }
+      try (TFloat32 rgb = batch.rgb(count);
+          TFloat32 mfcc = batch.mfcc(count);
+          TFloat32 target = batch.target(count);
+          Result r =
+              session
+                  .runner()
+                  .feed(net.model.rgb, rgb)
+                  .feed(net.model.mfcc, mfcc)
+                  .feed(net.target, target)
+                  .fetch(net.mse)
+                  .run()) {
+        sum += ((TFloat32) r.get(0)).getFloat() * count;
+      }
+    }
+    return sum / frames.size();
+  }
+
+  /** Reused feed buffers for one batch. */
+  private static final class Batch {
+    private final UvaeConfig config;
+    private final float[] rgb;
+    private final float[] mfcc;
+    private final float[] target;
+
+    Batch(int size, UvaeConfig config) {
+      this.config = config;
+      this.rgb = new float[size * FrameSample.RGB_VALUES];
+      this.mfcc = new float[size * 12];
+      this.target = new float[size * FrameSample.TARGET_VALUES];
+    }
+
+    void put(int k, FrameSample f, boolean noise) {
+      f.rgbInto(rgb, k * FrameSample.RGB_VALUES);
+      System.arraycopy(noise ? f.noiseMfcc() : f.mfcc(), 0, mfcc, k * 12, 12);
+      System.arraycopy(
+          noise ? f.noiseTarget() : f.target(),
+          0,
+          target,
+          k * FrameSample.TARGET_VALUES,
+          FrameSample.TARGET_VALUES);
+    }
+
+    TFloat32 rgb(int count) {
+      return tensor(
+          rgb, count * FrameSample.RGB_VALUES, count, config.frameHeight(), config.frameWidth(), 3);
+    }
+
+    TFloat32 mfcc(int count) {
+      return tensor(mfcc, count * 12, count, 12);
+    }
+
+    TFloat32 target(int count) {
+      return tensor(target, count * FrameSample.TARGET_VALUES, count, 36, 48, 12);
+    }
+
+    private static TFloat32 tensor(float[] values, int length, long... shape) {
+      return TFloat32.tensorOf(
+          Shape.of(shape), DataBuffers.of(values, true, false).slice(0, length));
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package ai.avloc.inference.uvae;
+
+import ai.avloc.inference.model.ModelContract;
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.framework.optimizers.Adam;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * The U-VAE with its training objective (uvae-reference.md §4.1): MSE + Huber(delta = 1) over the
+ * acoustic image, plus beta x KL for the VAE, plus the backbone's weight penalties; Adam with the
+ * preset's learning rate and TF's default betas and epsilon.
+ */
+public final class UvaeTraining {
+  public final UvaeGraph model;
+  public final Placeholder<TFloat32> target;
+  public final Operand<TFloat32> mse;
+  public final Operand<TFloat32> huber;
+
+  /** The KL term before beta; a constant 0 for the AE. */
+  public final Operand<TFloat32> kl;
+
+  public final Operand<TFloat32> loss;
+
+  /** One optimizer step plus the backbone's statistics updates. */
+  public final Op step;
+
+  private UvaeTraining(
+      UvaeGraph model,
+      Placeholder<TFloat32> target,
+      Operand<TFloat32> mse,
+      Operand<TFloat32> huber,
+      Operand<TFloat32> kl,
+      Operand<TFloat32> loss,
+      Op step) {
+    this.model = model;
+    this.target = target;
+    this.mse = mse;
+    this.huber = huber;
+    this.kl = kl;
+    this.loss = loss;
+    this.step = step;
+  }
+
+  public static UvaeTraining build(Graph graph, UvaeConfig config) {
+    Ops tf = Ops.create(graph);
+    UvaeGraph model = UvaeGraph.build(tf, config);
+    Placeholder<TFloat32> target =
+        tf.withName("target")
+            .placeholder(
+                TFloat32.class,
+                Placeholder.shape(
+                    Shape.of(
+                        -1, ModelContract.ROWS, ModelContract.COLS, ModelContract.COEFFICIENTS)));
+    Operand<TFloat32> error = tf.math.sub(model.acousticImage, target);
+    Operand<TInt32> all = tf.constant(new int[] {0, 1, 2, 3});
+    Operand<TFloat32> mse = tf.withName("mse").math.mean(tf.math.square(error), all);
+    // Huber with delta 1: 0.5 q^2 + (|e| - q), q = min(|e|, 1)
+    Operand<TFloat32> abs = tf.math.abs(error);
+    Operand<TFloat32> q = tf.math.minimum(abs, tf.constant(1f));
+    Operand<TFloat32> huber =
+        tf.math.mean(
+            tf.math.add(tf.math.mul(tf.constant(0.5f), tf.math.square(q)), tf.math.sub(abs, q)),
+            all);
+    Operand<TFloat32> kl = tf.constant(0f);
+    Operand<TFloat32> loss = tf.math.add(mse, huber);
+    if (config.variational()) {
+      Operand<TFloat32> s2 = tf.math.square(model.sigma);
+      Operand<TFloat32> perSample =
+          tf.math.mul(
+              tf.constant(0.5f),
+              tf.sum(
+                  tf.math.sub(
+                      tf.math.sub(
+                          tf.math.add(tf.math.square(model.mu), s2),
+                          tf.math.log(tf.math.add(s2, tf.constant(1e-8f)))),
+                      tf.constant(1f)),
+                  tf.constant(1)));
+      kl = tf.math.mean(perSample, tf.constant(0));
+      loss = tf.math.add(loss, tf.math.mul(tf.constant((float) config.beta()), kl));
+    }
+    for (Operand<TFloat32> penalty : model.layers.penalties()) {
+      loss = tf.math.add(loss, penalty);
+    }
+    loss = tf.withName("loss").identity(loss);
+    Adam adam = new Adam(graph, (float) config.learningRate());
+    List<Op> ops = new ArrayList<>(model.layers.updates());
+    ops.add(adam.minimize(loss));
+    Op step = tf.withControlDependencies(ops).noOp();
+    return new UvaeTraining(model, target, mse, huber, kl, loss, step);
+  }
+}

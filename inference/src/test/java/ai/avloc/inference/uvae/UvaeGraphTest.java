@@ -1,0 +1,121 @@
+package ai.avloc.inference.uvae;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.avloc.inference.model.ModelContract;
+import ai.avloc.inference.model.TensorflowRuntime;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.Graph;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
+
+class UvaeGraphTest {
+  @BeforeAll
+  static void loadTensorflow() {
+    TensorflowRuntime.ensureLoaded();
+  }
+
+  static TFloat32 tensor(float[] values, long... shape) {
+    return TFloat32.tensorOf(Shape.of(shape), DataBuffers.of(values, true, false));
+  }
+
+  static float[] random(Random r, int n) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = r.nextFloat();
+    }
+    return v;
+  }
+
+  @Test
+  void compactTrainsAndKeepsTheContractShapes() {
+    UvaeConfig config = UvaeConfig.preset("compact");
+    Random r = new Random(3);
+    int b = 2;
+    float[] rgb = random(r, b * 224 * 298 * 3);
+    float[] mfcc = random(r, b * 12);
+    float[] target = random(r, b * 36 * 48 * 12);
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
+      UvaeTraining t = UvaeTraining.build(g, config);
+      s.initialize();
+      System.out.printf(
+          "compact: %d parameters, %.3f GFLOP per frame%n",
+          t.model.layers.parameters(), 2e-9 * t.model.macsPerFrame);
+      float first = 0;
+      float last = 0;
+      for (int i = 0; i < 8; i++) {
+        try (TFloat32 x = tensor(rgb, b, 224, 298, 3);
+            TFloat32 m = tensor(mfcc, b, 12);
+            TFloat32 y = tensor(target, b, 36, 48, 12);
+            TFloat32 on = TFloat32.scalarOf(1f);
+            Result res =
+                s.runner()
+                    .feed(t.model.rgb, x)
+                    .feed(t.model.mfcc, m)
+                    .feed(t.target, y)
+                    .feed(t.model.training, on)
+                    .addTarget(t.step)
+                    .fetch(t.loss)
+                    .run()) {
+          float loss = ((TFloat32) res.get(0)).getFloat();
+          if (i == 0) {
+            first = loss;
+          }
+          last = loss;
+        }
+      }
+      assertTrue(last < first, "loss went from " + first + " to " + last);
+      try (TFloat32 x = tensor(rgb, b, 224, 298, 3);
+          TFloat32 m = tensor(mfcc, b, 12);
+          Result res =
+              s.runner()
+                  .feed(t.model.rgb, x)
+                  .feed(t.model.mfcc, m)
+                  .fetch(t.model.acousticImage)
+                  .fetch(t.model.energy)
+                  .run()) {
+        assertEquals(
+            Shape.of(b, ModelContract.ROWS, ModelContract.COLS, ModelContract.COEFFICIENTS),
+            ((TFloat32) res.get(0)).shape());
+        assertEquals(
+            Shape.of(b, ModelContract.ROWS, ModelContract.COLS), ((TFloat32) res.get(1)).shape());
+      }
+    }
+  }
+
+  @Test
+  void upsampleMatchesTransposedConvolutionLayout() {
+    // one input pixel, one channel: its 2x2 patch lands at (3i, 3j), row and column 3i+2 get bias
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
+      org.tensorflow.op.Ops tf = org.tensorflow.op.Ops.create(g);
+      Layers l = new Layers(tf, 1);
+      float[] in = new float[2 * 2];
+      in[3] = 1f; // pixel (1, 1)
+      var x = tf.constant(Shape.of(1, 2, 2, 1), DataBuffers.of(in, true, false));
+      var y = l.upsample3("up", x, 2, 2, 1, 1);
+      s.initialize();
+      float[] kernel = new float[4];
+      try (Result k = s.runner().fetch(l.trainable().get(0)).run();
+          Result out = s.runner().fetch(y).run()) {
+        ((TFloat32) k.get(0)).copyTo(DataBuffers.of(kernel, false, false));
+        float[] image = new float[36];
+        ((TFloat32) out.get(0)).copyTo(DataBuffers.of(image, false, false));
+        float[] expected = new float[36];
+        expected[3 * 6 + 3] = kernel[0];
+        expected[3 * 6 + 4] = kernel[1];
+        expected[4 * 6 + 3] = kernel[2];
+        expected[4 * 6 + 4] = kernel[3];
+        assertArrayEquals(expected, image, 0f);
+      }
+    }
+  }
+}

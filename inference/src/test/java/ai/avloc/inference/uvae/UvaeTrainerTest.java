@@ -1,0 +1,173 @@
+package ai.avloc.inference.uvae;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.avloc.inference.data.FrameSample;
+import ai.avloc.inference.model.AcousticModel;
+import ai.avloc.inference.model.ModelCard;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class UvaeTrainerTest {
+  /** Frames whose target is a bright blob where the frame has a bright square. */
+  static List<FrameSample> frames(int count, long seed) {
+    Random r = new Random(seed);
+    List<FrameSample> out = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      byte[] bgr = new byte[FrameSample.RGB_VALUES];
+      int y0 = r.nextInt(180);
+      int x0 = r.nextInt(250);
+      for (int y = y0; y < y0 + 40; y++) {
+        for (int x = x0; x < x0 + 40; x++) {
+          for (int c = 0; c < 3; c++) {
+            bgr[(y * 298 + x) * 3 + c] = (byte) 230;
+          }
+        }
+      }
+      float[] target = new float[FrameSample.TARGET_VALUES];
+      for (int row = 0; row < 36; row++) {
+        for (int col = 0; col < 48; col++) {
+          boolean inside =
+              row * 224 / 36 >= y0
+                  && row * 224 / 36 < y0 + 40
+                  && col * 298 / 48 >= x0
+                  && col * 298 / 48 < x0 + 40;
+          for (int k = 0; k < 12; k++) {
+            target[(row * 48 + col) * 12 + k] = inside ? 0.1f : 0.4f + 0.04f * k;
+          }
+        }
+      }
+      float[] mfcc = new float[12];
+      float[] noise = new float[12];
+      for (int k = 0; k < 12; k++) {
+        mfcc[k] = r.nextFloat();
+        noise[k] = k / 11f;
+      }
+      out.add(new FrameSample("s" + i, i % 12, 0, i, bgr, mfcc, noise, target, List.of()));
+    }
+    return out;
+  }
+
+  static UvaeConfig tiny() {
+    return UvaeConfig.preset("compact").withBatchSize(4).withSeed(5);
+  }
+
+  @Test
+  void trainsResumesAndExportsAServableModel(@TempDir Path tmp) throws IOException {
+    List<FrameSample> training = frames(8, 1);
+    List<FrameSample> validation = frames(4, 2);
+    Path run = tmp.resolve("run");
+    UvaeTrainer.Listener quiet =
+        new UvaeTrainer.Listener() {
+          @Override
+          public void step(int epoch, int step, int steps, double loss) {}
+
+          @Override
+          public void epoch(UvaeTrainer.Epoch result) {}
+        };
+    UvaeTrainer.State two =
+        new UvaeTrainer(tiny(), run, new UvaeTrainer.Options(2, 1, 0))
+            .train(training, validation, quiet);
+    assertEquals(2, two.epochsDone());
+    assertEquals(2, two.history().size());
+    // 8 real + 8 noise pairs in batches of 4
+    assertTrue(Files.exists(run.resolve("checkpoints/best")));
+
+    List<Integer> resumed = new ArrayList<>();
+    UvaeTrainer.State three =
+        new UvaeTrainer(tiny(), run, new UvaeTrainer.Options(3, 1, 0))
+            .train(
+                training,
+                validation,
+                new UvaeTrainer.Listener() {
+                  @Override
+                  public void step(int epoch, int step, int steps, double loss) {
+                    assertEquals(4, steps);
+                    resumed.add(epoch);
+                  }
+
+                  @Override
+                  public void epoch(UvaeTrainer.Epoch result) {}
+                });
+    assertEquals(List.of(3, 3, 3, 3), resumed, "a resumed run trains only the missing epoch");
+    assertEquals(3, three.history().size());
+    assertEquals(two.history().get(1), three.history().get(1));
+    assertTrue(
+        three.history().get(2).trainLoss() < three.history().get(0).trainLoss(),
+        "training lowers the loss: " + three.history());
+
+    // the same settings in a fresh directory reproduce the run
+    UvaeTrainer.State again =
+        new UvaeTrainer(tiny(), tmp.resolve("again"), new UvaeTrainer.Options(2, 1, 0))
+            .train(training, validation, quiet);
+    assertEquals(two.history().get(0).trainLoss(), again.history().get(0).trainLoss(), 1e-6);
+    assertEquals(
+        two.history().get(1).validationMse(), again.history().get(1).validationMse(), 1e-6);
+
+    // other settings on the same run directory are refused
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new UvaeTrainer(tiny().withSkips(2), run, new UvaeTrainer.Options(4, 1, 0))
+                .train(training, validation, quiet));
+
+    Path model = tmp.resolve("model");
+    ModelCard card =
+        new ModelCard(
+            "uvae-test",
+            "1",
+            "compact",
+            224,
+            298,
+            1,
+            true,
+            "unit test",
+            Map.of("validationMse", three.bestValidationMse()),
+            "test",
+            tiny().describe(),
+            Map.of());
+    UvaeExport.export(
+        new UvaeTrainer(tiny(), run, new UvaeTrainer.Options(3, 1, 0)).bestCheckpoint(),
+        tiny(),
+        card,
+        model);
+    assertTrue(
+        Files.size(model.resolve("saved_model.pb")) < 1_000_000, "weights are not in the graph");
+    try (AcousticModel served = AcousticModel.load(model)) {
+      float[] rgb = new float[2 * FrameSample.RGB_VALUES];
+      validation.get(0).rgbInto(rgb, 0);
+      validation.get(1).rgbInto(rgb, FrameSample.RGB_VALUES);
+      float[] mfcc = new float[24];
+      System.arraycopy(validation.get(0).mfcc(), 0, mfcc, 0, 12);
+      System.arraycopy(validation.get(1).mfcc(), 0, mfcc, 12, 12);
+      AcousticModel.Output a = served.predict(rgb, mfcc, 2);
+      AcousticModel.Output b = served.predict(rgb, mfcc, 2);
+      assertEquals(2 * 36 * 48 * 12, a.acousticImages().length);
+      for (float v : a.acousticImages()) {
+        assertTrue(v >= 0 && v <= 1);
+      }
+      // serving uses z = mu: the same input gives the same output
+      assertEquals(java.util.Arrays.toString(a.energy()), java.util.Arrays.toString(b.energy()));
+      // and matches the validation MSE the trainer measured with the best checkpoint
+      double se = 0;
+      for (int i = 0; i < 2; i++) {
+        float[] t = validation.get(i).target();
+        for (int j = 0; j < t.length; j++) {
+          double d = a.acousticImages()[i * t.length + j] - t[j];
+          se += d * d;
+        }
+      }
+      assertTrue(se / (2.0 * FrameSample.TARGET_VALUES) < 0.2);
+      assertEquals("uvae-test@1", served.card().id());
+    }
+  }
+}
