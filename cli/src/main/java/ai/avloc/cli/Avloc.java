@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       ModelCommand.class,
       TrainCommand.class,
+      EvaluateCommand.class,
       JobCommand.class,
       TailCommand.class,
       GatewayCommand.class,

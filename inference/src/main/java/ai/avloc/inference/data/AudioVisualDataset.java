@@ -39,12 +39,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code dataset.json}, the card: {@code classes} as an array of names (index = id), an array
  *       of {@code {"id", "name"}} objects or an object mapping ids to names, and the noise-only
  *       class as {@code noise_only_class} (or {@code noiseOnlyClass}, a number or an object with an
- *       {@code id}), else the class named "noise only" or "noise";
+ *       {@code id}), else the class named "noise only" or "noise" (also with "_" or "-");
  *   <li>{@code annotations.jsonl}, one JSON object per second: {@code path} (as in the lists),
  *       {@code split}, {@code scene}, {@code class}, and {@code frames}, 12 entries each holding
  *       the boxes of the sounding objects on screen (an array of boxes, or an object with {@code
- *       boxes}); a box is {@code x0, y0, x1, y1} in pixels of the 298 x 224 frame (or {@code box:
- *       [x0, y0, x1, y1]}) and {@code class}.
+ *       sounding} or {@code boxes}; other keys such as {@code distractors} are ignored); a box is
+ *       {@code x0, y0, x1, y1} in pixels of the 298 x 224 frame (or {@code box: [x0, y0, x1, y1]})
+ *       and {@code class}.
  * </ul>
  *
  * Real ACIVW data has neither file; class names then read "class N" and no frame has boxes.
@@ -298,7 +299,8 @@ public final class AudioVisualDataset {
     }
     List<List<SoundingBox>> out = new ArrayList<>();
     for (JsonNode frame : frames) {
-      JsonNode boxes = frame.isObject() ? first(frame, "boxes", "objects", "sources") : frame;
+      JsonNode boxes =
+          frame.isObject() ? first(frame, "sounding", "boxes", "objects", "sources") : frame;
       List<SoundingBox> list = new ArrayList<>();
       if (boxes != null) {
         if (!boxes.isArray()) {

@@ -131,6 +131,42 @@ class AudioVisualDatasetTest {
   }
 
   @Test
+  void shouldReadTheSynthesizersAnnotationShape() throws IOException {
+    String path = DatasetFixture.path(1, 3, 1);
+    DatasetFixture.write(root, path, DatasetFixture.sounding(5, Map.of("classes", 1L)));
+    DatasetFixture.list(root, Split.VALIDATION, List.of(path));
+    Files.writeString(
+        root.resolve("dataset.json"),
+        "{\"classes\":[{\"id\":0,\"name\":\"drone\",\"seconds\":{\"training\":4}},"
+            + "{\"id\":1,\"name\":\"boat\"},{\"id\":2,\"name\":\"noise_only\"}]}");
+    StringBuilder frames = new StringBuilder();
+    for (int e = 0; e < 12; e++) {
+      frames
+          .append(e == 0 ? "" : ",")
+          .append("{\"frame\":")
+          .append(e)
+          .append(",\"t\":0.1,\"sounding\":[{\"class\":1,\"name\":\"boat\",")
+          .append("\"box\":[10.4,20.0,50.6,60.2],\"center\":[30.5,40.1]}],")
+          .append("\"distractors\":[{\"class\":0,\"box\":[100,100,120,130]}]}");
+    }
+    Files.writeString(
+        root.resolve("annotations.jsonl"),
+        "{\"path\":\""
+            + path
+            + "\",\"split\":\"validation\",\"scene\":3,\"second\":1,\"class\":1,"
+            + "\"frames\":["
+            + frames
+            + "]}\n");
+    AudioVisualDataset dataset = AudioVisualDataset.open(root);
+    assertEquals(2, dataset.noiseOnlyClass().getAsLong());
+    List<FrameSample> loaded =
+        dataset.load(Split.VALIDATION, 0, 1, AudioVisualDataset.Progress.NONE);
+    for (FrameSample f : loaded) {
+      assertEquals(List.of(new SoundingBox(10, 20, 51, 61, 1)), f.boxes());
+    }
+  }
+
+  @Test
   void shouldReadOtherCardShapes() throws IOException {
     DatasetFixture.list(root, Split.TESTING, List.of());
     Files.writeString(root.resolve("dataset.json"), "{\"classes\":[\"boat\",\"noise-only\"]}");

@@ -1,0 +1,269 @@
+package ai.avloc.cli;
+
+import ai.avloc.inference.data.AudioVisualDataset;
+import ai.avloc.inference.data.AudioVisualDataset.Split;
+import ai.avloc.inference.data.AudioVisualSecond;
+import ai.avloc.inference.data.FrameSample;
+import ai.avloc.inference.metrics.Evaluation;
+import ai.avloc.inference.metrics.EvaluationOutput;
+import ai.avloc.inference.model.AcousticModel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "evaluate",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Scores models on a dataset split the paper's way: MSE, IoU@0.5 and AUC of the energy maps,"
+          + " cIoU against annotated boxes, per class; with the ablations (black image,"
+          + " background-noise audio), the tiled-MFCC and centre-prior baselines, and a check"
+          + " that noise-only frames give flat maps.",
+      "Writes OUT/evaluation.json, OUT/success.png and OUT/grid.png."
+    })
+final class EvaluateCommand implements Callable<Integer> {
+  /** Seconds loaded at once; the next chunk loads while the models run on this one. */
+  static final int CHUNK_SECONDS = 16;
+
+  @Option(
+      names = "--model",
+      required = true,
+      description = "model directory (SavedModel + model.json); repeat for several")
+  List<Path> modelDirs;
+
+  @Option(names = "--data", required = true, description = "dataset root (lists/, *.tfrecord)")
+  Path data;
+
+  @Option(
+      names = "--split",
+      defaultValue = "testing",
+      description = "training, validation or testing (default: ${DEFAULT-VALUE})")
+  String split;
+
+  @Option(
+      names = "--out",
+      defaultValue = "runs/evaluation",
+      description = "output directory (default: ${DEFAULT-VALUE})")
+  Path out;
+
+  @Option(
+      names = "--grid",
+      defaultValue = "16",
+      description = "frames in grid.png, spread over the split (default: ${DEFAULT-VALUE})")
+  int grid;
+
+  @Option(
+      names = "--max-seconds",
+      defaultValue = "0",
+      description = "at most this many seconds, spread over the list; 0 = all (default: 0)")
+  int maxSeconds;
+
+  @Option(
+      names = "--batch",
+      defaultValue = "16",
+      description = "frames per model call (default: ${DEFAULT-VALUE})")
+  int batch;
+
+  @Option(
+      names = "--threads",
+      description = "threads parsing seconds (default: the machine's cores)")
+  Integer threads;
+
+  @Option(
+      names = "--flat-threshold",
+      description =
+          "peak contrast (max - median) / median below which an energy map reads as flat"
+              + " (default: derived from the ground truth's maps)")
+  Double flatThreshold;
+
+  @Option(
+      names = "--prior-sigma",
+      defaultValue = "" + Evaluation.Options.PRIOR_SIGMA,
+      description = "centre prior's sigma as a fraction of each side (default: ${DEFAULT-VALUE})")
+  double priorSigma;
+
+  @Override
+  public Integer call() throws Exception {
+    Split chosen = Split.parse(split);
+    AudioVisualDataset dataset = AudioVisualDataset.open(data);
+    List<Path> files = dataset.select(chosen, maxSeconds);
+    if (files.isEmpty()) {
+      throw new IllegalArgumentException(
+          data.resolve("lists").resolve(chosen.fileName()) + " lists no seconds");
+    }
+    int parsers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+    Evaluation.Options options =
+        new Evaluation.Options(
+            batch, grid, flatThreshold == null ? Double.NaN : flatThreshold, priorSigma);
+    List<AcousticModel> loaded = new ArrayList<>();
+    ExecutorService loader = Executors.newSingleThreadExecutor();
+    try {
+      List<Evaluation.Model> models = new ArrayList<>();
+      Set<String> names = new HashSet<>();
+      for (Path dir : modelDirs) {
+        AcousticModel model = AcousticModel.load(dir);
+        loaded.add(model);
+        if (model.height() != AudioVisualSecond.FRAME_HEIGHT
+            || model.width() != AudioVisualSecond.FRAME_WIDTH) {
+          throw new IllegalArgumentException(
+              dir
+                  + " takes "
+                  + model.height()
+                  + "x"
+                  + model.width()
+                  + " frames; the dataset's are 224x298");
+        }
+        String name = model.card().id();
+        if (!names.add(name)) {
+          name = name + " (" + dir.getFileName() + ")";
+          names.add(name);
+        }
+        models.add(new Evaluation.Model(name, model::predict));
+      }
+      int total = files.size() * AudioVisualSecond.ENTRIES;
+      System.out.printf(
+          Locale.ROOT,
+          "avloc evaluate: %d model(s) on %s %s, %d seconds (%d frames)%s%n",
+          models.size(),
+          data,
+          chosen.name().toLowerCase(Locale.ROOT),
+          files.size(),
+          total,
+          dataset.noiseOnlyClass().isPresent()
+              ? ", noise-only class " + dataset.noiseOnlyClass().getAsLong()
+              : "");
+      Evaluation evaluation =
+          new Evaluation(models, dataset.classNames(), dataset.noiseOnlyClass(), options, total);
+      long start = System.nanoTime();
+      ProgressLine progress = new ProgressLine(start);
+      CompletableFuture<List<FrameSample>> next = load(loader, dataset, files, 0, parsers);
+      for (int from = 0; from < files.size(); from += CHUNK_SECONDS) {
+        List<FrameSample> chunk = join(next);
+        int after = from + CHUNK_SECONDS;
+        next = after < files.size() ? load(loader, dataset, files, after, parsers) : null;
+        evaluation.accept(chunk, progress);
+      }
+      progress.done();
+      Evaluation.Report report = evaluation.finish();
+      double seconds = (System.nanoTime() - start) / 1e9;
+      String title =
+          String.format(
+              Locale.ROOT,
+              "%s, %s split, %d frames",
+              data.getFileName(),
+              chosen.name().toLowerCase(Locale.ROOT),
+              report.frames());
+      EvaluationOutput.writeAll(report, out, title);
+      System.out.println();
+      System.out.print(EvaluationOutput.table(report));
+      System.out.println();
+      System.out.print(EvaluationOutput.classTable(report));
+      System.out.println();
+      System.out.print(EvaluationOutput.flatnessTable(report));
+      System.out.printf(
+          Locale.ROOT,
+          "%n%d frames in %.1f s (%.1f frames/s); wrote %s, %s%s%n",
+          report.frames(),
+          seconds,
+          report.frames() / seconds,
+          out.resolve(EvaluationOutput.JSON_FILE),
+          out.resolve(EvaluationOutput.SUCCESS_FILE),
+          report.grid().isEmpty() ? "" : ", " + out.resolve(EvaluationOutput.GRID_FILE));
+      return 0;
+    } finally {
+      loader.shutdownNow();
+      for (AcousticModel m : loaded) {
+        m.close();
+      }
+    }
+  }
+
+  private static CompletableFuture<List<FrameSample>> load(
+      ExecutorService loader, AudioVisualDataset dataset, List<Path> files, int from, int threads) {
+    List<Path> chunk = files.subList(from, Math.min(files.size(), from + CHUNK_SECONDS));
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return dataset.load(chunk, threads, AudioVisualDataset.Progress.NONE);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        },
+        loader);
+  }
+
+  private static List<FrameSample> join(CompletableFuture<List<FrameSample>> future)
+      throws IOException {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof UncheckedIOException u) {
+        throw u.getCause();
+      }
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
+  /** Frames done and frames/s on stderr: in place on a terminal, a line every 10 s otherwise. */
+  private static final class ProgressLine implements Evaluation.Progress {
+    private final long start;
+    private final boolean terminal = System.console() != null;
+    private long lastPrint;
+    private int lastDone;
+    private int lastTotal;
+
+    ProgressLine(long start) {
+      this.start = start;
+      this.lastPrint = start;
+    }
+
+    @Override
+    public void frames(int done, int total) {
+      lastDone = done;
+      lastTotal = total;
+      long now = System.nanoTime();
+      long interval = terminal ? 250_000_000L : 10_000_000_000L;
+      if (now - lastPrint >= interval) {
+        lastPrint = now;
+        print(now, false);
+      }
+    }
+
+    private void print(long now, boolean last) {
+      double s = Math.max(1e-9, (now - start) / 1e9);
+      String text =
+          String.format(
+              Locale.ROOT,
+              "  frames %d/%d (%.0f %%), %.1f frames/s",
+              lastDone,
+              lastTotal,
+              lastTotal == 0 ? 100.0 : 100.0 * lastDone / lastTotal,
+              lastDone / s);
+      if (terminal) {
+        System.err.print("\r" + text + (last ? "\n" : ""));
+      } else {
+        System.err.println(text);
+      }
+      System.err.flush();
+    }
+
+    void done() {
+      print(System.nanoTime(), true);
+    }
+  }
+}
