@@ -82,7 +82,13 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--mono",
-      description = "live: also run the mono path (bright-spot test model) on the camera's frames")
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "live: also run the mono path (the shipped U-VAE, "
+              + ai.avloc.stream.job.JobConfig.SHIPPED_MODEL
+              + ") on the camera's frame and microphone; --no-mono: the array path only")
   boolean mono;
 
   @Option(

@@ -1,8 +1,6 @@
 package ai.avloc.cli;
 
 import ai.avloc.alerts.AlertsApp;
-import ai.avloc.inference.model.BrightSpotModel;
-import ai.avloc.inference.model.ModelContract;
 import ai.avloc.inference.scene.Scene;
 import ai.avloc.ingest.CameraSource;
 import ai.avloc.ingest.DecodeOptions;
@@ -16,6 +14,7 @@ import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.SourcePeak;
 import ai.avloc.schemas.TopicAdmin;
 import ai.avloc.schemas.Topics;
+import ai.avloc.stream.job.JobConfig;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -138,7 +137,7 @@ final class LiveDemo {
       say(
           "[3/6] localization job"
               + (o.mono()
-                  ? " (mono path with the bright-spot test model, and array path)"
+                  ? " (mono path with the U-VAE " + JobConfig.SHIPPED_MODEL + ", and array path)"
                   : " (array path)"));
       List<String> submit =
           new ArrayList<>(
@@ -162,8 +161,11 @@ final class LiveDemo {
                   "--checkpoint-dir",
                   flinkDir.resolve("checkpoints").toUri().toString()));
       if (o.mono()) {
-        Path model = o.runDir().resolve("model");
-        BrightSpotModel.export(model, ModelContract.FRAME_HEIGHT, ModelContract.FRAME_WIDTH);
+        Path model = Path.of(JobConfig.SHIPPED_MODEL).toAbsolutePath();
+        if (!Files.isRegularFile(model.resolve("saved_model.pb"))) {
+          throw new IllegalStateException(
+              model + " holds no model; train one with ./avloc train, or run with --no-mono");
+        }
         submit.addAll(List.of("--model", model.toString()));
       }
       String jobId = script(submit.toArray(String[]::new)).trim();

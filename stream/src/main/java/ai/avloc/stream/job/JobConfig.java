@@ -8,7 +8,9 @@ import java.util.Map;
 /**
  * Everything the localization job is told at submission, as {@code --key value} arguments.
  *
- * @param modelDir SavedModel directory for the mono path; null runs the array path only
+ * @param modelDir SavedModel directory for the mono path; null runs the array path only. Without
+ *     {@code --model} the shipped model {@value #SHIPPED_MODEL} is used when the working directory
+ *     holds it; {@code --model none} turns the mono path off
  * @param bounded read the topics up to their current end and stop (tests, replays)
  * @param arrayMaxBatch the array path batches more than the mono path: its beamformer turns its
  *     steering weights from bin to bin once per batch, which costs as much as one window's cgemm
@@ -49,15 +51,32 @@ public record JobConfig(
     boolean unalignedCheckpoints)
     implements Serializable {
 
+  /** The trained compact U-VAE committed with the project, relative to the repository root. */
+  public static final String SHIPPED_MODEL = "models/uvae-compact";
+
   /** What `--help` of the job prints. */
   public static final String USAGE =
-      "--bootstrap HOST:PORT [--topic-prefix avloc.] [--group avloc-localization] [--model DIR]"
+      "--bootstrap HOST:PORT [--topic-prefix avloc.] [--group avloc-localization] [--model DIR|none]"
           + " [--bounded true] [--out-of-orderness-ms 300] [--idleness-ms 2000] [--staleness-ms"
           + " 500] [--checkpoint-ms 2000] [--max-batch 32] [--max-wait-ms 20] [--silence-dbfs -70]"
           + " [--mono-max-flatness 0.99999] [--fov 65x50] [--band 500:5000]"
           + " [--array-max-batch 32] [--array-max-wait-ms 500] [--checkpoint-dir URI]"
           + " [--watermark-interval-ms 20] [--close-complete-windows true]"
           + " [--unaligned-checkpoints true]";
+
+  /** The model to serve: the one given, none, or the shipped one when it is here. */
+  static String modelDir(String given) {
+    if ("none".equals(given)) {
+      return null;
+    }
+    if (given != null) {
+      return given;
+    }
+    java.nio.file.Path shipped = java.nio.file.Path.of(SHIPPED_MODEL);
+    return java.nio.file.Files.isRegularFile(shipped.resolve("saved_model.pb"))
+        ? shipped.toAbsolutePath().toString()
+        : null;
+  }
 
   public static JobConfig parse(String[] args) {
     Map<String, String> a = new HashMap<>();
@@ -80,7 +99,7 @@ public record JobConfig(
               bootstrap,
               take(a, "topic-prefix", "avloc."),
               take(a, "group", "avloc-localization"),
-              a.remove("model"),
+              modelDir(a.remove("model")),
               Boolean.parseBoolean(take(a, "bounded", "false")),
               Duration.ofMillis(Long.parseLong(take(a, "out-of-orderness-ms", "300"))),
               Duration.ofMillis(Long.parseLong(take(a, "idleness-ms", "2000"))),

@@ -52,7 +52,9 @@ class JobConfigTest {
     var missing =
         assertThrows(IllegalArgumentException.class, () -> JobConfig.parse(new String[] {}));
     assertTrue(missing.getMessage().contains("--bootstrap is required"));
+    // the module directory holds no shipped model, so no --model means the array path only
     assertNull(JobConfig.parse(new String[] {"--bootstrap", "h:1"}).modelDir());
+    assertNull(JobConfig.parse(new String[] {"--bootstrap", "h:1", "--model", "none"}).modelDir());
     var notNumber =
         assertThrows(
             IllegalArgumentException.class,
