@@ -133,7 +133,9 @@ final class TrainCommand implements Callable<Integer> {
         validation.size(),
         run);
 
-    UvaeTrainer.Options options = new UvaeTrainer.Options(epochs, noisePairs, stepsPerEpoch);
+    UvaeTrainer.Options options =
+        new UvaeTrainer.Options(
+            epochs, noisePairs, stepsPerEpoch, dataset.noiseOnlyClass().orElse(-1));
     UvaeTrainer trainer = new UvaeTrainer(config, run, options);
     UvaeTrainer.State before = UvaeTrainer.readState(run);
     if (before != null) {

@@ -64,8 +64,11 @@ public final class UvaeTrainer {
    * @param noisePairs the fraction of training frames that also get their background-noise pair (1
    *     = every batch doubled, as the reference)
    * @param maxStepsPerEpoch 0 for whole epochs; a positive value cuts epochs short (smoke runs)
+   * @param noiseOnlyClass frames of this class hold background noise only; they train toward the
+   *     uniform image of their own MFCC, §4.3's target for sound without a direction, instead of
+   *     the beamformed noise field (-1: no such class)
    */
-  public record Options(int epochs, double noisePairs, int maxStepsPerEpoch) {
+  public record Options(int epochs, double noisePairs, int maxStepsPerEpoch, long noiseOnlyClass) {
     public Options {
       if (epochs < 1 || !(noisePairs >= 0 && noisePairs <= 1) || maxStepsPerEpoch < 0) {
         throw new IllegalArgumentException(
@@ -173,6 +176,7 @@ public final class UvaeTrainer {
   private Map<String, Object> describe() {
     Map<String, Object> m = new LinkedHashMap<>(config.describe());
     m.put("noisePairs", options.noisePairs());
+    m.put("noiseOnlyClass", options.noiseOnlyClass());
     return m;
   }
 
@@ -227,7 +231,7 @@ public final class UvaeTrainer {
     if (options.maxStepsPerEpoch() > 0) {
       steps = Math.min(steps, options.maxStepsPerEpoch());
     }
-    Batch batch = new Batch(b, config);
+    Batch batch = new Batch(b, config, options.noiseOnlyClass());
     double lossSum = 0;
     double mseSum = 0;
     for (int s = 0; s < steps; s++) {
@@ -265,9 +269,9 @@ public final class UvaeTrainer {
   /**
    * MSE over every validation frame's acoustic image (real pairs only), served as in production.
    */
-  static double validate(Session session, UvaeTraining net, List<FrameSample> frames) {
+  private double validate(Session session, UvaeTraining net, List<FrameSample> frames) {
     int b = net.model.config.batchSize();
-    Batch batch = new Batch(b, net.model.config);
+    Batch batch = new Batch(b, net.model.config, options.noiseOnlyClass());
     double sum = 0;
     for (int from = 0; from < frames.size(); from += b) {
       int count = Math.min(b, frames.size() - from);
@@ -297,9 +301,11 @@ public final class UvaeTrainer {
     private final float[] rgb;
     private final float[] mfcc;
     private final float[] target;
+    private final long noiseOnlyClass;
 
-    Batch(int size, UvaeConfig config) {
+    Batch(int size, UvaeConfig config, long noiseOnlyClass) {
       this.config = config;
+      this.noiseOnlyClass = noiseOnlyClass;
       this.rgb = new float[size * FrameSample.RGB_VALUES];
       this.mfcc = new float[size * 12];
       this.target = new float[size * FrameSample.TARGET_VALUES];
@@ -308,12 +314,11 @@ public final class UvaeTrainer {
     void put(int k, FrameSample f, boolean noise) {
       f.rgbInto(rgb, k * FrameSample.RGB_VALUES);
       System.arraycopy(noise ? f.noiseMfcc() : f.mfcc(), 0, mfcc, k * 12, 12);
-      System.arraycopy(
-          noise ? f.noiseTarget() : f.target(),
-          0,
-          target,
-          k * FrameSample.TARGET_VALUES,
-          FrameSample.TARGET_VALUES);
+      float[] wanted =
+          noise
+              ? f.noiseTarget()
+              : f.classId() == noiseOnlyClass ? FrameSample.tile(f.mfcc()) : f.target();
+      System.arraycopy(wanted, 0, target, k * FrameSample.TARGET_VALUES, FrameSample.TARGET_VALUES);
     }
 
     TFloat32 rgb(int count) {

@@ -75,7 +75,7 @@ class UvaeTrainerTest {
           public void epoch(UvaeTrainer.Epoch result) {}
         };
     UvaeTrainer.State two =
-        new UvaeTrainer(tiny(), run, new UvaeTrainer.Options(2, 1, 0))
+        new UvaeTrainer(tiny(), run, new UvaeTrainer.Options(2, 1, 0, -1))
             .train(training, validation, quiet);
     assertEquals(2, two.epochsDone());
     assertEquals(2, two.history().size());
@@ -84,7 +84,7 @@ class UvaeTrainerTest {
 
     List<Integer> resumed = new ArrayList<>();
     UvaeTrainer.State three =
-        new UvaeTrainer(tiny(), run, new UvaeTrainer.Options(3, 1, 0))
+        new UvaeTrainer(tiny(), run, new UvaeTrainer.Options(3, 1, 0, -1))
             .train(
                 training,
                 validation,
@@ -107,7 +107,7 @@ class UvaeTrainerTest {
 
     // the same settings in a fresh directory reproduce the run
     UvaeTrainer.State again =
-        new UvaeTrainer(tiny(), tmp.resolve("again"), new UvaeTrainer.Options(2, 1, 0))
+        new UvaeTrainer(tiny(), tmp.resolve("again"), new UvaeTrainer.Options(2, 1, 0, -1))
             .train(training, validation, quiet);
     assertEquals(two.history().get(0).trainLoss(), again.history().get(0).trainLoss(), 1e-6);
     assertEquals(
@@ -117,7 +117,7 @@ class UvaeTrainerTest {
     assertThrows(
         IllegalArgumentException.class,
         () ->
-            new UvaeTrainer(tiny().withSkips(2), run, new UvaeTrainer.Options(4, 1, 0))
+            new UvaeTrainer(tiny().withSkips(2), run, new UvaeTrainer.Options(4, 1, 0, -1))
                 .train(training, validation, quiet));
 
     Path model = tmp.resolve("model");
@@ -136,7 +136,7 @@ class UvaeTrainerTest {
             tiny().describe(),
             Map.of());
     UvaeExport.export(
-        new UvaeTrainer(tiny(), run, new UvaeTrainer.Options(3, 1, 0)).bestCheckpoint(),
+        new UvaeTrainer(tiny(), run, new UvaeTrainer.Options(3, 1, 0, -1)).bestCheckpoint(),
         tiny(),
         card,
         model);
@@ -176,7 +176,7 @@ class UvaeTrainerTest {
     UvaeConfig paper = UvaeConfig.preset("paper").withBatchSize(1);
     List<Double> losses = new ArrayList<>();
     UvaeTrainer trainer =
-        new UvaeTrainer(paper, tmp.resolve("run"), new UvaeTrainer.Options(1, 0, 2));
+        new UvaeTrainer(paper, tmp.resolve("run"), new UvaeTrainer.Options(1, 0, 2, -1));
     UvaeTrainer.State state =
         trainer.train(
             frames(2, 3),
