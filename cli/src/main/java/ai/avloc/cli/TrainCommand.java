@@ -91,6 +91,11 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--version", defaultValue = "1", description = "model version")
   String version;
 
+  @Option(
+      names = "--export-only",
+      description = "train nothing: export the run's best epoch so far (e.g. while it trains)")
+  boolean exportOnly;
+
   @Override
   public Integer call() throws Exception {
     UvaeConfig config = UvaeConfig.preset(preset).withSeed(seed).withVariational(!autoencoder);
@@ -112,8 +117,10 @@ final class TrainCommand implements Callable<Integer> {
 
     AudioVisualDataset dataset = AudioVisualDataset.open(data);
     int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
-    List<FrameSample> training = load(dataset, AudioVisualDataset.Split.TRAINING, threads);
-    List<FrameSample> validation = load(dataset, AudioVisualDataset.Split.VALIDATION, threads);
+    List<FrameSample> training =
+        exportOnly ? List.of() : load(dataset, AudioVisualDataset.Split.TRAINING, threads);
+    List<FrameSample> validation =
+        exportOnly ? List.of() : load(dataset, AudioVisualDataset.Split.VALIDATION, threads);
 
     long macs;
     long parameters;
@@ -146,9 +153,10 @@ final class TrainCommand implements Callable<Integer> {
           before.bestEpoch(),
           before.bestValidationMse());
     }
-    UvaeTrainer.State state = trainer.train(training, validation, new BarListener(epochs));
-    if (state.epochsDone() == 0) {
-      throw new IllegalStateException("no epoch finished");
+    UvaeTrainer.State state =
+        exportOnly ? before : trainer.train(training, validation, new BarListener(epochs));
+    if (state == null || state.epochsDone() == 0) {
+      throw new IllegalStateException("no epoch finished in " + run);
     }
 
     Map<String, Double> metrics = new LinkedHashMap<>();
