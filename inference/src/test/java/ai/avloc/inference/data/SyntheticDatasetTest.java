@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.avloc.inference.energy.EnergyMap;
+import ai.avloc.inference.scene.SceneRenderer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,6 +129,30 @@ class SyntheticDatasetTest {
       }
     }
     assertEquals(10, annotations.size(), "one annotation line per file");
+  }
+
+  @Test
+  void framesAreTheRenderersPicturesInBgrAtTheMiddleOfTheirAudioWindows() throws IOException {
+    String path = list("training").get(0);
+    Matcher m = PATH.matcher(path);
+    assertTrue(m.matches());
+    int scene = Integer.parseInt(m.group(2));
+    AudioVisualSecond second = read(path);
+    SyntheticScene s = SyntheticScene.compose(config, scene);
+    SceneRenderer renderer = new SceneRenderer(s.looks(), s.backdrop(), 298, 224, 65, 50);
+    for (int e : new int[] {0, 11}) {
+      BufferedImage expected = renderer.render((e + 0.5) / 12);
+      float[] rgb = second.rgb(e);
+      for (int y = 0; y < 224; y += 7) {
+        for (int x = 0; x < 298; x += 5) {
+          int p = expected.getRGB(x, y);
+          int i = 3 * (y * 298 + x);
+          assertEquals((p >> 16) & 0xff, Math.round(rgb[i] * 255), "red at " + x + "," + y);
+          assertEquals((p >> 8) & 0xff, Math.round(rgb[i + 1] * 255));
+          assertEquals(p & 0xff, Math.round(rgb[i + 2] * 255));
+        }
+      }
+    }
   }
 
   @Test
