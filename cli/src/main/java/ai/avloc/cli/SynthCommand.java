@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import org.bytedeco.openblas.global.openblas_nolapack;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -68,10 +67,6 @@ final class SynthCommand implements Callable<Integer> {
       config = config.withThreads(threads);
     }
     prepare(out, force);
-    // scenes run in parallel, so the matrix products of each should not spread over every core as
-    // well: on 2 cores, 2 scenes with a 2-thread BLAS each ran at half the speed of 1-thread ones
-    int cores = Runtime.getRuntime().availableProcessors();
-    openblas_nolapack.blas_set_num_threads(Math.max(1, cores / config.threads()));
     long frames = (long) scenes * secondsPerScene * SyntheticDataset.FRAMES_PER_SECOND;
     System.out.printf(
         Locale.ROOT,

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,7 +53,7 @@ class SynthCommandTest {
     Files.writeString(out.resolve("notes.txt"), "kept");
     Path stale = out.resolve("class_99/data_00000");
     Files.createDirectories(stale);
-    String[] forced = java.util.Arrays.copyOf(args, args.length + 1);
+    String[] forced = Arrays.copyOf(args, args.length + 1);
     forced[args.length] = "--force";
     assertEquals(0, BadInputTest.run(forced).exit());
     assertFalse(Files.exists(out.resolve("class_99")), "a previous dataset's folders go");

@@ -8,6 +8,7 @@ import ai.avloc.inference.beamforming.LookGrid;
 import ai.avloc.inference.beamforming.Steering;
 import ai.avloc.inference.energy.EnergyMap;
 import ai.avloc.inference.io.Heatmap;
+import ai.avloc.inference.scene.Scene;
 import ai.avloc.inference.scene.SceneRenderer;
 import ai.avloc.inference.scene.SceneSimulator;
 import ai.avloc.inference.scene.Simulation;
@@ -37,6 +38,8 @@ import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.bytedeco.openblas.global.openblas_nolapack;
 
 /**
  * A synthetic audio-visual training set in the ACIVW layout (uvae-reference.md §1.5, §1.6): scenes
@@ -351,12 +354,17 @@ public final class SyntheticDataset {
                       config.array(),
                       LookGrid.cameraFov(config.hfovDeg(), config.vfovDeg(), 36, 48),
                       Steering.CLASSIC,
-                      ai.avloc.inference.scene.Scene.DEFAULT_SPEED_OF_SOUND,
+                      Scene.DEFAULT_SPEED_OF_SOUND,
                       false,
                       FRAMES_PER_SECOND);
               imagers.add(a);
               return a;
             });
+    // scenes run in parallel, so the matrix products of each should not spread over every core as
+    // well: on 2 cores, 2 scenes with a 2-thread BLAS each ran at half the speed of 1-thread ones
+    int blasThreads = openblas_nolapack.blas_get_num_threads();
+    int cores = Runtime.getRuntime().availableProcessors();
+    openblas_nolapack.blas_set_num_threads(Math.max(1, cores / config.threads()));
     ExecutorService pool = Executors.newFixedThreadPool(config.threads());
     SceneResult[] results = new SceneResult[config.scenes()];
     try {
@@ -389,10 +397,11 @@ public final class SyntheticDataset {
       }
     } finally {
       pool.shutdownNow();
-      pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+      pool.awaitTermination(1, TimeUnit.MINUTES);
       synchronized (imagers) {
         imagers.forEach(AcousticImager::close);
       }
+      openblas_nolapack.blas_set_num_threads(blasThreads);
     }
     return writeIndex(out, results);
   }
@@ -781,7 +790,7 @@ public final class SyntheticDataset {
       snr.put("mean", round(snrSum / snrCount, 2));
     }
     noise.put("sensor_snr_db", SyntheticScene.SENSOR_SNR_DB);
-    noise.put("diffuse_plane_waves", ai.avloc.inference.scene.Scene.DEFAULT_PLANE_WAVES);
+    noise.put("diffuse_plane_waves", Scene.DEFAULT_PLANE_WAVES);
     if (noiseOnly > 0) {
       ObjectNode rms = noise.putObject("noise_only_diffuse_rms_pa");
       rms.put("min", round(rmsMin, 5));

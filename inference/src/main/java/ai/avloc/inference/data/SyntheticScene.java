@@ -7,6 +7,7 @@ import ai.avloc.inference.scene.Scene;
 import ai.avloc.inference.scene.SoundSource;
 import ai.avloc.inference.scene.Trajectory;
 import ai.avloc.inference.scene.VisualObject;
+import java.awt.Color;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -48,7 +49,7 @@ public record SyntheticScene(
    *
    * @param type its class
    * @param role sounding, silent distractor, or heard but outside the view
-   * @param look how it is drawn (the off-screen source is drawn too, but lies outside the view)
+   * @param look how it is drawn; the off-screen source's is never drawn (it lies outside the view)
    * @param source its index in the scene's sources; -1 for a silent distractor
    */
   public record Placed(SyntheticClass type, Role role, VisualObject look, int source) {}
@@ -79,81 +80,52 @@ public record SyntheticScene(
     List<SoundSource> sources = new ArrayList<>();
     double tanH = Math.tan(Math.toRadians(config.hfovDeg()) / 2);
     double tanV = Math.tan(Math.toRadians(config.vfovDeg()) / 2);
-    List<Footprint> footprints = new ArrayList<>();
     double firstRms = 0;
     for (int i = 0; i < visible; i++) {
       SyntheticClass type = classes.get(i % classes.size());
       boolean sounds = i < sounding;
       double size = type.randomSize(r);
       double distance = type.randomDistance(r);
-      boolean overlap = !footprints.isEmpty() && !sounds && r.nextDouble() < 0.35;
-      Footprint here = null;
-      for (int tries = 0; tries < 12; tries++) {
+      boolean overlap = !objects.isEmpty() && !sounds && r.nextDouble() < 0.35;
+      Trajectory path = null;
+      Trajectory last = null;
+      for (int tries = 0; tries < 12 && path == null; tries++) {
         double u;
         double v;
         if (overlap) {
           // partly over or behind the first object: centres 40–100 % of the half-sizes apart
-          Footprint first = footprints.get(0);
-          double hw = halfWidth(type, size, distance, tanH);
-          double hh = halfHeight(type, size, distance, tanV);
+          double[] first = box(objects.get(0).look(), 0, tanH, tanV);
+          double hw = type.shape().width() * size / (4 * distance * tanH);
+          double hh = type.shape().height() * size / (4 * distance * tanV);
           double side = r.nextBoolean() ? 1 : -1;
-          u = first.u() + side * (0.4 + 0.6 * r.nextDouble()) * (first.halfWidth() + hw);
-          v = first.v() + (r.nextDouble() - 0.5) * (first.halfHeight() + hh);
+          double cu = (first[0] + first[2]) / 2;
+          double cv = (first[1] + first[3]) / 2;
+          u = cu + side * (0.4 + 0.6 * r.nextDouble()) * ((first[2] - first[0]) / 2 + hw);
+          v = cv + (r.nextDouble() - 0.5) * ((first[3] - first[1]) / 2 + hh);
           u = clamp(u, 0.05, 0.95);
           v = clamp(v, 0.05, 0.95);
         } else {
           u = 0.1 + 0.8 * r.nextDouble();
           v = type.airborne() ? 0.1 + 0.45 * r.nextDouble() : 0.35 + 0.55 * r.nextDouble();
         }
-        here =
-            new Footprint(
-                u,
-                v,
-                halfWidth(type, size, distance, tanH),
-                halfHeight(type, size, distance, tanV),
-                distance);
-        // a distractor may hide part of a sounding object, never most of it
-        if (sounds || !hidesSounding(here, footprints, sounding)) {
-          break;
+        Trajectory candidate =
+            path(pointAt(u, v, distance, tanH, tanV), type, sounds, duration, r, tanH, tanV);
+        // an object may hide part of a sounding object, never most of it, at any time
+        if (!hides(type, size, candidate, sounds, objects, duration, tanH, tanV)) {
+          path = candidate;
         }
+        last = candidate;
         overlap = false;
       }
-      footprints.add(here);
-      double u = here.u();
-      double v = here.v();
-      double[] start = pointAt(u, v, distance, tanH, tanV);
-      double[] end = start;
-      boolean moving = false;
-      double speed = type.maxSpeed() * r.nextDouble();
-      if (speed > 0) {
-        double heading = r.nextBoolean() ? 1 : -1;
-        double[] velocity = {
-          heading * speed,
-          (r.nextDouble() - 0.5) * 0.3 * speed,
-          (r.nextDouble() - 0.5) * 0.5 * speed
-        };
-        // a sounding object must stay in view: slow it down until both ends are inside
-        for (int tries = 0; tries < 6; tries++) {
-          end =
-              new double[] {
-                start[0] + velocity[0] * duration,
-                start[1] + velocity[1] * duration,
-                start[2] + velocity[2] * duration
-              };
-          if (!sounds || inView(end, tanH, tanV, EDGE_MARGIN)) {
-            moving = true;
-            break;
-          }
-          velocity = new double[] {velocity[0] / 2, velocity[1] / 2, velocity[2] / 2};
-          end = start;
-        }
+      if (path == null) {
+        // crowded: a distractor keeps its last place, pushed back behind every sounding object
+        // (the same projection, possibly beyond 15 m); a second sounding object keeps it as is
+        path = sounds ? last : behind(last, objects, duration);
       }
-      Trajectory path =
-          !moving
-              ? new Trajectory.Fixed(start)
-              : new Trajectory.Keyframes(
-                  new double[] {0, duration}, new double[][] {start, end}, false);
-      java.awt.Color[] colours = type.randomColours(r);
+      double[] start = path.positionAt(0);
+      double[] end = path.positionAt(duration);
+      boolean moving = !path.isStatic();
+      Color[] colours = type.randomColours(r);
       boolean mirrored = moving ? end[0] < start[0] : r.nextBoolean();
       VisualObject look =
           new VisualObject(
@@ -175,7 +147,7 @@ public record SyntheticScene(
       double elevation = (r.nextDouble() - 0.5) * 40;
       double distance = 3 + 12 * r.nextDouble();
       Trajectory path = new Trajectory.Fixed(Directions.position(azimuth, elevation, distance));
-      java.awt.Color[] colours = type.randomColours(r);
+      Color[] colours = type.randomColours(r);
       VisualObject look =
           new VisualObject(
               type.label(), path, type.randomSize(r), colours[0], colours[1], 0, false);
@@ -260,46 +232,129 @@ public record SyntheticScene(
   }
 
   /**
-   * Where an object starts in the frame, as fractions of the width and height: centre, half sizes,
-   * and its distance.
+   * A straight path from {@code start} at up to the class's top speed, mostly sideways; a sounding
+   * object is slowed down until it ends in view too (the projection of a segment is a segment, so
+   * it stays in view all along).
    */
-  private record Footprint(
-      double u, double v, double halfWidth, double halfHeight, double distance) {
-    double overlap(Footprint o) {
-      double w =
-          Math.min(u + halfWidth, o.u + o.halfWidth) - Math.max(u - halfWidth, o.u - o.halfWidth);
-      double h =
-          Math.min(v + halfHeight, o.v + o.halfHeight)
-              - Math.max(v - halfHeight, o.v - o.halfHeight);
-      return w > 0 && h > 0 ? w * h : 0;
+  private static Trajectory path(
+      double[] start,
+      SyntheticClass type,
+      boolean sounds,
+      double duration,
+      Random r,
+      double tanH,
+      double tanV) {
+    double speed = type.maxSpeed() * r.nextDouble();
+    if (speed > 0) {
+      double heading = r.nextBoolean() ? 1 : -1;
+      double[] velocity = {
+        heading * speed, (r.nextDouble() - 0.5) * 0.3 * speed, (r.nextDouble() - 0.5) * 0.5 * speed
+      };
+      for (int tries = 0; tries < 6; tries++) {
+        double[] end = {
+          start[0] + velocity[0] * duration,
+          start[1] + velocity[1] * duration,
+          start[2] + velocity[2] * duration
+        };
+        if (!sounds || inView(end, tanH, tanV, EDGE_MARGIN)) {
+          return new Trajectory.Keyframes(
+              new double[] {0, duration}, new double[][] {start, end}, false);
+        }
+        velocity = new double[] {velocity[0] / 2, velocity[1] / 2, velocity[2] / 2};
+      }
     }
-
-    double area() {
-      return 4 * halfWidth * halfHeight;
-    }
+    return new Trajectory.Fixed(start);
   }
 
-  /** Whether {@code f}, if nearer, covers more than half of one of the first {@code sounding}. */
-  private static boolean hidesSounding(Footprint f, List<Footprint> placed, int sounding) {
-    for (int i = 0; i < sounding && i < placed.size(); i++) {
-      Footprint s = placed.get(i);
-      if (f.distance() < s.distance() && f.overlap(s) > 0.5 * s.area()) {
-        return true;
+  /** The path pushed back along its rays until it is farther than every sounding object. */
+  private static Trajectory behind(Trajectory path, List<Placed> placed, double duration) {
+    double farthest = 0;
+    double nearest = Double.POSITIVE_INFINITY;
+    for (double t : checkTimes(duration)) {
+      nearest = Math.min(nearest, norm(path.positionAt(t)));
+      for (Placed p : placed) {
+        if (p.role() == Role.SOUNDING) {
+          farthest = Math.max(farthest, norm(p.look().trajectory().positionAt(t)));
+        }
+      }
+    }
+    double k = Math.max(1, (farthest + 1) / nearest);
+    double[] a = path.positionAt(0);
+    double[] b = path.positionAt(duration);
+    for (int c = 0; c < 3; c++) {
+      a[c] *= k;
+      b[c] *= k;
+    }
+    return path.isStatic()
+        ? new Trajectory.Fixed(a)
+        : new Trajectory.Keyframes(new double[] {0, duration}, new double[][] {a, b}, false);
+  }
+
+  /**
+   * Whether an object of {@code type} and {@code size} on {@code path} would, at some time of the
+   * scene, cover more than half of a sounding object's box from in front, or (when it sounds
+   * itself) be covered so by an earlier sounding object.
+   */
+  private static boolean hides(
+      SyntheticClass type,
+      double size,
+      Trajectory path,
+      boolean sounds,
+      List<Placed> placed,
+      double duration,
+      double tanH,
+      double tanV) {
+    VisualObject candidate =
+        new VisualObject(type.label(), path, size, Color.BLACK, Color.BLACK, 0, false);
+    for (Placed p : placed) {
+      if (p.role() != Role.SOUNDING) {
+        continue;
+      }
+      for (double t : checkTimes(duration)) {
+        double[] c = box(candidate, t, tanH, tanV);
+        double[] s = box(p.look(), t, tanH, tanV);
+        double dc = norm(path.positionAt(t));
+        double ds = norm(p.look().trajectory().positionAt(t));
+        if (dc < ds && overlap(c, s) > 0.5 * area(s)) {
+          return true;
+        }
+        if (sounds && ds < dc && overlap(s, c) > 0.5 * area(c)) {
+          return true;
+        }
       }
     }
     return false;
   }
 
-  /**
-   * Half the projected width of an object as a fraction of the frame's width (roughly, at depth ≈
-   * distance).
-   */
-  private static double halfWidth(SyntheticClass type, double size, double distance, double tanH) {
-    return type.shape().width() * size / (4 * distance * tanH);
+  private static double[] checkTimes(double duration) {
+    return new double[] {0, duration / 4, duration / 2, 3 * duration / 4, duration};
   }
 
-  private static double halfHeight(SyntheticClass type, double size, double distance, double tanV) {
-    return type.shape().height() * size / (4 * distance * tanV);
+  /**
+   * The box {u0, v0, u1, v1} an object covers at time t, in fractions of the frame's width and
+   * height (the renderer's projection and sizes).
+   */
+  static double[] box(VisualObject object, double t, double tanH, double tanV) {
+    double[] p = object.trajectory().positionAt(t);
+    double u = (p[0] / p[2] / tanH + 1) / 2;
+    double v = (p[1] / p[2] / tanV + 1) / 2;
+    double hw = object.shape().width() * object.size() / (4 * p[2] * tanH);
+    double hh = object.shape().height() * object.size() / (4 * p[2] * tanV);
+    return new double[] {u - hw, v - hh, u + hw, v + hh};
+  }
+
+  private static double overlap(double[] a, double[] b) {
+    double w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
+    double h = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
+    return w > 0 && h > 0 ? w * h : 0;
+  }
+
+  private static double area(double[] a) {
+    return (a[2] - a[0]) * (a[3] - a[1]);
+  }
+
+  private static double norm(double[] p) {
+    return Math.sqrt(p[0] * p[0] + p[1] * p[1] + p[2] * p[2]);
   }
 
   /** The point at {@code distance} m whose projection is (u, v) of the frame. */

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.avloc.inference.audio.MelFilterbank;
 import ai.avloc.inference.scene.SceneRenderer;
 import ai.avloc.inference.scene.SourceSignal;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -29,6 +31,7 @@ class SyntheticSceneTest {
     int two = 0;
     int offScreen = 0;
     int overlapping = 0;
+    int hidden = 0;
     for (int i = 0; i < CONFIG.scenes(); i++) {
       SyntheticScene s = SyntheticScene.compose(CONFIG, i);
       int visible = s.looks().size();
@@ -64,6 +67,7 @@ class SyntheticSceneTest {
         }
       }
       overlapping += overlaps(renderer, visible) ? 1 : 0;
+      hidden += hiddenSounding(s, renderer, end);
       assertEquals(
           s.scene().sources().size(),
           s.soundingLooks().size() + s.count(SyntheticScene.Role.OFF_SCREEN));
@@ -84,6 +88,38 @@ class SyntheticSceneTest {
     assertTrue(two >= 8 && two <= 35, "two-source scenes: " + two);
     assertTrue(offScreen >= 3 && offScreen <= 20, "off-screen scenes: " + offScreen);
     assertTrue(overlapping >= 20, "scenes with overlapping objects: " + overlapping);
+    assertTrue(hidden <= 1, "sounding objects mostly hidden by a nearer one: " + hidden);
+  }
+
+  /**
+   * Sounding objects of which a nearer object covers more than half, at the start, middle or end.
+   */
+  static int hiddenSounding(SyntheticScene s, SceneRenderer renderer, double end) {
+    int hidden = 0;
+    for (int o : s.soundingLooks()) {
+      for (double t : new double[] {0, end / 2, end}) {
+        double[] box = renderer.boxOf(o, t);
+        double distance = norm(s.looks().get(o).trajectory().positionAt(t));
+        for (int q = 0; q < s.looks().size(); q++) {
+          double[] other = renderer.boxOf(q, t);
+          if (q == o
+              || other == null
+              || norm(s.looks().get(q).trajectory().positionAt(t)) >= distance) {
+            continue;
+          }
+          double w = Math.min(box[2], other[2]) - Math.max(box[0], other[0]);
+          double h = Math.min(box[3], other[3]) - Math.max(box[1], other[1]);
+          if (w > 0 && h > 0 && w * h > 0.5 * (box[2] - box[0]) * (box[3] - box[1])) {
+            hidden++;
+          }
+        }
+      }
+    }
+    return hidden;
+  }
+
+  static double norm(double[] p) {
+    return Math.sqrt(p[0] * p[0] + p[1] * p[1] + p[2] * p[2]);
   }
 
   static boolean overlaps(SceneRenderer renderer, int objects) {
@@ -141,7 +177,7 @@ class SyntheticSceneTest {
   @Test
   void everyClassSoundsBroadbandAtItsLevelAndUnlikeTheOthers() {
     Random random = new Random(9);
-    List<double[]> profiles = new java.util.ArrayList<>();
+    List<double[]> profiles = new ArrayList<>();
     for (SyntheticClass c : SyntheticClass.values()) {
       SourceSignal.Sampled signal = SoundSignature.of(c, random).signal(2, 0.3, 42);
       double sum = 0;
@@ -153,12 +189,12 @@ class SyntheticSceneTest {
       assertEquals(0.3, Math.sqrt(sum / n), 0.06, c + " RMS at 1 m");
       double[] profile = melProfileDb(signal);
       double top = profile[profile.length - 2]; // band 22: about 4.3-5.5 kHz
-      double loudest = java.util.Arrays.stream(profile).max().getAsDouble();
+      double loudest = Arrays.stream(profile).max().getAsDouble();
       assertTrue(
           loudest - top < 30, c + ": the top of the band is " + (loudest - top) + " dB down");
       // zero-mean shape: what the energy map and the MFCC see
-      double mean = java.util.Arrays.stream(profile).average().getAsDouble();
-      double[] shape = java.util.Arrays.stream(profile).map(v -> v - mean).toArray();
+      double mean = Arrays.stream(profile).average().getAsDouble();
+      double[] shape = Arrays.stream(profile).map(v -> v - mean).toArray();
       profiles.add(shape);
     }
     Set<String> similar = new HashSet<>();
