@@ -69,8 +69,12 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * on another instruction set).
  */
 public final class SyntheticDataset {
-  /** Bumped whenever the same configuration would give different data. */
-  public static final int GENERATOR_VERSION = 1;
+  /**
+   * Bumped whenever the same configuration would give different data. 2: no object hides most of a
+   * sounding one at any time (in version 1, 7.6 % of the sounding objects' frames of seed 1, 400
+   * scenes, were more than half covered by a nearer object).
+   */
+  public static final int GENERATOR_VERSION = 2;
 
   public static final double SAMPLE_RATE = MfccSpec.SAMPLE_RATE;
   public static final int FRAMES_PER_SECOND = MfccSpec.WINDOWS_PER_SECOND;
