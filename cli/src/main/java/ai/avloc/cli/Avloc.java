@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       MfccCommand.class,
       SimulateCommand.class,
+      SynthCommand.class,
       BeamformCommand.class,
       EnergyCommand.class,
       BenchCommand.class,

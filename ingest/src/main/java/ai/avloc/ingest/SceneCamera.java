@@ -15,9 +15,10 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * A simulated camera watching a {@link Scene}: frames that show each sound source as a bright disc
- * where the camera sees it, the mono microphone's audio, and for array cameras every microphone of
- * the array, all on one clock starting at {@code start}.
+ * A simulated camera watching a {@link Scene}: frames that show each sound source where the camera
+ * sees it (in its class's shape for a known class, else as a bright disc; {@link SceneRenderer}),
+ * the mono microphone's audio, and for array cameras every microphone of the array, all on one
+ * clock starting at {@code start}.
  *
  * <p>Time: audio sample n is at {@code start + floor(n·10^6/12288)} µs, frame k at {@code start +
  * floor(k·10^6/fps)} µs. Audio is rendered one chunk at a time by {@link SceneStream}, so a long or
@@ -26,9 +27,9 @@ import java.time.Instant;
  * the innermost one of the built-in spirals). Mono chunks are PCM16 with 1 Pa full scale, as {@code
  * simulate --pcm16} writes; array chunks are float32 pascals.
  *
- * <p>Image: the pinhole model of {@code LookGrid.cameraFov}, so a disc is drawn where the
- * beamformer's grid cell for the source's direction lies. A source behind the camera or outside the
- * field of view is not drawn.
+ * <p>Image: the pinhole model of {@code LookGrid.cameraFov}, so a source is drawn where the
+ * beamformer's grid cell for its direction lies. A source behind the camera is not drawn; one
+ * outside the field of view only where its shape reaches into the frame (a disc not at all).
  *
  * <p>The scene plays once, or forever when looping: scene time starts over after the scene's
  * duration while stream time runs on. Deterministic: same scene, seed and options, same events.

@@ -8,6 +8,7 @@ import java.nio.ByteOrder;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.tensorflow.proto.BytesList;
 import org.tensorflow.proto.Feature;
 import org.tensorflow.proto.FeatureList;
@@ -125,7 +126,9 @@ public record AudioVisualSecond(
   /** The record as TensorFlow writes it. */
   public byte[] toBytes() {
     Features.Builder context = Features.newBuilder();
-    labels.forEach((k, v) -> context.putFeature(k, int64(v)));
+    // sorted: Map.copyOf iterates in an order that changes from one JVM to the next, and the
+    // context map is written in insertion order, so unsorted labels would make the bytes vary
+    new TreeMap<>(labels).forEach((k, v) -> context.putFeature(k, int64(v)));
     SIZES.forEach((k, v) -> context.putFeature(k, int64(v)));
     int imageBytes = 4 * IMAGE_ROWS * IMAGE_COLS * IMAGE_DEPTH;
     FeatureList.Builder images = FeatureList.newBuilder();

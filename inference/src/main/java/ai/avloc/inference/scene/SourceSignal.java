@@ -31,7 +31,8 @@ public sealed interface SourceSignal
         SourceSignal.BandNoise,
         SourceSignal.AmTone,
         SourceSignal.Chirp,
-        SourceSignal.Wav {
+        SourceSignal.Wav,
+        SourceSignal.Sampled {
 
   /** Pressure in Pa at 1 m from the source at time t (seconds). */
   double valueAt(double t);
@@ -516,6 +517,49 @@ public sealed interface SourceSignal
     @Override
     public String type() {
       return "wav";
+    }
+  }
+
+  /**
+   * A periodic signal made in code, not read from a scene file: one period of samples at {@code
+   * rate} Hz, evaluated by the same windowed-sinc interpolation as noise and WAV files, so its
+   * content must lie below about 0.44 of {@code rate}. It has no JSON form; the synthetic dataset
+   * builds its class sound signatures with it.
+   */
+  final class Sampled implements SourceSignal {
+    private final PeriodicSamples grid;
+
+    private Sampled(PeriodicSamples grid) {
+      this.grid = grid;
+    }
+
+    /**
+     * The signal whose period is {@code samples} (copied) at {@code rate} Hz, in Pa at 1 m.
+     *
+     * @throws IllegalArgumentException for no samples or a rate that is not positive
+     */
+    public static Sampled of(double[] samples, double rate) {
+      return new Sampled(new PeriodicSamples(samples, rate));
+    }
+
+    /** The grid's sample rate in Hz. */
+    public double rate() {
+      return grid.rate();
+    }
+
+    /** Length of one period in seconds. */
+    public double periodSeconds() {
+      return grid.period();
+    }
+
+    @Override
+    public double valueAt(double t) {
+      return grid.valueAt(t);
+    }
+
+    @Override
+    public String type() {
+      return "sampled";
     }
   }
 }

@@ -266,4 +266,22 @@ class SourceSignalTest {
             () -> parse("{\"type\": \"wav\", \"path\": \"missing.wav\"}"));
     assertTrue(e.getMessage().startsWith("signal.path: cannot read WAV file"), e.getMessage());
   }
+
+  @Test
+  void aSampledSignalPassesThroughItsSamplesInterpolatesBetweenAndRepeats() {
+    double rate = 24_576;
+    double[] x = new double[24_576]; // one second: 700 whole cycles of a 700 Hz sine
+    for (int i = 0; i < x.length; i++) {
+      x[i] = 0.5 * Math.sin(2 * Math.PI * 700 * i / rate);
+    }
+    SourceSignal.Sampled signal = SourceSignal.Sampled.of(x, rate);
+    assertEquals("sampled", signal.type());
+    assertEquals(1.0, signal.periodSeconds(), 0);
+    assertEquals(x[1234], signal.valueAt(1234 / rate), 1e-6);
+    double between = 1234.37 / rate;
+    assertEquals(0.5 * Math.sin(2 * Math.PI * 700 * between), signal.valueAt(between), 1e-5);
+    assertEquals(signal.valueAt(0.25), signal.valueAt(-0.75), 1e-9);
+    assertThrows(
+        IllegalArgumentException.class, () -> SourceSignal.Sampled.of(new double[0], rate));
+  }
 }

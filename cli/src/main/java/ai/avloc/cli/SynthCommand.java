@@ -1,0 +1,223 @@
+package ai.avloc.cli;
+
+import ai.avloc.inference.data.SyntheticClass;
+import ai.avloc.inference.data.SyntheticDataset;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "synth",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Generates a synthetic audio-visual training set in the ACIVW layout: scenes of 2-5 objects of",
+      "10 classes, one or two of them sounding (the others silent distractors), heard by the",
+      "dualcam128 array over diffuse and sensor noise; acoustic images, mono audio and frames per",
+      "1/12 s, split by scene, with a dataset card, per-frame boxes and a preview."
+    })
+final class SynthCommand implements Callable<Integer> {
+  /** What a previous run leaves in its output directory (and --force replaces). */
+  static final List<String> OUTPUTS =
+      List.of("lists", "annotations.jsonl", "dataset.json", "README.md", "preview.png");
+
+  @Option(names = "--out", required = true, description = "output directory (must be empty)")
+  Path out;
+
+  @Option(names = "--scenes", required = true, description = "number of scenes")
+  int scenes;
+
+  @Option(names = "--seed", defaultValue = "1", description = "seed of every scene (default 1)")
+  long seed;
+
+  @Option(
+      names = "--seconds-per-scene",
+      defaultValue = "2",
+      description = "seconds per scene, one TFRecord file each (default 2)")
+  int secondsPerScene;
+
+  @Option(
+      names = "--split",
+      defaultValue = "80/10/10",
+      description = "training/validation/testing percentages of the scenes (default 80/10/10)")
+  String split;
+
+  @Option(names = "--threads", description = "scenes generated at once (default: one per core)")
+  Integer threads;
+
+  @Option(
+      names = "--force",
+      description = "write into a non-empty directory, replacing a previous dataset's files there")
+  boolean force;
+
+  @Override
+  public Integer call() throws Exception {
+    SyntheticDataset.Config config =
+        SyntheticDataset.Config.defaults(scenes, seed)
+            .withSecondsPerScene(secondsPerScene)
+            .withSplit(SyntheticDataset.Config.parseSplit(split));
+    if (threads != null) {
+      config = config.withThreads(threads);
+    }
+    prepare(out, force);
+    long frames = (long) scenes * secondsPerScene * SyntheticDataset.FRAMES_PER_SECOND;
+    System.out.printf(
+        Locale.ROOT,
+        "synth: %d scenes x %d s (%d frames) into %s, seed %d, split %s, %d thread(s)%n",
+        scenes,
+        secondsPerScene,
+        frames,
+        out,
+        seed,
+        split,
+        config.threads());
+    boolean console = System.console() != null;
+    long t0 = System.nanoTime();
+    long[] lastPrint = {t0};
+    SyntheticDataset.Summary summary =
+        new SyntheticDataset(config)
+            .generate(
+                out,
+                (done, total, framesDone) -> {
+                  long now = System.nanoTime();
+                  if (!console && done < total && now - lastPrint[0] < 10_000_000_000L) {
+                    return;
+                  }
+                  lastPrint[0] = now;
+                  double seconds = (now - t0) / 1e9;
+                  double rate = framesDone / seconds;
+                  double eta = (frames - framesDone) / Math.max(rate, 1e-9);
+                  String line =
+                      String.format(
+                          Locale.ROOT,
+                          "  scenes %d / %d, %d frames, %.1f frames/s, elapsed %s, ETA %s",
+                          done,
+                          total,
+                          framesDone,
+                          rate,
+                          clock(seconds),
+                          clock(eta));
+                  if (console) {
+                    System.out.print("\r" + line + "   ");
+                    if (done == total) {
+                      System.out.println();
+                    }
+                  } else {
+                    System.out.println(line);
+                  }
+                });
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    System.out.printf(
+        Locale.ROOT,
+        "done in %s: %.1f frames/s, %d seconds of data, %.1f MB on disk%n",
+        clock(seconds),
+        summary.frames() / seconds,
+        summary.seconds(),
+        sizeOf(out) / 1e6);
+    for (String name : SyntheticDataset.SPLITS) {
+      System.out.printf(
+          Locale.ROOT,
+          "  %-10s %5d scenes, %6d seconds  (lists/%s.txt)%n",
+          name,
+          summary.scenesPerSplit().get(name),
+          summary.secondsPerSplit().get(name),
+          name);
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "  %d classes sounding (of %d); %d sounding objects, %d distractors; %d noise-only scenes"
+            + " (classes = %d), %d with an off-screen source%n",
+        summary.classesSounding(),
+        SyntheticClass.values().length,
+        summary.soundingObjects(),
+        summary.distractors(),
+        summary.noiseOnlyScenes(),
+        SyntheticClass.NOISE_ONLY_ID,
+        summary.offScreenScenes());
+    System.out.printf(
+        Locale.ROOT,
+        "  ground truth: energy peak within %.0f cells of a sounding object in %.1f %% of %d"
+            + " frames (median %.2f cells); peak contrast %.2e with a source, %.2e noise only%n",
+        SyntheticDataset.NEAR_CELLS,
+        100 * summary.peakNearFraction(),
+        summary.soundingFrames(),
+        summary.medianPeakErrorCells(),
+        summary.soundingContrast(),
+        summary.noiseOnlyContrast());
+    System.out.println(
+        "  card: " + out.resolve("dataset.json") + ", preview: " + out.resolve("preview.png"));
+    return 0;
+  }
+
+  /**
+   * Creates the directory, or checks that it is empty; with {@code force}, removes a previous
+   * dataset's files from it (class_* folders and {@link #OUTPUTS}) and keeps anything else.
+   */
+  static void prepare(Path out, boolean force) throws IOException {
+    if (Files.exists(out) && !Files.isDirectory(out)) {
+      throw new IllegalArgumentException("--out " + out + " is a file, not a directory");
+    }
+    if (!Files.isDirectory(out)) {
+      Files.createDirectories(out);
+      return;
+    }
+    List<Path> entries;
+    try (Stream<Path> list = Files.list(out)) {
+      entries = list.toList();
+    }
+    if (entries.isEmpty()) {
+      return;
+    }
+    if (!force) {
+      throw new IllegalArgumentException(
+          "--out "
+              + out
+              + " is not empty ("
+              + entries.size()
+              + " entries); choose an empty directory or add --force to replace a dataset there");
+    }
+    for (Path p : entries) {
+      String name = p.getFileName().toString();
+      if (name.startsWith("class_") || OUTPUTS.contains(name)) {
+        deleteTree(p);
+      }
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  private static long sizeOf(Path dir) throws IOException {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      return walk.filter(Files::isRegularFile)
+          .mapToLong(
+              p -> {
+                try {
+                  return Files.size(p);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              })
+          .sum();
+    }
+  }
+
+  private static String clock(double seconds) {
+    long s = Math.round(seconds);
+    return s >= 3600
+        ? String.format(Locale.ROOT, "%dh%02dm%02ds", s / 3600, s / 60 % 60, s % 60)
+        : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+  }
+}
