@@ -59,10 +59,15 @@ public record JobConfig(
       "--bootstrap HOST:PORT [--topic-prefix avloc.] [--group avloc-localization] [--model DIR|none]"
           + " [--bounded true] [--out-of-orderness-ms 300] [--idleness-ms 2000] [--staleness-ms"
           + " 500] [--checkpoint-ms 2000] [--max-batch 32] [--max-wait-ms 20] [--silence-dbfs -70]"
-          + " [--mono-max-flatness 0.99999] [--fov 65x50] [--band 500:5000]"
+          + " [--mono-max-flatness model] [--fov 65x50] [--band 500:5000]"
           + " [--array-max-batch 32] [--array-max-wait-ms 500] [--checkpoint-dir URI]"
           + " [--watermark-interval-ms 20] [--close-complete-windows true]"
           + " [--unaligned-checkpoints true]";
+
+  /** "model": the model card's threshold (NaN here), else a number. */
+  static double flatness(String value) {
+    return value.equals("model") ? Double.NaN : Double.parseDouble(value);
+  }
 
   /** The model to serve: the one given, none, or the shipped one when it is here. */
   static String modelDir(String given) {
@@ -108,7 +113,7 @@ public record JobConfig(
               Integer.parseInt(take(a, "max-batch", "32")),
               Long.parseLong(take(a, "max-wait-ms", "20")),
               Double.parseDouble(take(a, "silence-dbfs", "-70")),
-              Double.parseDouble(take(a, "mono-max-flatness", "0.99999")),
+              flatness(take(a, "mono-max-flatness", "model")),
               Double.parseDouble(fov[0]),
               Double.parseDouble(fov[1]),
               Double.parseDouble(band[0]),

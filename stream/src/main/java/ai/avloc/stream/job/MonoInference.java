@@ -27,7 +27,11 @@ public final class MonoInference extends BatchingOperator<AlignedWindow> {
   private final double silenceDbfs;
   private final double maxFlatness;
 
+  /** Without a threshold from the job or the model card: a map within 2e-5 of flat. */
+  static final double DEFAULT_MAX_FLATNESS = 0.99999;
+
   private transient AcousticModel model;
+  private transient double flatnessLimit;
   private transient Mfcc mfcc;
   private transient float[] rgb;
   private transient float[] coefficients;
@@ -36,7 +40,9 @@ public final class MonoInference extends BatchingOperator<AlignedWindow> {
    * @param modelDir a SavedModel directory with its model.json, readable on every TaskManager
    * @param framesTopic named in the dead letter of a frame that cannot be decoded
    * @param silenceDbfs windows quieter than this are reported silent
-   * @param maxFlatness energy maps at or above this flatness are reported silent
+   * @param maxFlatness energy maps at or above this flatness are reported silent; NaN takes the
+   *     model card's {@code flatContrast} (the peak contrast below which its evaluation found maps
+   *     to hold no source) as flatness 2 / (2 + contrast)
    */
   public MonoInference(
       String modelDir,
@@ -55,9 +61,21 @@ public final class MonoInference extends BatchingOperator<AlignedWindow> {
   @Override
   protected void openModel() throws IOException {
     model = AcousticModel.load(Path.of(modelDir));
+    flatnessLimit = flatnessLimit(maxFlatness, model.card());
     mfcc = new Mfcc();
     rgb = new float[maxBatch * model.height() * model.width() * 3];
     coefficients = new float[maxBatch * ModelContract.COEFFICIENTS];
+  }
+
+  /**
+   * The flatness at or above which a map holds no source: the job's, the card's, or the default.
+   */
+  static double flatnessLimit(double configured, ai.avloc.inference.model.ModelCard card) {
+    if (!Double.isNaN(configured)) {
+      return configured;
+    }
+    Double contrast = card.metrics() == null ? null : card.metrics().get("flatContrast");
+    return contrast == null || !(contrast >= 0) ? DEFAULT_MAX_FLATNESS : 2 / (2 + contrast);
   }
 
   @Override
@@ -103,7 +121,7 @@ public final class MonoInference extends BatchingOperator<AlignedWindow> {
                   ModelContract.ROWS,
                   ModelContract.COLS,
                   silent,
-                  maxFlatness,
+                  flatnessLimit,
                   w.hasFrame() ? w.frameAgeMicros() : null,
                   w.coverage(),
                   w.ingestMillis() * 1000),

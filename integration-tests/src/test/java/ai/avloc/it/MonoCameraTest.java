@@ -1,0 +1,112 @@
+package ai.avloc.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.avloc.inference.array.BuiltinArrays;
+import ai.avloc.inference.beamforming.LookGrid;
+import ai.avloc.inference.data.SoundSignature;
+import ai.avloc.inference.data.SyntheticClass;
+import ai.avloc.inference.scene.Scene;
+import ai.avloc.inference.scene.SoundSource;
+import ai.avloc.inference.scene.Trajectory;
+import ai.avloc.infra.EmbeddedKafka;
+import ai.avloc.ingest.Gateway;
+import ai.avloc.ingest.KafkaCameraEvents;
+import ai.avloc.ingest.SceneCamera;
+import ai.avloc.schemas.Localization;
+import ai.avloc.schemas.LocalizationMode;
+import ai.avloc.schemas.Topics;
+import ai.avloc.stream.align.WindowClock;
+import ai.avloc.stream.job.JobConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An ordinary camera, one microphone: a dog barks in its view while it walks across. Through the
+ * gateway, the broker and the Flink job serving the shipped U-VAE, every window gets a mono
+ * localization whose strongest peak is on the dog.
+ */
+class MonoCameraTest {
+  static final Path SHIPPED = Path.of("..").resolve(JobConfig.SHIPPED_MODEL).toAbsolutePath();
+
+  @TempDir Path dir;
+
+  @Test
+  void theShippedModelPutsTheSoundOnTheObjectThatMakesIt() throws Exception {
+    assertTrue(Files.isRegularFile(SHIPPED.resolve("saved_model.pb")), SHIPPED + " is committed");
+    double seconds = 6;
+    SoundSource dog =
+        new SoundSource(
+            "dog",
+            "dog",
+            SoundSignature.of(SyntheticClass.DOG, new Random(11)).signal(seconds, 0.3, 12),
+            new Trajectory.Keyframes(
+                new double[] {0, seconds}, new double[][] {{-20, 8, 6}, {20, 8, 6}}, true));
+    Scene scene =
+        new Scene(
+            Scene.DEFAULT_SAMPLE_RATE,
+            seconds,
+            3,
+            Scene.DEFAULT_SPEED_OF_SOUND,
+            BuiltinArrays.dualcam128(),
+            List.of(dog),
+            new Scene.SensorNoise(new Scene.Snr(40)),
+            new Scene.DiffuseNoise(new Scene.Snr(20), Scene.DEFAULT_PLANE_WAVES, 100, 5500));
+    Topics topics = Topics.withPrefix("it-m.");
+    Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      KafkaTopics.create(kafka, topics);
+      try (KafkaCameraEvents events = new KafkaCameraEvents(kafka.bootstrapServers(), topics);
+          Gateway gateway =
+              new Gateway(
+                  List.of(
+                      new SceneCamera(scene, "cam-m", start, null, SceneCamera.Options.defaults())),
+                  events,
+                  Gateway.Pace.MAX)) {
+        gateway.run();
+      }
+      KafkaTopics.runBoundedJob(kafka, "it-m.", dir, "--model", SHIPPED.toString());
+
+      int windows = (int) (seconds * 12);
+      List<Localization> out =
+          KafkaTopics.readAll(
+              kafka,
+              topics.localizations().name(),
+              Localization.class,
+              windows,
+              Duration.ofSeconds(60));
+      assertEquals(windows, out.size(), "one localization per window");
+      long first = WindowClock.windowOf(ChronoUnit.MICROS.between(Instant.EPOCH, start));
+      LookGrid grid =
+          LookGrid.cameraFov(SceneCamera.DEFAULT_HFOV_DEG, SceneCamera.DEFAULT_VFOV_DEG, 36, 48);
+      double[] errors =
+          out.stream()
+              .mapToDouble(
+                  l -> {
+                    assertEquals(LocalizationMode.MONO, l.getMode());
+                    assertEquals("uvae-compact@1", l.getModelId().toString());
+                    assertTrue(l.getInferred());
+                    assertFalse(l.getPeaks().isEmpty(), "window " + l.getWindow() + " has a peak");
+                    double t = (l.getWindow() - first + 0.5) / 12.0;
+                    int truth = grid.nearestIndex(dog.directionAt(t));
+                    var p = l.getPeaks().get(0);
+                    return Math.hypot(p.getRow() - truth / 48, p.getCol() - truth % 48);
+                  })
+              .sorted()
+              .toArray();
+      double median = errors[errors.length / 2];
+      long near = java.util.Arrays.stream(errors).filter(e -> e <= 4).count();
+      assertTrue(median <= 3, "median error " + median + " cells");
+      assertTrue(near >= 0.8 * windows, near + " of " + windows + " windows within 4 cells");
+    }
+  }
+}
