@@ -59,6 +59,11 @@ final class TrainCommand implements Callable<Integer> {
   Integer batch;
 
   @Option(
+      names = "--energy-weight",
+      description = "weight of the energy-map term (default: the preset's; 0 = the paper's loss)")
+  Double energyWeight;
+
+  @Option(
       names = "--noise-pairs",
       defaultValue = "1",
       description = "fraction of frames that also train on their background-noise pair (§4.3)")
@@ -107,6 +112,9 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (batch != null) {
       config = config.withBatchSize(batch);
+    }
+    if (energyWeight != null) {
+      config = config.withEnergyWeight(energyWeight);
     }
     if (backboneWeights != null) {
       config = config.withBackboneWeights(backboneWeights);

@@ -26,7 +26,13 @@ public final class CompactBackbone implements Backbone {
     x = l.conv("visual/conv3", x, 32, 64, 3, 3, 2, "SAME", true);
     x = l.conv("visual/conv4", x, 64, 64, 3, 3, 2, "SAME", true);
     x = l.conv("visual/conv4b", x, 64, 64, 3, 3, 1, "SAME", true);
-    return l.conv("visual/conv_map", x, 64, FEATURE_CHANNELS, 3, 4, 1, "VALID", true);
+    // the paper's conv_map: batch norm before the ReLU keeps about half of it active, where a
+    // bare ReLU can fall silent and cut the frame out of the model
+    Operand<TFloat32> map =
+        l.conv("visual/conv_map", x, 64, FEATURE_CHANNELS, 3, 4, 1, "VALID", false);
+    return l.tf()
+        .nn
+        .relu(l.batchNorm("visual/conv_map/bn", map, FEATURE_CHANNELS, 1e-5f, 0.997f, training));
   }
 
   @Override

@@ -21,6 +21,8 @@ import java.util.Map;
  * @param variational VAE (z = mu + sigma * eps) or plain autoencoder (min-max normalized z)
  * @param latent latent dimension (150)
  * @param beta KL weight (1e-6)
+ * @param energyWeight weight of the energy-map term (0 in the paper's loss; see {@link
+ *     UvaeTraining})
  * @param backboneWeights a Keras ResNet50 "notop" HDF5 file for the paper preset, or null
  */
 public record UvaeConfig(
@@ -32,6 +34,7 @@ public record UvaeConfig(
     boolean variational,
     int latent,
     double beta,
+    double energyWeight,
     double learningRate,
     int batchSize,
     long seed,
@@ -40,6 +43,9 @@ public record UvaeConfig(
   public static final int LATENT = 150;
   public static final double BETA = 1e-6;
 
+  /** The compact preset's energy-map weight (docs/decisions.md, "The energy-map term"). */
+  public static final double ENERGY_WEIGHT = 0.2;
+
   public UvaeConfig {
     if (!preset.equals("paper") && !preset.equals("compact")) {
       throw new IllegalArgumentException("preset must be paper or compact, got " + preset);
@@ -47,7 +53,12 @@ public record UvaeConfig(
     if (skips < 0 || skips > 2) {
       throw new IllegalArgumentException("skips must be 0, 1 or 2, got " + skips);
     }
-    if (width < 4 || latent < 1 || batchSize < 1 || !(learningRate > 0) || !(beta >= 0)) {
+    if (width < 4
+        || latent < 1
+        || batchSize < 1
+        || !(learningRate > 0)
+        || !(beta >= 0)
+        || !(energyWeight >= 0)) {
       throw new IllegalArgumentException(
           "width, latent, batch size and learning rate must be positive");
     }
@@ -55,9 +66,11 @@ public record UvaeConfig(
 
   public static UvaeConfig preset(String name) {
     return switch (name) {
-      case "paper" -> new UvaeConfig(name, 224, 298, 128, 1, true, LATENT, BETA, 1e-4, 64, 1, null);
+      case "paper" ->
+          new UvaeConfig(name, 224, 298, 128, 1, true, LATENT, BETA, 0, 1e-4, 64, 1, null);
       case "compact" ->
-          new UvaeConfig(name, 224, 298, 24, 1, true, LATENT, BETA, 1e-3, 32, 1, null);
+          new UvaeConfig(
+              name, 224, 298, 24, 1, true, LATENT, BETA, ENERGY_WEIGHT, 1e-3, 32, 1, null);
       default -> throw new IllegalArgumentException("preset must be paper or compact, got " + name);
     };
   }
@@ -88,6 +101,7 @@ public record UvaeConfig(
         variational,
         latent,
         beta,
+        energyWeight,
         learningRate,
         batchSize,
         seed,
@@ -104,6 +118,7 @@ public record UvaeConfig(
         v,
         latent,
         beta,
+        energyWeight,
         learningRate,
         batchSize,
         seed,
@@ -120,6 +135,7 @@ public record UvaeConfig(
         variational,
         latent,
         beta,
+        energyWeight,
         learningRate,
         batchSize,
         s,
@@ -136,6 +152,7 @@ public record UvaeConfig(
         variational,
         latent,
         beta,
+        energyWeight,
         lr,
         batchSize,
         seed,
@@ -152,8 +169,26 @@ public record UvaeConfig(
         variational,
         latent,
         beta,
+        energyWeight,
         learningRate,
         b,
+        seed,
+        backboneWeights);
+  }
+
+  public UvaeConfig withEnergyWeight(double w) {
+    return new UvaeConfig(
+        preset,
+        frameHeight,
+        frameWidth,
+        width,
+        skips,
+        variational,
+        latent,
+        beta,
+        w,
+        learningRate,
+        batchSize,
         seed,
         backboneWeights);
   }
@@ -168,6 +203,7 @@ public record UvaeConfig(
         variational,
         latent,
         beta,
+        energyWeight,
         learningRate,
         batchSize,
         seed,
@@ -184,6 +220,7 @@ public record UvaeConfig(
     m.put("variational", variational);
     m.put("latent", latent);
     m.put("beta", beta);
+    m.put("energyWeight", energyWeight);
     m.put("learningRate", learningRate);
     m.put("batchSize", batchSize);
     m.put("seed", seed);

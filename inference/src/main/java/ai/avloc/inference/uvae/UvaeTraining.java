@@ -21,6 +21,11 @@ import org.tensorflow.types.family.TType;
  * The U-VAE with its training objective (uvae-reference.md §4.1): MSE + Huber(delta = 1) over the
  * acoustic image, plus beta x KL for the VAE, plus the backbone's weight penalties; Adam with the
  * preset's learning rate and TF's default betas and epsilon.
+ *
+ * <p>Beyond the paper, an energy-map term (weight {@code energyWeight}, 0 for the paper preset):
+ * the squared difference of the predicted and true energy maps, each as its deviation from its own
+ * mean in units of 0.1 %. Where a source is lies in deviations of about 0.1 % of the energy, which
+ * the image MSE barely sees (docs/decisions.md).
  */
 public final class UvaeTraining {
   public final UvaeGraph model;
@@ -51,6 +56,14 @@ public final class UvaeTraining {
     this.kl = kl;
     this.loss = loss;
     this.step = step;
+  }
+
+  /** (E / mean(E) - 1) x 1000 per sample. */
+  private static Operand<TFloat32> relativeEnergy(
+      Ops tf, Operand<TFloat32> energy, Operand<TInt32> cells) {
+    Operand<TFloat32> mean =
+        tf.math.mean(energy, cells, org.tensorflow.op.math.Mean.keepDims(true));
+    return tf.math.mul(tf.math.sub(tf.math.div(energy, mean), tf.constant(1f)), tf.constant(1000f));
   }
 
   public static UvaeTraining build(Graph graph, UvaeConfig config) {
@@ -89,6 +102,17 @@ public final class UvaeTraining {
                   tf.constant(1)));
       kl = tf.math.mean(perSample, tf.constant(0));
       loss = tf.math.add(loss, tf.math.mul(tf.constant((float) config.beta()), kl));
+    }
+    if (config.energyWeight() > 0) {
+      // the energy maps as deviations from their own mean, in units of 0.1 %: a source lifts its
+      // cells by about that much, and a uniform target asks for a flat map
+      Operand<TInt32> cells = tf.constant(new int[] {1, 2});
+      Operand<TFloat32> predicted = relativeEnergy(tf, model.energy, cells);
+      Operand<TFloat32> wanted = relativeEnergy(tf, ModelContract.energy(tf, target), cells);
+      Operand<TFloat32> energyTerm =
+          tf.math.mean(
+              tf.math.square(tf.math.sub(predicted, wanted)), tf.constant(new int[] {0, 1, 2}));
+      loss = tf.math.add(loss, tf.math.mul(tf.constant((float) config.energyWeight()), energyTerm));
     }
     for (Operand<TFloat32> penalty : model.layers.penalties()) {
       loss = tf.math.add(loss, penalty);
