@@ -7,6 +7,7 @@ import ai.avloc.inference.data.FrameSample;
 import ai.avloc.inference.metrics.Evaluation;
 import ai.avloc.inference.metrics.EvaluationOutput;
 import ai.avloc.inference.model.AcousticModel;
+import ai.avloc.inference.model.ModelCard;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -94,6 +95,13 @@ final class EvaluateCommand implements Callable<Integer> {
       description = "centre prior's sigma as a fraction of each side (default: ${DEFAULT-VALUE})")
   double priorSigma;
 
+  @Option(
+      names = "--update-card",
+      description =
+          "write the first model's scores on this split (IoU@0.5, AUC, MSE, cIoU@0.5, noise-only"
+              + " flat share) and the flat-map threshold used into its model.json")
+  boolean updateCard;
+
   @Override
   public Integer call() throws Exception {
     Split chosen = Split.parse(split);
@@ -166,6 +174,9 @@ final class EvaluateCommand implements Callable<Integer> {
               chosen.name().toLowerCase(Locale.ROOT),
               report.frames());
       EvaluationOutput.writeAll(report, out, title);
+      if (updateCard) {
+        updateCard(modelDirs.get(0), report, models.get(0).name(), chosen);
+      }
       System.out.println();
       System.out.print(EvaluationOutput.table(report));
       System.out.println();
@@ -187,6 +198,43 @@ final class EvaluateCommand implements Callable<Integer> {
       for (AcousticModel m : loaded) {
         m.close();
       }
+    }
+  }
+
+  /** Adds the first model's scores to its card, keyed by split, and the flat-map threshold. */
+  private static void updateCard(Path dir, Evaluation.Report report, String row, Split chosen)
+      throws IOException {
+    ModelCard card = ModelCard.read(dir);
+    Evaluation.RowReport r = report.row(row);
+    String s = chosen.name().toLowerCase(Locale.ROOT);
+    java.util.Map<String, Double> metrics = new java.util.LinkedHashMap<>(card.metrics());
+    put(metrics, s + "IoU50", r.iou50());
+    put(metrics, s + "Auc", r.auc());
+    put(metrics, s + "Mse", r.mse());
+    put(metrics, s + "CIoU50", r.ciou50());
+    put(metrics, s + "NoiseOnlyFlat", r.noiseOnlyFlat());
+    put(metrics, s + "SoundingFlat", r.soundingFlat());
+    put(metrics, "flatContrast", report.flatness().threshold());
+    new ModelCard(
+            card.name(),
+            card.version(),
+            card.preset(),
+            card.inputHeight(),
+            card.inputWidth(),
+            card.skips(),
+            card.variational(),
+            card.trainingData(),
+            metrics,
+            card.description(),
+            card.config(),
+            card.data())
+        .write(dir);
+    System.out.println("updated " + dir.resolve(ModelCard.FILE));
+  }
+
+  private static void put(java.util.Map<String, Double> metrics, String key, Double value) {
+    if (value != null && Double.isFinite(value)) {
+      metrics.put(key, value);
     }
   }
 

@@ -80,8 +80,16 @@ class EvaluateCommandTest {
             "--grid",
             "2",
             "--batch",
-            "5");
+            "5",
+            "--flat-threshold",
+            "0.001",
+            "--update-card");
     assertEquals(0, run.exit(), run.err());
+    var metrics = ai.avloc.inference.model.ModelCard.read(model).metrics();
+    assertTrue(
+        metrics.containsKey("testingIoU50") && metrics.containsKey("flatContrast"), "" + metrics);
+    assertTrue(metrics.get("testingIoU50") >= 0 && metrics.get("testingIoU50") <= 1);
+    assertEquals(0.001, metrics.get("flatContrast"), 0);
     assertTrue(Files.size(out.resolve("evaluation.json")) > 1000);
     assertTrue(Files.size(out.resolve("success.png")) > 1000);
     assertTrue(Files.size(out.resolve("grid.png")) > 1000);
