@@ -8,7 +8,6 @@ import ai.avloc.inference.uvae.UvaeExport;
 import ai.avloc.inference.uvae.UvaeGraph;
 import ai.avloc.inference.uvae.UvaeTrainer;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -174,15 +173,7 @@ final class TrainCommand implements Callable<Integer> {
     metrics.put("trainingSeconds", Math.rint(state.trainingSeconds()));
     metrics.put("parameters", (double) parameters);
     metrics.put("gflopPerFrame", Math.rint(2e-9 * macs * 1000) / 1000);
-    metrics.put(
-        "peakHeapMb",
-        (double)
-            (ManagementFactory.getMemoryPoolMXBeans().stream()
-                    .filter(p -> p.getType() == java.lang.management.MemoryType.HEAP)
-                    .mapToLong(p -> p.getPeakUsage().getUsed())
-                    .sum()
-                >> 20));
-    metrics.put("peakResidentMb", (double) (peakResidentKb() >> 10));
+    metrics.put("peakResidentMb", Math.rint(state.peakResidentMb()));
     Map<String, Object> dataCard = datasetCard(data);
     ModelCard card =
         new ModelCard(
@@ -256,20 +247,6 @@ final class TrainCommand implements Callable<Integer> {
     } catch (java.io.IOException e) {
       return Map.of("unreadable", card.toString());
     }
-  }
-
-  /** VmHWM of this process in kB (Linux), 0 elsewhere: TensorFlow's memory is off the Java heap. */
-  private static long peakResidentKb() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmHWM:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", ""));
-        }
-      }
-    } catch (java.io.IOException | NumberFormatException e) {
-      return 0;
-    }
-    return 0;
   }
 
   /** One progress bar per epoch: steps, loss, then validation MSE; ETA from the bar's rate. */

@@ -77,13 +77,19 @@ public final class UvaeTrainer {
     }
   }
 
-  /** The run's persisted state. */
+  /**
+   * The run's persisted state.
+   *
+   * @param peakResidentMb the most memory a training process of this run held (VmHWM), 0 where the
+   *     system does not say
+   */
   public record State(
       Map<String, Object> config,
       int epochsDone,
       int bestEpoch,
       double bestValidationMse,
       double trainingSeconds,
+      double peakResidentMb,
       List<Epoch> history) {}
 
   private final UvaeConfig config;
@@ -132,7 +138,7 @@ public final class UvaeTrainer {
               + "; use a new run directory");
     }
     if (state == null) {
-      state = new State(describe(), 0, 0, Double.POSITIVE_INFINITY, 0, List.of());
+      state = new State(describe(), 0, 0, Double.POSITIVE_INFINITY, 0, 0, List.of());
     }
     try (Graph graph = new Graph();
         Session session = new Session(graph)) {
@@ -162,6 +168,7 @@ public final class UvaeTrainer {
                 best ? epoch : state.bestEpoch(),
                 best ? validationMse : state.bestValidationMse(),
                 state.trainingSeconds() + seconds,
+                Math.max(state.peakResidentMb(), peakResidentMb()),
                 List.copyOf(history));
         Path tmp = runDir.resolve("state.json.tmp");
         JSON.writeValue(tmp.toFile(), state);
@@ -171,6 +178,20 @@ public final class UvaeTrainer {
       }
     }
     return state;
+  }
+
+  /** VmHWM of this process in MB (Linux); 0 elsewhere. TensorFlow's memory is off the heap. */
+  static double peakResidentMb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return 0;
+    }
+    return 0;
   }
 
   private Map<String, Object> describe() {
