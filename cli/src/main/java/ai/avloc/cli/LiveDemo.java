@@ -343,7 +343,7 @@ final class LiveDemo {
       where =
           String.format(
               Locale.ROOT,
-              "peak u=%.2f v=%.2f (row %2d col %2d) value %.3g contrast %.1f",
+              "peak u=%.2f v=%.2f (row %2d col %2d) value %.3g contrast %.3g",
               p.getPosition().getU(),
               p.getPosition().getV(),
               p.getRow(),
