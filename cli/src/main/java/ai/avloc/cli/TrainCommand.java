@@ -285,11 +285,12 @@ final class TrainCommand implements Callable<Integer> {
       }
       System.out.printf(
           Locale.ROOT,
-          "epoch %d: loss %.5f, train MSE %.5f, validation MSE %.5f%s (%s)%n",
+          "epoch %d: loss %.5f, train MSE %.5f, validation MSE %.5f, IoU@0.5 %.1f %%%s (%s)%n",
           e.epoch(),
           e.trainLoss(),
           e.trainMse(),
           e.validationMse(),
+          100 * e.validationIou50(),
           e.best() ? " *best*" : "",
           Duration.ofSeconds(Math.round(e.seconds()))
               .toString()

@@ -1,6 +1,9 @@
 package ai.avloc.inference.uvae;
 
 import ai.avloc.inference.data.FrameSample;
+import ai.avloc.inference.energy.EnergyMap;
+import ai.avloc.inference.metrics.LocalizationMetrics;
+import ai.avloc.inference.model.ModelContract;
 import ai.avloc.inference.model.TensorflowRuntime;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -48,6 +51,9 @@ public final class UvaeTrainer {
    *
    * @param trainLoss mean training loss over its steps
    * @param validationMse MSE of the validation frames' acoustic images
+   * @param validationIou50 share of sounding validation frames whose energy map's above-mean mask
+   *     overlaps the target's with IoU &gt; 0.5 (the paper's success rate at 0.5); localization can
+   *     improve while the MSE does not
    * @param seconds wall time of the epoch including validation
    * @param best whether this epoch is the best so far
    */
@@ -56,6 +62,7 @@ public final class UvaeTrainer {
       double trainLoss,
       double trainMse,
       double validationMse,
+      double validationIou50,
       double seconds,
       boolean best) {}
 
@@ -152,10 +159,11 @@ public final class UvaeTrainer {
       for (int epoch = state.epochsDone() + 1; epoch <= options.epochs(); epoch++) {
         long start = System.nanoTime();
         double[] sums = runEpoch(session, net, training, epoch, listener);
-        double validationMse = validate(session, net, validation);
+        double[] scores = validate(session, net, validation);
+        double validationMse = scores[0];
         boolean best = validationMse < state.bestValidationMse();
         double seconds = (System.nanoTime() - start) / 1e9;
-        Epoch result = new Epoch(epoch, sums[0], sums[1], validationMse, seconds, best);
+        Epoch result = new Epoch(epoch, sums[0], sums[1], validationMse, scores[1], seconds, best);
         history.add(result);
         save(session, lastCheckpoint());
         if (best) {
@@ -288,12 +296,17 @@ public final class UvaeTrainer {
   }
 
   /**
-   * MSE over every validation frame's acoustic image (real pairs only), served as in production.
+   * {MSE over every validation frame's acoustic image (real pairs only), IoU@0.5 success rate over
+   * its sounding frames}, served as in production.
    */
-  private double validate(Session session, UvaeTraining net, List<FrameSample> frames) {
+  private double[] validate(Session session, UvaeTraining net, List<FrameSample> frames) {
     int b = net.model.config.batchSize();
     Batch batch = new Batch(b, net.model.config, options.noiseOnlyClass());
+    int cells = ModelContract.ROWS * ModelContract.COLS;
+    float[] energy = new float[b * cells];
     double sum = 0;
+    int sounding = 0;
+    int hits = 0;
     for (int from = 0; from < frames.size(); from += b) {
       int count = Math.min(b, frames.size() - from);
       for (int k = 0; k < count; k++) {
@@ -309,11 +322,26 @@ public final class UvaeTrainer {
                   .feed(net.model.mfcc, mfcc)
                   .feed(net.target, target)
                   .fetch(net.mse)
+                  .fetch(net.model.energy)
                   .run()) {
         sum += ((TFloat32) r.get(0)).getFloat() * count;
+        ((TFloat32) r.get(1)).copyTo(DataBuffers.of(energy, false, false).slice(0, count * cells));
+      }
+      for (int k = 0; k < count; k++) {
+        FrameSample f = frames.get(from + k);
+        if (f.classId() == options.noiseOnlyClass()) {
+          continue;
+        }
+        float[] predicted = java.util.Arrays.copyOfRange(energy, k * cells, (k + 1) * cells);
+        sounding++;
+        if (LocalizationMetrics.iou(EnergyMap.of(f.target()), predicted) > 0.5) {
+          hits++;
+        }
       }
     }
-    return sum / frames.size();
+    return new double[] {
+      sum / frames.size(), sounding == 0 ? Double.NaN : (double) hits / sounding
+    };
   }
 
   /** Reused feed buffers for one batch. */

@@ -100,6 +100,9 @@ class UvaeTrainerTest {
                 });
     assertEquals(List.of(3, 3, 3, 3), resumed, "a resumed run trains only the missing epoch");
     assertEquals(3, three.history().size());
+    for (UvaeTrainer.Epoch e : three.history()) {
+      assertTrue(e.validationIou50() >= 0 && e.validationIou50() <= 1, "" + e);
+    }
     assertEquals(two.history().get(1), three.history().get(1));
     assertTrue(
         three.history().get(2).trainLoss() < three.history().get(0).trainLoss(),
