@@ -96,6 +96,14 @@ final class TrainCommand implements Callable<Integer> {
   String version;
 
   @Option(
+      names = "--select-by",
+      defaultValue = "mse",
+      description =
+          "keep the epoch with the lowest validation MSE (mse, as the paper) or the best"
+              + " validation IoU@0.5 (iou)")
+  String selectBy;
+
+  @Option(
       names = "--export-only",
       description = "train nothing: export the run's best epoch so far (e.g. while it trains)")
   boolean exportOnly;
@@ -149,7 +157,7 @@ final class TrainCommand implements Callable<Integer> {
 
     UvaeTrainer.Options options =
         new UvaeTrainer.Options(
-            epochs, noisePairs, stepsPerEpoch, dataset.noiseOnlyClass().orElse(-1));
+            epochs, noisePairs, stepsPerEpoch, dataset.noiseOnlyClass().orElse(-1), selectByIou());
     UvaeTrainer trainer = new UvaeTrainer(config, run, options);
     UvaeTrainer.State before = UvaeTrainer.readState(run);
     if (before != null) {
@@ -208,6 +216,15 @@ final class TrainCommand implements Callable<Integer> {
         modelDir,
         data);
     return 0;
+  }
+
+  private boolean selectByIou() {
+    return switch (selectBy) {
+      case "mse" -> false;
+      case "iou" -> true;
+      default ->
+          throw new IllegalArgumentException("--select-by takes mse or iou, got " + selectBy);
+    };
   }
 
   private List<FrameSample> load(

@@ -74,13 +74,25 @@ public final class UvaeTrainer {
    * @param noiseOnlyClass frames of this class hold background noise only; they train toward the
    *     uniform image of their own MFCC, §4.3's target for sound without a direction, instead of
    *     the beamformed noise field (-1: no such class)
+   * @param selectByIou keep the epoch with the best validation IoU@0.5 instead of the lowest
+   *     validation MSE (the reference's choice, and the default)
    */
-  public record Options(int epochs, double noisePairs, int maxStepsPerEpoch, long noiseOnlyClass) {
+  public record Options(
+      int epochs,
+      double noisePairs,
+      int maxStepsPerEpoch,
+      long noiseOnlyClass,
+      boolean selectByIou) {
     public Options {
       if (epochs < 1 || !(noisePairs >= 0 && noisePairs <= 1) || maxStepsPerEpoch < 0) {
         throw new IllegalArgumentException(
             "epochs must be >= 1, noise pairs in [0, 1], max steps >= 0");
       }
+    }
+
+    /** Selecting the best epoch by validation MSE. */
+    public Options(int epochs, double noisePairs, int maxStepsPerEpoch, long noiseOnlyClass) {
+      this(epochs, noisePairs, maxStepsPerEpoch, noiseOnlyClass, false);
     }
   }
 
@@ -161,7 +173,10 @@ public final class UvaeTrainer {
         double[] sums = runEpoch(session, net, training, epoch, listener);
         double[] scores = validate(session, net, validation);
         double validationMse = scores[0];
-        boolean best = validationMse < state.bestValidationMse();
+        boolean best =
+            options.selectByIou()
+                ? history.stream().allMatch(e -> scores[1] > e.validationIou50())
+                : validationMse < state.bestValidationMse();
         double seconds = (System.nanoTime() - start) / 1e9;
         Epoch result = new Epoch(epoch, sums[0], sums[1], validationMse, scores[1], seconds, best);
         history.add(result);
@@ -206,6 +221,9 @@ public final class UvaeTrainer {
     Map<String, Object> m = new LinkedHashMap<>(config.describe());
     m.put("noisePairs", options.noisePairs());
     m.put("noiseOnlyClass", options.noiseOnlyClass());
+    if (options.selectByIou()) {
+      m.put("selectBy", "validation IoU@0.5");
+    }
     return m;
   }
 

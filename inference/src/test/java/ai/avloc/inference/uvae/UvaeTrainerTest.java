@@ -175,6 +175,36 @@ class UvaeTrainerTest {
   }
 
   @Test
+  void selectingByIouKeepsTheFirstEpochWithTheBestLocalization(@TempDir Path tmp)
+      throws IOException {
+    UvaeTrainer.State state =
+        new UvaeTrainer(tiny(), tmp.resolve("iou"), new UvaeTrainer.Options(3, 0, 1, -1, true))
+            .train(
+                frames(4, 6),
+                frames(4, 7),
+                new UvaeTrainer.Listener() {
+                  @Override
+                  public void step(int epoch, int step, int steps, double loss) {}
+
+                  @Override
+                  public void epoch(UvaeTrainer.Epoch result) {}
+                });
+    double bestIou =
+        state.history().stream()
+            .mapToDouble(UvaeTrainer.Epoch::validationIou50)
+            .max()
+            .orElseThrow();
+    int first =
+        state.history().stream()
+            .filter(e -> e.validationIou50() == bestIou)
+            .findFirst()
+            .orElseThrow()
+            .epoch();
+    assertEquals(first, state.bestEpoch(), "" + state.history());
+    assertEquals("validation IoU@0.5", state.config().get("selectBy"));
+  }
+
+  @Test
   void paperPresetTrainsExportsAndServesOnTheCpu(@TempDir Path tmp) throws IOException {
     UvaeConfig paper = UvaeConfig.preset("paper").withBatchSize(1);
     List<Double> losses = new ArrayList<>();
