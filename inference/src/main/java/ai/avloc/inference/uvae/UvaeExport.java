@@ -51,11 +51,7 @@ public final class UvaeExport {
             config.describe(),
             java.util.Map.of());
     export(checkpoint.resolve("ckpt"), config, card, dir);
-    try (var files = Files.walk(checkpoint)) {
-      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
+    UvaeTrainer.deleteTree(checkpoint);
     return card;
   }
 
@@ -66,13 +62,7 @@ public final class UvaeExport {
   public static void export(Path checkpoint, UvaeConfig config, ModelCard card, Path dir)
       throws IOException {
     TensorflowRuntime.ensureLoaded();
-    if (Files.exists(dir)) {
-      try (var files = Files.walk(dir)) {
-        for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-          Files.delete(p);
-        }
-      }
-    }
+    UvaeTrainer.deleteTree(dir);
     Files.createDirectories(dir.getParent() == null ? Path.of(".") : dir.getParent());
     try (Graph graph = new Graph();
         Session session = new Session(graph)) {

@@ -168,10 +168,12 @@ public final class UvaeTrainer {
         session.initialize();
       }
       List<Epoch> history = new ArrayList<>(state.history());
+      // the targets' energy maps do not change between epochs
+      List<float[]> truthEnergy = validation.stream().map(f -> EnergyMap.of(f.target())).toList();
       for (int epoch = state.epochsDone() + 1; epoch <= options.epochs(); epoch++) {
         long start = System.nanoTime();
         double[] sums = runEpoch(session, net, training, epoch, listener);
-        double[] scores = validate(session, net, validation);
+        double[] scores = validate(session, net, validation, truthEnergy);
         double validationMse = scores[0];
         boolean best =
             options.selectByIou()
@@ -245,7 +247,8 @@ public final class UvaeTrainer {
     deleteTree(old);
   }
 
-  private static void deleteTree(Path dir) throws IOException {
+  /** Deletes {@code dir} and everything under it; nothing when it does not exist. */
+  static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }
@@ -317,7 +320,8 @@ public final class UvaeTrainer {
    * {MSE over every validation frame's acoustic image (real pairs only), IoU@0.5 success rate over
    * its sounding frames}, served as in production.
    */
-  private double[] validate(Session session, UvaeTraining net, List<FrameSample> frames) {
+  private double[] validate(
+      Session session, UvaeTraining net, List<FrameSample> frames, List<float[]> truthEnergy) {
     int b = net.model.config.batchSize();
     Batch batch = new Batch(b, net.model.config, options.noiseOnlyClass());
     int cells = ModelContract.ROWS * ModelContract.COLS;
@@ -352,7 +356,7 @@ public final class UvaeTrainer {
         }
         float[] predicted = java.util.Arrays.copyOfRange(energy, k * cells, (k + 1) * cells);
         sounding++;
-        if (LocalizationMetrics.iou(EnergyMap.of(f.target()), predicted) > 0.5) {
+        if (LocalizationMetrics.iou(truthEnergy.get(from + k), predicted) > 0.5) {
           hits++;
         }
       }

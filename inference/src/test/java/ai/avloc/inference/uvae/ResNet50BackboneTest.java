@@ -138,9 +138,9 @@ class ResNet50BackboneTest {
     UvaeConfig config = UvaeConfig.preset("paper");
     Random r = new Random(4);
     int b = 2;
-    float[] rgb = random(r, b * 224 * 298 * 3);
-    float[] mfcc = random(r, b * 12);
-    float[] target = random(r, b * 36 * 48 * 12);
+    float[] rgb = UvaeGraphTest.random(r, b * 224 * 298 * 3);
+    float[] mfcc = UvaeGraphTest.random(r, b * 12);
+    float[] target = UvaeGraphTest.random(r, b * 36 * 48 * 12);
     try (Graph g = new Graph();
         Session s = new Session(g)) {
       UvaeTraining t = UvaeTraining.build(g, config);
@@ -155,8 +155,8 @@ class ResNet50BackboneTest {
           "paper: %d parameters, %.2f GFLOP per frame (backbone %.2f)%n",
           t.model.layers.parameters(), 2e-9 * t.model.macsPerFrame, 2e-9 * resnet.macsPerFrame());
 
-      try (TFloat32 x = tensor(rgb, b, 224, 298, 3);
-          TFloat32 m = tensor(mfcc, b, 12);
+      try (TFloat32 x = UvaeGraphTest.tensor(rgb, b, 224, 298, 3);
+          TFloat32 m = UvaeGraphTest.tensor(mfcc, b, 12);
           Result res =
               s.runner()
                   .feed(t.model.rgb, x)
@@ -172,9 +172,9 @@ class ResNet50BackboneTest {
 
       float[] losses = new float[3];
       for (int i = 0; i < 3; i++) {
-        try (TFloat32 x = tensor(rgb, b, 224, 298, 3);
-            TFloat32 m = tensor(mfcc, b, 12);
-            TFloat32 y = tensor(target, b, 36, 48, 12);
+        try (TFloat32 x = UvaeGraphTest.tensor(rgb, b, 224, 298, 3);
+            TFloat32 m = UvaeGraphTest.tensor(mfcc, b, 12);
+            TFloat32 y = UvaeGraphTest.tensor(target, b, 36, 48, 12);
             TFloat32 on = TFloat32.scalarOf(1f)) {
           var runner =
               s.runner()
@@ -222,8 +222,8 @@ class ResNet50BackboneTest {
       assertEquals(3, l.trainable().size());
       assertEquals(resnetConvWeights() + resnetNormChannels() + CONV_MAP + 4 * 12, l.parameters());
       s.initialize();
-      float[] frame = random(new Random(6), 224 * 298 * 3);
-      try (TFloat32 x = tensor(frame, 1, 224, 298, 3);
+      float[] frame = UvaeGraphTest.random(new Random(6), 224 * 298 * 3);
+      try (TFloat32 x = UvaeGraphTest.tensor(frame, 1, 224, 298, 3);
           Result res = s.runner().feed(rgb, x).fetch(features).run()) {
         TFloat32 y = (TFloat32) res.get(0);
         assertEquals(Shape.of(1, 12, 16, 12), y.shape());
@@ -239,17 +239,5 @@ class ResNet50BackboneTest {
         assertTrue(max > min, "a constant feature map");
       }
     }
-  }
-
-  static TFloat32 tensor(float[] values, long... shape) {
-    return TFloat32.tensorOf(Shape.of(shape), DataBuffers.of(values, true, false));
-  }
-
-  static float[] random(Random r, int n) {
-    float[] v = new float[n];
-    for (int i = 0; i < n; i++) {
-      v[i] = r.nextFloat();
-    }
-    return v;
   }
 }
