@@ -478,6 +478,9 @@ public final class Evaluation {
           fractionBelow(contrastSounding.values(), threshold),
           Quantiles.of(contrastSounding.values()),
           Quantiles.of(contrastNoise.values()),
+          contrastSounding.size() > 0 && contrastNoise.size() > 0
+              ? FlatnessCheck.derive(contrastSounding.values(), contrastNoise.values())
+              : null,
           classes);
     }
   }
@@ -684,6 +687,10 @@ public final class Evaluation {
    * @param noiseOnlyMse the MSE on noise-only frames
    * @param noiseOnlyFlat share of noise-only frames whose energy map reads as flat
    * @param soundingFlat share of sounding frames whose energy map reads as flat
+   * @param fittedFlatThreshold this row's own threshold with the lowest balanced error on these
+   *     frames (as {@link FlatnessCheck} derives one from the true maps); fitted on the validation
+   *     split, it is the threshold to test and ship the model with; null without both kinds of
+   *     frame
    */
   public record RowReport(
       String name,
@@ -704,6 +711,7 @@ public final class Evaluation {
       Double soundingFlat,
       Quantiles contrastSounding,
       Quantiles contrastNoiseOnly,
+      Double fittedFlatThreshold,
       List<ClassReport> perClass) {}
 
   /** A frame kept for the picture: its true energy map and each model's. */

@@ -211,7 +211,8 @@ public final class EvaluationOutput {
           "noise-only flat",
           "sounding flat",
           "contrast noise-only p5 / median / p95",
-          "contrast sounding p5 / median / p95"
+          "contrast sounding p5 / median / p95",
+          "own best threshold"
         });
     lines.add(
         new String[] {
@@ -219,7 +220,10 @@ public final class EvaluationOutput {
           pct(f.truthNoiseOnlyFlat()),
           pct(f.truthSoundingFlat()),
           spread(f.truthNoiseOnly()),
-          spread(f.truthSounding())
+          spread(f.truthSounding()),
+          f.source().equals("ground truth") && f.threshold() != null
+              ? String.format(Locale.ROOT, "%.3g", f.threshold())
+              : "-"
         });
     for (RowReport r : report.rows()) {
       lines.add(
@@ -228,7 +232,10 @@ public final class EvaluationOutput {
             pct(r.noiseOnlyFlat()),
             pct(r.soundingFlat()),
             spread(r.contrastNoiseOnly()),
-            spread(r.contrastSounding())
+            spread(r.contrastSounding()),
+            r.fittedFlatThreshold() == null
+                ? "-"
+                : String.format(Locale.ROOT, "%.3g", r.fittedFlatThreshold())
           });
     }
     out.append(layout(lines, 1));

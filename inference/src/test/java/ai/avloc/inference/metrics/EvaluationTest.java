@@ -279,6 +279,8 @@ class EvaluationTest {
         1e-9 * check.threshold());
     assertEquals(1.0, row.noiseOnlyFlat());
     assertEquals(0.0, row.soundingFlat());
+    // the oracle's maps are the true ones, so its own best threshold is the derived one
+    assertEquals(check.threshold(), row.fittedFlatThreshold(), 1e-12 * check.threshold());
     assertTrue(report.grid().isEmpty());
   }
 
