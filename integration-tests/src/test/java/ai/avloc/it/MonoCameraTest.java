@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.avloc.inference.array.BuiltinArrays;
 import ai.avloc.inference.beamforming.LookGrid;
-import ai.avloc.inference.data.SoundSignature;
 import ai.avloc.inference.data.SyntheticClass;
 import ai.avloc.inference.scene.Scene;
+import ai.avloc.inference.scene.SoundSignature;
 import ai.avloc.inference.scene.SoundSource;
 import ai.avloc.inference.scene.Trajectory;
 import ai.avloc.infra.EmbeddedKafka;
@@ -48,7 +48,8 @@ class MonoCameraTest {
         new SoundSource(
             "loudspeaker",
             "loudspeaker",
-            SoundSignature.of(SyntheticClass.LOUDSPEAKER, new Random(11)).signal(seconds, 0.3, 12),
+            SoundSignature.of(SyntheticClass.LOUDSPEAKER.shape(), new Random(11))
+                .signal(seconds, 0.3, 12),
             Trajectory.Fixed.ofDirection(20, -6, 5));
     Scene scene =
         new Scene(

@@ -1,6 +1,7 @@
 package ai.avloc.inference.data;
 
 import ai.avloc.inference.scene.ObjectShape;
+import ai.avloc.inference.scene.SoundSignature;
 import java.awt.Color;
 import java.util.Locale;
 import java.util.Random;

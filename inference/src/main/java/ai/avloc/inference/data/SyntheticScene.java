@@ -4,6 +4,7 @@ import ai.avloc.inference.array.MicArray;
 import ai.avloc.inference.scene.Backdrop;
 import ai.avloc.inference.scene.Directions;
 import ai.avloc.inference.scene.Scene;
+import ai.avloc.inference.scene.SoundSignature;
 import ai.avloc.inference.scene.SoundSource;
 import ai.avloc.inference.scene.Trajectory;
 import ai.avloc.inference.scene.VisualObject;
@@ -158,7 +159,7 @@ public record SyntheticScene(
           new SoundSource(
               "offscreen",
               type.label(),
-              SoundSignature.of(type, r).signal(duration, rms, r.nextLong()),
+              SoundSignature.of(type.shape(), r).signal(duration, rms, r.nextLong()),
               path));
       objects.add(new Placed(type, Role.OFF_SCREEN, look, source));
     }
@@ -227,7 +228,7 @@ public record SyntheticScene(
 
   private static SoundSource sound(
       SyntheticClass type, Trajectory path, double duration, double rms, Random r, String name) {
-    SoundSignature signature = SoundSignature.of(type, r);
+    SoundSignature signature = SoundSignature.of(type.shape(), r);
     return new SoundSource(name, type.label(), signature.signal(duration, rms, r.nextLong()), path);
   }
 

@@ -184,12 +184,33 @@ public sealed interface SourceSignal
             throw error(at(path, "path"), e.getMessage());
           }
         }
+      case "signature":
+        {
+          // a class's sound as the synthetic dataset makes it, so the U-VAE hears what it learnt
+          JsonFields.allowOnly(node, path, "type", "class", "amplitude");
+          String label = JsonFields.text(node, "class", path);
+          double rms = amplitude(node, "amplitude", path);
+          if (SoundSignature.HIGH_HZ >= nyquist) {
+            throw error(
+                path,
+                "signatures reach "
+                    + fmt(SoundSignature.HIGH_HZ)
+                    + " Hz, above this scene's Nyquist "
+                    + fmt(nyquist)
+                    + " Hz; use a sample rate of at least 12288 Hz");
+          }
+          try {
+            return SoundSignature.of(label, new Random(seed)).signal(duration, rms, seed);
+          } catch (IllegalArgumentException e) {
+            throw error(at(path, "class"), e.getMessage());
+          }
+        }
       default:
         throw error(
             at(path, "type"),
             "unknown signal type '"
                 + type
-                + "', expected one of: tone, harmonic, noise, am, chirp, wav");
+                + "', expected one of: tone, harmonic, noise, am, chirp, wav, signature");
     }
   }
 

@@ -1,15 +1,15 @@
-package ai.avloc.inference.data;
+package ai.avloc.inference.scene;
 
-import ai.avloc.inference.scene.SourceSignal;
 import java.util.Random;
 import java.util.function.DoubleUnaryOperator;
 import org.jtransforms.fft.DoubleFFT_1D;
 
 /**
- * What a synthetic class sounds like: broadband noise over {@value #LOW_HZ}–{@value #HIGH_HZ} Hz
- * with a class-specific spectral shape (a tilt and bands raised by some dB), plus an optional
- * harmonic series whose fundamental may glide (a siren's wail, a bird's chirps, an engine's revs),
- * all under an amplitude envelope (steady, a slow beat, syllables, barks).
+ * What an object class sounds like (the synthetic dataset's classes, by their {@link ObjectShape}):
+ * broadband noise over {@value #LOW_HZ}–{@value #HIGH_HZ} Hz with a class-specific spectral shape
+ * (a tilt and bands raised by some dB), plus an optional harmonic series whose fundamental may
+ * glide (a siren's wail, a bird's chirps, an engine's revs), all under an amplitude envelope
+ * (steady, a slow beat, syllables, barks).
  *
  * <p>Why broadband: the paper's energy map is a spectral-shape cue (decisions.md, "Energy map: a
  * shape cue"); it points at a source only when the source's spectrum reaches the top of the mel
@@ -64,10 +64,31 @@ public final class SoundSignature {
     this.envelope = envelope;
   }
 
-  /** A signature of class {@code c} with its parameters drawn from {@code r}. */
-  public static SoundSignature of(SyntheticClass c, Random r) {
+  /**
+   * A signature of the class a scene label names ({@code "drone"}, case-insensitive).
+   *
+   * @throws IllegalArgumentException for a label that names no class, listing the known ones
+   */
+  public static SoundSignature of(String label, Random r) {
+    ObjectShape shape = ObjectShape.forLabel(label);
+    if (shape == ObjectShape.DISC) {
+      StringBuilder known = new StringBuilder();
+      for (ObjectShape s : ObjectShape.values()) {
+        if (s != ObjectShape.DISC) {
+          known.append(known.length() == 0 ? "" : ", ").append(s.label());
+        }
+      }
+      throw new IllegalArgumentException(
+          "no sound signature for class '" + label + "', known: " + known);
+    }
+    return of(shape, r);
+  }
+
+  /** A signature of the class drawn as {@code shape}, with its parameters drawn from {@code r}. */
+  public static SoundSignature of(ObjectShape shape, Random r) {
     double phase = r.nextDouble();
-    return switch (c) {
+    return switch (shape) {
+      case DISC -> throw new IllegalArgumentException("a plain disc has no class to sound like");
       case DRONE -> {
         // rotor blade-pass harmonics over a slightly pink floor, a motor whine, rotor beating
         double f0 = uniform(r, 140, 260);
