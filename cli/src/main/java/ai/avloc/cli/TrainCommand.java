@@ -45,6 +45,13 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--ae", description = "plain autoencoder instead of the VAE")
   boolean autoencoder;
 
+  @Option(
+      names = "--audio-gate",
+      description =
+          "let the sound scale and shift the visual feature's channels before fusion (not in the"
+              + " paper; docs/decisions.md)")
+  boolean audioGate;
+
   @Option(names = "--epochs", defaultValue = "20")
   int epochs;
 
@@ -110,7 +117,11 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    UvaeConfig config = UvaeConfig.preset(preset).withSeed(seed).withVariational(!autoencoder);
+    UvaeConfig config =
+        UvaeConfig.preset(preset)
+            .withSeed(seed)
+            .withVariational(!autoencoder)
+            .withAudioGate(audioGate);
     if (skips != null) {
       config = config.withSkips(skips);
     }

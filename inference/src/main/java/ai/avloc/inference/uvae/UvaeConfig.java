@@ -24,6 +24,8 @@ import java.util.Map;
  * @param energyWeight weight of the energy-map term (0 in the paper's loss; see {@link
  *     UvaeTraining})
  * @param backboneWeights a Keras ResNet50 "notop" HDF5 file for the paper preset, or null
+ * @param audioGate scale and shift the visual feature's channels by the sound before fusion (not in
+ *     the paper; docs/decisions.md, "Audio gate")
  */
 public record UvaeConfig(
     String preset,
@@ -38,7 +40,8 @@ public record UvaeConfig(
     double learningRate,
     int batchSize,
     long seed,
-    Path backboneWeights) {
+    Path backboneWeights,
+    boolean audioGate) {
 
   public static final int LATENT = 150;
   public static final double BETA = 1e-6;
@@ -67,10 +70,10 @@ public record UvaeConfig(
   public static UvaeConfig preset(String name) {
     return switch (name) {
       case "paper" ->
-          new UvaeConfig(name, 224, 298, 128, 1, true, LATENT, BETA, 0, 1e-4, 64, 1, null);
+          new UvaeConfig(name, 224, 298, 128, 1, true, LATENT, BETA, 0, 1e-4, 64, 1, null, false);
       case "compact" ->
           new UvaeConfig(
-              name, 224, 298, 24, 1, true, LATENT, BETA, ENERGY_WEIGHT, 1e-3, 32, 1, null);
+              name, 224, 298, 24, 1, true, LATENT, BETA, ENERGY_WEIGHT, 1e-3, 32, 1, null, false);
       default -> throw new IllegalArgumentException("preset must be paper or compact, got " + name);
     };
   }
@@ -88,7 +91,12 @@ public record UvaeConfig(
 
   /** The model's name: preset, skips and the VAE/AE choice, e.g. {@code uvae-compact-s1}. */
   public String modelName() {
-    return "uvae-" + preset + "-s" + skips + (variational ? "" : "-ae");
+    return "uvae-"
+        + preset
+        + "-s"
+        + skips
+        + (variational ? "" : "-ae")
+        + (audioGate ? "-gate" : "");
   }
 
   public UvaeConfig withSkips(int n) {
@@ -105,7 +113,8 @@ public record UvaeConfig(
         learningRate,
         batchSize,
         seed,
-        backboneWeights);
+        backboneWeights,
+        audioGate);
   }
 
   public UvaeConfig withVariational(boolean v) {
@@ -122,7 +131,8 @@ public record UvaeConfig(
         learningRate,
         batchSize,
         seed,
-        backboneWeights);
+        backboneWeights,
+        audioGate);
   }
 
   public UvaeConfig withSeed(long s) {
@@ -139,7 +149,8 @@ public record UvaeConfig(
         learningRate,
         batchSize,
         s,
-        backboneWeights);
+        backboneWeights,
+        audioGate);
   }
 
   public UvaeConfig withLearningRate(double lr) {
@@ -156,7 +167,8 @@ public record UvaeConfig(
         lr,
         batchSize,
         seed,
-        backboneWeights);
+        backboneWeights,
+        audioGate);
   }
 
   public UvaeConfig withBatchSize(int b) {
@@ -173,7 +185,8 @@ public record UvaeConfig(
         learningRate,
         b,
         seed,
-        backboneWeights);
+        backboneWeights,
+        audioGate);
   }
 
   public UvaeConfig withEnergyWeight(double w) {
@@ -190,7 +203,8 @@ public record UvaeConfig(
         learningRate,
         batchSize,
         seed,
-        backboneWeights);
+        backboneWeights,
+        audioGate);
   }
 
   public UvaeConfig withBackboneWeights(Path file) {
@@ -207,10 +221,30 @@ public record UvaeConfig(
         learningRate,
         batchSize,
         seed,
-        file);
+        file,
+        audioGate);
   }
 
   /** The configuration as the model card records it. */
+  /** The same model with (or without) the audio gate on the visual feature (decisions.md). */
+  public UvaeConfig withAudioGate(boolean gate) {
+    return new UvaeConfig(
+        preset,
+        frameHeight,
+        frameWidth,
+        width,
+        skips,
+        variational,
+        latent,
+        beta,
+        energyWeight,
+        learningRate,
+        batchSize,
+        seed,
+        backboneWeights,
+        gate);
+  }
+
   public Map<String, Object> describe() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("preset", preset);
@@ -226,6 +260,10 @@ public record UvaeConfig(
     m.put("seed", seed);
     if (backboneWeights != null) {
       m.put("backboneWeights", backboneWeights.getFileName().toString());
+    }
+    if (audioGate) {
+      // only when on, so runs and cards from before the option compare equal
+      m.put("audioGate", true);
     }
     return m;
   }

@@ -107,8 +107,22 @@ public final class UvaeGraph {
     Operand<TFloat32> conv2raw = l.convConv("audio/layer2", pool1, w, w2);
 
     Operand<TFloat32> visual = backbone.features(l, rgb, training);
+    Operand<TFloat32> seen = visual;
+    if (config.audioGate()) {
+      // The paper fuses by concatenation, so the latent is a sum of a sound code and a picture
+      // code, and "which object makes this sound" must be untangled by the decoder. The gate lets
+      // the sound pick visual channels first: relu(v * (1 + gamma(a)) + beta(a)) per channel.
+      int c = Backbone.FEATURE_CHANNELS;
+      Operand<TFloat32> sound = tf.math.mean(conv2raw, tf.constant(new int[] {1, 2}));
+      Operand<TInt32> perChannel = tf.constant(new int[] {-1, 1, 1, c});
+      Operand<TFloat32> gamma =
+          tf.reshape(l.dense("fusion/gamma", sound, w2, c, false), perChannel);
+      Operand<TFloat32> shift = tf.reshape(l.dense("fusion/beta", sound, w2, c, false), perChannel);
+      seen =
+          tf.nn.relu(tf.math.add(tf.math.mul(visual, tf.math.add(tf.constant(1f), gamma)), shift));
+    }
     Operand<TFloat32> fused =
-        tf.concat(List.of(l.minMax(conv2raw), l.minMax(visual)), tf.constant(3));
+        tf.concat(List.of(l.minMax(conv2raw), l.minMax(seen)), tf.constant(3));
     int fusedChannels = w2 + Backbone.FEATURE_CHANNELS;
 
     // latent: 12x16 VALID convolutions, i.e. dense layers over the whole fused map
@@ -184,6 +198,9 @@ public final class UvaeGraph {
     long m = big * 9 * ((long) k * w + (long) w * w); // audio layer1
     m += small * 9L * w * w; // pool
     m += small * 9 * ((long) w * w2 + (long) w2 * w2); // layer2
+    if (c.audioGate()) {
+      m += 2L * w2 * Backbone.FEATURE_CHANNELS + small * Backbone.FEATURE_CHANNELS; // gate
+    }
     m += (long) (c.variational() ? 2 : 1) * small * fusedChannels * c.latent(); // latent
     m += (long) c.latent() * small * 12; // dense
     m += small * 9L * 12 * w2; // decoder conv

@@ -36,7 +36,31 @@ class UvaeGraphTest {
 
   @Test
   void compactTrainsAndKeepsTheContractShapes() {
-    UvaeConfig config = UvaeConfig.preset("compact");
+    trainsAndKeepsTheContractShapes(UvaeConfig.preset("compact"));
+  }
+
+  @Test
+  void theAudioGateAddsOneScaleAndShiftPerVisualChannelAndStillTrains() {
+    UvaeConfig plain = UvaeConfig.preset("compact");
+    UvaeConfig gated = plain.withAudioGate(true);
+    int c = Backbone.FEATURE_CHANNELS;
+    assertEquals(
+        parameters(plain) + 2L * (plain.poolWidth() * c + c),
+        parameters(gated),
+        "gamma and beta: a dense layer each from the sound vector to the visual channels");
+    assertEquals("uvae-compact-s1-gate", gated.modelName());
+    assertEquals(true, gated.describe().get("audioGate"));
+    assertEquals(null, plain.describe().get("audioGate"));
+    trainsAndKeepsTheContractShapes(gated);
+  }
+
+  private static long parameters(UvaeConfig config) {
+    try (Graph g = new Graph()) {
+      return UvaeTraining.build(g, config).model.layers.parameters();
+    }
+  }
+
+  private static void trainsAndKeepsTheContractShapes(UvaeConfig config) {
     Random r = new Random(3);
     int b = 2;
     float[] rgb = random(r, b * 224 * 298 * 3);
