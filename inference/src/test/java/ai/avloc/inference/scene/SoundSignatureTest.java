@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +38,25 @@ class SoundSignatureTest {
     }
     // the RMS is set over the whole period; 1/3 s of a steady boat lies within 30 % of it
     assertEquals(0.4, Math.sqrt(energy / a.length), 0.12);
+  }
+
+  @Test
+  void theMonoExampleSceneHasASoundingLoudspeakerAndASilentCar() throws Exception {
+    Scene scene = Scene.parse(Path.of("../examples/scenes/mono-loudspeaker.json"));
+    assertEquals(2, scene.sources().size());
+    SoundSource speaker = scene.sources().get(0);
+    SoundSource car = scene.sources().get(1);
+    assertEquals("loudspeaker", speaker.label());
+    assertEquals("car", car.label());
+    double speakerEnergy = 0;
+    double carEnergy = 0;
+    for (int i = 0; i < 12288; i++) {
+      double t = i / 12288.0;
+      speakerEnergy += Math.pow(speaker.signal().valueAt(t), 2);
+      carEnergy += Math.pow(car.signal().valueAt(t), 2);
+    }
+    assertEquals(0.3, Math.sqrt(speakerEnergy / 12288), 0.1);
+    assertEquals(0, carEnergy);
   }
 
   @Test
