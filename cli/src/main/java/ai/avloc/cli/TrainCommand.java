@@ -207,11 +207,12 @@ final class TrainCommand implements Callable<Integer> {
             metrics,
             String.format(
                 Locale.ROOT,
-                "U-VAE (%s preset, %d skip%s, %s) trained %d epochs; best epoch %d",
+                "U-VAE (%s preset, %d skip%s, %s%s) trained %d epochs; best epoch %d",
                 config.preset(),
                 config.skips(),
                 config.skips() == 1 ? "" : "s",
                 config.variational() ? "VAE" : "AE",
+                config.audioGate() ? ", audio gate" : "",
                 state.epochsDone(),
                 state.bestEpoch()),
             config.describe(),
