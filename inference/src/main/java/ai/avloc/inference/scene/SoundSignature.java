@@ -1,7 +1,9 @@
 package ai.avloc.inference.scene;
 
+import java.util.Arrays;
 import java.util.Random;
 import java.util.function.DoubleUnaryOperator;
+import java.util.stream.Collectors;
 import org.jtransforms.fft.DoubleFFT_1D;
 
 /**
@@ -72,12 +74,11 @@ public final class SoundSignature {
   public static SoundSignature of(String label, Random r) {
     ObjectShape shape = ObjectShape.forLabel(label);
     if (shape == ObjectShape.DISC) {
-      StringBuilder known = new StringBuilder();
-      for (ObjectShape s : ObjectShape.values()) {
-        if (s != ObjectShape.DISC) {
-          known.append(known.length() == 0 ? "" : ", ").append(s.label());
-        }
-      }
+      String known =
+          Arrays.stream(ObjectShape.values())
+              .filter(s -> s != ObjectShape.DISC)
+              .map(ObjectShape::label)
+              .collect(Collectors.joining(", "));
       throw new IllegalArgumentException(
           "no sound signature for class '" + label + "', known: " + known);
     }
