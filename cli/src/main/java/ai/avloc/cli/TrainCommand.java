@@ -52,6 +52,21 @@ final class TrainCommand implements Callable<Integer> {
               + " paper; docs/decisions.md)")
   boolean audioGate;
 
+  @Option(
+      names = "--mirror",
+      description =
+          "show each training pair left-right mirrored (frame and acoustic image) half of the"
+              + " time (docs/decisions.md)")
+  boolean mirror;
+
+  @Option(
+      names = "--frames-per-second",
+      defaultValue = "12",
+      description =
+          "frames kept of each second's 12, evenly spaced (a divisor of 12), so more scenes fit"
+              + " in memory")
+  int framesPerSecond;
+
   @Option(names = "--epochs", defaultValue = "20")
   int epochs;
 
@@ -168,7 +183,12 @@ final class TrainCommand implements Callable<Integer> {
 
     UvaeTrainer.Options options =
         new UvaeTrainer.Options(
-            epochs, noisePairs, stepsPerEpoch, dataset.noiseOnlyClass().orElse(-1), selectByIou());
+            epochs,
+            noisePairs,
+            stepsPerEpoch,
+            dataset.noiseOnlyClass().orElse(-1),
+            selectByIou(),
+            mirror);
     UvaeTrainer trainer = new UvaeTrainer(config, run, options);
     UvaeTrainer.State before = UvaeTrainer.readState(run);
     if (before != null) {
@@ -207,13 +227,15 @@ final class TrainCommand implements Callable<Integer> {
             metrics,
             String.format(
                 Locale.ROOT,
-                "U-VAE (%s preset, %d skip%s, %s%s) trained %d epochs; best epoch %d",
+                "U-VAE (%s preset, %d skip%s, %s%s) trained %d epochs%s%s; best epoch %d",
                 config.preset(),
                 config.skips(),
                 config.skips() == 1 ? "" : "s",
                 config.variational() ? "VAE" : "AE",
                 config.audioGate() ? ", audio gate" : "",
                 state.epochsDone(),
+                mirror ? " on mirrored pairs too" : "",
+                framesPerSecond == 12 ? "" : " at " + framesPerSecond + " frames per second",
                 state.bestEpoch()),
             config.describe(),
             dataCard);
@@ -250,6 +272,7 @@ final class TrainCommand implements Callable<Integer> {
       return dataset.load(
           split,
           maxSeconds,
+          framesPerSecond,
           threads,
           (done, total) -> {
             bar.maxHint(total);

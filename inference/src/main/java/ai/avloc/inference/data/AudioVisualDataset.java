@@ -450,14 +450,40 @@ public final class AudioVisualDataset {
    */
   public List<FrameSample> load(Split split, int maxSeconds, int threads, Progress progress)
       throws IOException {
-    return load(select(split, maxSeconds), threads, progress);
+    return load(select(split, maxSeconds), AudioVisualSecond.ENTRIES, threads, progress);
+  }
+
+  /**
+   * As {@link #load(Split, int, int, Progress)}, keeping {@code framesPerSecond} evenly spaced
+   * frames of each second (entries 0, 12/k, 2·12/k, ...): the frames of a second look alike, so
+   * fewer of them per second let more scenes fit in memory.
+   *
+   * @param framesPerSecond a divisor of 12
+   */
+  public List<FrameSample> load(
+      Split split, int maxSeconds, int framesPerSecond, int threads, Progress progress)
+      throws IOException {
+    return load(select(split, maxSeconds), framesPerSecond, threads, progress);
   }
 
   /** Loads the given seconds (files of this dataset) into frames, in the given order. */
   public List<FrameSample> load(List<Path> files, int threads, Progress progress)
       throws IOException {
+    return load(files, AudioVisualSecond.ENTRIES, threads, progress);
+  }
+
+  private List<FrameSample> load(
+      List<Path> files, int framesPerSecond, int threads, Progress progress) throws IOException {
+    if (framesPerSecond < 1 || AudioVisualSecond.ENTRIES % framesPerSecond != 0) {
+      throw new IllegalArgumentException(
+          "frames per second must divide "
+              + AudioVisualSecond.ENTRIES
+              + ", got "
+              + framesPerSecond);
+    }
+    int stride = AudioVisualSecond.ENTRIES / framesPerSecond;
     int n = files.size();
-    List<FrameSample> out = new ArrayList<>(n * AudioVisualSecond.ENTRIES);
+    List<FrameSample> out = new ArrayList<>(n * framesPerSecond);
     if (n == 0) {
       return out;
     }
@@ -470,7 +496,8 @@ public final class AudioVisualDataset {
         futures.add(
             pool.submit(
                 () -> {
-                  List<FrameSample> frames = second(file);
+                  List<FrameSample> frames =
+                      second(file).stream().filter(f -> f.entry() % stride == 0).toList();
                   synchronized (lock) {
                     progress.update(done.incrementAndGet(), n);
                   }

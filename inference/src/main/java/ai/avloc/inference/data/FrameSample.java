@@ -51,10 +51,49 @@ public record FrameSample(
    * by 1/255, as {@link AudioVisualSecond#rgb} does.
    */
   public void rgbInto(float[] dst, int offset) {
-    for (int p = 0; p < RGB_VALUES; p += 3) {
-      dst[offset + p] = (bgr[p + 2] & 0xff) / 255f;
-      dst[offset + p + 1] = (bgr[p + 1] & 0xff) / 255f;
-      dst[offset + p + 2] = (bgr[p] & 0xff) / 255f;
+    rgbInto(dst, offset, false);
+  }
+
+  /**
+   * As {@link #rgbInto(float[], int)}, left-right mirrored when {@code mirrored}: column x of each
+   * row is written to column width − 1 − x.
+   */
+  public void rgbInto(float[] dst, int offset, boolean mirrored) {
+    int width = AudioVisualSecond.FRAME_WIDTH;
+    int rowValues = width * 3;
+    for (int row = 0; row < AudioVisualSecond.FRAME_HEIGHT; row++) {
+      int start = row * rowValues;
+      for (int x = 0; x < width; x++) {
+        int p = start + x * 3;
+        int q = offset + start + (mirrored ? width - 1 - x : x) * 3;
+        dst[q] = (bgr[p + 2] & 0xff) / 255f;
+        dst[q + 1] = (bgr[p + 1] & 0xff) / 255f;
+        dst[q + 2] = (bgr[p] & 0xff) / 255f;
+      }
+    }
+  }
+
+  /**
+   * Writes a 36 x 48 x 12 acoustic image (in the model's orientation, columns left to right as in
+   * the frame) left-right mirrored into {@code dst[offset ..]}: the image of the mirrored scene,
+   * since the look grid is symmetric about the frame's vertical axis.
+   */
+  public static void mirrorImageInto(float[] image, float[] dst, int offset) {
+    if (image.length != TARGET_VALUES) {
+      throw new IllegalArgumentException(
+          "an acoustic image has " + TARGET_VALUES + " values, got " + image.length);
+    }
+    int cols = AudioVisualSecond.IMAGE_COLS;
+    int depth = AudioVisualSecond.IMAGE_DEPTH;
+    for (int row = 0; row < AudioVisualSecond.IMAGE_ROWS; row++) {
+      for (int col = 0; col < cols; col++) {
+        System.arraycopy(
+            image,
+            (row * cols + col) * depth,
+            dst,
+            offset + (row * cols + cols - 1 - col) * depth,
+            depth);
+      }
     }
   }
 

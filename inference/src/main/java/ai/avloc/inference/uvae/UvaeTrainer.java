@@ -76,13 +76,18 @@ public final class UvaeTrainer {
    *     the beamformed noise field (-1: no such class)
    * @param selectByIou keep the epoch with the best validation IoU@0.5 instead of the lowest
    *     validation MSE (the reference's choice, and the default)
+   * @param mirror show each training pair left-right mirrored (frame and acoustic image together)
+   *     with probability 1/2, a new seeded draw every epoch; the camera's look grid is symmetric
+   *     about the image's vertical axis, so the mirrored pair is the mirrored scene's
+   *     (decisions.md, "Mirrored training pairs")
    */
   public record Options(
       int epochs,
       double noisePairs,
       int maxStepsPerEpoch,
       long noiseOnlyClass,
-      boolean selectByIou) {
+      boolean selectByIou,
+      boolean mirror) {
     public Options {
       if (epochs < 1 || !(noisePairs >= 0 && noisePairs <= 1) || maxStepsPerEpoch < 0) {
         throw new IllegalArgumentException(
@@ -90,9 +95,9 @@ public final class UvaeTrainer {
       }
     }
 
-    /** Selecting the best epoch by validation MSE. */
+    /** Selecting the best epoch by validation MSE, without mirrored pairs. */
     public Options(int epochs, double noisePairs, int maxStepsPerEpoch, long noiseOnlyClass) {
-      this(epochs, noisePairs, maxStepsPerEpoch, noiseOnlyClass, false);
+      this(epochs, noisePairs, maxStepsPerEpoch, noiseOnlyClass, false, false);
     }
   }
 
@@ -226,6 +231,9 @@ public final class UvaeTrainer {
     if (options.selectByIou()) {
       m.put("selectBy", "validation IoU@0.5");
     }
+    if (options.mirror()) {
+      m.put("mirror", true);
+    }
     return m;
   }
 
@@ -276,6 +284,8 @@ public final class UvaeTrainer {
       items.add(n + withNoise.get(j));
     }
     Collections.shuffle(items, order);
+    // its own generator, so turning mirroring on leaves the epoch's order as it was
+    Random flips = new Random(config.seed() * 7_919L + epoch);
     int b = config.batchSize();
     int steps = (items.size() + b - 1) / b;
     if (options.maxStepsPerEpoch() > 0) {
@@ -290,7 +300,7 @@ public final class UvaeTrainer {
       for (int k = 0; k < count; k++) {
         int item = items.get(from + k);
         FrameSample f = frames.get(item % n);
-        batch.put(k, f, item >= n);
+        batch.put(k, f, item >= n, options.mirror() && flips.nextBoolean());
       }
       try (TFloat32 rgb = batch.rgb(count);
           TFloat32 mfcc = batch.mfcc(count);
@@ -332,7 +342,7 @@ public final class UvaeTrainer {
     for (int from = 0; from < frames.size(); from += b) {
       int count = Math.min(b, frames.size() - from);
       for (int k = 0; k < count; k++) {
-        batch.put(k, frames.get(from + k), false);
+        batch.put(k, frames.get(from + k), false, false);
       }
       try (TFloat32 rgb = batch.rgb(count);
           TFloat32 mfcc = batch.mfcc(count);
@@ -382,14 +392,19 @@ public final class UvaeTrainer {
       this.target = new float[size * FrameSample.TARGET_VALUES];
     }
 
-    void put(int k, FrameSample f, boolean noise) {
-      f.rgbInto(rgb, k * FrameSample.RGB_VALUES);
+    void put(int k, FrameSample f, boolean noise, boolean mirrored) {
+      f.rgbInto(rgb, k * FrameSample.RGB_VALUES, mirrored);
       System.arraycopy(noise ? f.noiseMfcc() : f.mfcc(), 0, mfcc, k * 12, 12);
       float[] wanted =
           noise
               ? f.noiseTarget()
               : f.classId() == noiseOnlyClass ? FrameSample.tile(f.mfcc()) : f.target();
-      System.arraycopy(wanted, 0, target, k * FrameSample.TARGET_VALUES, FrameSample.TARGET_VALUES);
+      int at = k * FrameSample.TARGET_VALUES;
+      if (mirrored) {
+        FrameSample.mirrorImageInto(wanted, target, at);
+      } else {
+        System.arraycopy(wanted, 0, target, at, FrameSample.TARGET_VALUES);
+      }
     }
 
     TFloat32 rgb(int count) {

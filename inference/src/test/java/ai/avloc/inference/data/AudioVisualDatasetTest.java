@@ -80,6 +80,47 @@ class AudioVisualDatasetTest {
   }
 
   @Test
+  void shouldKeepEvenlySpacedFramesAndMirrorThem() throws IOException {
+    AudioVisualSecond s = DatasetFixture.sounding(3, Map.of("classes", 1L, "location", 4L));
+    String path = DatasetFixture.path(1, 4, 0);
+    DatasetFixture.write(root, path, s);
+    DatasetFixture.list(root, Split.TRAINING, List.of(path));
+    AudioVisualDataset dataset = AudioVisualDataset.open(root);
+
+    List<FrameSample> four = dataset.load(Split.TRAINING, 0, 4, 1, (done, total) -> {});
+    assertEquals(List.of(0, 3, 6, 9), four.stream().map(FrameSample::entry).toList());
+    assertArrayEquals(s.target(6), four.get(2).target());
+    IllegalArgumentException five =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> dataset.load(Split.TRAINING, 0, 5, 1, (done, total) -> {}));
+    assertTrue(five.getMessage().contains("divide 12"), five.getMessage());
+
+    // mirrored: column x of the frame and column c of the image land at width - 1 - x, 47 - c
+    FrameSample f = four.get(1);
+    float[] plain = f.rgb();
+    float[] mirrored = new float[FrameSample.RGB_VALUES];
+    f.rgbInto(mirrored, 0, true);
+    int w = AudioVisualSecond.FRAME_WIDTH;
+    for (int[] yx : new int[][] {{0, 0}, {17, 5}, {223, 297}, {100, 149}}) {
+      for (int ch = 0; ch < 3; ch++) {
+        assertEquals(
+            plain[(yx[0] * w + yx[1]) * 3 + ch], mirrored[(yx[0] * w + w - 1 - yx[1]) * 3 + ch]);
+      }
+    }
+    float[] image = new float[FrameSample.TARGET_VALUES + 7];
+    FrameSample.mirrorImageInto(f.target(), image, 7);
+    for (int[] rck : new int[][] {{0, 0, 0}, {35, 47, 11}, {12, 3, 5}, {20, 30, 1}}) {
+      assertEquals(
+          f.target()[(rck[0] * 48 + rck[1]) * 12 + rck[2]],
+          image[7 + (rck[0] * 48 + 47 - rck[1]) * 12 + rck[2]]);
+    }
+    float[] twice = new float[FrameSample.TARGET_VALUES];
+    FrameSample.mirrorImageInto(Arrays.copyOfRange(image, 7, image.length), twice, 0);
+    assertArrayEquals(f.target(), twice);
+  }
+
+  @Test
   void shouldReadAviaActionsAndToleratePlainSeconds() throws IOException {
     DatasetFixture.write(
         root, "a.tfrecord", DatasetFixture.sounding(1, Map.of("action", 7L, "location", 2L)));

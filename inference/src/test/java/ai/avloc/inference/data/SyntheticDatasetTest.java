@@ -197,6 +197,39 @@ class SyntheticDatasetTest {
   }
 
   @Test
+  void aMirroredTargetPeaksOnTheMirroredObject() throws IOException {
+    // training shows pairs mirrored; that is only right if the mirrored image is the mirrored
+    // scene's, i.e. its peak sits on the object at x -> width - x
+    int frames = 0;
+    int near = 0;
+    float[] mirrored = new float[FrameSample.TARGET_VALUES];
+    for (JsonNode note : annotations.values()) {
+      AudioVisualSecond second = read(note.get("path").asText());
+      for (JsonNode frame : note.get("frames")) {
+        List<double[]> centres = new ArrayList<>();
+        for (JsonNode o : frame.get("sounding")) {
+          centres.add(
+              new double[] {
+                AudioVisualSecond.FRAME_WIDTH - o.get("center").get(0).asDouble(),
+                o.get("center").get(1).asDouble()
+              });
+        }
+        if (centres.isEmpty()) {
+          continue;
+        }
+        FrameSample.mirrorImageInto(second.target(frame.get("frame").asInt()), mirrored, 0);
+        frames++;
+        if (SyntheticDataset.peakError(SyntheticDataset.argmax(EnergyMap.of(mirrored)), centres)
+            <= 3) {
+          near++;
+        }
+      }
+    }
+    assertTrue(frames >= 48, "sounding frames: " + frames);
+    assertTrue(near >= 0.85 * frames, near + " of " + frames + " mirrored peaks on the object");
+  }
+
+  @Test
   void noiseOnlySecondsHaveNoClearPeak() throws IOException {
     List<Double> noise = new ArrayList<>();
     List<Double> sounding = new ArrayList<>();

@@ -1,6 +1,8 @@
 package ai.avloc.inference.uvae;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,6 +61,41 @@ class UvaeTrainerTest {
 
   static UvaeConfig tiny() {
     return UvaeConfig.preset("compact").withBatchSize(4).withSeed(5);
+  }
+
+  @Test
+  void mirroredPairsChangeTrainingReproduciblyAndAreRecorded(@TempDir Path tmp) throws IOException {
+    List<FrameSample> training = frames(8, 1);
+    List<FrameSample> validation = frames(4, 2);
+    UvaeTrainer.Listener quiet =
+        new UvaeTrainer.Listener() {
+          @Override
+          public void step(int epoch, int step, int steps, double loss) {}
+
+          @Override
+          public void epoch(UvaeTrainer.Epoch result) {}
+        };
+    UvaeTrainer.Options mirrored = new UvaeTrainer.Options(1, 0, 2, -1, false, true);
+    UvaeTrainer.State a =
+        new UvaeTrainer(tiny(), tmp.resolve("a"), mirrored).train(training, validation, quiet);
+    UvaeTrainer.State b =
+        new UvaeTrainer(tiny(), tmp.resolve("b"), mirrored).train(training, validation, quiet);
+    UvaeTrainer.State plain =
+        new UvaeTrainer(tiny(), tmp.resolve("plain"), new UvaeTrainer.Options(1, 0, 2, -1))
+            .train(training, validation, quiet);
+    assertEquals(a.history().get(0).trainLoss(), b.history().get(0).trainLoss(), 1e-6);
+    assertEquals(a.history().get(0).validationMse(), b.history().get(0).validationMse(), 1e-6);
+    // a mirrored square sits elsewhere, so a mirrored batch is a different batch
+    assertNotEquals(
+        plain.history().get(0).validationMse(), a.history().get(0).validationMse(), 1e-7);
+    assertEquals(true, a.config().get("mirror"));
+    assertNull(plain.config().get("mirror"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new UvaeTrainer(tiny(), tmp.resolve("a"), new UvaeTrainer.Options(2, 0, 2, -1))
+                .train(training, validation, quiet),
+        "a mirrored run does not resume without mirroring");
   }
 
   @Test
@@ -178,7 +215,8 @@ class UvaeTrainerTest {
   void selectingByIouKeepsTheFirstEpochWithTheBestLocalization(@TempDir Path tmp)
       throws IOException {
     UvaeTrainer.State state =
-        new UvaeTrainer(tiny(), tmp.resolve("iou"), new UvaeTrainer.Options(3, 0, 1, -1, true))
+        new UvaeTrainer(
+                tiny(), tmp.resolve("iou"), new UvaeTrainer.Options(3, 0, 1, -1, true, false))
             .train(
                 frames(4, 6),
                 frames(4, 7),
