@@ -369,6 +369,7 @@ public final class Evaluation {
     final boolean hasImage;
     final Scores iou = new Scores();
     final Scores ciou = new Scores();
+    int peaksOnObject;
     final Scores contrastSounding = new Scores();
     final Scores contrastNoise = new Scores();
     final double[] groupSquares = new double[4];
@@ -427,6 +428,9 @@ public final class Evaluation {
         double c = LocalizationMetrics.ciou(energy, ROWS, COLS, boxes);
         ciou.add(c);
         cls.ciou.add(c);
+        if (LocalizationMetrics.peakOnBox(energy, ROWS, COLS, boxes)) {
+          peaksOnObject++;
+        }
       }
       return score;
     }
@@ -471,6 +475,7 @@ public final class Evaluation {
           con.at50(),
           con.auc(),
           con.success(),
+          ciou.size() > 0 ? (double) peaksOnObject / ciou.size() : null,
           n,
           ciou.size(),
           hasImage && contrastNoise.size() > 0 ? noiseSquares / contrastNoise.size() : null,
@@ -682,6 +687,9 @@ public final class Evaluation {
    *     the centre prior
    * @param mseGroups the MSE of coefficient groups 0-2, 3-5, 6-8 and 9-11 (§4.2)
    * @param success IoU success rate at thresholds 0.0, 0.1, ..., 1.0
+   * @param peakOnObject share of the boxed frames whose energy peak lies on a sounding object's box
+   *     ({@link LocalizationMetrics#peakOnBox}): how often the direction a stream publishes is on
+   *     the object that sounds; null without boxes
    * @param frames sounding frames scored
    * @param boxedFrames frames scored by cIoU
    * @param noiseOnlyMse the MSE on noise-only frames
@@ -704,6 +712,7 @@ public final class Evaluation {
       Double ciou50,
       Double cauc,
       double[] ciouSuccess,
+      Double peakOnObject,
       int frames,
       int boxedFrames,
       Double noiseOnlyMse,

@@ -91,10 +91,14 @@ public final class EvaluationOutput {
     return v == 0 ? "0" : String.format(Locale.ROOT, "%.4g", v);
   }
 
-  /** Rows: models, their ablations, baselines; columns MSE, IoU@0.5, AUC, cIoU@0.5, cAUC. */
+  /**
+   * Rows: models, their ablations, baselines; columns MSE, IoU@0.5, AUC, cIoU@0.5, cAUC, peak on
+   * object.
+   */
   public static String table(Report report) {
     List<String[]> lines = new ArrayList<>();
-    lines.add(new String[] {"row", "MSE", "IoU@0.5", "AUC", "cIoU@0.5", "cAUC", "frames"});
+    lines.add(
+        new String[] {"row", "MSE", "IoU@0.5", "AUC", "cIoU@0.5", "cAUC", "peak on obj", "frames"});
     for (RowReport r : report.rows()) {
       lines.add(
           new String[] {
@@ -104,6 +108,7 @@ public final class EvaluationOutput {
             pct(r.auc()),
             pct(r.ciou50()),
             pct(r.cauc()),
+            pct(r.peakOnObject()),
             r.boxedFrames() > 0 ? r.frames() + " (" + r.boxedFrames() + " boxed)" : "" + r.frames()
           });
     }
@@ -112,7 +117,8 @@ public final class EvaluationOutput {
         String.format(
             Locale.ROOT,
             "IoU: energy maps at 36x48, each binarized at its mean; cIoU: the upsampled mask"
-                + " against the boxes of the sounding objects on screen (%d frames).%n",
+                + " against the boxes of the sounding objects on screen (%d frames); peak on obj:"
+                + " share of those frames whose energy peak's cell touches such a box.%n",
             report.boxedFrames()));
     if (report.noiseOnlyFrames() > 0) {
       out.append(

@@ -206,6 +206,33 @@ public final class LocalizationMetrics {
   }
 
   /**
+   * True when the energy map's peak cell overlaps one of the boxes on the 224 x 298 frame: the
+   * direction a stream publishes lies on a sounding object. The cell (i, j) covers columns
+   * [j·W/cols, (j+1)·W/cols) and rows [i·H/rows, (i+1)·H/rows) of the frame, so an object smaller
+   * than a cell still counts when the peak's cell touches it. Ties go to the first cell in
+   * row-major order.
+   */
+  public static boolean peakOnBox(float[] energy, int rows, int cols, List<AnnotatorBox> boxes) {
+    requireLength("energy map", energy.length, rows, cols);
+    int peak = 0;
+    for (int p = 1; p < energy.length; p++) {
+      if (energy[p] > energy[peak]) {
+        peak = p;
+      }
+    }
+    double x0 = (double) (peak % cols) * FRAME_WIDTH / cols;
+    double x1 = (double) (peak % cols + 1) * FRAME_WIDTH / cols;
+    double y0 = (double) (peak / cols) * FRAME_HEIGHT / rows;
+    double y1 = (double) (peak / cols + 1) * FRAME_HEIGHT / rows;
+    for (AnnotatorBox b : boxes) {
+      if (!b.isUnusedSlot() && b.xmin() < x1 && x0 < b.xmax() && b.ymin() < y1 && y0 < b.ymax()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Consensus IoU of a generated energy map against the annotators' boxes (reference section 5.3).
    *
    * <p>The prediction P is the energy map binarized at its mean at map resolution, then upsampled

@@ -116,6 +116,7 @@ class EvaluationTest {
     // recomputed one frame at a time, straight from the model and LocalizationMetrics
     List<Double> ious = new ArrayList<>();
     List<Double> cious = new ArrayList<>();
+    int peaksOnObject = 0;
     List<Double> blackIous = new ArrayList<>();
     double mse = 0;
     for (FrameSample f : frames.subList(0, 24)) {
@@ -124,6 +125,9 @@ class EvaluationTest {
       ious.add(LocalizationMetrics.iou(truth, out.energy()));
       if (f.hasBoxes()) {
         cious.add(LocalizationMetrics.ciou(out.energy(), 36, 48, agreed(f)));
+        if (LocalizationMetrics.peakOnBox(out.energy(), 36, 48, agreed(f))) {
+          peaksOnObject++;
+        }
       }
       double sum = 0;
       for (int p = 0; p < IMAGE; p++) {
@@ -145,8 +149,10 @@ class EvaluationTest {
     assertEquals(mse / 24, row.mse(), 1e-9);
     assertEquals(24, row.frames());
     assertEquals(18, row.boxedFrames());
+    assertEquals(peaksOnObject / 18.0, row.peakOnObject(), 1e-12);
     // the bright spot sits where the fixture's source is: the model localizes it
     assertTrue(row.iou50() > 0.9, "IoU@0.5 " + row.iou50());
+    assertTrue(row.peakOnObject() > 0.9, "peak on object " + row.peakOnObject());
 
     RowReport black = report.row("bright-spot: " + Evaluation.BLACK_IMAGE);
     assertArrayEquals(

@@ -246,6 +246,29 @@ class LocalizationMetricsTest {
   }
 
   @Test
+  void shouldFindThePeakOnABoxThatItsCellTouches() {
+    // 36 x 48 map with its peak at row 10, column 20: frame columns [124.17, 130.375), rows
+    // [62.2, 68.4)
+    float[] energy = new float[36 * 48];
+    java.util.Arrays.fill(energy, 1f);
+    energy[10 * 48 + 20] = 2f;
+    assertTrue(
+        LocalizationMetrics.peakOnBox(energy, 36, 48, List.of(new AnnotatorBox(100, 50, 125, 63))));
+    assertTrue(
+        LocalizationMetrics.peakOnBox(energy, 36, 48, List.of(new AnnotatorBox(130, 68, 140, 80))));
+    // ends are exclusive: a box ending at the cell's first column does not touch it
+    assertFalse(
+        LocalizationMetrics.peakOnBox(energy, 36, 48, List.of(new AnnotatorBox(100, 50, 124, 63))));
+    assertFalse(
+        LocalizationMetrics.peakOnBox(
+            energy,
+            36,
+            48,
+            List.of(new AnnotatorBox(0, 0, 0, 0), new AnnotatorBox(200, 150, 260, 200))));
+    assertFalse(LocalizationMetrics.peakOnBox(energy, 36, 48, List.of()));
+  }
+
+  @Test
   void shouldScoreBoxMatchingPredictedRegionAsOne() {
     List<AnnotatorBox> boxes = List.of(new AnnotatorBox(0, 0, 149, H));
     assertEquals(1.0, LocalizationMetrics.ciou(leftHalfEnergy(), MAP_ROWS, MAP_COLS, boxes), EPS);
