@@ -122,6 +122,7 @@ public final class Evaluation {
   private int sounding;
   private int noise;
   private int boxed;
+  private int truthPeaksOnObject;
 
   /**
    * @param classNames names by class id (missing ones read "class N")
@@ -261,6 +262,9 @@ public final class Evaluation {
       truthCoverage += coverage(LocalizationMetrics.aboveMean(truth));
       if (withBoxes) {
         boxed++;
+        if (LocalizationMetrics.peakOnBox(truth, ROWS, COLS, boxes)) {
+          truthPeaksOnObject++;
+        }
       }
     }
     classFrames.merge(f.classId(), 1, Integer::sum);
@@ -317,6 +321,7 @@ public final class Evaluation {
         boxed,
         noiseOnlyClass,
         sounding == 0 ? null : truthCoverage / sounding,
+        boxed == 0 ? null : (double) truthPeaksOnObject / boxed,
         coverage(LocalizationMetrics.aboveMean(prior)),
         options.priorSigma(),
         LocalizationMetrics.thresholds(),
@@ -731,6 +736,8 @@ public final class Evaluation {
    * Everything the evaluation found.
    *
    * @param truthMaskCoverage mean share of the 36 x 48 map the true masks (E &gt; mean) cover
+   * @param truthPeakOnObject share of the boxed frames whose true energy map peaks on a sounding
+   *     object's box: the ceiling of the rows' "peak on object"
    * @param priorMaskCoverage share the centre prior's mask covers
    */
   public record Report(
@@ -740,6 +747,7 @@ public final class Evaluation {
       int boxedFrames,
       Long noiseOnlyClass,
       Double truthMaskCoverage,
+      Double truthPeakOnObject,
       double priorMaskCoverage,
       double priorSigma,
       double[] thresholds,
@@ -768,6 +776,7 @@ public final class Evaluation {
       m.put("boxedFrames", boxedFrames);
       m.put("noiseOnlyClass", noiseOnlyClass);
       m.put("truthMaskCoverage", truthMaskCoverage);
+      m.put("truthPeakOnObject", truthPeakOnObject);
       m.put("priorSigma", priorSigma);
       m.put("priorMaskCoverage", priorMaskCoverage);
       m.put("thresholds", thresholds);

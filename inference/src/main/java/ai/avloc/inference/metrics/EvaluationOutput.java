@@ -118,8 +118,10 @@ public final class EvaluationOutput {
             Locale.ROOT,
             "IoU: energy maps at 36x48, each binarized at its mean; cIoU: the upsampled mask"
                 + " against the boxes of the sounding objects on screen (%d frames); peak on obj:"
-                + " share of those frames whose energy peak's cell touches such a box.%n",
-            report.boxedFrames()));
+                + " share of those frames whose energy peak's cell touches such a box (the true"
+                + " maps: %s).%n",
+            report.boxedFrames(),
+            pct(report.truthPeakOnObject())));
     if (report.noiseOnlyFrames() > 0) {
       out.append(
           String.format(

@@ -272,6 +272,10 @@ class EvaluationTest {
       assertEquals(1.0, row.success()[k]);
     }
     assertEquals(0.0, row.success()[10]);
+    // its peaks are the true maps' peaks, which the fixture puts on its boxes
+    assertEquals(report.truthPeakOnObject(), row.peakOnObject());
+    assertTrue(
+        report.truthPeakOnObject() > 0.9, "true peaks on object " + report.truthPeakOnObject());
     // the true maps of the noise-only second are flat and those of sounding ones are not, so the
     // derived threshold separates them and the oracle's maps read the same way
     Evaluation.FlatnessCheck check = report.flatness();
