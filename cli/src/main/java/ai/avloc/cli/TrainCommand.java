@@ -3,6 +3,7 @@ package ai.avloc.cli;
 import ai.avloc.inference.data.AudioVisualDataset;
 import ai.avloc.inference.data.FrameSample;
 import ai.avloc.inference.model.ModelCard;
+import ai.avloc.inference.uvae.AudioGate;
 import ai.avloc.inference.uvae.UvaeConfig;
 import ai.avloc.inference.uvae.UvaeExport;
 import ai.avloc.inference.uvae.UvaeGraph;
@@ -47,10 +48,15 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--audio-gate",
+      arity = "0..1",
+      fallbackValue = "feature",
+      defaultValue = "none",
       description =
-          "let the sound scale and shift the visual feature's channels before fusion (not in the"
-              + " paper; docs/decisions.md)")
-  boolean audioGate;
+          "let the sound scale and shift visual channels before fusion (not in the paper;"
+              + " docs/decisions.md): feature (the 12-channel visual feature, the default of a"
+              + " bare --audio-gate), backbone (also 64 channels inside the compact backbone) or"
+              + " none")
+  String audioGate;
 
   @Option(
       names = "--mirror",
@@ -136,7 +142,7 @@ final class TrainCommand implements Callable<Integer> {
         UvaeConfig.preset(preset)
             .withSeed(seed)
             .withVariational(!autoencoder)
-            .withAudioGate(audioGate);
+            .withAudioGate(audioGate());
     if (skips != null) {
       config = config.withSkips(skips);
     }
@@ -232,7 +238,11 @@ final class TrainCommand implements Callable<Integer> {
                 config.skips(),
                 config.skips() == 1 ? "" : "s",
                 config.variational() ? "VAE" : "AE",
-                config.audioGate() ? ", audio gate" : "",
+                switch (config.audioGate()) {
+                  case NONE -> "";
+                  case FEATURE -> ", audio gate";
+                  case BACKBONE -> ", audio gate in the backbone";
+                },
                 state.epochsDone(),
                 mirror ? " on mirrored pairs too" : "",
                 framesPerSecond == 12 ? "" : " at " + framesPerSecond + " frames per second",
@@ -250,6 +260,17 @@ final class TrainCommand implements Callable<Integer> {
         modelDir,
         data);
     return 0;
+  }
+
+  private AudioGate audioGate() {
+    return switch (audioGate) {
+      case "none" -> AudioGate.NONE;
+      case "feature" -> AudioGate.FEATURE;
+      case "backbone" -> AudioGate.BACKBONE;
+      default ->
+          throw new IllegalArgumentException(
+              "--audio-gate takes none, feature or backbone, got " + audioGate);
+    };
   }
 
   private boolean selectByIou() {

@@ -16,6 +16,26 @@ public interface Backbone {
    */
   Operand<TFloat32> features(Layers layers, Operand<TFloat32> rgb, Operand<TFloat32> training);
 
+  /**
+   * The features with the sound gating channels inside the backbone ({@link AudioGate#BACKBONE}).
+   *
+   * @param sound [B, soundWidth], the audio encoder's vector
+   * @throws UnsupportedOperationException for a backbone that has no such gate
+   */
+  default Operand<TFloat32> features(
+      Layers layers,
+      Operand<TFloat32> rgb,
+      Operand<TFloat32> training,
+      Operand<TFloat32> sound,
+      int soundWidth) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " has no audio gate");
+  }
+
+  /** Multiply-accumulates of the gate inside the backbone, per frame. */
+  default long gateMacsPerFrame(int soundWidth) {
+    return 0;
+  }
+
   /** Multiply-accumulates per frame, for the GFLOP figures of the benchmarks. */
   long macsPerFrame();
 }

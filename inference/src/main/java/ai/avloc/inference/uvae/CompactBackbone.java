@@ -21,10 +21,25 @@ public final class CompactBackbone implements Backbone {
 
   @Override
   public Operand<TFloat32> features(Layers l, Operand<TFloat32> rgb, Operand<TFloat32> training) {
+    return features(l, rgb, training, null, 0);
+  }
+
+  @Override
+  public Operand<TFloat32> features(
+      Layers l,
+      Operand<TFloat32> rgb,
+      Operand<TFloat32> training,
+      Operand<TFloat32> sound,
+      int soundWidth) {
     Operand<TFloat32> x = l.conv("visual/conv1", rgb, 3, 16, 3, 3, 2, "SAME", true);
     x = l.conv("visual/conv2", x, 16, 32, 3, 3, 2, "SAME", true);
     x = l.conv("visual/conv3", x, 32, 64, 3, 3, 2, "SAME", true);
     x = l.conv("visual/conv4", x, 64, 64, 3, 3, 2, "SAME", true);
+    if (sound != null) {
+      // the sound picks among 64 channels here, and conv4b can then combine what it picked
+      // across neighbours, which a gate on the last 12 channels cannot
+      x = l.film("visual/gate", x, 64, sound, soundWidth);
+    }
     x = l.conv("visual/conv4b", x, 64, 64, 3, 3, 1, "SAME", true);
     // the paper's conv_map: batch norm before the ReLU keeps about half of it active, where a
     // bare ReLU can fall silent and cut the frame out of the model
@@ -48,5 +63,11 @@ public final class CompactBackbone implements Backbone {
       macs += size[0] * size[1] * 9L * layer[0] * layer[1];
     }
     return macs + (long) FEATURE_ROWS * FEATURE_COLS * 12L * 64 * FEATURE_CHANNELS;
+  }
+
+  @Override
+  public long gateMacsPerFrame(int soundWidth) {
+    long cells = (long) ((height + 15) / 16) * ((width + 15) / 16);
+    return 2L * soundWidth * 64 + cells * 64;
   }
 }

@@ -244,6 +244,21 @@ public final class Layers {
   }
 
   /**
+   * A FiLM layer: relu(x * (1 + gamma) + beta) per channel of {@code x} [B, h, w, channels], with
+   * gamma and beta dense layers ({@code name/gamma}, {@code name/beta}) of a conditioning vector
+   * [B, in]. At gamma = beta = 0 it passes a ReLU output through unchanged.
+   */
+  public Operand<TFloat32> film(
+      String name, Operand<TFloat32> x, int channels, Operand<TFloat32> condition, int in) {
+    Operand<TInt32> perChannel = tf.constant(new int[] {-1, 1, 1, channels});
+    Operand<TFloat32> gamma =
+        tf.reshape(dense(name + "/gamma", condition, in, channels, false), perChannel);
+    Operand<TFloat32> beta =
+        tf.reshape(dense(name + "/beta", condition, in, channels, false), perChannel);
+    return tf.nn.relu(tf.math.add(tf.math.mul(x, tf.math.add(tf.constant(1f), gamma)), beta));
+  }
+
+  /**
    * tf.layers.conv2d_transpose with a 2x2 kernel, stride 3 and VALID padding (the reference's
    * upsample_1): every input pixel writes a 2x2 patch at (3i, 3j); rows and columns 3i + 2 get only
    * the bias. Built from matmul, pad and reshape, whose gradients TensorFlow's C++ registry has.

@@ -24,8 +24,8 @@ import java.util.Map;
  * @param energyWeight weight of the energy-map term (0 in the paper's loss; see {@link
  *     UvaeTraining})
  * @param backboneWeights a Keras ResNet50 "notop" HDF5 file for the paper preset, or null
- * @param audioGate scale and shift the visual feature's channels by the sound before fusion (not in
- *     the paper; docs/decisions.md, "Audio gate")
+ * @param audioGate where the sound scales and shifts visual channels before fusion (not in the
+ *     paper; docs/decisions.md, "Audio gate")
  */
 public record UvaeConfig(
     String preset,
@@ -41,7 +41,7 @@ public record UvaeConfig(
     int batchSize,
     long seed,
     Path backboneWeights,
-    boolean audioGate) {
+    AudioGate audioGate) {
 
   public static final int LATENT = 150;
   public static final double BETA = 1e-6;
@@ -65,15 +65,33 @@ public record UvaeConfig(
       throw new IllegalArgumentException(
           "width, latent, batch size and learning rate must be positive");
     }
+    java.util.Objects.requireNonNull(audioGate, "audioGate");
+    if (audioGate == AudioGate.BACKBONE && !preset.equals("compact")) {
+      throw new IllegalArgumentException("the backbone gate needs the compact preset's backbone");
+    }
   }
 
   public static UvaeConfig preset(String name) {
     return switch (name) {
       case "paper" ->
-          new UvaeConfig(name, 224, 298, 128, 1, true, LATENT, BETA, 0, 1e-4, 64, 1, null, false);
+          new UvaeConfig(
+              name, 224, 298, 128, 1, true, LATENT, BETA, 0, 1e-4, 64, 1, null, AudioGate.NONE);
       case "compact" ->
           new UvaeConfig(
-              name, 224, 298, 24, 1, true, LATENT, BETA, ENERGY_WEIGHT, 1e-3, 32, 1, null, false);
+              name,
+              224,
+              298,
+              24,
+              1,
+              true,
+              LATENT,
+              BETA,
+              ENERGY_WEIGHT,
+              1e-3,
+              32,
+              1,
+              null,
+              AudioGate.NONE);
       default -> throw new IllegalArgumentException("preset must be paper or compact, got " + name);
     };
   }
@@ -91,12 +109,7 @@ public record UvaeConfig(
 
   /** The model's name: preset, skips and the VAE/AE choice, e.g. {@code uvae-compact-s1}. */
   public String modelName() {
-    return "uvae-"
-        + preset
-        + "-s"
-        + skips
-        + (variational ? "" : "-ae")
-        + (audioGate ? "-gate" : "");
+    return "uvae-" + preset + "-s" + skips + (variational ? "" : "-ae") + audioGate.suffix();
   }
 
   public UvaeConfig withSkips(int n) {
@@ -225,9 +238,8 @@ public record UvaeConfig(
         audioGate);
   }
 
-  /** The configuration as the model card records it. */
-  /** The same model with (or without) the audio gate on the visual feature (decisions.md). */
-  public UvaeConfig withAudioGate(boolean gate) {
+  /** The same model with the given audio gate (decisions.md). */
+  public UvaeConfig withAudioGate(AudioGate gate) {
     return new UvaeConfig(
         preset,
         frameHeight,
@@ -245,6 +257,7 @@ public record UvaeConfig(
         gate);
   }
 
+  /** The configuration as the model card records it. */
   public Map<String, Object> describe() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("preset", preset);
@@ -261,9 +274,9 @@ public record UvaeConfig(
     if (backboneWeights != null) {
       m.put("backboneWeights", backboneWeights.getFileName().toString());
     }
-    if (audioGate) {
+    if (audioGate != AudioGate.NONE) {
       // only when on, so runs and cards from before the option compare equal
-      m.put("audioGate", true);
+      m.put("audioGate", audioGate.described());
     }
     return m;
   }

@@ -106,20 +106,18 @@ public final class UvaeGraph {
     Operand<TFloat32> pool1 = l.conv("audio/pool1", conv1, w, w, 3, 3, 3, "SAME", true);
     Operand<TFloat32> conv2raw = l.convConv("audio/layer2", pool1, w, w2);
 
-    Operand<TFloat32> visual = backbone.features(l, rgb, training);
+    // the audio encoder's vector: layer2 is the same at every cell but the borders, so its mean
+    Operand<TFloat32> sound = tf.math.mean(conv2raw, tf.constant(new int[] {1, 2}));
+    Operand<TFloat32> visual =
+        config.audioGate() == AudioGate.BACKBONE
+            ? backbone.features(l, rgb, training, sound, w2)
+            : backbone.features(l, rgb, training);
     Operand<TFloat32> seen = visual;
-    if (config.audioGate()) {
+    if (config.audioGate() != AudioGate.NONE) {
       // The paper fuses by concatenation, so the latent is a sum of a sound code and a picture
       // code, and "which object makes this sound" must be untangled by the decoder. The gate lets
-      // the sound pick visual channels first: relu(v * (1 + gamma(a)) + beta(a)) per channel.
-      int c = Backbone.FEATURE_CHANNELS;
-      Operand<TFloat32> sound = tf.math.mean(conv2raw, tf.constant(new int[] {1, 2}));
-      Operand<TInt32> perChannel = tf.constant(new int[] {-1, 1, 1, c});
-      Operand<TFloat32> gamma =
-          tf.reshape(l.dense("fusion/gamma", sound, w2, c, false), perChannel);
-      Operand<TFloat32> shift = tf.reshape(l.dense("fusion/beta", sound, w2, c, false), perChannel);
-      seen =
-          tf.nn.relu(tf.math.add(tf.math.mul(visual, tf.math.add(tf.constant(1f), gamma)), shift));
+      // the sound pick visual channels first.
+      seen = l.film("fusion", visual, Backbone.FEATURE_CHANNELS, sound, w2);
     }
     Operand<TFloat32> fused =
         tf.concat(List.of(l.minMax(conv2raw), l.minMax(seen)), tf.constant(3));
@@ -185,6 +183,9 @@ public final class UvaeGraph {
         tf.withName(ModelContract.ENERGY).identity(ModelContract.energy(tf, image));
 
     long macs = backbone.macsPerFrame() + unetMacs(config, fusedChannels);
+    if (config.audioGate() == AudioGate.BACKBONE) {
+      macs += backbone.gateMacsPerFrame(w2);
+    }
     return new UvaeGraph(config, l, rgb, mfcc, training, visual, mean, sigma, image, energy, macs);
   }
 
@@ -198,7 +199,7 @@ public final class UvaeGraph {
     long m = big * 9 * ((long) k * w + (long) w * w); // audio layer1
     m += small * 9L * w * w; // pool
     m += small * 9 * ((long) w * w2 + (long) w2 * w2); // layer2
-    if (c.audioGate()) {
+    if (c.audioGate() != AudioGate.NONE) {
       m += 2L * w2 * Backbone.FEATURE_CHANNELS + small * Backbone.FEATURE_CHANNELS; // gate
     }
     m += (long) (c.variational() ? 2 : 1) * small * fusedChannels * c.latent(); // latent

@@ -2,6 +2,7 @@ package ai.avloc.inference.uvae;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.avloc.inference.model.ModelContract;
@@ -42,7 +43,7 @@ class UvaeGraphTest {
   @Test
   void theAudioGateAddsOneScaleAndShiftPerVisualChannelAndStillTrains() {
     UvaeConfig plain = UvaeConfig.preset("compact");
-    UvaeConfig gated = plain.withAudioGate(true);
+    UvaeConfig gated = plain.withAudioGate(AudioGate.FEATURE);
     int c = Backbone.FEATURE_CHANNELS;
     assertEquals(
         parameters(plain) + 2L * (plain.poolWidth() * c + c),
@@ -52,6 +53,24 @@ class UvaeGraphTest {
     assertEquals(true, gated.describe().get("audioGate"));
     assertEquals(null, plain.describe().get("audioGate"));
     trainsAndKeepsTheContractShapes(gated);
+  }
+
+  @Test
+  void theBackboneGateAddsAScaleAndShiftPerBackboneChannelAndStillTrains() {
+    UvaeConfig feature = UvaeConfig.preset("compact").withAudioGate(AudioGate.FEATURE);
+    UvaeConfig deep = feature.withAudioGate(AudioGate.BACKBONE);
+    assertEquals(
+        parameters(feature) + 2L * (feature.poolWidth() * 64 + 64),
+        parameters(deep),
+        "gamma and beta for the backbone's 64 channels");
+    assertEquals("uvae-compact-s1-gate2", deep.modelName());
+    assertEquals("backbone", deep.describe().get("audioGate"));
+    IllegalArgumentException paper =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> UvaeConfig.preset("paper").withAudioGate(AudioGate.BACKBONE));
+    assertTrue(paper.getMessage().contains("compact"), paper.getMessage());
+    trainsAndKeepsTheContractShapes(deep);
   }
 
   private static long parameters(UvaeConfig config) {
