@@ -59,6 +59,13 @@ final class TrainCommand implements Callable<Integer> {
   String audioGate;
 
   @Option(
+      names = "--visual-skip",
+      description =
+          "also hand the decoder the 12x16 visual feature beside the latent (not in the paper;"
+              + " docs/decisions.md)")
+  boolean visualSkip;
+
+  @Option(
       names = "--mirror",
       description =
           "show each training pair left-right mirrored (frame and acoustic image) half of the"
@@ -142,7 +149,8 @@ final class TrainCommand implements Callable<Integer> {
         UvaeConfig.preset(preset)
             .withSeed(seed)
             .withVariational(!autoencoder)
-            .withAudioGate(audioGate());
+            .withAudioGate(audioGate())
+            .withVisualSkip(visualSkip);
     if (skips != null) {
       config = config.withSkips(skips);
     }
@@ -233,7 +241,7 @@ final class TrainCommand implements Callable<Integer> {
             metrics,
             String.format(
                 Locale.ROOT,
-                "U-VAE (%s preset, %d skip%s, %s%s) trained %d epochs%s%s; best epoch %d",
+                "U-VAE (%s preset, %d skip%s, %s%s%s) trained %d epochs%s%s; best epoch %d",
                 config.preset(),
                 config.skips(),
                 config.skips() == 1 ? "" : "s",
@@ -243,6 +251,7 @@ final class TrainCommand implements Callable<Integer> {
                   case FEATURE -> ", audio gate";
                   case BACKBONE -> ", audio gate in the backbone";
                 },
+                config.visualSkip() ? ", visual skip" : "",
                 state.epochsDone(),
                 mirror ? " on mirrored pairs too" : "",
                 framesPerSecond == 12 ? "" : " at " + framesPerSecond + " frames per second",

@@ -26,6 +26,8 @@ import java.util.Map;
  * @param backboneWeights a Keras ResNet50 "notop" HDF5 file for the paper preset, or null
  * @param audioGate where the sound scales and shifts visual channels before fusion (not in the
  *     paper; docs/decisions.md, "Audio gate")
+ * @param visualSkip also hand the decoder the (gated, normalized) 12 x 16 visual feature at its 12
+ *     x 16 stage, beside the latent (not in the paper; docs/decisions.md, "Visual skip")
  */
 public record UvaeConfig(
     String preset,
@@ -41,7 +43,8 @@ public record UvaeConfig(
     int batchSize,
     long seed,
     Path backboneWeights,
-    AudioGate audioGate) {
+    AudioGate audioGate,
+    boolean visualSkip) {
 
   public static final int LATENT = 150;
   public static final double BETA = 1e-6;
@@ -75,7 +78,21 @@ public record UvaeConfig(
     return switch (name) {
       case "paper" ->
           new UvaeConfig(
-              name, 224, 298, 128, 1, true, LATENT, BETA, 0, 1e-4, 64, 1, null, AudioGate.NONE);
+              name,
+              224,
+              298,
+              128,
+              1,
+              true,
+              LATENT,
+              BETA,
+              0,
+              1e-4,
+              64,
+              1,
+              null,
+              AudioGate.NONE,
+              false);
       case "compact" ->
           new UvaeConfig(
               name,
@@ -91,7 +108,8 @@ public record UvaeConfig(
               32,
               1,
               null,
-              AudioGate.NONE);
+              AudioGate.NONE,
+              false);
       default -> throw new IllegalArgumentException("preset must be paper or compact, got " + name);
     };
   }
@@ -109,7 +127,13 @@ public record UvaeConfig(
 
   /** The model's name: preset, skips and the VAE/AE choice, e.g. {@code uvae-compact-s1}. */
   public String modelName() {
-    return "uvae-" + preset + "-s" + skips + (variational ? "" : "-ae") + audioGate.suffix();
+    return "uvae-"
+        + preset
+        + "-s"
+        + skips
+        + (variational ? "" : "-ae")
+        + audioGate.suffix()
+        + (visualSkip ? "-vskip" : "");
   }
 
   public UvaeConfig withSkips(int n) {
@@ -127,7 +151,8 @@ public record UvaeConfig(
         batchSize,
         seed,
         backboneWeights,
-        audioGate);
+        audioGate,
+        visualSkip);
   }
 
   public UvaeConfig withVariational(boolean v) {
@@ -145,7 +170,8 @@ public record UvaeConfig(
         batchSize,
         seed,
         backboneWeights,
-        audioGate);
+        audioGate,
+        visualSkip);
   }
 
   public UvaeConfig withSeed(long s) {
@@ -163,7 +189,8 @@ public record UvaeConfig(
         batchSize,
         s,
         backboneWeights,
-        audioGate);
+        audioGate,
+        visualSkip);
   }
 
   public UvaeConfig withLearningRate(double lr) {
@@ -181,7 +208,8 @@ public record UvaeConfig(
         batchSize,
         seed,
         backboneWeights,
-        audioGate);
+        audioGate,
+        visualSkip);
   }
 
   public UvaeConfig withBatchSize(int b) {
@@ -199,7 +227,8 @@ public record UvaeConfig(
         b,
         seed,
         backboneWeights,
-        audioGate);
+        audioGate,
+        visualSkip);
   }
 
   public UvaeConfig withEnergyWeight(double w) {
@@ -217,7 +246,8 @@ public record UvaeConfig(
         batchSize,
         seed,
         backboneWeights,
-        audioGate);
+        audioGate,
+        visualSkip);
   }
 
   public UvaeConfig withBackboneWeights(Path file) {
@@ -235,7 +265,8 @@ public record UvaeConfig(
         batchSize,
         seed,
         file,
-        audioGate);
+        audioGate,
+        visualSkip);
   }
 
   /** The same model with the given audio gate (decisions.md). */
@@ -254,7 +285,28 @@ public record UvaeConfig(
         batchSize,
         seed,
         backboneWeights,
-        gate);
+        gate,
+        visualSkip);
+  }
+
+  /** The same model with (or without) the visual skip to the decoder (decisions.md). */
+  public UvaeConfig withVisualSkip(boolean skip) {
+    return new UvaeConfig(
+        preset,
+        frameHeight,
+        frameWidth,
+        width,
+        skips,
+        variational,
+        latent,
+        beta,
+        energyWeight,
+        learningRate,
+        batchSize,
+        seed,
+        backboneWeights,
+        audioGate,
+        skip);
   }
 
   /** The configuration as the model card records it. */
@@ -277,6 +329,9 @@ public record UvaeConfig(
     if (audioGate != AudioGate.NONE) {
       // only when on, so runs and cards from before the option compare equal
       m.put("audioGate", audioGate.described());
+    }
+    if (visualSkip) {
+      m.put("visualSkip", true);
     }
     return m;
   }

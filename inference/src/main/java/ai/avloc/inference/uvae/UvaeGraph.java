@@ -119,8 +119,9 @@ public final class UvaeGraph {
       // the sound pick visual channels first.
       seen = l.film("fusion", visual, Backbone.FEATURE_CHANNELS, sound, w2);
     }
+    Operand<TFloat32> seenNormalized = l.minMax(seen);
     Operand<TFloat32> fused =
-        tf.concat(List.of(l.minMax(conv2raw), l.minMax(seen)), tf.constant(3));
+        tf.concat(List.of(l.minMax(conv2raw), seenNormalized), tf.constant(3));
     int fusedChannels = w2 + Backbone.FEATURE_CHANNELS;
 
     // latent: 12x16 VALID convolutions, i.e. dense layers over the whole fused map
@@ -161,6 +162,13 @@ public final class UvaeGraph {
     d = tf.reshape(d, tf.constant(new int[] {-1, fr, fc, 12}));
     d = l.conv("decoder/conv", d, 12, w2, 3, 3, 1, "SAME", true);
     int channels = w2;
+    if (config.visualSkip()) {
+      // the latent is a dense map of the whole picture, so every position is learnt on its own;
+      // beside it the decoder gets the feature map itself, where a 3x3 convolution finds the
+      // sound-selected object at any position the same way
+      d = tf.concat(List.of(d, seenNormalized), tf.constant(3));
+      channels += Backbone.FEATURE_CHANNELS;
+    }
     if (config.skips() == 2) {
       d = tf.concat(List.of(d, conv2raw), tf.constant(3));
       channels += w2;
@@ -205,7 +213,7 @@ public final class UvaeGraph {
     m += (long) (c.variational() ? 2 : 1) * small * fusedChannels * c.latent(); // latent
     m += (long) c.latent() * small * 12; // dense
     m += small * 9L * 12 * w2; // decoder conv
-    int in4 = c.skips() == 2 ? 2 * w2 : w2;
+    int in4 = (c.skips() == 2 ? 2 * w2 : w2) + (c.visualSkip() ? Backbone.FEATURE_CHANNELS : 0);
     m += small * 9 * ((long) in4 * w + 3L * w * w); // layer4, layer5
     m += small * 4L * w * w; // upsample
     int in6 = c.skips() >= 1 ? 2 * w : w;

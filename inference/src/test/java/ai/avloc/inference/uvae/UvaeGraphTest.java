@@ -73,6 +73,20 @@ class UvaeGraphTest {
     trainsAndKeepsTheContractShapes(deep);
   }
 
+  @Test
+  void theVisualSkipWidensTheDecodersFirstConvolutionAndStillTrains() {
+    UvaeConfig gated = UvaeConfig.preset("compact").withAudioGate(AudioGate.BACKBONE);
+    UvaeConfig skip = gated.withVisualSkip(true);
+    assertEquals(
+        parameters(gated) + 9L * Backbone.FEATURE_CHANNELS * gated.width(),
+        parameters(skip),
+        "layer4's first 3x3 kernel reads 12 more channels");
+    assertEquals("uvae-compact-s1-gate2-vskip", skip.modelName());
+    assertEquals(true, skip.describe().get("visualSkip"));
+    assertEquals(null, gated.describe().get("visualSkip"));
+    trainsAndKeepsTheContractShapes(skip);
+  }
+
   private static long parameters(UvaeConfig config) {
     try (Graph g = new Graph()) {
       return UvaeTraining.build(g, config).model.layers.parameters();
