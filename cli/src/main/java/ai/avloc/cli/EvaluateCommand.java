@@ -90,6 +90,14 @@ final class EvaluateCommand implements Callable<Integer> {
   Double flatThreshold;
 
   @Option(
+      names = "--flat-noise-share",
+      defaultValue = "0.97",
+      description =
+          "share of noise-only maps that each row's second threshold reads as flat (default"
+              + " 0.97; read it on validation, give it to the test run with --flat-threshold)")
+  double flatNoiseShare;
+
+  @Option(
       names = "--prior-sigma",
       defaultValue = "" + Evaluation.Options.PRIOR_SIGMA,
       description = "centre prior's sigma as a fraction of each side (default: ${DEFAULT-VALUE})")
@@ -114,7 +122,11 @@ final class EvaluateCommand implements Callable<Integer> {
     int parsers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
     Evaluation.Options options =
         new Evaluation.Options(
-            batch, grid, flatThreshold == null ? Double.NaN : flatThreshold, priorSigma);
+            batch,
+            grid,
+            flatThreshold == null ? Double.NaN : flatThreshold,
+            priorSigma,
+            flatNoiseShare);
     List<AcousticModel> loaded = new ArrayList<>();
     ExecutorService loader = Executors.newSingleThreadExecutor();
     try {

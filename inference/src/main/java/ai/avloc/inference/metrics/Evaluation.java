@@ -74,11 +74,25 @@ public final class Evaluation {
    * @param flatThreshold peak contrast below which an energy map reads as flat; NaN to derive it
    *     from the ground truth (see {@link FlatnessCheck})
    * @param priorSigma the centre prior's standard deviation as a fraction of each side
+   * @param flatNoiseShare the share of noise-only maps each row's second threshold reads as flat
+   *     (see {@link RowReport#noiseShareThreshold})
    */
-  public record Options(int batch, int gridSamples, double flatThreshold, double priorSigma) {
+  public record Options(
+      int batch, int gridSamples, double flatThreshold, double priorSigma, double flatNoiseShare) {
     public static final double PRIOR_SIGMA = 0.25;
 
+    /** A false source costs an alert, a sounding window read as flat one window of a track. */
+    public static final double FLAT_NOISE_SHARE = 0.97;
+
+    public Options(int batch, int gridSamples, double flatThreshold, double priorSigma) {
+      this(batch, gridSamples, flatThreshold, priorSigma, FLAT_NOISE_SHARE);
+    }
+
     public Options {
+      if (!(flatNoiseShare > 0 && flatNoiseShare <= 1)) {
+        throw new IllegalArgumentException(
+            "the noise-only flat share must be in (0, 1], got " + flatNoiseShare);
+      }
       if (batch < 1) {
         throw new IllegalArgumentException("batch must be at least 1, got " + batch);
       }
@@ -324,6 +338,7 @@ public final class Evaluation {
         boxed == 0 ? null : (double) truthPeaksOnObject / boxed,
         coverage(LocalizationMetrics.aboveMean(prior)),
         options.priorSigma(),
+        options.flatNoiseShare(),
         LocalizationMetrics.thresholds(),
         reports,
         classes,
@@ -490,6 +505,9 @@ public final class Evaluation {
           Quantiles.of(contrastNoise.values()),
           contrastSounding.size() > 0 && contrastNoise.size() > 0
               ? FlatnessCheck.derive(contrastSounding.values(), contrastNoise.values())
+              : null,
+          contrastNoise.size() > 0
+              ? FlatnessCheck.forNoiseShare(contrastNoise.values(), options.flatNoiseShare())
               : null,
           classes);
     }
@@ -660,6 +678,24 @@ public final class Evaluation {
       return ties.get(ties.size() / 2);
     }
 
+    /**
+     * The lowest threshold, a midpoint between neighbouring distinct contrasts (or above the
+     * largest), below which at least {@code share} of the noise-only maps fall.
+     */
+    static double forNoiseShare(double[] noise, double share) {
+      double[] distinct =
+          Arrays.stream(noise).map(v -> Math.max(0, v)).sorted().distinct().toArray();
+      for (int i = 0; i < distinct.length; i++) {
+        double t =
+            midpoint(
+                distinct[i], i + 1 < distinct.length ? distinct[i + 1] : Double.POSITIVE_INFINITY);
+        if (fractionBelow(noise, t) >= share) {
+          return t;
+        }
+      }
+      throw new IllegalArgumentException("no noise-only contrasts");
+    }
+
     private static double midpoint(double a, double b) {
       if (Double.isInfinite(b)) {
         return a * 2 + 1;
@@ -704,6 +740,9 @@ public final class Evaluation {
    *     frames (as {@link FlatnessCheck} derives one from the true maps); fitted on the validation
    *     split, it is the threshold to test and ship the model with; null without both kinds of
    *     frame
+   * @param noiseShareThreshold this row's lowest threshold that reads the options' share (97 %) of
+   *     its noise-only maps as flat: the operating point for alerts, where a false source raises an
+   *     alarm and a sounding window read as flat only thins a track; null without noise-only frames
    */
   public record RowReport(
       String name,
@@ -726,6 +765,7 @@ public final class Evaluation {
       Quantiles contrastSounding,
       Quantiles contrastNoiseOnly,
       Double fittedFlatThreshold,
+      Double noiseShareThreshold,
       List<ClassReport> perClass) {}
 
   /** A frame kept for the picture: its true energy map and each model's. */
@@ -750,6 +790,7 @@ public final class Evaluation {
       Double truthPeakOnObject,
       double priorMaskCoverage,
       double priorSigma,
+      double flatNoiseShare,
       double[] thresholds,
       List<RowReport> rows,
       List<ClassInfo> classes,
@@ -779,6 +820,7 @@ public final class Evaluation {
       m.put("truthPeakOnObject", truthPeakOnObject);
       m.put("priorSigma", priorSigma);
       m.put("priorMaskCoverage", priorMaskCoverage);
+      m.put("flatNoiseShare", flatNoiseShare);
       m.put("thresholds", thresholds);
       m.put("models", models);
       m.put("classes", classes);

@@ -220,7 +220,9 @@ public final class EvaluationOutput {
           "sounding flat",
           "contrast noise-only p5 / median / p95",
           "contrast sounding p5 / median / p95",
-          "own best threshold"
+          "own best threshold",
+          String.format(
+              Locale.ROOT, "threshold for %.0f %% noise flat", 100 * report.flatNoiseShare())
         });
     lines.add(
         new String[] {
@@ -231,7 +233,8 @@ public final class EvaluationOutput {
           spread(f.truthSounding()),
           f.source().equals("ground truth") && f.threshold() != null
               ? String.format(Locale.ROOT, "%.3g", f.threshold())
-              : "-"
+              : "-",
+          "-"
         });
     for (RowReport r : report.rows()) {
       lines.add(
@@ -243,7 +246,10 @@ public final class EvaluationOutput {
             spread(r.contrastSounding()),
             r.fittedFlatThreshold() == null
                 ? "-"
-                : String.format(Locale.ROOT, "%.3g", r.fittedFlatThreshold())
+                : String.format(Locale.ROOT, "%.3g", r.fittedFlatThreshold()),
+            r.noiseShareThreshold() == null
+                ? "-"
+                : String.format(Locale.ROOT, "%.3g", r.noiseShareThreshold())
           });
     }
     out.append(layout(lines, 1));

@@ -291,6 +291,8 @@ class EvaluationTest {
     assertEquals(0.0, row.soundingFlat());
     // the oracle's maps are the true ones, so its own best threshold is the derived one
     assertEquals(check.threshold(), row.fittedFlatThreshold(), 1e-12 * check.threshold());
+    // every noise-only map of the oracle is flat below its 97 % threshold, by construction
+    assertTrue(row.noiseShareThreshold() > check.truthNoiseOnly().max());
     assertTrue(report.grid().isEmpty());
   }
 
@@ -308,6 +310,16 @@ class EvaluationTest {
     assertEquals(Math.sqrt(0.7 * 2), Evaluation.FlatnessCheck.derive(sounding, noise), 1e-12);
     assertEquals(
         0.125, Evaluation.FlatnessCheck.balancedError(sounding, noise, Math.sqrt(0.7 * 2)));
+    // 97 % of 100 noise-only maps: the midpoint above the 97th smallest contrast
+    double[] hundred = new double[100];
+    for (int i = 0; i < 100; i++) {
+      hundred[i] = (i + 1) / 100.0;
+    }
+    assertEquals(
+        Math.sqrt(0.97 * 0.98), Evaluation.FlatnessCheck.forNoiseShare(hundred, 0.97), 1e-12);
+    // all of them: above the largest, as the balanced rule places it (2 x max + 1)
+    assertEquals(3.0, Evaluation.FlatnessCheck.forNoiseShare(hundred, 1.0), 1e-12);
+    assertEquals(0.005, Evaluation.FlatnessCheck.forNoiseShare(new double[] {0, 0.01}, 0.5));
     assertEquals(0.0, Evaluation.peakContrast(new float[] {2, 2, 2}));
     assertEquals(0.5, Evaluation.peakContrast(new float[] {2, 2, 3}), 1e-12);
   }
