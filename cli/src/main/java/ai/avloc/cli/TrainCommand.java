@@ -59,6 +59,14 @@ final class TrainCommand implements Callable<Integer> {
   String audioGate;
 
   @Option(
+      names = "--focus-weight",
+      defaultValue = "0",
+      description =
+          "weight of the focus term: the fused visual feature must point where the target's"
+              + " energy is (not in the paper; docs/decisions.md)")
+  double focusWeight;
+
+  @Option(
       names = "--visual-skip",
       description =
           "also hand the decoder the 12x16 visual feature beside the latent (not in the paper;"
@@ -150,7 +158,8 @@ final class TrainCommand implements Callable<Integer> {
             .withSeed(seed)
             .withVariational(!autoencoder)
             .withAudioGate(audioGate())
-            .withVisualSkip(visualSkip);
+            .withVisualSkip(visualSkip)
+            .withFocusWeight(focusWeight);
     if (skips != null) {
       config = config.withSkips(skips);
     }
@@ -241,7 +250,7 @@ final class TrainCommand implements Callable<Integer> {
             metrics,
             String.format(
                 Locale.ROOT,
-                "U-VAE (%s preset, %d skip%s, %s%s%s) trained %d epochs%s%s; best epoch %d",
+                "U-VAE (%s preset, %d skip%s, %s%s%s%s) trained %d epochs%s%s; best epoch %d",
                 config.preset(),
                 config.skips(),
                 config.skips() == 1 ? "" : "s",
@@ -252,6 +261,7 @@ final class TrainCommand implements Callable<Integer> {
                   case BACKBONE -> ", audio gate in the backbone";
                 },
                 config.visualSkip() ? ", visual skip" : "",
+                config.focusWeight() > 0 ? ", focus term " + config.focusWeight() : "",
                 state.epochsDone(),
                 mirror ? " on mirrored pairs too" : "",
                 framesPerSecond == 12 ? "" : " at " + framesPerSecond + " frames per second",

@@ -26,6 +26,8 @@ import java.util.Map;
  * @param backboneWeights a Keras ResNet50 "notop" HDF5 file for the paper preset, or null
  * @param audioGate where the sound scales and shifts visual channels before fusion (not in the
  *     paper; docs/decisions.md, "Audio gate")
+ * @param focusWeight weight of the focus term (not in the paper; {@link UvaeTraining},
+ *     docs/decisions.md, "Focus term"), 0 for none
  * @param visualSkip also hand the decoder the (gated, normalized) 12 x 16 visual feature at its 12
  *     x 16 stage, beside the latent (not in the paper; docs/decisions.md, "Visual skip")
  */
@@ -44,7 +46,8 @@ public record UvaeConfig(
     long seed,
     Path backboneWeights,
     AudioGate audioGate,
-    boolean visualSkip) {
+    boolean visualSkip,
+    double focusWeight) {
 
   public static final int LATENT = 150;
   public static final double BETA = 1e-6;
@@ -64,7 +67,8 @@ public record UvaeConfig(
         || batchSize < 1
         || !(learningRate > 0)
         || !(beta >= 0)
-        || !(energyWeight >= 0)) {
+        || !(energyWeight >= 0)
+        || !(focusWeight >= 0)) {
       throw new IllegalArgumentException(
           "width, latent, batch size and learning rate must be positive");
     }
@@ -92,7 +96,8 @@ public record UvaeConfig(
               1,
               null,
               AudioGate.NONE,
-              false);
+              false,
+              0);
       case "compact" ->
           new UvaeConfig(
               name,
@@ -109,7 +114,8 @@ public record UvaeConfig(
               1,
               null,
               AudioGate.NONE,
-              false);
+              false,
+              0);
       default -> throw new IllegalArgumentException("preset must be paper or compact, got " + name);
     };
   }
@@ -152,7 +158,8 @@ public record UvaeConfig(
         seed,
         backboneWeights,
         audioGate,
-        visualSkip);
+        visualSkip,
+        focusWeight);
   }
 
   public UvaeConfig withVariational(boolean v) {
@@ -171,7 +178,8 @@ public record UvaeConfig(
         seed,
         backboneWeights,
         audioGate,
-        visualSkip);
+        visualSkip,
+        focusWeight);
   }
 
   public UvaeConfig withSeed(long s) {
@@ -190,7 +198,8 @@ public record UvaeConfig(
         s,
         backboneWeights,
         audioGate,
-        visualSkip);
+        visualSkip,
+        focusWeight);
   }
 
   public UvaeConfig withLearningRate(double lr) {
@@ -209,7 +218,8 @@ public record UvaeConfig(
         seed,
         backboneWeights,
         audioGate,
-        visualSkip);
+        visualSkip,
+        focusWeight);
   }
 
   public UvaeConfig withBatchSize(int b) {
@@ -228,7 +238,8 @@ public record UvaeConfig(
         seed,
         backboneWeights,
         audioGate,
-        visualSkip);
+        visualSkip,
+        focusWeight);
   }
 
   public UvaeConfig withEnergyWeight(double w) {
@@ -247,7 +258,8 @@ public record UvaeConfig(
         seed,
         backboneWeights,
         audioGate,
-        visualSkip);
+        visualSkip,
+        focusWeight);
   }
 
   public UvaeConfig withBackboneWeights(Path file) {
@@ -266,7 +278,8 @@ public record UvaeConfig(
         seed,
         file,
         audioGate,
-        visualSkip);
+        visualSkip,
+        focusWeight);
   }
 
   /** The same model with the given audio gate (decisions.md). */
@@ -286,7 +299,8 @@ public record UvaeConfig(
         seed,
         backboneWeights,
         gate,
-        visualSkip);
+        visualSkip,
+        focusWeight);
   }
 
   /** The same model with (or without) the visual skip to the decoder (decisions.md). */
@@ -306,7 +320,29 @@ public record UvaeConfig(
         seed,
         backboneWeights,
         audioGate,
-        skip);
+        skip,
+        focusWeight);
+  }
+
+  /** The same model trained with the given focus-term weight (decisions.md). */
+  public UvaeConfig withFocusWeight(double w) {
+    return new UvaeConfig(
+        preset,
+        frameHeight,
+        frameWidth,
+        width,
+        skips,
+        variational,
+        latent,
+        beta,
+        energyWeight,
+        learningRate,
+        batchSize,
+        seed,
+        backboneWeights,
+        audioGate,
+        visualSkip,
+        w);
   }
 
   /** The configuration as the model card records it. */
@@ -332,6 +368,9 @@ public record UvaeConfig(
     }
     if (visualSkip) {
       m.put("visualSkip", true);
+    }
+    if (focusWeight > 0) {
+      m.put("focusWeight", focusWeight);
     }
     return m;
   }

@@ -32,6 +32,9 @@ public final class UvaeGraph {
   /** The backbone's [B, 12, 16, 12] feature, before min-max normalization. */
   public final Operand<TFloat32> visual;
 
+  /** The visual feature as fused: after the audio gate, if any, and min-max normalized. */
+  public final Operand<TFloat32> fusedVisual;
+
   public final Operand<TFloat32> mu;
 
   /** softplus sigma of the VAE; null for the AE. */
@@ -50,6 +53,7 @@ public final class UvaeGraph {
       Placeholder<TFloat32> mfcc,
       Operand<TFloat32> training,
       Operand<TFloat32> visual,
+      Operand<TFloat32> fusedVisual,
       Operand<TFloat32> mu,
       Operand<TFloat32> sigma,
       Operand<TFloat32> acousticImage,
@@ -61,6 +65,7 @@ public final class UvaeGraph {
     this.mfcc = mfcc;
     this.training = training;
     this.visual = visual;
+    this.fusedVisual = fusedVisual;
     this.mu = mu;
     this.sigma = sigma;
     this.acousticImage = acousticImage;
@@ -194,7 +199,8 @@ public final class UvaeGraph {
     if (config.audioGate() == AudioGate.BACKBONE) {
       macs += backbone.gateMacsPerFrame(w2);
     }
-    return new UvaeGraph(config, l, rgb, mfcc, training, visual, mean, sigma, image, energy, macs);
+    return new UvaeGraph(
+        config, l, rgb, mfcc, training, visual, seenNormalized, mean, sigma, image, energy, macs);
   }
 
   /** Multiply-accumulates of everything but the backbone, per frame. */

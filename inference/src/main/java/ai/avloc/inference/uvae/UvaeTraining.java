@@ -38,6 +38,9 @@ public final class UvaeTraining {
 
   public final Operand<TFloat32> loss;
 
+  /** The focus term before its weight; null when the weight is 0. */
+  public final Operand<TFloat32> focus;
+
   /** One optimizer step plus the backbone's statistics updates. */
   public final Op step;
 
@@ -48,6 +51,7 @@ public final class UvaeTraining {
       Operand<TFloat32> huber,
       Operand<TFloat32> kl,
       Operand<TFloat32> loss,
+      Operand<TFloat32> focus,
       Op step) {
     this.model = model;
     this.target = target;
@@ -55,6 +59,7 @@ public final class UvaeTraining {
     this.huber = huber;
     this.kl = kl;
     this.loss = loss;
+    this.focus = focus;
     this.step = step;
   }
 
@@ -64,6 +69,54 @@ public final class UvaeTraining {
     Operand<TFloat32> mean =
         tf.math.mean(energy, cells, org.tensorflow.op.math.Mean.keepDims(true));
     return tf.math.mul(tf.math.sub(tf.math.div(energy, mean), tf.constant(1f)), tf.constant(1000f));
+  }
+
+  /** The softmax temperature of the focus target: its peak region takes most of the mass. */
+  static final float FOCUS_SHARPNESS = 4f;
+
+  /**
+   * The focus term: cross-entropy between where the fused visual feature points, a softmax over its
+   * 12 x 16 cells of a 1x1 convolution, and where the target's energy is, a softmax of its
+   * deviation map (relative energy, 0.1 % units, averaged over 3 x 3 cells) times {@link
+   * #FOCUS_SHARPNESS}. A flat target asks for a uniform spread. It trains the gate and the backbone
+   * to mark the sounding object on the feature map itself, with no boxes: the acoustic image is the
+   * label.
+   */
+  private static Operand<TFloat32> focusTerm(Ops tf, UvaeGraph model, Operand<TFloat32> target) {
+    int fr = Backbone.FEATURE_ROWS;
+    int fc = Backbone.FEATURE_COLS;
+    Operand<TInt32> flat = tf.constant(new int[] {-1, fr * fc});
+    Operand<TFloat32> logits =
+        tf.reshape(
+            model.layers.conv(
+                "focus/conv",
+                model.fusedVisual,
+                Backbone.FEATURE_CHANNELS,
+                1,
+                1,
+                1,
+                1,
+                "SAME",
+                false),
+            flat);
+    Operand<TInt32> cellSum = tf.constant(new int[] {1});
+    Operand<TFloat32> logSum =
+        tf.math.log(
+            tf.sum(tf.math.exp(logits), cellSum, org.tensorflow.op.core.Sum.keepDims(true)));
+    Operand<TFloat32> logP = tf.math.sub(logits, logSum);
+
+    Operand<TFloat32> deviation =
+        relativeEnergy(tf, ModelContract.energy(tf, target), tf.constant(new int[] {1, 2}));
+    Operand<TFloat32> pooled =
+        tf.nn.avgPool(
+            tf.reshape(
+                deviation, tf.constant(new int[] {-1, ModelContract.ROWS, ModelContract.COLS, 1})),
+            java.util.List.of(1L, 3L, 3L, 1L),
+            java.util.List.of(1L, 3L, 3L, 1L),
+            "VALID");
+    Operand<TFloat32> q =
+        tf.nn.softmax(tf.math.mul(tf.reshape(pooled, flat), tf.constant(FOCUS_SHARPNESS)));
+    return tf.math.neg(tf.math.mean(tf.sum(tf.math.mul(q, logP), cellSum), tf.constant(0)));
   }
 
   public static UvaeTraining build(Graph graph, UvaeConfig config) {
@@ -114,6 +167,11 @@ public final class UvaeTraining {
               tf.math.square(tf.math.sub(predicted, wanted)), tf.constant(new int[] {0, 1, 2}));
       loss = tf.math.add(loss, tf.math.mul(tf.constant((float) config.energyWeight()), energyTerm));
     }
+    Operand<TFloat32> focus = null;
+    if (config.focusWeight() > 0) {
+      focus = focusTerm(tf, model, target);
+      loss = tf.math.add(loss, tf.math.mul(tf.constant((float) config.focusWeight()), focus));
+    }
     for (Operand<TFloat32> penalty : model.layers.penalties()) {
       loss = tf.math.add(loss, penalty);
     }
@@ -135,6 +193,6 @@ public final class UvaeTraining {
     List<Op> ops = new ArrayList<>(model.layers.updates());
     ops.add(adam.applyGradients(pairs, adam.getOptimizerName()));
     Op step = tf.withControlDependencies(ops).noOp();
-    return new UvaeTraining(model, target, mse, huber, kl, loss, step);
+    return new UvaeTraining(model, target, mse, huber, kl, loss, focus, step);
   }
 }

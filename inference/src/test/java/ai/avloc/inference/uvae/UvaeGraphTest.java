@@ -93,6 +93,41 @@ class UvaeGraphTest {
     }
   }
 
+  @Test
+  void theFocusTermAsksAFlatTargetForAUniformSpreadAndTrains() {
+    UvaeConfig focused =
+        UvaeConfig.preset("compact").withAudioGate(AudioGate.FEATURE).withFocusWeight(0.01);
+    assertEquals(0.01, focused.describe().get("focusWeight"));
+    assertEquals(null, UvaeConfig.preset("compact").describe().get("focusWeight"));
+    Random r = new Random(4);
+    int b = 2;
+    float[] flat = new float[b * 36 * 48 * 12];
+    for (int p = 0; p < flat.length; p++) {
+      flat[p] = 0.1f + 0.05f * (p % 12);
+    }
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
+      UvaeTraining t = UvaeTraining.build(g, focused);
+      s.initialize();
+      try (TFloat32 x = tensor(random(r, b * 224 * 298 * 3), b, 224, 298, 3);
+          TFloat32 m = tensor(random(r, b * 12), b, 12);
+          TFloat32 y = tensor(flat, b, 36, 48, 12);
+          Result res =
+              s.runner()
+                  .feed(t.model.rgb, x)
+                  .feed(t.model.mfcc, m)
+                  .feed(t.target, y)
+                  .fetch(t.focus)
+                  .run()) {
+        // cross-entropy against the uniform spread is at least its entropy, log 192
+        float focus = ((TFloat32) res.get(0)).getFloat();
+        assertTrue(focus >= Math.log(192) - 1e-4, "focus term " + focus);
+        assertTrue(focus < Math.log(192) + 2, "focus term " + focus);
+      }
+    }
+    trainsAndKeepsTheContractShapes(focused);
+  }
+
   private static void trainsAndKeepsTheContractShapes(UvaeConfig config) {
     Random r = new Random(3);
     int b = 2;
