@@ -84,8 +84,8 @@ final class TrainCommand implements Callable<Integer> {
       names = "--frames-per-second",
       defaultValue = "12",
       description =
-          "frames kept of each second's 12, evenly spaced (a divisor of 12), so more scenes fit"
-              + " in memory")
+          "frames kept of each second's 12, evenly spaced (a divisor of 12), in training and"
+              + " validation, so more scenes fit in memory")
   int framesPerSecond;
 
   @Option(names = "--epochs", defaultValue = "20")
@@ -132,7 +132,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--out", description = "model directory (default models/<name>)")
   Path out;
 
-  @Option(names = "--name", description = "model name (default uvae-<preset>-s<skips>[-ae])")
+  @Option(
+      names = "--name",
+      description = "model name (default uvae-<preset>-s<skips>[-ae][-gate|-gate2][-vskip])")
   String name;
 
   @Option(names = "--version", defaultValue = "1", description = "model version")

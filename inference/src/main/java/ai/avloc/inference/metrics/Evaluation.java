@@ -680,7 +680,8 @@ public final class Evaluation {
 
     /**
      * The lowest threshold, a midpoint between neighbouring distinct contrasts (or above the
-     * largest), below which at least {@code share} of the noise-only maps fall.
+     * largest), below which at least {@code share} of the noise-only maps fall; infinite when more
+     * than the rest of them have an infinite contrast.
      */
     static double forNoiseShare(double[] noise, double share) {
       double[] distinct =
@@ -693,7 +694,8 @@ public final class Evaluation {
           return t;
         }
       }
-      throw new IllegalArgumentException("no noise-only contrasts");
+      // the share is not reached below infinity: maps with a zero median (infinite contrast)
+      return Double.POSITIVE_INFINITY;
     }
 
     private static double midpoint(double a, double b) {
@@ -740,9 +742,10 @@ public final class Evaluation {
    *     frames (as {@link FlatnessCheck} derives one from the true maps); fitted on the validation
    *     split, it is the threshold to test and ship the model with; null without both kinds of
    *     frame
-   * @param noiseShareThreshold this row's lowest threshold that reads the options' share (97 %) of
-   *     its noise-only maps as flat: the operating point for alerts, where a false source raises an
-   *     alarm and a sounding window read as flat only thins a track; null without noise-only frames
+   * @param noiseShareThreshold this row's lowest threshold that reads the options' share (0.97 by
+   *     default) of its noise-only maps as flat: the operating point for alerts, where a false
+   *     source raises an alarm and a sounding window read as flat only thins a track; null without
+   *     noise-only frames
    */
   public record RowReport(
       String name,

@@ -26,10 +26,10 @@ import java.util.Map;
  * @param backboneWeights a Keras ResNet50 "notop" HDF5 file for the paper preset, or null
  * @param audioGate where the sound scales and shifts visual channels before fusion (not in the
  *     paper; docs/decisions.md, "Audio gate")
- * @param focusWeight weight of the focus term (not in the paper; {@link UvaeTraining},
- *     docs/decisions.md, "Focus term"), 0 for none
  * @param visualSkip also hand the decoder the (gated, normalized) 12 x 16 visual feature at its 12
  *     x 16 stage, beside the latent (not in the paper; docs/decisions.md, "Visual skip")
+ * @param focusWeight weight of the focus term (not in the paper; {@link UvaeTraining},
+ *     docs/decisions.md, "Focus term"), 0 for none
  */
 public record UvaeConfig(
     String preset,

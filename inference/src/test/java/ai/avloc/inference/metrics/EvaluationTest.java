@@ -291,7 +291,7 @@ class EvaluationTest {
     assertEquals(0.0, row.soundingFlat());
     // the oracle's maps are the true ones, so its own best threshold is the derived one
     assertEquals(check.threshold(), row.fittedFlatThreshold(), 1e-12 * check.threshold());
-    // every noise-only map of the oracle is flat below its 97 % threshold, by construction
+    // the fixture has 12 noise-only maps, so 97 % of them is all of them
     assertTrue(row.noiseShareThreshold() > check.truthNoiseOnly().max());
     assertTrue(report.grid().isEmpty());
   }
@@ -320,6 +320,10 @@ class EvaluationTest {
     // all of them: above the largest, as the balanced rule places it (2 x max + 1)
     assertEquals(3.0, Evaluation.FlatnessCheck.forNoiseShare(hundred, 1.0), 1e-12);
     assertEquals(0.005, Evaluation.FlatnessCheck.forNoiseShare(new double[] {0, 0.01}, 0.5));
+    assertEquals(
+        Double.POSITIVE_INFINITY,
+        Evaluation.FlatnessCheck.forNoiseShare(
+            new double[] {0.01, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY}, 0.97));
     assertEquals(0.0, Evaluation.peakContrast(new float[] {2, 2, 2}));
     assertEquals(0.5, Evaluation.peakContrast(new float[] {2, 2, 3}), 1e-12);
   }
