@@ -123,7 +123,9 @@ class MonoCameraTest {
               + "), peaks "
               + peaks;
       System.out.println("mono camera: " + seen);
-      assertTrue(median <= 3, seen);
+      // the loudspeaker (0.9 m at 5 m) covers about 4 columns by 7 rows around the truth, so
+      // 4 cells is at most about one cell past its edge
+      assertTrue(median <= 4, seen);
       assertTrue(median <= 0.75 * centreError, seen);
     }
   }
