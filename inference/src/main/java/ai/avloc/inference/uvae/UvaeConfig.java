@@ -143,206 +143,96 @@ public record UvaeConfig(
   }
 
   public UvaeConfig withSkips(int n) {
-    return new UvaeConfig(
-        preset,
-        frameHeight,
-        frameWidth,
-        width,
-        n,
-        variational,
-        latent,
-        beta,
-        energyWeight,
-        learningRate,
-        batchSize,
-        seed,
-        backboneWeights,
-        audioGate,
-        visualSkip,
-        focusWeight);
+    return with(c -> c.skips = n);
   }
 
   public UvaeConfig withVariational(boolean v) {
-    return new UvaeConfig(
-        preset,
-        frameHeight,
-        frameWidth,
-        width,
-        skips,
-        v,
-        latent,
-        beta,
-        energyWeight,
-        learningRate,
-        batchSize,
-        seed,
-        backboneWeights,
-        audioGate,
-        visualSkip,
-        focusWeight);
+    return with(c -> c.variational = v);
   }
 
   public UvaeConfig withSeed(long s) {
-    return new UvaeConfig(
-        preset,
-        frameHeight,
-        frameWidth,
-        width,
-        skips,
-        variational,
-        latent,
-        beta,
-        energyWeight,
-        learningRate,
-        batchSize,
-        s,
-        backboneWeights,
-        audioGate,
-        visualSkip,
-        focusWeight);
+    return with(c -> c.seed = s);
   }
 
   public UvaeConfig withLearningRate(double lr) {
-    return new UvaeConfig(
-        preset,
-        frameHeight,
-        frameWidth,
-        width,
-        skips,
-        variational,
-        latent,
-        beta,
-        energyWeight,
-        lr,
-        batchSize,
-        seed,
-        backboneWeights,
-        audioGate,
-        visualSkip,
-        focusWeight);
+    return with(c -> c.learningRate = lr);
   }
 
   public UvaeConfig withBatchSize(int b) {
-    return new UvaeConfig(
-        preset,
-        frameHeight,
-        frameWidth,
-        width,
-        skips,
-        variational,
-        latent,
-        beta,
-        energyWeight,
-        learningRate,
-        b,
-        seed,
-        backboneWeights,
-        audioGate,
-        visualSkip,
-        focusWeight);
+    return with(c -> c.batchSize = b);
   }
 
   public UvaeConfig withEnergyWeight(double w) {
-    return new UvaeConfig(
-        preset,
-        frameHeight,
-        frameWidth,
-        width,
-        skips,
-        variational,
-        latent,
-        beta,
-        w,
-        learningRate,
-        batchSize,
-        seed,
-        backboneWeights,
-        audioGate,
-        visualSkip,
-        focusWeight);
+    return with(c -> c.energyWeight = w);
   }
 
   public UvaeConfig withBackboneWeights(Path file) {
-    return new UvaeConfig(
-        preset,
-        frameHeight,
-        frameWidth,
-        width,
-        skips,
-        variational,
-        latent,
-        beta,
-        energyWeight,
-        learningRate,
-        batchSize,
-        seed,
-        file,
-        audioGate,
-        visualSkip,
-        focusWeight);
+    return with(c -> c.backboneWeights = file);
   }
 
   /** The same model with the given audio gate (decisions.md). */
   public UvaeConfig withAudioGate(AudioGate gate) {
-    return new UvaeConfig(
-        preset,
-        frameHeight,
-        frameWidth,
-        width,
-        skips,
-        variational,
-        latent,
-        beta,
-        energyWeight,
-        learningRate,
-        batchSize,
-        seed,
-        backboneWeights,
-        gate,
-        visualSkip,
-        focusWeight);
+    return with(c -> c.audioGate = gate);
   }
 
   /** The same model with (or without) the visual skip to the decoder (decisions.md). */
   public UvaeConfig withVisualSkip(boolean skip) {
-    return new UvaeConfig(
-        preset,
-        frameHeight,
-        frameWidth,
-        width,
-        skips,
-        variational,
-        latent,
-        beta,
-        energyWeight,
-        learningRate,
-        batchSize,
-        seed,
-        backboneWeights,
-        audioGate,
-        skip,
-        focusWeight);
+    return with(c -> c.visualSkip = skip);
   }
 
   /** The same model trained with the given focus-term weight (decisions.md). */
   public UvaeConfig withFocusWeight(double w) {
+    return with(c -> c.focusWeight = w);
+  }
+
+  /** A copy with one change, checked by the record's constructor. */
+  private UvaeConfig with(java.util.function.Consumer<Copy> change) {
+    Copy c = new Copy(this);
+    change.accept(c);
     return new UvaeConfig(
         preset,
         frameHeight,
         frameWidth,
         width,
-        skips,
-        variational,
+        c.skips,
+        c.variational,
         latent,
         beta,
-        energyWeight,
-        learningRate,
-        batchSize,
-        seed,
-        backboneWeights,
-        audioGate,
-        visualSkip,
-        w);
+        c.energyWeight,
+        c.learningRate,
+        c.batchSize,
+        c.seed,
+        c.backboneWeights,
+        c.audioGate,
+        c.visualSkip,
+        c.focusWeight);
+  }
+
+  /** The components a wither may change. */
+  private static final class Copy {
+    int skips;
+    boolean variational;
+    double energyWeight;
+    double learningRate;
+    int batchSize;
+    long seed;
+    Path backboneWeights;
+    AudioGate audioGate;
+    boolean visualSkip;
+    double focusWeight;
+
+    Copy(UvaeConfig c) {
+      skips = c.skips;
+      variational = c.variational;
+      energyWeight = c.energyWeight;
+      learningRate = c.learningRate;
+      batchSize = c.batchSize;
+      seed = c.seed;
+      backboneWeights = c.backboneWeights;
+      audioGate = c.audioGate;
+      visualSkip = c.visualSkip;
+      focusWeight = c.focusWeight;
+    }
   }
 
   /** The configuration as the model card records it. */
