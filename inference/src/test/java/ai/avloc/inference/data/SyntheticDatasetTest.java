@@ -62,6 +62,19 @@ class SyntheticDatasetTest {
     return Files.readAllLines(out.resolve("lists").resolve(split + ".txt"));
   }
 
+  /** The centres of a frame's sounding objects, in pixels; x mirrored to width - x if asked. */
+  static List<double[]> soundingCentres(JsonNode frame, boolean mirrored) {
+    List<double[]> centres = new ArrayList<>();
+    for (JsonNode o : frame.get("sounding")) {
+      double x = o.get("center").get(0).asDouble();
+      centres.add(
+          new double[] {
+            mirrored ? AudioVisualSecond.FRAME_WIDTH - x : x, o.get("center").get(1).asDouble()
+          });
+    }
+    return centres;
+  }
+
   static AudioVisualSecond read(String path) throws IOException {
     List<byte[]> records = TfRecords.read(out.resolve(path));
     assertEquals(1, records.size(), "one SequenceExample per file");
@@ -163,10 +176,8 @@ class SyntheticDatasetTest {
     for (JsonNode note : annotations.values()) {
       AudioVisualSecond second = read(note.get("path").asText());
       for (JsonNode frame : note.get("frames")) {
-        List<double[]> centres = new ArrayList<>();
+        List<double[]> centres = soundingCentres(frame, false);
         for (JsonNode o : frame.get("sounding")) {
-          centres.add(
-              new double[] {o.get("center").get(0).asDouble(), o.get("center").get(1).asDouble()});
           JsonNode box = o.get("box");
           assertTrue(box.get(0).asDouble() >= 0 && box.get(2).asDouble() <= 298);
           assertTrue(box.get(1).asDouble() >= 0 && box.get(3).asDouble() <= 224);
@@ -206,14 +217,7 @@ class SyntheticDatasetTest {
     for (JsonNode note : annotations.values()) {
       AudioVisualSecond second = read(note.get("path").asText());
       for (JsonNode frame : note.get("frames")) {
-        List<double[]> centres = new ArrayList<>();
-        for (JsonNode o : frame.get("sounding")) {
-          centres.add(
-              new double[] {
-                AudioVisualSecond.FRAME_WIDTH - o.get("center").get(0).asDouble(),
-                o.get("center").get(1).asDouble()
-              });
-        }
+        List<double[]> centres = soundingCentres(frame, true);
         if (centres.isEmpty()) {
           continue;
         }

@@ -20,6 +20,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class UvaeTrainerTest {
+  static final UvaeTrainer.Listener QUIET =
+      new UvaeTrainer.Listener() {
+        @Override
+        public void step(int epoch, int step, int steps, double loss) {}
+
+        @Override
+        public void epoch(UvaeTrainer.Epoch result) {}
+      };
+
   /** Frames whose target is a bright blob where the frame has a bright square. */
   static List<FrameSample> frames(int count, long seed) {
     Random r = new Random(seed);
@@ -67,22 +76,14 @@ class UvaeTrainerTest {
   void mirroredPairsChangeTrainingReproduciblyAndAreRecorded(@TempDir Path tmp) throws IOException {
     List<FrameSample> training = frames(8, 1);
     List<FrameSample> validation = frames(4, 2);
-    UvaeTrainer.Listener quiet =
-        new UvaeTrainer.Listener() {
-          @Override
-          public void step(int epoch, int step, int steps, double loss) {}
-
-          @Override
-          public void epoch(UvaeTrainer.Epoch result) {}
-        };
     UvaeTrainer.Options mirrored = new UvaeTrainer.Options(1, 0, 2, -1, false, true);
     UvaeTrainer.State a =
-        new UvaeTrainer(tiny(), tmp.resolve("a"), mirrored).train(training, validation, quiet);
+        new UvaeTrainer(tiny(), tmp.resolve("a"), mirrored).train(training, validation, QUIET);
     UvaeTrainer.State b =
-        new UvaeTrainer(tiny(), tmp.resolve("b"), mirrored).train(training, validation, quiet);
+        new UvaeTrainer(tiny(), tmp.resolve("b"), mirrored).train(training, validation, QUIET);
     UvaeTrainer.State plain =
         new UvaeTrainer(tiny(), tmp.resolve("plain"), new UvaeTrainer.Options(1, 0, 2, -1))
-            .train(training, validation, quiet);
+            .train(training, validation, QUIET);
     assertEquals(a.history().get(0).trainLoss(), b.history().get(0).trainLoss(), 1e-6);
     assertEquals(a.history().get(0).validationMse(), b.history().get(0).validationMse(), 1e-6);
     // a mirrored square sits elsewhere, so a mirrored batch is a different batch
@@ -94,7 +95,7 @@ class UvaeTrainerTest {
         IllegalArgumentException.class,
         () ->
             new UvaeTrainer(tiny(), tmp.resolve("a"), new UvaeTrainer.Options(2, 0, 2, -1))
-                .train(training, validation, quiet),
+                .train(training, validation, QUIET),
         "a mirrored run does not resume without mirroring");
   }
 
@@ -103,17 +104,9 @@ class UvaeTrainerTest {
     List<FrameSample> training = frames(8, 1);
     List<FrameSample> validation = frames(4, 2);
     Path run = tmp.resolve("run");
-    UvaeTrainer.Listener quiet =
-        new UvaeTrainer.Listener() {
-          @Override
-          public void step(int epoch, int step, int steps, double loss) {}
-
-          @Override
-          public void epoch(UvaeTrainer.Epoch result) {}
-        };
     UvaeTrainer.State two =
         new UvaeTrainer(tiny(), run, new UvaeTrainer.Options(2, 1, 0, -1))
-            .train(training, validation, quiet);
+            .train(training, validation, QUIET);
     assertEquals(2, two.epochsDone());
     assertEquals(2, two.history().size());
     // 8 real + 8 noise pairs in batches of 4
@@ -148,7 +141,7 @@ class UvaeTrainerTest {
     // the same settings in a fresh directory reproduce the run
     UvaeTrainer.State again =
         new UvaeTrainer(tiny(), tmp.resolve("again"), new UvaeTrainer.Options(2, 1, 0, -1))
-            .train(training, validation, quiet);
+            .train(training, validation, QUIET);
     assertEquals(two.history().get(0).trainLoss(), again.history().get(0).trainLoss(), 1e-6);
     assertEquals(
         two.history().get(1).validationMse(), again.history().get(1).validationMse(), 1e-6);
@@ -158,7 +151,7 @@ class UvaeTrainerTest {
         IllegalArgumentException.class,
         () ->
             new UvaeTrainer(tiny().withSkips(2), run, new UvaeTrainer.Options(4, 1, 0, -1))
-                .train(training, validation, quiet));
+                .train(training, validation, QUIET));
 
     Path model = tmp.resolve("model");
     ModelCard card =
@@ -217,16 +210,7 @@ class UvaeTrainerTest {
     UvaeTrainer.State state =
         new UvaeTrainer(
                 tiny(), tmp.resolve("iou"), new UvaeTrainer.Options(3, 0, 1, -1, true, false))
-            .train(
-                frames(4, 6),
-                frames(4, 7),
-                new UvaeTrainer.Listener() {
-                  @Override
-                  public void step(int epoch, int step, int steps, double loss) {}
-
-                  @Override
-                  public void epoch(UvaeTrainer.Epoch result) {}
-                });
+            .train(frames(4, 6), frames(4, 7), QUIET);
     double bestIou =
         state.history().stream()
             .mapToDouble(UvaeTrainer.Epoch::validationIou50)
