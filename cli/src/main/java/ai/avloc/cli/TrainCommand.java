@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,8 +35,13 @@ import picocli.CommandLine.Option;
       "A killed run resumes where it stopped when started again with the same --run."
     })
 final class TrainCommand implements Callable<Integer> {
-  @Option(names = "--data", required = true, description = "dataset root")
-  Path data;
+  @Option(
+      names = "--data",
+      required = true,
+      description =
+          "dataset root; repeat it to train on several datasets of the same classes: their"
+              + " training splits together, validated on their validation splits together")
+  List<Path> data;
 
   @Option(names = "--preset", defaultValue = "compact", description = "compact or paper")
   String preset;
@@ -181,12 +187,20 @@ final class TrainCommand implements Callable<Integer> {
     Path run = runDir != null ? runDir : Path.of("runs", "train-" + modelName);
     Path modelDir = out != null ? out : Path.of("models", modelName);
 
-    AudioVisualDataset dataset = AudioVisualDataset.open(data);
+    List<AudioVisualDataset> datasets = new ArrayList<>();
+    for (Path root : data) {
+      datasets.add(AudioVisualDataset.open(root));
+    }
+    AudioVisualDataset dataset = AudioVisualDataset.requireSameClasses(datasets);
+    if (!exportOnly
+        && datasets.stream().allMatch(d -> holdsNo(d, AudioVisualDataset.Split.VALIDATION))) {
+      throw new IllegalArgumentException("no validation seconds in " + data);
+    }
     int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     List<FrameSample> training =
-        exportOnly ? List.of() : load(dataset, AudioVisualDataset.Split.TRAINING, threads);
+        exportOnly ? List.of() : load(datasets, AudioVisualDataset.Split.TRAINING, threads);
     List<FrameSample> validation =
-        exportOnly ? List.of() : load(dataset, AudioVisualDataset.Split.VALIDATION, threads);
+        exportOnly ? List.of() : load(datasets, AudioVisualDataset.Split.VALIDATION, threads);
 
     long macs;
     long parameters;
@@ -238,7 +252,11 @@ final class TrainCommand implements Callable<Integer> {
     metrics.put("parameters", (double) parameters);
     metrics.put("gflopPerFrame", Math.rint(2e-9 * macs * 1000) / 1000);
     metrics.put("peakResidentMb", Math.rint(state.peakResidentMb()));
-    Map<String, Object> dataCard = datasetCard(data);
+    if (!exportOnly) {
+      metrics.put("trainingFrames", (double) training.size());
+      metrics.put("validationFrames", (double) validation.size());
+    }
+    Map<String, Object> dataCard = datasetCards(data);
     ModelCard card =
         new ModelCard(
             modelName,
@@ -248,7 +266,11 @@ final class TrainCommand implements Callable<Integer> {
             config.frameWidth(),
             config.skips(),
             config.variational(),
-            data.toAbsolutePath().normalize().getFileName().toString(),
+            String.join(
+                " + ",
+                data.stream()
+                    .map(p -> p.toAbsolutePath().normalize().getFileName().toString())
+                    .toList()),
             metrics,
             String.format(
                 Locale.ROOT,
@@ -279,7 +301,7 @@ final class TrainCommand implements Callable<Integer> {
         state.bestValidationMse(),
         modelDir,
         modelDir,
-        data);
+        data.get(0));
     return 0;
   }
 
@@ -303,6 +325,30 @@ final class TrainCommand implements Callable<Integer> {
     };
   }
 
+  /**
+   * The split of every dataset that has it, in --data order; --max-seconds applies to each. A
+   * dataset made only for training (synth --split 100/0/0) adds no validation seconds.
+   */
+  private List<FrameSample> load(
+      List<AudioVisualDataset> datasets, AudioVisualDataset.Split split, int threads)
+      throws Exception {
+    List<FrameSample> all = new ArrayList<>();
+    for (AudioVisualDataset dataset : datasets) {
+      boolean without = holdsNo(dataset, split);
+      if (without && split == AudioVisualDataset.Split.TRAINING) {
+        throw new IllegalArgumentException(dataset.root() + " has no training seconds");
+      }
+      if (!without) {
+        all.addAll(load(dataset, split, threads));
+      }
+    }
+    return all;
+  }
+
+  private static boolean holdsNo(AudioVisualDataset dataset, AudioVisualDataset.Split split) {
+    return !dataset.has(split) || dataset.files(split).isEmpty();
+  }
+
   private List<FrameSample> load(
       AudioVisualDataset dataset, AudioVisualDataset.Split split, int threads) throws Exception {
     try (ProgressBar bar =
@@ -321,6 +367,14 @@ final class TrainCommand implements Callable<Integer> {
             bar.stepTo(done);
           });
     }
+  }
+
+  /** The one dataset's card summary, or the summaries of several under "datasets". */
+  private static Map<String, Object> datasetCards(List<Path> roots) {
+    if (roots.size() == 1) {
+      return datasetCard(roots.get(0));
+    }
+    return Map.of("datasets", roots.stream().map(TrainCommand::datasetCard).toList());
   }
 
   @SuppressWarnings("unchecked")

@@ -396,6 +396,37 @@ public final class AudioVisualDataset {
     return classNames;
   }
 
+  /**
+   * Checks that datasets trained on together label alike: the same class names by id and the same
+   * noise-only class, so that a class id means one thing in every one of them.
+   *
+   * @return the first dataset, whose labels stand for all
+   * @throws IllegalArgumentException naming the first dataset that labels otherwise
+   */
+  public static AudioVisualDataset requireSameClasses(List<AudioVisualDataset> datasets) {
+    if (datasets.isEmpty()) {
+      throw new IllegalArgumentException("no dataset given");
+    }
+    AudioVisualDataset first = datasets.get(0);
+    for (AudioVisualDataset other : datasets.subList(1, datasets.size())) {
+      if (!other.classNames.equals(first.classNames)
+          || !other.noiseOnlyClass().equals(first.noiseOnlyClass())) {
+        throw new IllegalArgumentException(
+            String.format(
+                Locale.ROOT,
+                "%s labels classes %s (noise only: %s), %s labels %s (noise only: %s);"
+                    + " datasets trained together must use the same class ids",
+                first.root,
+                first.classNames,
+                first.noiseOnlyClass(),
+                other.root,
+                other.classNames,
+                other.noiseOnlyClass()));
+      }
+    }
+    return first;
+  }
+
   /** The class's name from the card, else "class N" ("unlabelled" for -1). */
   public String className(long id) {
     String name = classNames.get(id);

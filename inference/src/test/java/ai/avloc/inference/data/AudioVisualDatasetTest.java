@@ -3,6 +3,7 @@ package ai.avloc.inference.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -227,6 +228,32 @@ class AudioVisualDatasetTest {
     assertTrue(c.classNames().isEmpty());
     assertTrue(c.noiseOnlyClass().isEmpty());
     assertFalse(c.annotated());
+  }
+
+  @Test
+  void shouldTrainOnSeveralDatasetsOnlyWhenTheirClassIdsAgree() throws IOException {
+    Path[] roots = new Path[3];
+    String[] cards = {
+      "{\"classes\":[\"boat\",\"noise-only\"]}",
+      "{\"classes\":[\"boat\",\"noise-only\"]}",
+      "{\"classes\":[\"noise-only\",\"boat\"]}"
+    };
+    for (int i = 0; i < 3; i++) {
+      roots[i] = Files.createDirectory(root.resolve("d" + i));
+      DatasetFixture.list(roots[i], Split.TRAINING, List.of());
+      Files.writeString(roots[i].resolve("dataset.json"), cards[i]);
+    }
+    AudioVisualDataset a = AudioVisualDataset.open(roots[0]);
+    AudioVisualDataset b = AudioVisualDataset.open(roots[1]);
+    AudioVisualDataset swapped = AudioVisualDataset.open(roots[2]);
+    assertSame(a, AudioVisualDataset.requireSameClasses(List.of(a, b)));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> AudioVisualDataset.requireSameClasses(List.of(a, b, swapped)));
+    assertTrue(e.getMessage().contains(roots[2].toString()), e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class, () -> AudioVisualDataset.requireSameClasses(List.of()));
   }
 
   @Test

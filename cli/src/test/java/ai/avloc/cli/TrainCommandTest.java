@@ -1,0 +1,102 @@
+package ai.avloc.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainCommandTest {
+  @TempDir static Path dir;
+  static Path withValidation;
+  static Path trainingOnly;
+
+  /** Two tiny synthetic datasets: 1 training + 1 validation scene, and 2 training-only scenes. */
+  @BeforeAll
+  static void synthesize() {
+    withValidation = synth("a", "4", "50/50/0");
+    trainingOnly = synth("b", "5", "100/0/0");
+  }
+
+  @Test
+  void shouldTrainOnTheTrainingSplitsOfSeveralDatasetsTogether() throws Exception {
+    Path model = dir.resolve("model");
+    BadInputTest.Run run =
+        BadInputTest.run(
+            train(
+                "--data",
+                withValidation.toString(),
+                "--data",
+                trainingOnly.toString(),
+                "--out",
+                model.toString()));
+    assertEquals(0, run.exit(), run.err());
+    JsonNode card = new ObjectMapper().readTree(model.resolve("model.json").toFile());
+    // 1 + 2 training scenes and 1 validation scene, 2 of each second's 12 frames
+    assertEquals(6, card.at("/metrics/trainingFrames").asInt(), card.toString());
+    assertEquals(2, card.at("/metrics/validationFrames").asInt());
+    assertEquals("a + b", card.get("trainingData").asText());
+    assertEquals(2, card.at("/data/datasets").size());
+    assertEquals(5, card.at("/data/datasets/1/seed").asInt());
+  }
+
+  @Test
+  void shouldRefuseADatasetWithoutTrainingSecondsAndAllWithoutValidation() {
+    BadInputTest.assertFailsWith(
+        BadInputTest.run(train("--data", trainingOnly.toString())),
+        "no validation seconds",
+        trainingOnly.toString());
+    Path validationOnly = synth("c", "6", "0/100/0");
+    BadInputTest.assertFailsWith(
+        BadInputTest.run(
+            train("--data", withValidation.toString(), "--data", validationOnly.toString())),
+        validationOnly.toString(),
+        "no training seconds");
+  }
+
+  private static String[] train(String... data) {
+    String[] common = {
+      "train",
+      "--preset",
+      "compact",
+      "--epochs",
+      "1",
+      "--steps-per-epoch",
+      "1",
+      "--batch",
+      "2",
+      "--frames-per-second",
+      "2",
+      "--run",
+      dir.resolve("run-" + System.nanoTime()).toString()
+    };
+    String[] args = new String[common.length + data.length];
+    System.arraycopy(common, 0, args, 0, common.length);
+    System.arraycopy(data, 0, args, common.length, data.length);
+    return args;
+  }
+
+  private static Path synth(String name, String seed, String split) {
+    Path out = dir.resolve(name);
+    BadInputTest.Run run =
+        BadInputTest.run(
+            "synth",
+            "--out",
+            out.toString(),
+            "--scenes",
+            "2",
+            "--seed",
+            seed,
+            "--seconds-per-scene",
+            "1",
+            "--split",
+            split,
+            "--threads",
+            "2");
+    assertEquals(0, run.exit(), run.err());
+    return out;
+  }
+}
