@@ -4,6 +4,7 @@ import ai.avloc.inference.data.AudioVisualDataset;
 import ai.avloc.inference.data.AudioVisualDataset.Split;
 import ai.avloc.inference.data.AudioVisualSecond;
 import ai.avloc.inference.data.FrameSample;
+import ai.avloc.inference.energy.SourceConfirmation;
 import ai.avloc.inference.metrics.Evaluation;
 import ai.avloc.inference.metrics.EvaluationOutput;
 import ai.avloc.inference.model.AcousticModel;
@@ -98,6 +99,15 @@ final class EvaluateCommand implements Callable<Integer> {
   double flatNoiseShare;
 
   @Option(
+      names = "--confirm",
+      defaultValue = "2/3",
+      description =
+          "NEEDED/WINDOWS: a stream publishes a source when its window's map and NEEDED - 1 of"
+              + " the WINDOWS - 1 windows before it are not flat (each second of the data is one"
+              + " stream); the \"confirmed\" flat shares use it (default 2/3, 1/1 for none)")
+  String confirm;
+
+  @Option(
       names = "--prior-sigma",
       defaultValue = "" + Evaluation.Options.PRIOR_SIGMA,
       description = "centre prior's sigma as a fraction of each side (default: ${DEFAULT-VALUE})")
@@ -107,7 +117,8 @@ final class EvaluateCommand implements Callable<Integer> {
       names = "--update-card",
       description =
           "write the first model's scores on this split (IoU@0.5, AUC, MSE, cIoU@0.5, noise-only"
-              + " flat share) and the flat-map threshold used into its model.json")
+              + " flat shares) and the flat-map threshold and confirmation rule used into its"
+              + " model.json")
   boolean updateCard;
 
   @Override
@@ -126,7 +137,8 @@ final class EvaluateCommand implements Callable<Integer> {
             grid,
             flatThreshold == null ? Double.NaN : flatThreshold,
             priorSigma,
-            flatNoiseShare);
+            flatNoiseShare,
+            SourceConfirmation.parse(confirm));
     List<AcousticModel> loaded = new ArrayList<>();
     ExecutorService loader = Executors.newSingleThreadExecutor();
     try {
@@ -226,7 +238,11 @@ final class EvaluateCommand implements Callable<Integer> {
     put(metrics, s + "CIoU50", r.ciou50());
     put(metrics, s + "NoiseOnlyFlat", r.noiseOnlyFlat());
     put(metrics, s + "SoundingFlat", r.soundingFlat());
+    put(metrics, s + "NoiseOnlyFlatConfirmed", r.noiseOnlyFlatConfirmed());
+    put(metrics, s + "SoundingFlatConfirmed", r.soundingFlatConfirmed());
     put(metrics, "flatContrast", report.flatness().threshold());
+    put(metrics, "confirmNeeded", (double) report.confirmation().needed());
+    put(metrics, "confirmWindows", (double) report.confirmation().windows());
     new ModelCard(
             card.name(),
             card.version(),

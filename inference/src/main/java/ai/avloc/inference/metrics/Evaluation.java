@@ -4,6 +4,7 @@ import ai.avloc.inference.audio.MfccSpec;
 import ai.avloc.inference.data.FrameSample;
 import ai.avloc.inference.data.SoundingBox;
 import ai.avloc.inference.energy.EnergyMap;
+import ai.avloc.inference.energy.SourceConfirmation;
 import ai.avloc.inference.model.AcousticModel;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -76,19 +77,34 @@ public final class Evaluation {
    * @param priorSigma the centre prior's standard deviation as a fraction of each side
    * @param flatNoiseShare the share of noise-only maps each row's second threshold reads as flat
    *     (see {@link RowReport#noiseShareThreshold})
+   * @param confirmation the rule by which a stream publishes a source over consecutive windows; the
+   *     frames of one second are one stream's consecutive windows (see {@link
+   *     RowReport#noiseOnlyFlatConfirmed})
    */
   public record Options(
-      int batch, int gridSamples, double flatThreshold, double priorSigma, double flatNoiseShare) {
+      int batch,
+      int gridSamples,
+      double flatThreshold,
+      double priorSigma,
+      double flatNoiseShare,
+      SourceConfirmation confirmation) {
     public static final double PRIOR_SIGMA = 0.25;
 
     /** A false source costs an alert, a sounding window read as flat one window of a track. */
     public static final double FLAT_NOISE_SHARE = 0.97;
 
     public Options(int batch, int gridSamples, double flatThreshold, double priorSigma) {
-      this(batch, gridSamples, flatThreshold, priorSigma, FLAT_NOISE_SHARE);
+      this(
+          batch,
+          gridSamples,
+          flatThreshold,
+          priorSigma,
+          FLAT_NOISE_SHARE,
+          SourceConfirmation.DEFAULT);
     }
 
     public Options {
+      Objects.requireNonNull(confirmation, "confirmation");
       if (!(flatNoiseShare > 0 && flatNoiseShare <= 1)) {
         throw new IllegalArgumentException(
             "the noise-only flat share must be in (0, 1], got " + flatNoiseShare);
@@ -339,6 +355,7 @@ public final class Evaluation {
         coverage(LocalizationMetrics.aboveMean(prior)),
         options.priorSigma(),
         options.flatNoiseShare(),
+        options.confirmation(),
         LocalizationMetrics.thresholds(),
         reports,
         classes,
@@ -392,6 +409,7 @@ public final class Evaluation {
     int peaksOnObject;
     final Scores contrastSounding = new Scores();
     final Scores contrastNoise = new Scores();
+    final List<Judged> judged = new ArrayList<>();
     final double[] groupSquares = new double[4];
     double squares;
     double noiseSquares;
@@ -436,6 +454,7 @@ public final class Evaluation {
         }
       }
       double contrast = peakContrast(energy);
+      judged.add(new Judged(f.source(), f.entry(), noiseOnly, contrast));
       if (noiseOnly) {
         contrastNoise.add(contrast);
         return null;
@@ -455,7 +474,42 @@ public final class Evaluation {
       return score;
     }
 
+    /**
+     * The shares of noise-only and sounding frames published without a source, under the options'
+     * confirmation rule: each second (source file) is one stream, its entries its windows.
+     */
+    double[] confirmedFlat(double threshold) {
+      SourceConfirmation rule = options.confirmation();
+      SourceConfirmation.History history = SourceConfirmation.History.EMPTY;
+      String stream = null;
+      int noiseFlat = 0;
+      int noiseFrames = 0;
+      int soundingFlat = 0;
+      int soundingFrames = 0;
+      for (Judged j : judged) {
+        if (!j.source().equals(stream)) {
+          stream = j.source();
+          history = SourceConfirmation.History.EMPTY;
+        }
+        boolean own = j.contrast() >= threshold;
+        boolean flat = !rule.confirms(history, j.entry(), own);
+        history = rule.after(history, j.entry(), own);
+        if (j.noiseOnly()) {
+          noiseFrames++;
+          noiseFlat += flat ? 1 : 0;
+        } else {
+          soundingFrames++;
+          soundingFlat += flat ? 1 : 0;
+        }
+      }
+      return new double[] {
+        noiseFrames == 0 ? Double.NaN : (double) noiseFlat / noiseFrames,
+        soundingFrames == 0 ? Double.NaN : (double) soundingFlat / soundingFrames
+      };
+    }
+
     RowReport report(Double threshold) {
+      double[] confirmed = threshold == null ? null : confirmedFlat(threshold);
       int n = iou.size();
       Curve loc = Curve.of(iou.values());
       Curve con = Curve.of(ciou.values());
@@ -501,6 +555,8 @@ public final class Evaluation {
           hasImage && contrastNoise.size() > 0 ? noiseSquares / contrastNoise.size() : null,
           fractionBelow(contrastNoise.values(), threshold),
           fractionBelow(contrastSounding.values(), threshold),
+          confirmed == null || Double.isNaN(confirmed[0]) ? null : confirmed[0],
+          confirmed == null || Double.isNaN(confirmed[1]) ? null : confirmed[1],
           Quantiles.of(contrastSounding.values()),
           Quantiles.of(contrastNoise.values()),
           contrastSounding.size() > 0 && contrastNoise.size() > 0
@@ -738,6 +794,10 @@ public final class Evaluation {
    * @param noiseOnlyMse the MSE on noise-only frames
    * @param noiseOnlyFlat share of noise-only frames whose energy map reads as flat
    * @param soundingFlat share of sounding frames whose energy map reads as flat
+   * @param noiseOnlyFlatConfirmed share of noise-only frames a stream publishes without a source
+   *     under the options' {@link SourceConfirmation}: flat, or not confirmed by the frames before
+   *     it in its second
+   * @param soundingFlatConfirmed the same share of sounding frames
    * @param fittedFlatThreshold this row's own threshold with the lowest balanced error on these
    *     frames (as {@link FlatnessCheck} derives one from the true maps); fitted on the validation
    *     split, it is the threshold to test and ship the model with; null without both kinds of
@@ -765,11 +825,16 @@ public final class Evaluation {
       Double noiseOnlyMse,
       Double noiseOnlyFlat,
       Double soundingFlat,
+      Double noiseOnlyFlatConfirmed,
+      Double soundingFlatConfirmed,
       Quantiles contrastSounding,
       Quantiles contrastNoiseOnly,
       Double fittedFlatThreshold,
       Double noiseShareThreshold,
       List<ClassReport> perClass) {}
+
+  /** One frame's place in its stream and its map's peak contrast, for the confirmation rule. */
+  private record Judged(String source, int entry, boolean noiseOnly, double contrast) {}
 
   /** A frame kept for the picture: its true energy map and each model's. */
   public record GridSample(
@@ -794,6 +859,7 @@ public final class Evaluation {
       double priorMaskCoverage,
       double priorSigma,
       double flatNoiseShare,
+      SourceConfirmation confirmation,
       double[] thresholds,
       List<RowReport> rows,
       List<ClassInfo> classes,
@@ -824,6 +890,7 @@ public final class Evaluation {
       m.put("priorSigma", priorSigma);
       m.put("priorMaskCoverage", priorMaskCoverage);
       m.put("flatNoiseShare", flatNoiseShare);
+      m.put("confirmation", confirmation);
       m.put("thresholds", thresholds);
       m.put("models", models);
       m.put("classes", classes);

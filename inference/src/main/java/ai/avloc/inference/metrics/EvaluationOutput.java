@@ -218,6 +218,11 @@ public final class EvaluationOutput {
           "energy maps",
           "noise-only flat",
           "sounding flat",
+          "confirmed "
+              + report.confirmation().needed()
+              + "/"
+              + report.confirmation().windows()
+              + ": noise-only / sounding flat",
           "contrast noise-only p5 / median / p95",
           "contrast sounding p5 / median / p95",
           "own best threshold",
@@ -229,6 +234,7 @@ public final class EvaluationOutput {
           "ground truth",
           pct(f.truthNoiseOnlyFlat()),
           pct(f.truthSoundingFlat()),
+          "-",
           spread(f.truthNoiseOnly()),
           spread(f.truthSounding()),
           f.source().equals("ground truth") && f.threshold() != null
@@ -242,6 +248,7 @@ public final class EvaluationOutput {
             r.name(),
             pct(r.noiseOnlyFlat()),
             pct(r.soundingFlat()),
+            pct(r.noiseOnlyFlatConfirmed()) + " / " + pct(r.soundingFlatConfirmed()),
             spread(r.contrastNoiseOnly()),
             spread(r.contrastSounding()),
             r.fittedFlatThreshold() == null

@@ -12,6 +12,7 @@ import ai.avloc.inference.data.DatasetFixture;
 import ai.avloc.inference.data.FrameSample;
 import ai.avloc.inference.data.SoundingBox;
 import ai.avloc.inference.energy.EnergyMap;
+import ai.avloc.inference.energy.SourceConfirmation;
 import ai.avloc.inference.metrics.Evaluation.Model;
 import ai.avloc.inference.metrics.Evaluation.Options;
 import ai.avloc.inference.metrics.Evaluation.Report;
@@ -363,6 +364,47 @@ class EvaluationTest {
     assertTrue(classes.contains("2 noise only (noise only)"), classes);
     String flat = EvaluationOutput.flatnessTable(report);
     assertTrue(flat.contains("ground truth"), flat);
+  }
+
+  @Test
+  void shouldPublishNoSourceForABurstThatTheWindowsBeforeItDoNotConfirm() {
+    // the oracle, but three windows of the noise-only second (3, 7, 8) get a sounding map
+    Map<Long, FrameSample> byMarker = new HashMap<>();
+    for (FrameSample f : frames) {
+      byMarker.put(marker(f.rgb(), 0), f);
+    }
+    float[] sounding = EnergyMap.of(frames.get(0).target());
+    Model oracle = oracle();
+    Model bursts =
+        new Model(
+            "bursts",
+            (rgb, mfcc, batch) -> {
+              AcousticModel.Output out = oracle.predictor().predict(rgb, mfcc, batch);
+              for (int b = 0; b < batch; b++) {
+                FrameSample f = byMarker.get(marker(rgb, b * 224 * 298 * 3));
+                if (f != null && f.classId() == 2 && List.of(3, 7, 8).contains(f.entry())) {
+                  System.arraycopy(sounding, 0, out.energy(), b * PIXELS, PIXELS);
+                }
+              }
+              return out;
+            });
+    Map<String, double[]> byRule = new HashMap<>();
+    for (String rule : List.of("1/1", "2/3", "3/3")) {
+      Options options =
+          new Options(
+              5, 0, Double.NaN, 0.25, Options.FLAT_NOISE_SHARE, SourceConfirmation.parse(rule));
+      Report report = evaluate(List.of(bursts), options);
+      RowReport row = report.row("bursts");
+      assertEquals(9 / 12.0, row.noiseOnlyFlat(), 1e-12, "each window by its own map");
+      assertEquals(0.0, row.soundingFlat());
+      byRule.put(rule, new double[] {row.noiseOnlyFlatConfirmed(), row.soundingFlatConfirmed()});
+      assertEquals(rule, report.confirmation().needed() + "/" + report.confirmation().windows());
+    }
+    // no rule: as each map reads; 2 of 3: window 8 is confirmed by 7, the lone 3 and 7 are not;
+    // 3 of 3: window 6 was flat, so 8 is not confirmed either. Sounding seconds hold throughout.
+    assertArrayEquals(new double[] {9 / 12.0, 0}, byRule.get("1/1"), 1e-12);
+    assertArrayEquals(new double[] {11 / 12.0, 0}, byRule.get("2/3"), 1e-12);
+    assertArrayEquals(new double[] {1, 0}, byRule.get("3/3"), 1e-12);
   }
 
   @Test
