@@ -39,6 +39,7 @@ public record JobConfig(
     long maxWaitMillis,
     double silenceDbfs,
     double monoMaxFlatness,
+    String monoConfirm,
     double hfovDeg,
     double vfovDeg,
     double lowHz,
@@ -59,7 +60,7 @@ public record JobConfig(
       "--bootstrap HOST:PORT [--topic-prefix avloc.] [--group avloc-localization] [--model DIR|none]"
           + " [--bounded true] [--out-of-orderness-ms 300] [--idleness-ms 2000] [--staleness-ms"
           + " 500] [--checkpoint-ms 2000] [--max-batch 32] [--max-wait-ms 20] [--silence-dbfs -70]"
-          + " [--mono-max-flatness model] [--fov 65x50] [--band 500:5000]"
+          + " [--mono-max-flatness model] [--mono-confirm model] [--fov 65x50] [--band 500:5000]"
           + " [--array-max-batch 32] [--array-max-wait-ms 500] [--checkpoint-dir URI]"
           + " [--watermark-interval-ms 20] [--close-complete-windows true]"
           + " [--unaligned-checkpoints true]";
@@ -114,6 +115,7 @@ public record JobConfig(
               Long.parseLong(take(a, "max-wait-ms", "20")),
               Double.parseDouble(take(a, "silence-dbfs", "-70")),
               flatness(take(a, "mono-max-flatness", "model")),
+              take(a, "mono-confirm", "model"),
               Double.parseDouble(fov[0]),
               Double.parseDouble(fov[1]),
               Double.parseDouble(band[0]),

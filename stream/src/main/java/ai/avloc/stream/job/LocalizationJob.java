@@ -205,6 +205,19 @@ public final class LocalizationJob {
         .uid("mono-inference");
   }
 
+  /**
+   * The mono path's sources confirmed per stream over consecutive windows ({@link
+   * SourceConfirmer}): a lone window whose map stands out is published silent.
+   */
+  public static SingleOutputStreamOperator<Localization> confirmSources(
+      DataStream<Localization> inferred, JobConfig c) {
+    return inferred
+        .keyBy(Localization::getStreamId)
+        .process(new SourceConfirmer(c.monoConfirm(), c.modelDir()))
+        .uid("mono-source-confirmation")
+        .name("confirm sources");
+  }
+
   /** The array path's beamforming, batched per geometry. */
   public static SingleOutputStreamOperator<Localization> arrayBeamforming(
       DataStream<ArrayWindow> windows, JobConfig c) {
@@ -279,7 +292,7 @@ public final class LocalizationJob {
       failures.add(audio.getSideOutput(DeadLetters.TAG));
       failures.add(rejectedAsDeadLetters(windows.getSideOutput(WindowAligner.REJECTED), t));
       failures.add(mono.getSideOutput(DeadLetters.TAG));
-      localizations.add(mono);
+      localizations.add(confirmSources(mono, c));
     }
 
     var arrays =

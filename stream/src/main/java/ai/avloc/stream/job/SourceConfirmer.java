@@ -1,0 +1,88 @@
+package ai.avloc.stream.job;
+
+import ai.avloc.inference.energy.SourceConfirmation;
+import ai.avloc.inference.model.ModelCard;
+import ai.avloc.schemas.Localization;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple3;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Per mono stream, publishes a window's sources only when the {@link SourceConfirmation} rule
+ * confirms them from the stream's windows before it; an unconfirmed window goes out silent, with
+ * its energy map and flatness as they were, so nothing is dropped.
+ */
+public final class SourceConfirmer
+    extends KeyedProcessFunction<String, Localization, Localization> {
+  private final String configured;
+  private final String modelDir;
+
+  private transient SourceConfirmation rule;
+  private transient ValueState<Tuple3<Long, Integer, Integer>> history;
+  private transient Counter unconfirmed;
+
+  /**
+   * @param configured "model" for the rule in the model card (none when the card has none), else
+   *     NEEDED/WINDOWS
+   * @param modelDir the model whose card holds the rule, readable on every TaskManager
+   */
+  public SourceConfirmer(String configured, String modelDir) {
+    this.configured = configured;
+    this.modelDir = modelDir;
+    rule(configured, null); // a malformed rule fails when the job is built, not when it runs
+  }
+
+  /** The job's rule, else the card's ({@code confirmNeeded}/{@code confirmWindows}), else none. */
+  static SourceConfirmation rule(String configured, ModelCard card) {
+    if (!configured.equals("model")) {
+      return SourceConfirmation.parse(configured);
+    }
+    Double needed =
+        card == null || card.metrics() == null ? null : card.metrics().get("confirmNeeded");
+    Double windows =
+        card == null || card.metrics() == null ? null : card.metrics().get("confirmWindows");
+    if (needed == null || windows == null) {
+      return SourceConfirmation.NONE;
+    }
+    return new SourceConfirmation(needed.intValue(), windows.intValue());
+  }
+
+  @Override
+  public void open(OpenContext context) throws IOException {
+    rule = rule(configured, configured.equals("model") ? ModelCard.read(Path.of(modelDir)) : null);
+    history =
+        getRuntimeContext()
+            .getState(
+                new ValueStateDescriptor<>(
+                    "source-history", Types.TUPLE(Types.LONG, Types.INT, Types.INT)));
+    unconfirmed = getRuntimeContext().getMetricGroup().counter("unconfirmedSourceWindows");
+  }
+
+  @Override
+  public void processElement(Localization l, Context ctx, Collector<Localization> out)
+      throws IOException {
+    Tuple3<Long, Integer, Integer> t = history.value();
+    SourceConfirmation.History before =
+        t == null
+            ? SourceConfirmation.History.EMPTY
+            : new SourceConfirmation.History(t.f0, t.f1, t.f2);
+    boolean own = !l.getSilent();
+    boolean confirmed = rule.confirms(before, l.getWindow(), own);
+    SourceConfirmation.History after = rule.after(before, l.getWindow(), own);
+    history.update(Tuple3.of(after.lastWindow(), after.known(), after.sources()));
+    if (own && !confirmed) {
+      unconfirmed.inc();
+      out.collect(Localization.newBuilder(l).setSilent(true).setPeaks(List.of()).build());
+    } else {
+      out.collect(l);
+    }
+  }
+}
