@@ -529,7 +529,7 @@ public final class SyntheticDataset {
       }
     }
     return new SceneResult(
-        s,
+        s.withoutSound(),
         split,
         paths,
         annotations,

@@ -150,6 +150,21 @@ class SyntheticSceneTest {
     assertFalse(a.looks().equals(c.looks()));
   }
 
+  @Test
+  void aSceneWithoutItsSoundKeepsWhatTheIndexCounts() {
+    SyntheticScene a = SyntheticScene.compose(CONFIG, 17);
+    SyntheticScene quiet = a.withoutSound();
+    assertNull(quiet.scene(), "the sources' samples are let go");
+    assertEquals(a.index(), quiet.index());
+    assertEquals(a.label(), quiet.label());
+    assertEquals(a.objects(), quiet.objects());
+    assertEquals(a.looks(), quiet.looks());
+    assertEquals(a.noiseOnly(), quiet.noiseOnly());
+    assertEquals(a.count(SyntheticScene.Role.SOUNDING), quiet.count(SyntheticScene.Role.SOUNDING));
+    assertEquals(a.diffuseSnrDb(), quiet.diffuseSnrDb());
+    assertEquals(a.diffuseRms(), quiet.diffuseRms());
+  }
+
   /** Mean power per mel band (the MFCC's 24 bands) of a signal over 1.5 s, in dB. */
   static double[] melProfileDb(SourceSignal signal) {
     int n = 1024;
