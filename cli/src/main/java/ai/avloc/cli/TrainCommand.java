@@ -123,7 +123,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--max-seconds",
       defaultValue = "0",
-      description = "use at most N seconds per split (0: all)")
+      description = "use at most N seconds per split of each dataset (0: all)")
   int maxSeconds;
 
   @Option(
@@ -301,7 +301,11 @@ final class TrainCommand implements Callable<Integer> {
         state.bestValidationMse(),
         modelDir,
         modelDir,
-        data.get(0));
+        datasets.stream()
+            .filter(d -> !holdsNo(d, AudioVisualDataset.Split.VALIDATION))
+            .findFirst()
+            .orElse(dataset)
+            .root());
     return 0;
   }
 
@@ -374,7 +378,14 @@ final class TrainCommand implements Callable<Integer> {
     if (roots.size() == 1) {
       return datasetCard(roots.get(0));
     }
-    return Map.of("datasets", roots.stream().map(TrainCommand::datasetCard).toList());
+    List<Map<String, Object>> cards = new ArrayList<>();
+    for (Path root : roots) {
+      Map<String, Object> card = new LinkedHashMap<>();
+      card.put("root", root.toAbsolutePath().normalize().getFileName().toString());
+      card.putAll(datasetCard(root));
+      cards.add(card);
+    }
+    return Map.of("datasets", cards);
   }
 
   @SuppressWarnings("unchecked")

@@ -40,6 +40,7 @@ class TrainCommandTest {
     assertEquals(2, card.at("/metrics/validationFrames").asInt());
     assertEquals("a + b", card.get("trainingData").asText());
     assertEquals(2, card.at("/data/datasets").size());
+    assertEquals("b", card.at("/data/datasets/1/root").asText());
     assertEquals(5, card.at("/data/datasets/1/seed").asInt());
   }
 

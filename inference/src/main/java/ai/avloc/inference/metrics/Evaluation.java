@@ -476,12 +476,16 @@ public final class Evaluation {
 
     /**
      * The shares of noise-only and sounding frames published without a source, under the options'
-     * confirmation rule: each second (source file) is one stream, its entries its windows.
+     * confirmation rule: each second (source file) is one stream, its entries its windows. Only
+     * windows with the rule's whole history in their second count, since a camera's stream is
+     * continuous where a dataset's seconds are cut apart.
      */
     double[] confirmedFlat(double threshold) {
       SourceConfirmation rule = options.confirmation();
       SourceConfirmation.History history = SourceConfirmation.History.EMPTY;
       String stream = null;
+      int position = 0;
+      int lastEntry = -1;
       int noiseFlat = 0;
       int noiseFrames = 0;
       int soundingFlat = 0;
@@ -490,10 +494,23 @@ public final class Evaluation {
         if (!j.source().equals(stream)) {
           stream = j.source();
           history = SourceConfirmation.History.EMPTY;
+          position = 0;
+        } else if (j.entry() <= lastEntry) {
+          throw new IllegalStateException(
+              stream
+                  + ": entry "
+                  + j.entry()
+                  + " after "
+                  + lastEntry
+                  + "; frames must come in order");
         }
+        lastEntry = j.entry();
         boolean own = j.contrast() >= threshold;
         boolean flat = !rule.confirms(history, j.entry(), own);
         history = rule.after(history, j.entry(), own);
+        if (position++ < rule.windows() - 1) {
+          continue;
+        }
         if (j.noiseOnly()) {
           noiseFrames++;
           noiseFlat += flat ? 1 : 0;
@@ -796,7 +813,7 @@ public final class Evaluation {
    * @param soundingFlat share of sounding frames whose energy map reads as flat
    * @param noiseOnlyFlatConfirmed share of noise-only frames a stream publishes without a source
    *     under the options' {@link SourceConfirmation}: flat, or not confirmed by the frames before
-   *     it in its second
+   *     it in its second; of the frames with the rule's whole history in their second
    * @param soundingFlatConfirmed the same share of sounding frames
    * @param fittedFlatThreshold this row's own threshold with the lowest balanced error on these
    *     frames (as {@link FlatnessCheck} derives one from the true maps); fitted on the validation

@@ -1,5 +1,6 @@
 package ai.avloc.stream.job;
 
+import ai.avloc.inference.energy.SourceConfirmation;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.HashMap;
@@ -70,6 +71,18 @@ public record JobConfig(
     return value.equals("model") ? Double.NaN : Double.parseDouble(value);
   }
 
+  /** "model": the model card's rule; else NEEDED/WINDOWS, checked here. */
+  static String confirmation(String value) {
+    if (!value.equals("model")) {
+      try {
+        SourceConfirmation.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--mono-confirm: " + e.getMessage(), e);
+      }
+    }
+    return value;
+  }
+
   /** The model to serve: the one given, none, or the shipped one when it is here. */
   static String modelDir(String given) {
     if ("none".equals(given)) {
@@ -115,7 +128,7 @@ public record JobConfig(
               Long.parseLong(take(a, "max-wait-ms", "20")),
               Double.parseDouble(take(a, "silence-dbfs", "-70")),
               flatness(take(a, "mono-max-flatness", "model")),
-              take(a, "mono-confirm", "model"),
+              confirmation(take(a, "mono-confirm", "model")),
               Double.parseDouble(fov[0]),
               Double.parseDouble(fov[1]),
               Double.parseDouble(band[0]),

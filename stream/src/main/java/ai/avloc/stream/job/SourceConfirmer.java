@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -52,17 +53,34 @@ public final class SourceConfirmer
     if (needed == null || windows == null) {
       return SourceConfirmation.NONE;
     }
-    return new SourceConfirmation(needed.intValue(), windows.intValue());
+    try {
+      if (needed != Math.rint(needed) || windows != Math.rint(windows)) {
+        throw new IllegalArgumentException("not whole numbers");
+      }
+      return new SourceConfirmation(needed.intValue(), windows.intValue());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "model card "
+              + card.id()
+              + ": confirmNeeded "
+              + needed
+              + " / confirmWindows "
+              + windows
+              + " is no confirmation rule ("
+              + e.getMessage()
+              + "); fix its model.json or give the job --mono-confirm N/M",
+          e);
+    }
   }
 
   @Override
   public void open(OpenContext context) throws IOException {
     rule = rule(configured, configured.equals("model") ? ModelCard.read(Path.of(modelDir)) : null);
-    history =
-        getRuntimeContext()
-            .getState(
-                new ValueStateDescriptor<>(
-                    "source-history", Types.TUPLE(Types.LONG, Types.INT, Types.INT)));
+    ValueStateDescriptor<Tuple3<Long, Integer, Integer>> recent =
+        new ValueStateDescriptor<>("source-history", Types.TUPLE(Types.LONG, Types.INT, Types.INT));
+    // a camera that stops leaves no history behind; one that comes back starts afresh
+    recent.enableTimeToLive(StateTtlConfig.newBuilder(WindowAligner.STREAM_STATE_TTL).build());
+    history = getRuntimeContext().getState(recent);
     unconfirmed = getRuntimeContext().getMetricGroup().counter("unconfirmedSourceWindows");
   }
 

@@ -82,5 +82,18 @@ class SourceConfirmerTest {
         SourceConfirmation.NONE, SourceConfirmer.rule("model", MonoFlatnessTest.card(Map.of())));
     assertEquals("model", JobConfig.parse(new String[] {"--bootstrap", "h:1"}).monoConfirm());
     assertThrows(IllegalArgumentException.class, () -> new SourceConfirmer("2-3", null));
+    IllegalArgumentException bad =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> JobConfig.parse(new String[] {"--bootstrap", "h:1", "--mono-confirm", "4/3"}));
+    assertTrue(bad.getMessage().startsWith("--mono-confirm: "), bad.getMessage());
+    IllegalArgumentException card =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                SourceConfirmer.rule(
+                    "model",
+                    MonoFlatnessTest.card(Map.of("confirmNeeded", 2.5, "confirmWindows", 3.0))));
+    assertTrue(card.getMessage().contains("model card m@1"), card.getMessage());
   }
 }
