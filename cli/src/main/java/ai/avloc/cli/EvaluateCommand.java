@@ -104,7 +104,8 @@ final class EvaluateCommand implements Callable<Integer> {
       description =
           "NEEDED/WINDOWS: a stream publishes a source when its window's map and NEEDED - 1 of"
               + " the WINDOWS - 1 windows before it are not flat (each second of the data is one"
-              + " stream); the \"confirmed\" flat shares use it (default 2/3, 1/1 for none)")
+              + " stream, and only its windows with the whole history count); the \"confirmed\""
+              + " flat shares use it (default 2/3, 1/1 for none)")
   String confirm;
 
   @Option(
