@@ -21,21 +21,7 @@ class SynthCommandTest {
   @Test
   void shouldWriteADatasetAndRefuseToOverwriteItWithoutForce() throws Exception {
     Path out = dir.resolve("synth");
-    String[] args = {
-      "synth",
-      "--out",
-      out.toString(),
-      "--scenes",
-      "2",
-      "--seed",
-      "4",
-      "--seconds-per-scene",
-      "1",
-      "--split",
-      "50/50/0",
-      "--threads",
-      "2"
-    };
+    String[] args = twoScenes(out, "4", "50/50/0");
     assertEquals(0, BadInputTest.run(args).exit());
     JsonNode card = new ObjectMapper().readTree(out.resolve("dataset.json").toFile());
     assertEquals(2, card.get("scenes").asInt());
@@ -58,6 +44,25 @@ class SynthCommandTest {
     assertEquals(0, BadInputTest.run(forced).exit());
     assertFalse(Files.exists(out.resolve("class_99")), "a previous dataset's folders go");
     assertEquals("kept", Files.readString(out.resolve("notes.txt")), "other files stay");
+  }
+
+  /** The arguments of a two-scene dataset of 1 s scenes, generated on 2 threads. */
+  static String[] twoScenes(Path out, String seed, String split) {
+    return new String[] {
+      "synth",
+      "--out",
+      out.toString(),
+      "--scenes",
+      "2",
+      "--seed",
+      seed,
+      "--seconds-per-scene",
+      "1",
+      "--split",
+      split,
+      "--threads",
+      "2"
+    };
   }
 
   @Test

@@ -82,21 +82,7 @@ class TrainCommandTest {
 
   private static Path synth(String name, String seed, String split) {
     Path out = dir.resolve(name);
-    BadInputTest.Run run =
-        BadInputTest.run(
-            "synth",
-            "--out",
-            out.toString(),
-            "--scenes",
-            "2",
-            "--seed",
-            seed,
-            "--seconds-per-scene",
-            "1",
-            "--split",
-            split,
-            "--threads",
-            "2");
+    BadInputTest.Run run = BadInputTest.run(SynthCommandTest.twoScenes(out, seed, split));
     assertEquals(0, run.exit(), run.err());
     return out;
   }
