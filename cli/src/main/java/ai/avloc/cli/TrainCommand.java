@@ -192,9 +192,16 @@ final class TrainCommand implements Callable<Integer> {
       datasets.add(AudioVisualDataset.open(root));
     }
     AudioVisualDataset dataset = AudioVisualDataset.requireSameClasses(datasets);
-    if (!exportOnly
-        && datasets.stream().allMatch(d -> holdsNo(d, AudioVisualDataset.Split.VALIDATION))) {
-      throw new IllegalArgumentException("no validation seconds in " + data);
+    if (!exportOnly) {
+      // refused before minutes of loading, not after
+      for (AudioVisualDataset d : datasets) {
+        if (holdsNo(d, AudioVisualDataset.Split.TRAINING)) {
+          throw new IllegalArgumentException(d.root() + " has no training seconds");
+        }
+      }
+      if (datasets.stream().allMatch(d -> holdsNo(d, AudioVisualDataset.Split.VALIDATION))) {
+        throw new IllegalArgumentException("no validation seconds in " + data);
+      }
     }
     int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     List<FrameSample> training =
@@ -338,11 +345,7 @@ final class TrainCommand implements Callable<Integer> {
       throws Exception {
     List<FrameSample> all = new ArrayList<>();
     for (AudioVisualDataset dataset : datasets) {
-      boolean without = holdsNo(dataset, split);
-      if (without && split == AudioVisualDataset.Split.TRAINING) {
-        throw new IllegalArgumentException(dataset.root() + " has no training seconds");
-      }
-      if (!without) {
+      if (!holdsNo(dataset, split)) {
         all.addAll(load(dataset, split, threads));
       }
     }

@@ -407,9 +407,10 @@ public final class Evaluation {
     final Scores iou = new Scores();
     final Scores ciou = new Scores();
     int peaksOnObject;
-    final Scores contrastSounding = new Scores();
-    final Scores contrastNoise = new Scores();
+
+    /** Every frame's peak contrast in order: the contrast shares and the confirmation read it. */
     final List<Judged> judged = new ArrayList<>();
+
     final double[] groupSquares = new double[4];
     double squares;
     double noiseSquares;
@@ -456,10 +457,8 @@ public final class Evaluation {
       double contrast = peakContrast(energy);
       judged.add(new Judged(f.source(), f.entry(), noiseOnly, contrast));
       if (noiseOnly) {
-        contrastNoise.add(contrast);
         return null;
       }
-      contrastSounding.add(contrast);
       double score = LocalizationMetrics.iou(truth, energy);
       iou.add(score);
       cls.iou.add(score);
@@ -525,7 +524,17 @@ public final class Evaluation {
       };
     }
 
+    /** The peak contrasts of the noise-only frames, or of the sounding ones, in order. */
+    double[] contrasts(boolean noiseOnly) {
+      return judged.stream()
+          .filter(j -> j.noiseOnly() == noiseOnly)
+          .mapToDouble(Judged::contrast)
+          .toArray();
+    }
+
     RowReport report(Double threshold) {
+      double[] noise = contrasts(true);
+      double[] sounding = contrasts(false);
       double[] confirmed = threshold == null ? null : confirmedFlat(threshold);
       int n = iou.size();
       Curve loc = Curve.of(iou.values());
@@ -569,19 +578,15 @@ public final class Evaluation {
           ciou.size() > 0 ? (double) peaksOnObject / ciou.size() : null,
           n,
           ciou.size(),
-          hasImage && contrastNoise.size() > 0 ? noiseSquares / contrastNoise.size() : null,
-          fractionBelow(contrastNoise.values(), threshold),
-          fractionBelow(contrastSounding.values(), threshold),
+          hasImage && noise.length > 0 ? noiseSquares / noise.length : null,
+          fractionBelow(noise, threshold),
+          fractionBelow(sounding, threshold),
           confirmed == null || Double.isNaN(confirmed[0]) ? null : confirmed[0],
           confirmed == null || Double.isNaN(confirmed[1]) ? null : confirmed[1],
-          Quantiles.of(contrastSounding.values()),
-          Quantiles.of(contrastNoise.values()),
-          contrastSounding.size() > 0 && contrastNoise.size() > 0
-              ? FlatnessCheck.derive(contrastSounding.values(), contrastNoise.values())
-              : null,
-          contrastNoise.size() > 0
-              ? FlatnessCheck.forNoiseShare(contrastNoise.values(), options.flatNoiseShare())
-              : null,
+          Quantiles.of(sounding),
+          Quantiles.of(noise),
+          sounding.length > 0 && noise.length > 0 ? FlatnessCheck.derive(sounding, noise) : null,
+          noise.length > 0 ? FlatnessCheck.forNoiseShare(noise, options.flatNoiseShare()) : null,
           classes);
     }
   }

@@ -6,6 +6,7 @@ import ai.avloc.schemas.Localization;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
@@ -46,10 +47,10 @@ public final class SourceConfirmer
     if (!configured.equals("model")) {
       return SourceConfirmation.parse(configured);
     }
-    Double needed =
-        card == null || card.metrics() == null ? null : card.metrics().get("confirmNeeded");
-    Double windows =
-        card == null || card.metrics() == null ? null : card.metrics().get("confirmWindows");
+    Map<String, Double> metrics =
+        card == null || card.metrics() == null ? Map.of() : card.metrics();
+    Double needed = metrics.get("confirmNeeded");
+    Double windows = metrics.get("confirmWindows");
     if (needed == null || windows == null) {
       return SourceConfirmation.NONE;
     }
