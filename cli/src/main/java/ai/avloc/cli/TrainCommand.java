@@ -117,6 +117,21 @@ final class TrainCommand implements Callable<Integer> {
       description = "fraction of frames that also train on their background-noise pair (§4.3)")
   double noisePairs;
 
+  @Option(
+      names = "--noise-only-repeat",
+      defaultValue = "1",
+      description =
+          "show each noise-only training frame N times an epoch, to weigh silence against the"
+              + " sounding scenes (docs/decisions.md)")
+  int noiseOnlyRepeat;
+
+  @Option(
+      names = "--start-from",
+      description =
+          "fine-tune: start a new run from another run directory's best epoch (its weights and"
+              + " optimizer state; the model settings must be the same)")
+  Path startFrom;
+
   @Option(names = "--backbone-weights", description = "Keras ResNet50 notop HDF5 (paper preset)")
   Path backboneWeights;
 
@@ -203,6 +218,7 @@ final class TrainCommand implements Callable<Integer> {
         throw new IllegalArgumentException("no validation seconds in " + data);
       }
     }
+    Path startCheckpoint = startCheckpoint();
     int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     List<FrameSample> training =
         exportOnly ? List.of() : load(datasets, AudioVisualDataset.Split.TRAINING, threads);
@@ -229,12 +245,14 @@ final class TrainCommand implements Callable<Integer> {
 
     UvaeTrainer.Options options =
         new UvaeTrainer.Options(
-            epochs,
-            noisePairs,
-            stepsPerEpoch,
-            dataset.noiseOnlyClass().orElse(-1),
-            selectByIou(),
-            mirror);
+                epochs,
+                noisePairs,
+                stepsPerEpoch,
+                dataset.noiseOnlyClass().orElse(-1),
+                selectByIou(),
+                mirror)
+            .withNoiseOnlyRepeat(noiseOnlyRepeat)
+            .withStartFrom(startCheckpoint);
     UvaeTrainer trainer = new UvaeTrainer(config, run, options);
     UvaeTrainer.State before = UvaeTrainer.readState(run);
     if (before != null) {
@@ -281,7 +299,7 @@ final class TrainCommand implements Callable<Integer> {
             metrics,
             String.format(
                 Locale.ROOT,
-                "U-VAE (%s preset, %d skip%s, %s%s%s%s) trained %d epochs%s%s; best epoch %d",
+                "U-VAE (%s preset, %d skip%s, %s%s%s%s) trained %d epochs%s%s%s%s; best epoch %d",
                 config.preset(),
                 config.skips(),
                 config.skips() == 1 ? "" : "s",
@@ -296,6 +314,8 @@ final class TrainCommand implements Callable<Integer> {
                 state.epochsDone(),
                 mirror ? " on mirrored pairs too" : "",
                 framesPerSecond == 12 ? "" : " at " + framesPerSecond + " frames per second",
+                noiseOnlyRepeat == 1 ? "" : ", noise-only frames " + noiseOnlyRepeat + " times",
+                startFrom == null ? "" : ", starting from " + startFrom + "'s best epoch",
                 state.bestEpoch()),
             config.describe(),
             dataCard);
@@ -314,6 +334,17 @@ final class TrainCommand implements Callable<Integer> {
             .orElse(dataset)
             .root());
     return 0;
+  }
+
+  private Path startCheckpoint() throws java.io.IOException {
+    if (startFrom == null) {
+      return null;
+    }
+    UvaeTrainer.State from = UvaeTrainer.readState(startFrom);
+    if (from == null || from.epochsDone() == 0) {
+      throw new IllegalArgumentException("--start-from: no finished epoch in " + startFrom);
+    }
+    return UvaeTrainer.bestCheckpointOf(startFrom).toAbsolutePath().normalize();
   }
 
   private AudioGate audioGate() {

@@ -80,6 +80,10 @@ public final class UvaeTrainer {
    *     with probability 1/2, a new seeded draw every epoch; the camera's look grid is symmetric
    *     about the image's vertical axis, so the mirrored pair is the mirrored scene's
    *     (decisions.md, "Mirrored training pairs")
+   * @param noiseOnlyRepeat how many times each noise-only training frame comes in an epoch (1 =
+   *     once, like every other frame); more weighs silence against the sounding scenes
+   * @param startFrom a checkpoint prefix whose weights and optimizer state a new run starts from
+   *     instead of fresh ones (fine-tuning), or null; ignored when the run resumes
    */
   public record Options(
       int epochs,
@@ -87,12 +91,51 @@ public final class UvaeTrainer {
       int maxStepsPerEpoch,
       long noiseOnlyClass,
       boolean selectByIou,
-      boolean mirror) {
+      boolean mirror,
+      int noiseOnlyRepeat,
+      Path startFrom) {
     public Options {
-      if (epochs < 1 || !(noisePairs >= 0 && noisePairs <= 1) || maxStepsPerEpoch < 0) {
+      if (epochs < 1
+          || !(noisePairs >= 0 && noisePairs <= 1)
+          || maxStepsPerEpoch < 0
+          || noiseOnlyRepeat < 1) {
         throw new IllegalArgumentException(
-            "epochs must be >= 1, noise pairs in [0, 1], max steps >= 0");
+            "epochs must be >= 1, noise pairs in [0, 1], max steps >= 0, noise-only repeat >= 1");
       }
+    }
+
+    public Options(
+        int epochs,
+        double noisePairs,
+        int maxStepsPerEpoch,
+        long noiseOnlyClass,
+        boolean selectByIou,
+        boolean mirror) {
+      this(epochs, noisePairs, maxStepsPerEpoch, noiseOnlyClass, selectByIou, mirror, 1, null);
+    }
+
+    public Options withNoiseOnlyRepeat(int repeat) {
+      return new Options(
+          epochs,
+          noisePairs,
+          maxStepsPerEpoch,
+          noiseOnlyClass,
+          selectByIou,
+          mirror,
+          repeat,
+          startFrom);
+    }
+
+    public Options withStartFrom(Path checkpoint) {
+      return new Options(
+          epochs,
+          noisePairs,
+          maxStepsPerEpoch,
+          noiseOnlyClass,
+          selectByIou,
+          mirror,
+          noiseOnlyRepeat,
+          checkpoint);
     }
 
     /** Selecting the best epoch by validation MSE, without mirrored pairs. */
@@ -127,6 +170,11 @@ public final class UvaeTrainer {
   }
 
   public Path bestCheckpoint() {
+    return bestCheckpointOf(runDir);
+  }
+
+  /** Where a run directory keeps its best epoch's checkpoint. */
+  public static Path bestCheckpointOf(Path runDir) {
     return runDir.resolve("checkpoints").resolve("best").resolve("ckpt");
   }
 
@@ -169,6 +217,8 @@ public final class UvaeTrainer {
       UvaeTraining net = UvaeTraining.build(graph, config);
       if (state.epochsDone() > 0) {
         session.restore(lastCheckpoint().toString());
+      } else if (options.startFrom() != null) {
+        session.restore(options.startFrom().toString());
       } else {
         session.initialize();
       }
@@ -234,6 +284,12 @@ public final class UvaeTrainer {
     if (options.mirror()) {
       m.put("mirror", true);
     }
+    if (options.noiseOnlyRepeat() > 1) {
+      m.put("noiseOnlyRepeat", options.noiseOnlyRepeat());
+    }
+    if (options.startFrom() != null) {
+      m.put("startFrom", options.startFrom().toString());
+    }
     return m;
   }
 
@@ -282,6 +338,14 @@ public final class UvaeTrainer {
     int noisy = (int) Math.round(options.noisePairs() * n);
     for (int j = 0; j < noisy; j++) {
       items.add(n + withNoise.get(j));
+    }
+    // added after the draws above, so a repeat of 1 leaves the epoch as it was
+    for (int r = 1; r < options.noiseOnlyRepeat(); r++) {
+      for (int i = 0; i < n; i++) {
+        if (frames.get(i).classId() == options.noiseOnlyClass()) {
+          items.add(i);
+        }
+      }
     }
     Collections.shuffle(items, order);
     // its own generator, so turning mirroring on leaves the epoch's order as it was

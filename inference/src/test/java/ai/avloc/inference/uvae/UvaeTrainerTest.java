@@ -205,6 +205,79 @@ class UvaeTrainerTest {
   }
 
   @Test
+  void noiseOnlyFramesComeAsOftenAsAskedAndAreRecorded(@TempDir Path tmp) throws IOException {
+    List<FrameSample> training = new ArrayList<>();
+    for (FrameSample f : frames(8, 1)) {
+      // frames 0 and 4 are noise-only (class 3)
+      long classId = f.location() % 4 == 0 ? 3 : 0;
+      training.add(
+          new FrameSample(
+              f.source(),
+              f.entry(),
+              classId,
+              f.location(),
+              f.bgr(),
+              f.mfcc(),
+              f.noiseMfcc(),
+              f.target(),
+              f.boxes()));
+    }
+    List<Integer> steps = new ArrayList<>();
+    UvaeTrainer.Listener counting =
+        new UvaeTrainer.Listener() {
+          @Override
+          public void step(int epoch, int step, int total, double loss) {
+            steps.add(total);
+          }
+
+          @Override
+          public void epoch(UvaeTrainer.Epoch result) {}
+        };
+    UvaeTrainer.State state =
+        new UvaeTrainer(
+                tiny(),
+                tmp.resolve("thrice"),
+                new UvaeTrainer.Options(1, 0, 0, 3, false, false).withNoiseOnlyRepeat(3))
+            .train(training, frames(4, 2), counting);
+    // 8 frames + 2 noise-only frames twice more = 12 items, in batches of 4
+    assertEquals(List.of(3, 3, 3), steps);
+    assertEquals(3, state.config().get("noiseOnlyRepeat"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new UvaeTrainer.Options(1, 0, 0, 3, false, false).withNoiseOnlyRepeat(0));
+  }
+
+  @Test
+  void aRunStartedFromAnotherBeginsWithItsWeights(@TempDir Path tmp) throws IOException {
+    List<FrameSample> training = frames(8, 1);
+    List<FrameSample> validation = frames(4, 2);
+    Path first = tmp.resolve("first");
+    UvaeTrainer.State trained =
+        new UvaeTrainer(tiny(), first, new UvaeTrainer.Options(3, 0, 0, -1))
+            .train(training, validation, QUIET);
+    // at a negligible learning rate the weights stay as they start (batch-norm averages move a
+    // little)
+    UvaeConfig still = tiny().withLearningRate(1e-9);
+    Path from = UvaeTrainer.bestCheckpointOf(first);
+    UvaeTrainer.State tuned =
+        new UvaeTrainer(
+                still,
+                tmp.resolve("tuned"),
+                new UvaeTrainer.Options(1, 0, 1, -1).withStartFrom(from))
+            .train(training, validation, QUIET);
+    UvaeTrainer.State fresh =
+        new UvaeTrainer(still, tmp.resolve("fresh"), new UvaeTrainer.Options(1, 0, 1, -1))
+            .train(training, validation, QUIET);
+    double best = trained.bestValidationMse();
+    double started = tuned.history().get(0).validationMse();
+    double untrained = fresh.history().get(0).validationMse();
+    assertTrue(
+        Math.abs(started - best) < 0.1 * Math.abs(untrained - best),
+        "started from the run: " + started + ", its best " + best + ", fresh " + untrained);
+    assertEquals(from.toString(), tuned.config().get("startFrom"));
+  }
+
+  @Test
   void selectingByIouKeepsTheFirstEpochWithTheBestLocalization(@TempDir Path tmp)
       throws IOException {
     UvaeTrainer.State state =
