@@ -187,11 +187,36 @@ public final class Layers {
   }
 
   /**
+   * What a VALID convolution whose kernel covers the whole {@code rows x cols} input computes, as
+   * one matrix product: [B, rows, cols, in] to [B, out]. The variables are the convolution's (same
+   * names, shapes and initial values), so checkpoints of either form load into the other; at batch
+   * 1 TensorFlow's convolution kernels are far slower at this shape than a MatMul.
+   */
+  public Operand<TFloat32> denseOverMap(
+      String name, Operand<TFloat32> x, int rows, int cols, int inChannels, int outChannels) {
+    int fanIn = rows * cols * inChannels;
+    Variable<TFloat32> kernel =
+        variable(
+            name + "/kernel",
+            glorot(fanIn, rows * cols * outChannels, fanIn * outChannels),
+            rows,
+            cols,
+            inChannels,
+            outChannels);
+    Variable<TFloat32> bias = variable(name + "/bias", new float[outChannels], outChannels);
+    Operand<TFloat32> flat = tf.reshape(x, tf.constant(new int[] {-1, fanIn}));
+    Operand<TFloat32> matrix = tf.reshape(kernel, tf.constant(new int[] {fanIn, outChannels}));
+    return tf.nn.biasAdd(tf.linalg.matMul(flat, matrix), bias);
+  }
+
+  /**
    * Batch normalization over the last axis with a trained scale and offset (slim's batch_norm with
    * scale=True): while {@code training} is 1 it normalizes with the batch's mean and (biased)
    * variance over every other axis, and each training step moves the moving averages toward them by
    * (1 - decay); while it is 0 it uses the moving averages and the update leaves them unchanged.
-   * Built from Mean, Square and Rsqrt, whose gradients TensorFlow's C++ registry has.
+   * Built from Mean, Square and Rsqrt, whose gradients TensorFlow's C++ registry has. With a null
+   * {@code training} (a serving graph) it uses the moving averages only and computes no batch
+   * statistics.
    */
   public Operand<TFloat32> batchNorm(
       String name,
@@ -207,6 +232,12 @@ public final class Layers {
     Variable<TFloat32> movingMean = state(name + "/moving_mean", new float[channels], channels);
     Variable<TFloat32> movingVariance = state(name + "/moving_variance", ones.clone(), channels);
 
+    if (training == null) {
+      Operand<TFloat32> scale =
+          tf.math.mul(gamma, tf.math.rsqrt(tf.math.add(movingVariance, tf.constant(epsilon))));
+      Operand<TFloat32> offset = tf.math.sub(beta, tf.math.mul(movingMean, scale));
+      return tf.math.add(tf.math.mul(x, scale), offset);
+    }
     Operand<TInt32> reduce = axesButLast(x);
     Operand<TFloat32> batchMean = tf.math.mean(x, reduce);
     Operand<TFloat32> batchVariance =

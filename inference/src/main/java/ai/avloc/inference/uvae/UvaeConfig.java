@@ -235,6 +235,42 @@ public record UvaeConfig(
     }
   }
 
+  /**
+   * The configuration a model card records ({@link #describe()}) read back. The backbone weights
+   * file is not: a card names only its file, and a restored model holds the weights.
+   *
+   * @throws IllegalArgumentException when the description lacks a setting or holds a bad one
+   */
+  public static UvaeConfig fromDescription(Map<String, Object> d) {
+    try {
+      String[] frame = String.valueOf(d.get("frame")).split("x");
+      Object gate = d.get("audioGate");
+      return new UvaeConfig(
+          (String) d.get("preset"),
+          Integer.parseInt(frame[0]),
+          Integer.parseInt(frame[1]),
+          ((Number) d.get("width")).intValue(),
+          ((Number) d.get("skips")).intValue(),
+          (Boolean) d.get("variational"),
+          ((Number) d.get("latent")).intValue(),
+          ((Number) d.get("beta")).doubleValue(),
+          ((Number) d.get("energyWeight")).doubleValue(),
+          ((Number) d.get("learningRate")).doubleValue(),
+          ((Number) d.get("batchSize")).intValue(),
+          ((Number) d.get("seed")).longValue(),
+          null,
+          gate == null
+              ? AudioGate.NONE
+              : "backbone".equals(gate) ? AudioGate.BACKBONE : AudioGate.FEATURE,
+          Boolean.TRUE.equals(d.get("visualSkip")),
+          d.get("focusWeight") == null ? 0 : ((Number) d.get("focusWeight")).doubleValue());
+    } catch (NullPointerException | ClassCastException | NumberFormatException e) {
+      throw new IllegalArgumentException("not a U-VAE configuration: " + d, e);
+    } catch (ArrayIndexOutOfBoundsException e) {
+      throw new IllegalArgumentException("frame must be HEIGHTxWIDTH, got " + d.get("frame"), e);
+    }
+  }
+
   /** The configuration as the model card records it. */
   public Map<String, Object> describe() {
     Map<String, Object> m = new LinkedHashMap<>();

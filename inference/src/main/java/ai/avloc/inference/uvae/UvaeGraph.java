@@ -26,7 +26,10 @@ public final class UvaeGraph {
   public final Placeholder<TFloat32> rgb;
   public final Placeholder<TFloat32> mfcc;
 
-  /** 1 while training (latent sampling, batch statistics), 0 by default. */
+  /**
+   * 1 while training (latent sampling, batch statistics), 0 by default; null in a serving graph,
+   * which holds neither.
+   */
   public final Operand<TFloat32> training;
 
   /** The backbone's [B, 12, 16, 12] feature, before min-max normalization. */
@@ -37,7 +40,7 @@ public final class UvaeGraph {
 
   public final Operand<TFloat32> mu;
 
-  /** softplus sigma of the VAE; null for the AE. */
+  /** softplus sigma of the VAE; null for the AE and in a serving graph (z = mu there). */
   public final Operand<TFloat32> sigma;
 
   public final Operand<TFloat32> acousticImage;
@@ -79,7 +82,9 @@ public final class UvaeGraph {
   }
 
   /**
-   * @param restored true for a graph whose variables come from a checkpoint (serving, export)
+   * @param restored true for a serving graph whose variables come from a checkpoint (export): no
+   *     {@code training} input, batch norm from its moving averages, z = mu, and no sigma branch
+   *     (so neither its weights nor its cost are in the exported model)
    */
   public static UvaeGraph build(Ops tf, UvaeConfig config, Backbone backbone, boolean restored) {
     int rows = ModelContract.ROWS;
@@ -100,7 +105,9 @@ public final class UvaeGraph {
         tf.withName(ModelContract.MFCC)
             .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, k)));
     Operand<TFloat32> training =
-        tf.withName("training").placeholderWithDefault(tf.constant(0f), Shape.scalar());
+        restored
+            ? null
+            : tf.withName("training").placeholderWithDefault(tf.constant(0f), Shape.scalar());
 
     // audio encoder over the MFCC vector tiled to every direction
     Operand<TFloat32> mfccMap =
@@ -129,21 +136,16 @@ public final class UvaeGraph {
         tf.concat(List.of(l.minMax(conv2raw), seenNormalized), tf.constant(3));
     int fusedChannels = w2 + Backbone.FEATURE_CHANNELS;
 
-    // latent: 12x16 VALID convolutions, i.e. dense layers over the whole fused map
+    // latent: the reference's 12x16 VALID convolutions, i.e. dense layers over the whole fused map
     int latent = config.latent();
-    Operand<TInt32> latentShape = tf.constant(new int[] {-1, latent});
-    Operand<TFloat32> mean =
-        tf.reshape(
-            l.conv("latent/mean", fused, fusedChannels, latent, fr, fc, 1, "VALID", false),
-            latentShape);
+    Operand<TFloat32> mean = l.denseOverMap("latent/mean", fused, fr, fc, fusedChannels, latent);
     Operand<TFloat32> sigma = null;
     Operand<TFloat32> z;
-    if (config.variational()) {
+    if (training == null) {
+      z = config.variational() ? mean : l.minMax(mean);
+    } else if (config.variational()) {
       sigma =
-          tf.math.softplus(
-              tf.reshape(
-                  l.conv("latent/sigma", fused, fusedChannels, latent, fr, fc, 1, "VALID", false),
-                  latentShape));
+          tf.math.softplus(l.denseOverMap("latent/sigma", fused, fr, fc, fusedChannels, latent));
       // the noise's shape comes from the input, not from mu, so mu keeps its gradient
       Operand<TInt32> noiseShape =
           tf.concat(
