@@ -90,6 +90,14 @@ final class BenchCommand implements Callable<Integer> {
   String untrained;
 
   @Option(
+      names = "--rounds",
+      defaultValue = "5",
+      description =
+          "model: interleaved rounds that share each row's --measure; a row reports its median"
+              + " round (default: ${DEFAULT-VALUE})")
+  int rounds;
+
+  @Option(
       names = "--batches",
       defaultValue = "1,16",
       description = "model: batch sizes (default: ${DEFAULT-VALUE})")
@@ -105,7 +113,8 @@ final class BenchCommand implements Callable<Integer> {
               models,
               untrained == null ? java.util.List.of() : java.util.List.of(untrained.split(",")),
               java.util.Arrays.stream(batches.split(",")).mapToInt(Integer::parseInt).toArray(),
-              Inputs.duration(measure, "--measure"))
+              Inputs.duration(measure, "--measure"),
+              rounds)
           .run();
     }
     if (!target.equals("imaging")) {

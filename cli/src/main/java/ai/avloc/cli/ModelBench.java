@@ -15,20 +15,32 @@ import java.util.SplittableRandom;
 /**
  * {@code bench model}: how many windows per second a model serves through DJL's TensorFlow engine,
  * per batch size, against the GFLOP a window costs. Inputs are random frames and MFCC vectors;
- * every call is timed after a warm-up.
+ * every call is timed after a warm-up. The rows are measured in interleaved rounds (every model and
+ * batch size once per round), and each row reports its median round and the range: on a shared
+ * machine the rate drifts by tens of percent over minutes, and rows measured one after the other
+ * would compare that drift instead of the models.
  */
 final class ModelBench {
   private final List<Path> models;
   private final List<String> untrained;
   private final int[] batches;
   private final Duration measure;
+  private final int rounds;
 
-  ModelBench(List<Path> models, List<String> untrained, int[] batches, Duration measure) {
+  ModelBench(
+      List<Path> models, List<String> untrained, int[] batches, Duration measure, int rounds) {
+    if (rounds < 1) {
+      throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
+    }
     this.models = models;
     this.untrained = untrained;
     this.batches = batches;
     this.measure = measure;
+    this.rounds = rounds;
   }
+
+  /** One model and batch size: its inputs and the rate of every round. */
+  private record Row(AcousticModel model, int batch, float[] rgb, float[] mfcc, double[] rates) {}
 
   int run() throws Exception {
     List<Path> dirs = new ArrayList<>(models);
@@ -41,30 +53,13 @@ final class ModelBench {
     if (dirs.isEmpty()) {
       throw new IllegalArgumentException("give --model DIR or --untrained compact,paper");
     }
-    System.out.printf(
-        Locale.ROOT,
-        "avloc bench model — %d cores, Java %s; DJL TensorFlow engine; %s measured per row;"
-            + " reference rate %.0f GFLOP/s%n%n",
-        Runtime.getRuntime().availableProcessors(),
-        System.getProperty("java.version"),
-        measure.toSeconds() + " s",
-        BenchCommand.REFERENCE_GFLOPS);
-    System.out.printf(
-        Locale.ROOT,
-        "%-28s %-6s %6s %12s %12s %10s %12s %9s%n",
-        "model",
-        "device",
-        "batch",
-        "windows/s",
-        "ms/batch",
-        "GFLOP/win",
-        "GFLOP/s",
-        "of ref");
-    for (Path dir : dirs) {
-      try (AcousticModel model = AcousticModel.load(dir)) {
-        ModelCard card = model.card();
-        Double gflop = card.metrics() == null ? null : card.metrics().get("gflopPerFrame");
-        SplittableRandom random = new SplittableRandom(7);
+    List<AcousticModel> loaded = new ArrayList<>();
+    try {
+      List<Row> rows = new ArrayList<>();
+      SplittableRandom random = new SplittableRandom(7);
+      for (Path dir : dirs) {
+        AcousticModel model = AcousticModel.load(dir);
+        loaded.add(model);
         for (int batch : batches) {
           float[] rgb = new float[batch * model.height() * model.width() * 3];
           float[] mfcc = new float[batch * 12];
@@ -77,34 +72,83 @@ final class ModelBench {
           for (int i = 0; i < 3; i++) {
             model.predict(rgb, mfcc, batch);
           }
-          long start = System.nanoTime();
-          long end = start + measure.toNanos();
-          int calls = 0;
-          long now;
-          do {
-            model.predict(rgb, mfcc, batch);
-            calls++;
-            now = System.nanoTime();
-          } while (now < end || calls < 3);
-          double seconds = (now - start) / 1e9;
-          double rate = calls * batch / seconds;
-          System.out.printf(
-              Locale.ROOT,
-              "%-28s %-6s %6d %12.1f %12.2f %10s %12s %9s%n",
-              card.id(),
-              model.device(),
-              batch,
-              rate,
-              1000 * seconds / calls,
-              gflop == null ? "-" : String.format(Locale.ROOT, "%.3f", gflop),
-              gflop == null ? "-" : String.format(Locale.ROOT, "%.1f", gflop * rate),
-              gflop == null
-                  ? "-"
-                  : String.format(
-                      Locale.ROOT, "%.0f %%", 100 * gflop * rate / BenchCommand.REFERENCE_GFLOPS));
+          rows.add(new Row(model, batch, rgb, mfcc, new double[rounds]));
         }
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "avloc bench model — %d cores, Java %s; DJL TensorFlow engine; %s per row in %d"
+              + " interleaved round%s; reference rate %.0f GFLOP/s%n",
+          Runtime.getRuntime().availableProcessors(),
+          System.getProperty("java.version"),
+          measure.toSeconds() + " s",
+          rounds,
+          rounds == 1 ? "" : "s",
+          BenchCommand.REFERENCE_GFLOPS);
+      Duration slice = measure.dividedBy(rounds);
+      for (int r = 0; r < rounds; r++) {
+        for (Row row : rows) {
+          row.rates()[r] = rate(row, slice);
+        }
+        System.out.printf(Locale.ROOT, "round %d/%d done%n", r + 1, rounds);
+      }
+      System.out.println();
+      System.out.printf(
+          Locale.ROOT,
+          "%-28s %-6s %6s %12s %19s %12s %10s %12s %9s%n",
+          "model",
+          "device",
+          "batch",
+          "windows/s",
+          "rounds min-max",
+          "ms/batch",
+          "GFLOP/win",
+          "GFLOP/s",
+          "of ref");
+      for (Row row : rows) {
+        ModelCard card = row.model().card();
+        Double gflop = card.metrics() == null ? null : card.metrics().get("gflopPerFrame");
+        double[] sorted = row.rates().clone();
+        java.util.Arrays.sort(sorted);
+        double median =
+            sorted.length % 2 == 1
+                ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+        System.out.printf(
+            Locale.ROOT,
+            "%-28s %-6s %6d %12.1f %19s %12.2f %10s %12s %9s%n",
+            card.id(),
+            row.model().device(),
+            row.batch(),
+            median,
+            String.format(Locale.ROOT, "%.1f-%.1f", sorted[0], sorted[sorted.length - 1]),
+            1000.0 * row.batch() / median,
+            gflop == null ? "-" : String.format(Locale.ROOT, "%.3f", gflop),
+            gflop == null ? "-" : String.format(Locale.ROOT, "%.1f", gflop * median),
+            gflop == null
+                ? "-"
+                : String.format(
+                    Locale.ROOT, "%.0f %%", 100 * gflop * median / BenchCommand.REFERENCE_GFLOPS));
+      }
+    } finally {
+      for (AcousticModel model : loaded) {
+        model.close();
       }
     }
     return 0;
+  }
+
+  /** Windows per second of one row over one slice (at least three calls). */
+  private static double rate(Row row, Duration slice) {
+    long start = System.nanoTime();
+    long end = start + slice.toNanos();
+    int calls = 0;
+    long now;
+    do {
+      row.model().predict(row.rgb(), row.mfcc(), row.batch());
+      calls++;
+      now = System.nanoTime();
+    } while (now < end || calls < 3);
+    return calls * row.batch() / ((now - start) / 1e9);
   }
 }
