@@ -76,8 +76,14 @@ public final class UvaeExport {
     Path target = out.toAbsolutePath().normalize();
     Path fresh = target.resolveSibling(target.getFileName() + ".reexport");
     export(dir.resolve("variables").resolve("variables"), config, card, fresh);
-    UvaeTrainer.deleteTree(target);
+    // the old directory steps aside before the new one moves in, so a kill leaves one whole
+    Path previous = target.resolveSibling(target.getFileName() + ".previous");
+    UvaeTrainer.deleteTree(previous);
+    if (Files.exists(target)) {
+      Files.move(target, previous);
+    }
     Files.move(fresh, target);
+    UvaeTrainer.deleteTree(previous);
     return card;
   }
 
