@@ -245,14 +245,14 @@ final class TrainCommand implements Callable<Integer> {
 
     UvaeTrainer.Options options =
         new UvaeTrainer.Options(
-                epochs,
-                noisePairs,
-                stepsPerEpoch,
-                dataset.noiseOnlyClass().orElse(-1),
-                selectByIou(),
-                mirror)
-            .withNoiseOnlyRepeat(noiseOnlyRepeat)
-            .withStartFrom(startCheckpoint);
+            epochs,
+            noisePairs,
+            stepsPerEpoch,
+            dataset.noiseOnlyClass().orElse(-1),
+            selectByIou(),
+            mirror,
+            noiseOnlyRepeat,
+            startCheckpoint);
     UvaeTrainer trainer = new UvaeTrainer(config, run, options);
     UvaeTrainer.State before = UvaeTrainer.readState(run);
     if (before != null) {

@@ -43,7 +43,7 @@ public final class UvaeTrainer {
   public interface Listener {
     void step(int epoch, int step, int steps, double loss);
 
-    void epoch(Epoch result);
+    default void epoch(Epoch result) {}
   }
 
   /**
@@ -112,30 +112,6 @@ public final class UvaeTrainer {
         boolean selectByIou,
         boolean mirror) {
       this(epochs, noisePairs, maxStepsPerEpoch, noiseOnlyClass, selectByIou, mirror, 1, null);
-    }
-
-    public Options withNoiseOnlyRepeat(int repeat) {
-      return new Options(
-          epochs,
-          noisePairs,
-          maxStepsPerEpoch,
-          noiseOnlyClass,
-          selectByIou,
-          mirror,
-          repeat,
-          startFrom);
-    }
-
-    public Options withStartFrom(Path checkpoint) {
-      return new Options(
-          epochs,
-          noisePairs,
-          maxStepsPerEpoch,
-          noiseOnlyClass,
-          selectByIou,
-          mirror,
-          noiseOnlyRepeat,
-          checkpoint);
     }
 
     /** Selecting the best epoch by validation MSE, without mirrored pairs. */

@@ -20,14 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class UvaeTrainerTest {
-  static final UvaeTrainer.Listener QUIET =
-      new UvaeTrainer.Listener() {
-        @Override
-        public void step(int epoch, int step, int steps, double loss) {}
-
-        @Override
-        public void epoch(UvaeTrainer.Epoch result) {}
-      };
+  static final UvaeTrainer.Listener QUIET = (epoch, step, steps, loss) -> {};
 
   /** Frames whose target is a bright blob where the frame has a bright square. */
   static List<FrameSample> frames(int count, long seed) {
@@ -118,15 +111,9 @@ class UvaeTrainerTest {
             .train(
                 training,
                 validation,
-                new UvaeTrainer.Listener() {
-                  @Override
-                  public void step(int epoch, int step, int steps, double loss) {
-                    assertEquals(4, steps);
-                    resumed.add(epoch);
-                  }
-
-                  @Override
-                  public void epoch(UvaeTrainer.Epoch result) {}
+                (epoch, step, steps, loss) -> {
+                  assertEquals(4, steps);
+                  resumed.add(epoch);
                 });
     assertEquals(List.of(3, 3, 3, 3), resumed, "a resumed run trains only the missing epoch");
     assertEquals(3, three.history().size());
@@ -223,28 +210,19 @@ class UvaeTrainerTest {
               f.boxes()));
     }
     List<Integer> steps = new ArrayList<>();
-    UvaeTrainer.Listener counting =
-        new UvaeTrainer.Listener() {
-          @Override
-          public void step(int epoch, int step, int total, double loss) {
-            steps.add(total);
-          }
-
-          @Override
-          public void epoch(UvaeTrainer.Epoch result) {}
-        };
+    UvaeTrainer.Listener counting = (epoch, step, total, loss) -> steps.add(total);
     UvaeTrainer.State state =
         new UvaeTrainer(
                 tiny(),
                 tmp.resolve("thrice"),
-                new UvaeTrainer.Options(1, 0, 0, 3, false, false).withNoiseOnlyRepeat(3))
+                new UvaeTrainer.Options(1, 0, 0, 3, false, false, 3, null))
             .train(training, frames(4, 2), counting);
     // 8 frames + 2 noise-only frames twice more = 12 items, in batches of 4
     assertEquals(List.of(3, 3, 3), steps);
     assertEquals(3, state.config().get("noiseOnlyRepeat"));
     assertThrows(
         IllegalArgumentException.class,
-        () -> new UvaeTrainer.Options(1, 0, 0, 3, false, false).withNoiseOnlyRepeat(0));
+        () -> new UvaeTrainer.Options(1, 0, 0, 3, false, false, 0, null));
   }
 
   @Test
@@ -263,7 +241,7 @@ class UvaeTrainerTest {
         new UvaeTrainer(
                 still,
                 tmp.resolve("tuned"),
-                new UvaeTrainer.Options(1, 0, 1, -1).withStartFrom(from))
+                new UvaeTrainer.Options(1, 0, 1, -1, false, false, 1, from))
             .train(training, validation, QUIET);
     UvaeTrainer.State fresh =
         new UvaeTrainer(still, tmp.resolve("fresh"), new UvaeTrainer.Options(1, 0, 1, -1))
@@ -306,18 +284,7 @@ class UvaeTrainerTest {
     UvaeTrainer trainer =
         new UvaeTrainer(paper, tmp.resolve("run"), new UvaeTrainer.Options(1, 0, 2, -1));
     UvaeTrainer.State state =
-        trainer.train(
-            frames(2, 3),
-            frames(1, 4),
-            new UvaeTrainer.Listener() {
-              @Override
-              public void step(int epoch, int step, int steps, double loss) {
-                losses.add(loss);
-              }
-
-              @Override
-              public void epoch(UvaeTrainer.Epoch result) {}
-            });
+        trainer.train(frames(2, 3), frames(1, 4), (epoch, step, steps, loss) -> losses.add(loss));
     assertEquals(2, losses.size());
     assertTrue(Double.isFinite(state.bestValidationMse()));
     Path model = tmp.resolve("paper");
