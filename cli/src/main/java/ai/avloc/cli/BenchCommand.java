@@ -49,7 +49,8 @@ final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--measure",
       defaultValue = "20s",
-      description = "stream: measured span per row, after a warm-up (default: ${DEFAULT-VALUE})")
+      description =
+          "stream and model: measured span per row, after a warm-up (default: ${DEFAULT-VALUE})")
   String measure;
 
   @Option(

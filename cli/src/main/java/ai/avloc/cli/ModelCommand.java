@@ -18,8 +18,8 @@ import picocli.CommandLine.Parameters;
       "Models that meet the model contract (SavedModel, signature serving_default).",
       "  model check DIR           load DIR through DJL's TensorFlow engine and print its card",
       "  model export-test DIR     write the bright-spot contract test model to DIR",
-      "  model reexport DIR [--out OUT]  rebuild a trained U-VAE's serving graph with this"
-          + " version's (the same outputs, faster), in place or into OUT"
+      "  model reexport DIR [--out OUT]  rebuild a trained U-VAE's serving graph the way this"
+          + " version builds it (the same outputs, faster), in place or into OUT"
     })
 final class ModelCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "check, export-test or reexport")

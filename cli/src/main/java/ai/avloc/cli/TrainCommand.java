@@ -218,7 +218,11 @@ final class TrainCommand implements Callable<Integer> {
         throw new IllegalArgumentException("no validation seconds in " + data);
       }
     }
-    Path startCheckpoint = startCheckpoint();
+    Path startCheckpoint = startCheckpoint(config, run);
+    if (noiseOnlyRepeat > 1 && dataset.noiseOnlyClass().isEmpty()) {
+      throw new IllegalArgumentException(
+          "--noise-only-repeat: " + data + " has no noise-only class to repeat");
+    }
     int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     List<FrameSample> training =
         exportOnly ? List.of() : load(datasets, AudioVisualDataset.Split.TRAINING, threads);
@@ -336,15 +340,39 @@ final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Path startCheckpoint() throws java.io.IOException {
+  /**
+   * The checkpoint {@code --start-from} names, checked before minutes of loading: it must hold a
+   * finished epoch of a model of the same shape. A run that resumes holds its own checkpoints; the
+   * path still goes into its settings, which must match.
+   */
+  private Path startCheckpoint(UvaeConfig config, Path run) throws java.io.IOException {
     if (startFrom == null) {
       return null;
     }
+    Path checkpoint = UvaeTrainer.bestCheckpointOf(startFrom).toAbsolutePath().normalize();
+    if (UvaeTrainer.readState(run) != null) {
+      return checkpoint;
+    }
     UvaeTrainer.State from = UvaeTrainer.readState(startFrom);
-    if (from == null || from.epochsDone() == 0) {
+    if (from == null
+        || from.epochsDone() == 0
+        || !Files.exists(checkpoint.resolveSibling(checkpoint.getFileName() + ".index"))) {
       throw new IllegalArgumentException("--start-from: no finished epoch in " + startFrom);
     }
-    return UvaeTrainer.bestCheckpointOf(startFrom).toAbsolutePath().normalize();
+    Map<String, Object> mine = config.describe();
+    for (String key : UvaeConfig.GRAPH_SETTINGS) {
+      if (!java.util.Objects.equals(from.config().get(key), mine.get(key))) {
+        throw new IllegalArgumentException(
+            String.format(
+                Locale.ROOT,
+                "--start-from: %s trained a model with %s %s, this run asks for %s",
+                startFrom,
+                key,
+                from.config().get(key),
+                mine.get(key)));
+      }
+    }
+    return checkpoint;
   }
 
   private AudioGate audioGate() {
@@ -475,6 +503,14 @@ final class TrainCommand implements Callable<Integer> {
       if (bar != null) {
         bar.close();
         bar = null;
+      }
+      if (e.epoch() == 0) {
+        System.out.printf(
+            Locale.ROOT,
+            "starting point: validation MSE %.5f, IoU@0.5 %.1f %%%n",
+            e.validationMse(),
+            100 * e.validationIou50());
+        return;
       }
       System.out.printf(
           Locale.ROOT,

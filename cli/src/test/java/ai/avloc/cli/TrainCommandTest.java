@@ -1,6 +1,7 @@
 package ai.avloc.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -58,7 +59,62 @@ class TrainCommandTest {
         "no training seconds");
   }
 
+  @Test
+  void shouldFineTuneFromAnotherRunOfTheSameShapeOnly() throws Exception {
+    Path first = dir.resolve("first-run");
+    BadInputTest.Run trained =
+        BadInputTest.run(trainIn(first, "--data", withValidation.toString()));
+    assertEquals(0, trained.exit(), trained.err());
+
+    Path model = dir.resolve("tuned");
+    Path tunedRun = dir.resolve("tuned-run");
+    BadInputTest.Run tuned =
+        BadInputTest.run(
+            trainIn(
+                tunedRun,
+                "--data",
+                withValidation.toString(),
+                "--start-from",
+                first.toString(),
+                "--out",
+                model.toString()));
+    assertEquals(0, tuned.exit(), tuned.err());
+    ObjectMapper json = new ObjectMapper();
+    JsonNode card = json.readTree(model.resolve("model.json").toFile());
+    assertTrue(card.get("description").asText().contains("starting from"), card.toString());
+    // the run's epoch 0 is where it started: the first run's best, validated again
+    JsonNode from = json.readTree(first.resolve("state.json").toFile());
+    JsonNode start = json.readTree(tunedRun.resolve("state.json").toFile()).at("/history/0");
+    assertEquals(0, start.get("epoch").asInt());
+    assertEquals(
+        from.get("bestValidationMse").asDouble(), start.get("validationMse").asDouble(), 1e-9);
+
+    BadInputTest.assertFailsWith(
+        BadInputTest.run(
+            train(
+                "--data",
+                withValidation.toString(),
+                "--start-from",
+                first.toString(),
+                "--skips",
+                "2")),
+        "--start-from",
+        "skips 1, this run asks for 2");
+    BadInputTest.assertFailsWith(
+        BadInputTest.run(
+            train(
+                "--data",
+                withValidation.toString(),
+                "--start-from",
+                dir.resolve("no-such-run").toString())),
+        "--start-from: no finished epoch");
+  }
+
   private static String[] train(String... data) {
+    return trainIn(dir.resolve("run-" + System.nanoTime()), data);
+  }
+
+  private static String[] trainIn(Path runDir, String... data) {
     String[] common = {
       "train",
       "--preset",
@@ -72,7 +128,7 @@ class TrainCommandTest {
       "--frames-per-second",
       "2",
       "--run",
-      dir.resolve("run-" + System.nanoTime()).toString()
+      runDir.toString()
     };
     String[] args = new String[common.length + data.length];
     System.arraycopy(common, 0, args, 0, common.length);

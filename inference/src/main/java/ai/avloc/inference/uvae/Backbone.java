@@ -11,7 +11,8 @@ public interface Backbone {
 
   /**
    * @param rgb [B, H, W, 3] RGB in [0, 1]
-   * @param training a scalar, 1 while training and 0 when serving (batch-norm statistics)
+   * @param training a scalar, 1 while training and 0 otherwise (batch-norm statistics); null in a
+   *     serving graph, which uses the moving averages only
    * @return [B, 12, 16, 12] features, before the U-VAE's min-max normalization
    */
   Operand<TFloat32> features(Layers layers, Operand<TFloat32> rgb, Operand<TFloat32> training);

@@ -32,7 +32,7 @@ import org.tensorflow.types.TInt32;
  * </ul>
  *
  * In both, conv_map is slim's: no bias, He init, a trained batch norm (batch statistics while
- * {@code training} is 1, moving averages when 0) and L2 5e-4.
+ * {@code training} is 1, moving averages when 0 or in a serving graph) and L2 5e-4.
  */
 public final class ResNet50Backbone implements Backbone {
   /** Bottleneck units of blocks 1 to 4 (Keras stages 2 to 5). */

@@ -49,6 +49,22 @@ public record UvaeConfig(
     boolean visualSkip,
     double focusWeight) {
 
+  /**
+   * The settings of {@link #describe()} that shape the graph's variables: two configurations that
+   * agree on them can load each other's checkpoints.
+   */
+  public static final java.util.List<String> GRAPH_SETTINGS =
+      java.util.List.of(
+          "preset",
+          "frame",
+          "width",
+          "skips",
+          "variational",
+          "latent",
+          "audioGate",
+          "visualSkip",
+          "backboneWeights");
+
   public static final int LATENT = 150;
   public static final double BETA = 1e-6;
 
@@ -261,7 +277,9 @@ public record UvaeConfig(
           null,
           gate == null
               ? AudioGate.NONE
-              : "backbone".equals(gate) ? AudioGate.BACKBONE : AudioGate.FEATURE,
+              : Boolean.TRUE.equals(gate)
+                  ? AudioGate.FEATURE
+                  : "backbone".equals(gate) ? AudioGate.BACKBONE : badGate(gate),
           Boolean.TRUE.equals(d.get("visualSkip")),
           d.get("focusWeight") == null ? 0 : ((Number) d.get("focusWeight")).doubleValue());
     } catch (NullPointerException | ClassCastException | NumberFormatException e) {
@@ -269,6 +287,10 @@ public record UvaeConfig(
     } catch (ArrayIndexOutOfBoundsException e) {
       throw new IllegalArgumentException("frame must be HEIGHTxWIDTH, got " + d.get("frame"), e);
     }
+  }
+
+  private static AudioGate badGate(Object gate) {
+    throw new IllegalArgumentException("audioGate is true or \"backbone\", got " + gate);
   }
 
   /** The configuration as the model card records it. */

@@ -61,9 +61,24 @@ public final class UvaeExport {
    * before the serving graph got faster serves the same acoustic images, faster.
    *
    * @throws IllegalArgumentException when the card describes no U-VAE, or a paper preset whose
-   *     backbone came from a Keras file (its frozen weights are in the graph, not the variables)
+   *     backbone came from a Keras file (its frozen weights are in the graph, not the variables),
+   *     or when {@code out} is something other than a model directory, or holds {@code dir}
    */
   public static ModelCard reexport(Path dir, Path out) throws IOException {
+    Path source = dir.toAbsolutePath().normalize();
+    Path target = out.toAbsolutePath().normalize();
+    Path previous = target.resolveSibling(target.getFileName() + ".previous");
+    if (!Files.exists(target) && Files.isDirectory(previous)) {
+      // a reexport killed between its two moves: the old model is whole beside its place
+      Files.move(previous, target);
+    }
+    if (!target.equals(source) && source.startsWith(target)) {
+      throw new IllegalArgumentException(out + " holds " + dir + "; give a model directory");
+    }
+    if (Files.exists(target) && !isModelDirectory(target)) {
+      throw new IllegalArgumentException(
+          out + " exists and is not a model directory (saved_model.pb and model.json); it stays");
+    }
     ModelCard card = ModelCard.read(dir);
     if (card.config() == null) {
       throw new IllegalArgumentException(dir + "'s model.json has no U-VAE configuration");
@@ -73,11 +88,9 @@ public final class UvaeExport {
           dir + " froze a Keras backbone into its graph; export it again from its training run");
     }
     UvaeConfig config = UvaeConfig.fromDescription(card.config());
-    Path target = out.toAbsolutePath().normalize();
     Path fresh = target.resolveSibling(target.getFileName() + ".reexport");
     export(dir.resolve("variables").resolve("variables"), config, card, fresh);
     // the old directory steps aside before the new one moves in, so a kill leaves one whole
-    Path previous = target.resolveSibling(target.getFileName() + ".previous");
     UvaeTrainer.deleteTree(previous);
     if (Files.exists(target)) {
       Files.move(target, previous);
@@ -85,6 +98,11 @@ public final class UvaeExport {
     Files.move(fresh, target);
     UvaeTrainer.deleteTree(previous);
     return card;
+  }
+
+  private static boolean isModelDirectory(Path dir) {
+    return Files.isRegularFile(dir.resolve("saved_model.pb"))
+        && Files.isRegularFile(dir.resolve(ModelCard.FILE));
   }
 
   /**

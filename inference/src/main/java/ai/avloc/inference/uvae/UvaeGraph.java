@@ -83,8 +83,8 @@ public final class UvaeGraph {
 
   /**
    * @param restored true for a serving graph whose variables come from a checkpoint (export): no
-   *     {@code training} input, batch norm from its moving averages, z = mu, and no sigma branch
-   *     (so neither its weights nor its cost are in the exported model)
+   *     {@code training} input, batch norm from its moving averages, z = mu (the VAE's), and no
+   *     sigma branch (so neither its weights nor its cost are in the exported model)
    */
   public static UvaeGraph build(Ops tf, UvaeConfig config, Backbone backbone, boolean restored) {
     int rows = ModelContract.ROWS;
@@ -232,6 +232,11 @@ public final class UvaeGraph {
     Ops tf = l.tf();
     int rows = ModelContract.ROWS;
     int cols = ModelContract.COLS;
+    // the cells below hold while the pooling has no padding and the 12 x 16 map is wider than the
+    // 7 cells layer 2 keeps, and while every layer acts on each cell alone (no norm over the map)
+    if (rows % 3 != 0 || cols % 3 != 0 || rows / 3 < 7 || cols / 3 < 7) {
+      throw new IllegalStateException("the serving audio encoder assumes a 36 x 48 map");
+    }
     Operand<TFloat32> layer1 = l.convConv("audio/layer1", tile(tf, mfcc, k, 5, 5), k, w);
     // the first, an inner and the last pooling window, each 3 cells of layer 1's classes
     int[] windows = {0, 1, 2, 2, 2, 2, 2, 3, 4};

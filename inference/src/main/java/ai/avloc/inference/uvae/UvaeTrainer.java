@@ -83,7 +83,8 @@ public final class UvaeTrainer {
    * @param noiseOnlyRepeat how many times each noise-only training frame comes in an epoch (1 =
    *     once, like every other frame); more weighs silence against the sounding scenes
    * @param startFrom a checkpoint prefix whose weights and optimizer state a new run starts from
-   *     instead of fresh ones (fine-tuning), or null; ignored when the run resumes
+   *     instead of fresh ones (fine-tuning), or null; ignored when the run resumes. The starting
+   *     point is validated as epoch 0 and kept as the best until an epoch beats it
    */
   public record Options(
       int epochs,
@@ -201,6 +202,15 @@ public final class UvaeTrainer {
       List<Epoch> history = new ArrayList<>(state.history());
       // the targets' energy maps do not change between epochs
       List<float[]> truthEnergy = validation.stream().map(f -> EnergyMap.of(f.target())).toList();
+      if (state.epochsDone() == 0 && options.startFrom() != null) {
+        // where a fine-tune starts is its epoch 0: an epoch must beat it to be kept
+        double[] scores = validate(session, net, validation, truthEnergy);
+        Epoch start = new Epoch(0, Double.NaN, Double.NaN, scores[0], scores[1], 0, true);
+        history.add(start);
+        save(session, bestCheckpoint());
+        state = new State(describe(), 0, 0, scores[0], 0, 0, List.copyOf(history));
+        listener.epoch(start);
+      }
       for (int epoch = state.epochsDone() + 1; epoch <= options.epochs(); epoch++) {
         long start = System.nanoTime();
         double[] sums = runEpoch(session, net, training, epoch, listener);

@@ -101,6 +101,17 @@ class UvaeExportTest {
     try (AcousticModel again = AcousticModel.load(after)) {
       assertEquals(card(config).id(), again.card().id());
     }
+    // never over something that is not a model, nor over the folder that holds the model
+    Path notes = Files.createDirectories(tmp.resolve("notes"));
+    Files.writeString(notes.resolve("keep.txt"), "mine");
+    assertThrows(IllegalArgumentException.class, () -> UvaeExport.reexport(after, notes));
+    assertThrows(IllegalArgumentException.class, () -> UvaeExport.reexport(after, tmp));
+    assertTrue(Files.exists(notes.resolve("keep.txt")));
+    // a reexport killed between its moves left the old model beside its place: it comes back
+    Files.move(after, tmp.resolve("after.previous"));
+    UvaeExport.reexport(before, after);
+    assertTrue(Files.exists(after.resolve("saved_model.pb")));
+    assertTrue(Files.notExists(tmp.resolve("after.previous")));
   }
 
   @Test

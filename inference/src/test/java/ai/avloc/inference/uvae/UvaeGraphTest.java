@@ -210,4 +210,29 @@ class UvaeGraphTest {
       }
     }
   }
+
+  @Test
+  void theLatentAsOneMatMulIsTheReferencesWholeMapConvolution() {
+    // the same seed draws the same kernel for both forms
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
+      org.tensorflow.op.Ops tf = org.tensorflow.op.Ops.create(g);
+      float[] in = random(new Random(3), 2 * 12 * 16 * 5);
+      var x = tf.constant(Shape.of(2, 12, 16, 5), DataBuffers.of(in, true, false));
+      var conv =
+          tf.reshape(
+              new Layers(tf, 9).conv("conv", x, 5, 7, 12, 16, 1, "VALID", false),
+              tf.constant(new int[] {-1, 7}));
+      var dense = new Layers(tf, 9).denseOverMap("dense", x, 12, 16, 5, 7);
+      s.initialize();
+      try (Result r = s.runner().fetch(conv).fetch(dense).run()) {
+        float[] a = new float[14];
+        float[] b = new float[14];
+        ((TFloat32) r.get(0)).copyTo(DataBuffers.of(a, false, false));
+        ((TFloat32) r.get(1)).copyTo(DataBuffers.of(b, false, false));
+        assertTrue(java.util.Arrays.stream(new double[] {a[0], a[13]}).allMatch(v -> v != 0));
+        assertArrayEquals(a, b, 1e-5f);
+      }
+    }
+  }
 }

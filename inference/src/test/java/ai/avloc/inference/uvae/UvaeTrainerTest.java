@@ -247,12 +247,29 @@ class UvaeTrainerTest {
         new UvaeTrainer(still, tmp.resolve("fresh"), new UvaeTrainer.Options(1, 0, 1, -1))
             .train(training, validation, QUIET);
     double best = trained.bestValidationMse();
-    double started = tuned.history().get(0).validationMse();
+    // epoch 0 is the starting point, validated before any step
+    assertEquals(0, tuned.history().get(0).epoch());
+    assertEquals(best, tuned.history().get(0).validationMse(), 1e-9);
+    double started = tuned.history().get(1).validationMse();
     double untrained = fresh.history().get(0).validationMse();
     assertTrue(
         Math.abs(started - best) < 0.1 * Math.abs(untrained - best),
         "started from the run: " + started + ", its best " + best + ", fresh " + untrained);
     assertEquals(from.toString(), tuned.config().get("startFrom"));
+    // an epoch that does not beat the starting point is not kept
+    assertEquals(started >= best ? 0 : 1, tuned.bestEpoch(), "" + tuned.history());
+    assertTrue(Files.exists(tmp.resolve("tuned/checkpoints/best")));
+    // and the run resumes from its own last epoch, its history read back whole
+    UvaeTrainer.State resumed =
+        new UvaeTrainer(
+                still,
+                tmp.resolve("tuned"),
+                new UvaeTrainer.Options(2, 0, 1, -1, false, false, 1, from))
+            .train(training, validation, QUIET);
+    assertEquals(2, resumed.epochsDone());
+    assertEquals(
+        List.of(0, 1, 2), resumed.history().stream().map(UvaeTrainer.Epoch::epoch).toList());
+    assertTrue(Double.isNaN(resumed.history().get(0).trainLoss()));
   }
 
   @Test
