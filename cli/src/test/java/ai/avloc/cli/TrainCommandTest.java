@@ -63,7 +63,13 @@ class TrainCommandTest {
   void shouldFineTuneFromAnotherRunOfTheSameShapeOnly() throws Exception {
     Path first = dir.resolve("first-run");
     BadInputTest.Run trained =
-        BadInputTest.run(trainIn(first, "--data", withValidation.toString()));
+        BadInputTest.run(
+            trainIn(
+                first,
+                "--data",
+                withValidation.toString(),
+                "--out",
+                dir.resolve("first-model").toString()));
     assertEquals(0, trained.exit(), trained.err());
 
     Path model = dir.resolve("tuned");
