@@ -31,8 +31,8 @@ public final class UvaeExport {
     long macs;
     try (Graph graph = new Graph();
         Session session = new Session(graph)) {
-      UvaeGraph model = UvaeGraph.build(Ops.create(graph), config);
-      macs = model.macsPerFrame;
+      UvaeGraph.build(Ops.create(graph), config);
+      macs = UvaeGraph.macsPerFrame(config, config.backbone(), true);
       session.initialize();
       session.save(checkpoint.resolve("ckpt").toString());
     }
@@ -88,6 +88,26 @@ public final class UvaeExport {
           dir + " froze a Keras backbone into its graph; export it again from its training run");
     }
     UvaeConfig config = UvaeConfig.fromDescription(card.config());
+    // the card states what a window costs in the graph it describes
+    java.util.Map<String, Double> metrics =
+        new java.util.LinkedHashMap<>(card.metrics() == null ? java.util.Map.of() : card.metrics());
+    metrics.put(
+        "gflopPerFrame",
+        Math.rint(2e-6 * UvaeGraph.macsPerFrame(config, config.backbone(), true)) / 1000);
+    card =
+        new ModelCard(
+            card.name(),
+            card.version(),
+            card.preset(),
+            card.inputHeight(),
+            card.inputWidth(),
+            card.skips(),
+            card.variational(),
+            card.trainingData(),
+            metrics,
+            card.description(),
+            card.config(),
+            card.data());
     Path fresh = target.resolveSibling(target.getFileName() + ".reexport");
     export(dir.resolve("variables").resolve("variables"), config, card, fresh);
     // the old directory steps aside before the new one moves in, so a kill leaves one whole

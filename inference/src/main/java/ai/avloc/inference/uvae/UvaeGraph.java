@@ -46,7 +46,7 @@ public final class UvaeGraph {
   public final Operand<TFloat32> acousticImage;
   public final Operand<TFloat32> energy;
 
-  /** Multiply-accumulates of one frame's forward pass. */
+  /** Multiply-accumulates of one frame's forward pass through this graph (training or serving). */
   public final long macsPerFrame;
 
   private UvaeGraph(
@@ -196,10 +196,7 @@ public final class UvaeGraph {
     Operand<TFloat32> energy =
         tf.withName(ModelContract.ENERGY).identity(ModelContract.energy(tf, image));
 
-    long macs = backbone.macsPerFrame() + unetMacs(config, fusedChannels);
-    if (config.audioGate() == AudioGate.BACKBONE) {
-      macs += backbone.gateMacsPerFrame(w2);
-    }
+    long macs = macsPerFrame(config, backbone, restored);
     return new UvaeGraph(
         config, l, rgb, mfcc, training, visual, seenNormalized, mean, sigma, image, energy, macs);
   }
@@ -275,20 +272,39 @@ public final class UvaeGraph {
     return index;
   }
 
-  /** Multiply-accumulates of everything but the backbone, per frame. */
+  /**
+   * Multiply-accumulates of one frame's forward pass, in the training graph or the (cheaper)
+   * serving graph, which computes 25, 9 and 49 cells of the audio encoder and no sigma.
+   */
+  public static long macsPerFrame(UvaeConfig config, Backbone backbone, boolean serving) {
+    long macs =
+        backbone.macsPerFrame()
+            + unetMacs(config, config.poolWidth() + Backbone.FEATURE_CHANNELS, serving);
+    if (config.audioGate() == AudioGate.BACKBONE) {
+      macs += backbone.gateMacsPerFrame(config.poolWidth());
+    }
+    return macs;
+  }
+
+  /** Multiply-accumulates of everything but the backbone, per frame, in the training graph. */
   static long unetMacs(UvaeConfig c, int fusedChannels) {
+    return unetMacs(c, fusedChannels, false);
+  }
+
+  private static long unetMacs(UvaeConfig c, int fusedChannels, boolean serving) {
     long big = (long) ModelContract.ROWS * ModelContract.COLS;
     long small = (long) Backbone.FEATURE_ROWS * Backbone.FEATURE_COLS;
     int w = c.width();
     int w2 = c.poolWidth();
     int k = ModelContract.COEFFICIENTS;
-    long m = big * 9 * ((long) k * w + (long) w * w); // audio layer1
-    m += small * 9L * w * w; // pool
-    m += small * 9 * ((long) w * w2 + (long) w2 * w2); // layer2
+    long m = (serving ? 25 : big) * 9 * ((long) k * w + (long) w * w); // audio layer1
+    m += (serving ? 9 : small) * 9L * w * w; // pool
+    m += (serving ? 49 : small) * 9 * ((long) w * w2 + (long) w2 * w2); // layer2
     if (c.audioGate() != AudioGate.NONE) {
       m += 2L * w2 * Backbone.FEATURE_CHANNELS + small * Backbone.FEATURE_CHANNELS; // gate
     }
-    m += (long) (c.variational() ? 2 : 1) * small * fusedChannels * c.latent(); // latent
+    int latents = c.variational() && !serving ? 2 : 1; // mean, and sigma while training
+    m += (long) latents * small * fusedChannels * c.latent(); // latent
     m += (long) c.latent() * small * 12; // dense
     m += small * 9L * 12 * w2; // decoder conv
     int in4 = (c.skips() == 2 ? 2 * w2 : w2) + (c.visualSkip() ? Backbone.FEATURE_CHANNELS : 0);

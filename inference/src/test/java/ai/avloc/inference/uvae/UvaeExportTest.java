@@ -82,6 +82,17 @@ class UvaeExportTest {
       }
       assertTrue(worst < 1e-5, "largest difference " + worst);
       assertEquals(card(config).id(), rebuilt.card().id());
+      // the card states the serving graph's cost: the audio encoder's distinct cells, no sigma
+      long served = UvaeGraph.macsPerFrame(config, config.backbone(), true);
+      long trained = UvaeGraph.macsPerFrame(config, config.backbone(), false);
+      long skipped =
+          (36 * 48 - 25) * 9L * (12 * 24 + 24 * 24)
+              + (12 * 16 - 9) * 9L * 24 * 24
+              + (12 * 16 - 49) * 9L * (24 * 25 + 25 * 25)
+              + 12 * 16 * 37 * 150L;
+      assertEquals(trained - skipped, served);
+      assertEquals(
+          Math.rint(2e-6 * served) / 1000, rebuilt.card().metrics().get("gflopPerFrame"), 1e-12);
     }
     try (SavedModelBundle old = SavedModelBundle.load(before.toString(), ModelContract.TAG);
         SavedModelBundle rebuilt = SavedModelBundle.load(after.toString(), ModelContract.TAG)) {
