@@ -244,20 +244,7 @@ final class EvaluateCommand implements Callable<Integer> {
     put(metrics, "flatContrast", report.flatness().threshold());
     put(metrics, "confirmNeeded", (double) report.confirmation().needed());
     put(metrics, "confirmWindows", (double) report.confirmation().windows());
-    new ModelCard(
-            card.name(),
-            card.version(),
-            card.preset(),
-            card.inputHeight(),
-            card.inputWidth(),
-            card.skips(),
-            card.variational(),
-            card.trainingData(),
-            metrics,
-            card.description(),
-            card.config(),
-            card.data())
-        .write(dir);
+    card.withMetrics(metrics).write(dir);
     System.out.println("updated " + dir.resolve(ModelCard.FILE));
   }
 

@@ -48,6 +48,23 @@ public record ModelCard(
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+  /** This card with other metrics. */
+  public ModelCard withMetrics(Map<String, Double> newMetrics) {
+    return new ModelCard(
+        name,
+        version,
+        preset,
+        inputHeight,
+        inputWidth,
+        skips,
+        variational,
+        trainingData,
+        newMetrics,
+        description,
+        config,
+        data);
+  }
+
   /** The id published with every window this model localizes. */
   public String id() {
     return name + "@" + version;

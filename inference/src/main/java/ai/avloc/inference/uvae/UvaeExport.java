@@ -94,20 +94,7 @@ public final class UvaeExport {
     metrics.put(
         "gflopPerFrame",
         Math.rint(2e-6 * UvaeGraph.macsPerFrame(config, config.backbone(), true)) / 1000);
-    card =
-        new ModelCard(
-            card.name(),
-            card.version(),
-            card.preset(),
-            card.inputHeight(),
-            card.inputWidth(),
-            card.skips(),
-            card.variational(),
-            card.trainingData(),
-            metrics,
-            card.description(),
-            card.config(),
-            card.data());
+    card = card.withMetrics(metrics);
     Path fresh = target.resolveSibling(target.getFileName() + ".reexport");
     export(dir.resolve("variables").resolve("variables"), config, card, fresh);
     // the old directory steps aside before the new one moves in, so a kill leaves one whole
