@@ -257,7 +257,8 @@ final class TrainCommand implements Callable<Integer> {
             selectByIou(),
             mirror,
             noiseOnlyRepeat,
-            startCheckpoint);
+            startCheckpoint,
+            framesPerSecond);
     UvaeTrainer trainer = new UvaeTrainer(config, run, options);
     UvaeTrainer.State before = UvaeTrainer.readState(run);
     if (before != null) {

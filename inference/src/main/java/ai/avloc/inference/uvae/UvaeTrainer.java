@@ -85,6 +85,9 @@ public final class UvaeTrainer {
    * @param startFrom a checkpoint prefix whose weights and optimizer state a new run starts from
    *     instead of fresh ones (fine-tuning), or null; ignored when the run resumes. The starting
    *     point is validated as epoch 0 and kept as the best until an epoch beats it
+   * @param framesPerSecond how many of each second's 12 frames the training frames hold: the
+   *     trainer does not pick them, but records the number with the run's settings, so that a run
+   *     does not resume on other frames
    */
   public record Options(
       int epochs,
@@ -94,14 +97,18 @@ public final class UvaeTrainer {
       boolean selectByIou,
       boolean mirror,
       int noiseOnlyRepeat,
-      Path startFrom) {
+      Path startFrom,
+      int framesPerSecond) {
     public Options {
       if (epochs < 1
           || !(noisePairs >= 0 && noisePairs <= 1)
           || maxStepsPerEpoch < 0
-          || noiseOnlyRepeat < 1) {
+          || noiseOnlyRepeat < 1
+          || framesPerSecond < 1
+          || 12 % framesPerSecond != 0) {
         throw new IllegalArgumentException(
-            "epochs must be >= 1, noise pairs in [0, 1], max steps >= 0, noise-only repeat >= 1");
+            "epochs must be >= 1, noise pairs in [0, 1], max steps >= 0, noise-only repeat >= 1,"
+                + " frames per second a divisor of 12");
       }
     }
 
@@ -112,7 +119,7 @@ public final class UvaeTrainer {
         long noiseOnlyClass,
         boolean selectByIou,
         boolean mirror) {
-      this(epochs, noisePairs, maxStepsPerEpoch, noiseOnlyClass, selectByIou, mirror, 1, null);
+      this(epochs, noisePairs, maxStepsPerEpoch, noiseOnlyClass, selectByIou, mirror, 1, null, 12);
     }
 
     /** Selecting the best epoch by validation MSE, without mirrored pairs. */
@@ -269,6 +276,9 @@ public final class UvaeTrainer {
     }
     if (options.mirror()) {
       m.put("mirror", true);
+    }
+    if (options.framesPerSecond() != 12) {
+      m.put("framesPerSecond", options.framesPerSecond());
     }
     if (options.noiseOnlyRepeat() > 1) {
       m.put("noiseOnlyRepeat", options.noiseOnlyRepeat());

@@ -215,14 +215,32 @@ class UvaeTrainerTest {
         new UvaeTrainer(
                 tiny(),
                 tmp.resolve("thrice"),
-                new UvaeTrainer.Options(1, 0, 0, 3, false, false, 3, null))
+                new UvaeTrainer.Options(1, 0, 0, 3, false, false, 3, null, 12))
             .train(training, frames(4, 2), counting);
     // 8 frames + 2 noise-only frames twice more = 12 items, in batches of 4
     assertEquals(List.of(3, 3, 3), steps);
     assertEquals(3, state.config().get("noiseOnlyRepeat"));
     assertThrows(
         IllegalArgumentException.class,
-        () -> new UvaeTrainer.Options(1, 0, 0, 3, false, false, 0, null));
+        () -> new UvaeTrainer.Options(1, 0, 0, 3, false, false, 0, null, 12));
+  }
+
+  @Test
+  void aRunDoesNotResumeOnFramesTakenAtAnotherRate(@TempDir Path tmp) throws IOException {
+    Path run = tmp.resolve("run");
+    UvaeTrainer.State three =
+        new UvaeTrainer(tiny(), run, new UvaeTrainer.Options(1, 0, 1, -1, false, false, 1, null, 3))
+            .train(frames(4, 1), frames(2, 2), QUIET);
+    assertEquals(3, three.config().get("framesPerSecond"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new UvaeTrainer(
+                    tiny(), run, new UvaeTrainer.Options(2, 0, 1, -1, false, false, 1, null, 6))
+                .train(frames(4, 1), frames(2, 2), QUIET));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new UvaeTrainer.Options(1, 0, 1, -1, false, false, 1, null, 5));
   }
 
   @Test
@@ -241,7 +259,7 @@ class UvaeTrainerTest {
         new UvaeTrainer(
                 still,
                 tmp.resolve("tuned"),
-                new UvaeTrainer.Options(1, 0, 1, -1, false, false, 1, from))
+                new UvaeTrainer.Options(1, 0, 1, -1, false, false, 1, from, 12))
             .train(training, validation, QUIET);
     UvaeTrainer.State fresh =
         new UvaeTrainer(still, tmp.resolve("fresh"), new UvaeTrainer.Options(1, 0, 1, -1))
@@ -264,7 +282,7 @@ class UvaeTrainerTest {
         new UvaeTrainer(
                 still,
                 tmp.resolve("tuned"),
-                new UvaeTrainer.Options(2, 0, 1, -1, false, false, 1, from))
+                new UvaeTrainer.Options(2, 0, 1, -1, false, false, 1, from, 12))
             .train(training, validation, QUIET);
     assertEquals(2, resumed.epochsDone());
     assertEquals(
