@@ -218,7 +218,8 @@ final class TrainCommand implements Callable<Integer> {
         throw new IllegalArgumentException("no validation seconds in " + data);
       }
     }
-    Path startCheckpoint = startCheckpoint(config, run);
+    UvaeTrainer.State before = UvaeTrainer.readState(run);
+    Path startCheckpoint = startCheckpoint(config, before != null);
     if (noiseOnlyRepeat > 1 && dataset.noiseOnlyClass().isEmpty()) {
       throw new IllegalArgumentException(
           "--noise-only-repeat: " + data + " has no noise-only class to repeat");
@@ -260,7 +261,6 @@ final class TrainCommand implements Callable<Integer> {
             startCheckpoint,
             framesPerSecond);
     UvaeTrainer trainer = new UvaeTrainer(config, run, options);
-    UvaeTrainer.State before = UvaeTrainer.readState(run);
     if (before != null) {
       System.out.printf(
           Locale.ROOT,
@@ -347,12 +347,12 @@ final class TrainCommand implements Callable<Integer> {
    * finished epoch of a model of the same shape. A run that resumes holds its own checkpoints; the
    * path still goes into its settings, which must match.
    */
-  private Path startCheckpoint(UvaeConfig config, Path run) throws java.io.IOException {
+  private Path startCheckpoint(UvaeConfig config, boolean resuming) throws java.io.IOException {
     if (startFrom == null) {
       return null;
     }
     Path checkpoint = UvaeTrainer.bestCheckpointOf(startFrom).toAbsolutePath().normalize();
-    if (UvaeTrainer.readState(run) != null) {
+    if (resuming) {
       return checkpoint;
     }
     UvaeTrainer.State from = UvaeTrainer.readState(startFrom);

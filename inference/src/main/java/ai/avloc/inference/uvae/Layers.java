@@ -232,31 +232,27 @@ public final class Layers {
     Variable<TFloat32> movingMean = state(name + "/moving_mean", new float[channels], channels);
     Variable<TFloat32> movingVariance = state(name + "/moving_variance", ones.clone(), channels);
 
-    if (training == null) {
-      Operand<TFloat32> scale =
-          tf.math.mul(gamma, tf.math.rsqrt(tf.math.add(movingVariance, tf.constant(epsilon))));
-      Operand<TFloat32> offset = tf.math.sub(beta, tf.math.mul(movingMean, scale));
-      return tf.math.add(tf.math.mul(x, scale), offset);
+    Operand<TFloat32> mean = movingMean;
+    Operand<TFloat32> variance = movingVariance;
+    if (training != null) {
+      Operand<TInt32> reduce = axesButLast(x);
+      Operand<TFloat32> batchMean = tf.math.mean(x, reduce);
+      Operand<TFloat32> batchVariance =
+          tf.math.mean(tf.math.square(tf.math.sub(x, batchMean)), reduce);
+      Operand<TFloat32> serving = tf.math.sub(tf.constant(1f), training);
+      mean = tf.math.add(tf.math.mul(training, batchMean), tf.math.mul(serving, movingMean));
+      variance =
+          tf.math.add(tf.math.mul(training, batchVariance), tf.math.mul(serving, movingVariance));
+      // moving -= (1 - decay) * training * (moving - batch)
+      Operand<TFloat32> rate = tf.math.mul(tf.constant(1f - decay), training);
+      addUpdate(tf.assignSub(movingMean, tf.math.mul(rate, tf.math.sub(movingMean, batchMean))));
+      addUpdate(
+          tf.assignSub(
+              movingVariance, tf.math.mul(rate, tf.math.sub(movingVariance, batchVariance))));
     }
-    Operand<TInt32> reduce = axesButLast(x);
-    Operand<TFloat32> batchMean = tf.math.mean(x, reduce);
-    Operand<TFloat32> batchVariance =
-        tf.math.mean(tf.math.square(tf.math.sub(x, batchMean)), reduce);
-    Operand<TFloat32> serving = tf.math.sub(tf.constant(1f), training);
-    Operand<TFloat32> mean =
-        tf.math.add(tf.math.mul(training, batchMean), tf.math.mul(serving, movingMean));
-    Operand<TFloat32> variance =
-        tf.math.add(tf.math.mul(training, batchVariance), tf.math.mul(serving, movingVariance));
     Operand<TFloat32> scale =
         tf.math.mul(gamma, tf.math.rsqrt(tf.math.add(variance, tf.constant(epsilon))));
     Operand<TFloat32> offset = tf.math.sub(beta, tf.math.mul(mean, scale));
-
-    // moving -= (1 - decay) * training * (moving - batch)
-    Operand<TFloat32> rate = tf.math.mul(tf.constant(1f - decay), training);
-    addUpdate(tf.assignSub(movingMean, tf.math.mul(rate, tf.math.sub(movingMean, batchMean))));
-    addUpdate(
-        tf.assignSub(
-            movingVariance, tf.math.mul(rate, tf.math.sub(movingVariance, batchVariance))));
     return tf.math.add(tf.math.mul(x, scale), offset);
   }
 

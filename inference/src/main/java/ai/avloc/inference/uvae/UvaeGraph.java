@@ -87,8 +87,6 @@ public final class UvaeGraph {
    *     sigma branch (so neither its weights nor its cost are in the exported model)
    */
   public static UvaeGraph build(Ops tf, UvaeConfig config, Backbone backbone, boolean restored) {
-    int rows = ModelContract.ROWS;
-    int cols = ModelContract.COLS;
     int k = ModelContract.COEFFICIENTS;
     int w = config.width();
     int w2 = config.poolWidth();
