@@ -8,13 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.avloc.infra.EmbeddedKafka;
 import ai.avloc.schemas.Alert;
 import ai.avloc.schemas.AlertRule;
 import ai.avloc.schemas.DeadLetter;
 import ai.avloc.schemas.ImagePoint;
 import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.Topics;
+import ai.avloc.testsupport.EmbeddedKafka;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,20 +1,22 @@
 package ai.avloc.cli;
 
-import ai.avloc.inference.array.MicArray;
-import ai.avloc.inference.audio.AudioFiles;
-import ai.avloc.inference.audio.MfccSpec;
-import ai.avloc.inference.audio.MultichannelAudio;
-import ai.avloc.inference.beamforming.AcousticImager;
-import ai.avloc.inference.beamforming.BeamformingMap;
-import ai.avloc.inference.beamforming.FunctionalBeamforming;
-import ai.avloc.inference.beamforming.LookGrid;
-import ai.avloc.inference.beamforming.Steering;
-import ai.avloc.inference.energy.EnergyMap;
-import ai.avloc.inference.energy.Peak;
-import ai.avloc.inference.energy.PeakFinder;
-import ai.avloc.inference.io.Heatmap;
-import ai.avloc.inference.io.Npy;
-import ai.avloc.inference.io.NpyArray;
+import ai.avloc.acoustics.array.Air;
+import ai.avloc.acoustics.array.MicArray;
+import ai.avloc.acoustics.audio.AudioFiles;
+import ai.avloc.acoustics.audio.MfccSpec;
+import ai.avloc.acoustics.audio.MultichannelAudio;
+import ai.avloc.acoustics.beamforming.AcousticImager;
+import ai.avloc.acoustics.beamforming.BeamformingMap;
+import ai.avloc.acoustics.beamforming.FunctionalBeamforming;
+import ai.avloc.acoustics.beamforming.LookGrid;
+import ai.avloc.acoustics.beamforming.Steering;
+import ai.avloc.acoustics.energy.EnergyMap;
+import ai.avloc.acoustics.energy.Peak;
+import ai.avloc.acoustics.energy.PeakFinder;
+import ai.avloc.acoustics.io.Heatmap;
+import ai.avloc.acoustics.io.Npy;
+import ai.avloc.acoustics.io.NpyArray;
+import ai.avloc.schemas.WindowClock;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -86,7 +88,7 @@ final class BeamformCommand implements Callable<Integer> {
 
   @Option(
       names = "--speed-of-sound",
-      defaultValue = "343",
+      defaultValue = "" + Air.SPEED_OF_SOUND,
       description = "m/s (default: ${DEFAULT-VALUE})")
   double speedOfSound;
 
@@ -272,7 +274,7 @@ final class BeamformCommand implements Callable<Integer> {
   private int acousticImages(MicArray array, MultichannelAudio audio, LookGrid grid, Steering steer)
       throws java.io.IOException {
     float[][] channels = Inputs.modelRateChannels(audio);
-    int frames = channels[0].length / MfccSpec.WINDOW;
+    int frames = channels[0].length / WindowClock.SAMPLES_PER_WINDOW;
     if (frames == 0) {
       throw new IllegalArgumentException(in + ": shorter than one 1/12 s frame");
     }

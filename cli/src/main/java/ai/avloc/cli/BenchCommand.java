@@ -1,14 +1,16 @@
 package ai.avloc.cli;
 
-import ai.avloc.inference.array.BuiltinArrays;
-import ai.avloc.inference.array.MicArray;
-import ai.avloc.inference.audio.FrameSpectrum;
-import ai.avloc.inference.audio.Mfcc;
-import ai.avloc.inference.audio.MfccSpec;
-import ai.avloc.inference.beamforming.AcousticImager;
-import ai.avloc.inference.beamforming.Beamformer;
-import ai.avloc.inference.beamforming.LookGrid;
-import ai.avloc.inference.beamforming.Steering;
+import ai.avloc.acoustics.array.Air;
+import ai.avloc.acoustics.array.BuiltinArrays;
+import ai.avloc.acoustics.array.MicArray;
+import ai.avloc.acoustics.audio.FrameSpectrum;
+import ai.avloc.acoustics.audio.Mfcc;
+import ai.avloc.acoustics.audio.MfccSpec;
+import ai.avloc.acoustics.beamforming.AcousticImager;
+import ai.avloc.acoustics.beamforming.Beamformer;
+import ai.avloc.acoustics.beamforming.LookGrid;
+import ai.avloc.acoustics.beamforming.Steering;
+import ai.avloc.schemas.WindowClock;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -138,7 +140,7 @@ final class BenchCommand implements Callable<Integer> {
   private int stream() throws Exception {
     System.out.printf(
         Locale.ROOT,
-        "avloc bench stream — %d cores, Java %s; in-process Kafka broker and Flink (parallelism"
+        "avloc bench stream — %d cores, Java %s; Kafka broker in its own JVM, Flink in process (parallelism"
             + " %d), checkpoints every 1 s, exactly-once sinks; latency = arrival on the topic"
             + " (read_uncommitted) minus the gateway's publish time%n%n",
         Runtime.getRuntime().availableProcessors(),
@@ -153,7 +155,9 @@ final class BenchCommand implements Callable<Integer> {
             parallelism,
             jobOptions.stream().flatMap(o -> java.util.Arrays.stream(o.split("=", 2))).toList());
     java.util.List<StreamBench.Result> results = new java.util.ArrayList<>();
-    try (ai.avloc.infra.EmbeddedKafka kafka = ai.avloc.infra.EmbeddedKafka.start()) {
+    try (ai.avloc.infra.LocalKafka kafka =
+        ai.avloc.infra.LocalKafka.start(
+            java.nio.file.Path.of("").toAbsolutePath(), work.resolve("kafka"))) {
       for (int n : StreamBench.counts(monoStreams)) {
         System.out.printf(Locale.ROOT, "  mono x%d ...%n", n);
         results.add(bench.run(kafka, "mono", n));
@@ -214,17 +218,17 @@ final class BenchCommand implements Callable<Integer> {
 
   private static void mfcc() {
     int windows = 50_000;
-    float[] signal = noise(windows * MfccSpec.WINDOW / 10, 1);
+    float[] signal = noise(windows * WindowClock.SAMPLES_PER_WINDOW / 10, 1);
     Mfcc mfcc = new Mfcc();
     float[] out = new float[MfccSpec.COEFFICIENTS];
-    int perPass = signal.length / MfccSpec.WINDOW;
+    int perPass = signal.length / WindowClock.SAMPLES_PER_WINDOW;
     for (int i = 0; i < 20_000; i++) {
-      mfcc.raw(signal, (i % perPass) * MfccSpec.WINDOW, out, 0);
+      mfcc.raw(signal, (i % perPass) * WindowClock.SAMPLES_PER_WINDOW, out, 0);
     }
     long t0 = System.nanoTime();
     for (int i = 0; i < windows; i++) {
-      mfcc.raw(signal, (i % perPass) * MfccSpec.WINDOW, out, 0);
-      ai.avloc.inference.audio.MelCepstrum.minMaxNormalize(out, 0, out.length);
+      mfcc.raw(signal, (i % perPass) * WindowClock.SAMPLES_PER_WINDOW, out, 0);
+      ai.avloc.acoustics.audio.MelCepstrum.minMaxNormalize(out, 0, out.length);
     }
     double s = (System.nanoTime() - t0) / 1e9;
     System.out.println("| stage | windows | seconds | windows/s (1 thread) | real-time streams |");
@@ -235,19 +239,19 @@ final class BenchCommand implements Callable<Integer> {
         windows,
         s,
         windows / s,
-        windows / s / MfccSpec.WINDOWS_PER_SECOND);
+        windows / s / WindowClock.WINDOWS_PER_SECOND);
   }
 
   private void images(MicArray array, int batch) {
     LookGrid grid = LookGrid.cameraFov(65, 50);
     int m = array.size();
-    int frames = Math.max(batch, seconds * MfccSpec.WINDOWS_PER_SECOND / batch * batch);
+    int frames = Math.max(batch, seconds * WindowClock.WINDOWS_PER_SECOND / batch * batch);
     float[][] channels = new float[m][];
     for (int c = 0; c < m; c++) {
-      channels[c] = noise(frames * MfccSpec.WINDOW, 100 + c);
+      channels[c] = noise(frames * WindowClock.SAMPLES_PER_WINDOW, 100 + c);
     }
     try (AcousticImager imager =
-        new AcousticImager(array, grid, Steering.CLASSIC, 343, false, batch)) {
+        new AcousticImager(array, grid, Steering.CLASSIC, Air.SPEED_OF_SOUND, false, batch)) {
       imager.images(channels, 0, frames); // warm-up: JIT and OpenBLAS threads
       long t0 = System.nanoTime();
       imager.images(channels, 0, frames);
@@ -263,7 +267,7 @@ final class BenchCommand implements Callable<Integer> {
           for (int f = 0; f < batch; f++) {
             spectrum.complex(
                 channels[c],
-                (done + f) * MfccSpec.WINDOW,
+                (done + f) * WindowClock.SAMPLES_PER_WINDOW,
                 spectra,
                 2 * (c * batch + f),
                 2 * m * batch);
@@ -280,9 +284,9 @@ final class BenchCommand implements Callable<Integer> {
               array,
               grid,
               Steering.CLASSIC,
-              343,
-              MfccSpec.SAMPLE_RATE,
-              MfccSpec.WINDOW,
+              Air.SPEED_OF_SOUND,
+              WindowClock.SAMPLE_RATE,
+              WindowClock.SAMPLES_PER_WINDOW,
               false,
               new double[3],
               batch)) {

@@ -1,20 +1,21 @@
 package ai.avloc.cli;
 
-import ai.avloc.inference.array.MicArray;
-import ai.avloc.inference.audio.MfccSpec;
-import ai.avloc.inference.beamforming.AcousticImager;
-import ai.avloc.inference.beamforming.BeamformingMap;
-import ai.avloc.inference.beamforming.LookGrid;
-import ai.avloc.inference.beamforming.Steering;
-import ai.avloc.inference.energy.EnergyMap;
-import ai.avloc.inference.energy.Peak;
-import ai.avloc.inference.energy.PeakFinder;
-import ai.avloc.inference.io.Heatmap;
-import ai.avloc.inference.io.Npy;
-import ai.avloc.inference.io.NpyArray;
-import ai.avloc.inference.scene.Scene;
-import ai.avloc.inference.scene.SceneSimulator;
-import ai.avloc.inference.scene.Simulation;
+import ai.avloc.acoustics.array.MicArray;
+import ai.avloc.acoustics.audio.MfccSpec;
+import ai.avloc.acoustics.beamforming.AcousticImager;
+import ai.avloc.acoustics.beamforming.BeamformingMap;
+import ai.avloc.acoustics.beamforming.LookGrid;
+import ai.avloc.acoustics.beamforming.Steering;
+import ai.avloc.acoustics.energy.EnergyMap;
+import ai.avloc.acoustics.energy.Peak;
+import ai.avloc.acoustics.energy.PeakFinder;
+import ai.avloc.acoustics.io.Heatmap;
+import ai.avloc.acoustics.io.Npy;
+import ai.avloc.acoustics.io.NpyArray;
+import ai.avloc.schemas.WindowClock;
+import ai.avloc.simulator.Scene;
+import ai.avloc.simulator.SceneSimulator;
+import ai.avloc.simulator.Simulation;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -161,7 +162,7 @@ final class DemoCommand implements Callable<Integer> {
         array.size());
     Simulation simulation = SceneSimulator.render(scene);
     float[][] channels = Inputs.modelRateChannels(simulation.audio());
-    int frames = channels[0].length / MfccSpec.WINDOW;
+    int frames = channels[0].length / WindowClock.SAMPLES_PER_WINDOW;
 
     System.out.printf(Locale.ROOT, "[2/4] acoustic images: %d frames x 36 x 48 x 12%n", frames);
     float[] images = new float[frames * grid.size() * MfccSpec.COEFFICIENTS];
@@ -170,7 +171,7 @@ final class DemoCommand implements Callable<Integer> {
         new AcousticImager(array, grid, Steering.CLASSIC, scene.speedOfSound(), false, batch)) {
       for (int done = 0; done < frames; done += batch) {
         int n = Math.min(batch, frames - done);
-        float[] part = imager.images(channels, done * MfccSpec.WINDOW, n);
+        float[] part = imager.images(channels, done * WindowClock.SAMPLES_PER_WINDOW, n);
         System.arraycopy(part, 0, images, done * imager.imageSize(), part.length);
         System.out.printf(Locale.ROOT, "\r      %3d / %d frames", done + n, frames);
       }
@@ -182,8 +183,8 @@ final class DemoCommand implements Callable<Integer> {
     String[] edges = band.split(":");
     int[] bins =
         BeamformingMap.bins(
-            MfccSpec.SAMPLE_RATE,
-            MfccSpec.WINDOW,
+            WindowClock.SAMPLE_RATE,
+            WindowClock.SAMPLES_PER_WINDOW,
             Inputs.number(edges[0], "--band"),
             edges.length > 1 ? Inputs.number(edges[1], "--band") : Double.NaN);
     float[] power =
@@ -195,9 +196,9 @@ final class DemoCommand implements Callable<Integer> {
             false,
             new double[3],
             channels,
-            MfccSpec.SAMPLE_RATE,
-            MfccSpec.WINDOW,
-            MfccSpec.WINDOW,
+            WindowClock.SAMPLE_RATE,
+            WindowClock.SAMPLES_PER_WINDOW,
+            WindowClock.SAMPLES_PER_WINDOW,
             bins);
 
     int sources = scene.sources().size();
@@ -215,7 +216,7 @@ final class DemoCommand implements Callable<Integer> {
     List<BufferedImage> energyTiles = new ArrayList<>();
     int tileStep = Math.max(1, frames / 12);
     for (int f = 0; f < frames; f++) {
-      double t = (f + 0.5) / MfccSpec.WINDOWS_PER_SECOND;
+      double t = (f + 0.5) / WindowClock.WINDOWS_PER_SECOND;
       int[] truth = new int[sources];
       StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %5.2f s |", t));
       for (int i = 0; i < sources; i++) {

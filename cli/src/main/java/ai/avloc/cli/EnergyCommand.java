@@ -1,12 +1,12 @@
 package ai.avloc.cli;
 
-import ai.avloc.inference.audio.MfccSpec;
-import ai.avloc.inference.energy.EnergyMap;
-import ai.avloc.inference.energy.Peak;
-import ai.avloc.inference.energy.PeakFinder;
-import ai.avloc.inference.io.Heatmap;
-import ai.avloc.inference.io.Npy;
-import ai.avloc.inference.io.NpyArray;
+import ai.avloc.acoustics.audio.MfccSpec;
+import ai.avloc.acoustics.energy.EnergyMap;
+import ai.avloc.acoustics.energy.Peak;
+import ai.avloc.acoustics.energy.PeakFinder;
+import ai.avloc.acoustics.io.Heatmap;
+import ai.avloc.acoustics.io.Npy;
+import ai.avloc.acoustics.io.NpyArray;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;

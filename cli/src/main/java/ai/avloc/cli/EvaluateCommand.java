@@ -1,14 +1,15 @@
 package ai.avloc.cli;
 
-import ai.avloc.inference.data.AudioVisualDataset;
-import ai.avloc.inference.data.AudioVisualDataset.Split;
-import ai.avloc.inference.data.AudioVisualSecond;
-import ai.avloc.inference.data.FrameSample;
-import ai.avloc.inference.energy.SourceConfirmation;
-import ai.avloc.inference.metrics.Evaluation;
-import ai.avloc.inference.metrics.EvaluationOutput;
-import ai.avloc.inference.model.AcousticModel;
-import ai.avloc.inference.model.ModelCard;
+import ai.avloc.acoustics.energy.SourceConfirmation;
+import ai.avloc.schemas.ModelShapes;
+import ai.avloc.serving.AcousticModel;
+import ai.avloc.serving.ModelCard;
+import ai.avloc.training.data.AudioVisualDataset;
+import ai.avloc.training.data.AudioVisualDataset.Split;
+import ai.avloc.training.data.AudioVisualSecond;
+import ai.avloc.training.data.FrameSample;
+import ai.avloc.training.metrics.Evaluation;
+import ai.avloc.training.metrics.EvaluationOutput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -148,8 +149,8 @@ final class EvaluateCommand implements Callable<Integer> {
       for (Path dir : modelDirs) {
         AcousticModel model = AcousticModel.load(dir);
         loaded.add(model);
-        if (model.height() != AudioVisualSecond.FRAME_HEIGHT
-            || model.width() != AudioVisualSecond.FRAME_WIDTH) {
+        if (model.height() != ModelShapes.FRAME_HEIGHT
+            || model.width() != ModelShapes.FRAME_WIDTH) {
           throw new IllegalArgumentException(
               dir
                   + " takes "

@@ -1,13 +1,15 @@
 package ai.avloc.cli;
 
-import ai.avloc.inference.scene.Scene;
 import ai.avloc.ingest.CameraSource;
 import ai.avloc.ingest.DecodeOptions;
 import ai.avloc.ingest.Gateway;
 import ai.avloc.ingest.KafkaCameraEvents;
 import ai.avloc.ingest.MediaFileSource;
 import ai.avloc.ingest.SceneCamera;
+import ai.avloc.schemas.ModelShapes;
 import ai.avloc.schemas.Topics;
+import ai.avloc.schemas.WindowClock;
+import ai.avloc.simulator.Scene;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -122,7 +124,13 @@ final class GatewayCommand implements Callable<Integer> {
     if (fps > SceneCamera.MAX_FPS) {
       throw new IllegalArgumentException("--fps " + fps + ": at most 12 (one frame per window)");
     }
-    DecodeOptions media = new DecodeOptions(298, 224, fps, jpegQuality, 1024);
+    DecodeOptions media =
+        new DecodeOptions(
+            ModelShapes.FRAME_WIDTH,
+            ModelShapes.FRAME_HEIGHT,
+            fps,
+            jpegQuality,
+            WindowClock.SAMPLES_PER_WINDOW);
     String[] fovParts = fov.toLowerCase(Locale.ROOT).split("x");
     if (fovParts.length != 2) {
       throw new IllegalArgumentException(

@@ -1,12 +1,13 @@
 package ai.avloc.cli;
 
-import ai.avloc.inference.array.BuiltinArrays;
-import ai.avloc.inference.array.MicArray;
-import ai.avloc.inference.array.MicArrayFiles;
-import ai.avloc.inference.audio.MfccSpec;
-import ai.avloc.inference.audio.MultichannelAudio;
-import ai.avloc.inference.audio.Resampler;
-import ai.avloc.inference.beamforming.LookGrid;
+import ai.avloc.acoustics.array.BuiltinArrays;
+import ai.avloc.acoustics.array.MicArray;
+import ai.avloc.acoustics.array.MicArrayFiles;
+import ai.avloc.acoustics.audio.MfccSpec;
+import ai.avloc.acoustics.audio.MultichannelAudio;
+import ai.avloc.acoustics.audio.Resampler;
+import ai.avloc.acoustics.beamforming.LookGrid;
+import ai.avloc.schemas.WindowClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,7 +118,7 @@ final class Inputs {
     float[][] out = new float[audio.channelCount()][];
     for (int c = 0; c < out.length; c++) {
       float[] resampled =
-          Resampler.resample(audio.channel(c), audio.sampleRate(), MfccSpec.SAMPLE_RATE);
+          Resampler.resample(audio.channel(c), audio.sampleRate(), WindowClock.SAMPLE_RATE);
       for (int i = 0; i < resampled.length; i++) {
         resampled[i] *= MfccSpec.PCM16_SCALE;
       }

@@ -1,7 +1,7 @@
 package ai.avloc.cli;
 
 import ai.avloc.alerts.AlertsApp;
-import ai.avloc.inference.scene.Scene;
+import ai.avloc.infra.LocalKafka;
 import ai.avloc.ingest.CameraSource;
 import ai.avloc.ingest.DecodeOptions;
 import ai.avloc.ingest.Gateway;
@@ -14,10 +14,9 @@ import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.SourcePeak;
 import ai.avloc.schemas.TopicAdmin;
 import ai.avloc.schemas.Topics;
+import ai.avloc.simulator.Scene;
 import ai.avloc.stream.job.JobConfig;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,25 +91,15 @@ final class LiveDemo {
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       Files.createDirectories(o.runDir());
-      int kafkaPort = freePort();
-      int controllerPort = freePort();
-      int restPort = freePort();
-      int rpcPort = freePort();
-      String bootstrap = "127.0.0.1:" + kafkaPort;
+      int restPort = LocalKafka.freePort();
+      int rpcPort = LocalKafka.freePort();
       Topics topics = Topics.defaults();
 
-      say("[1/6] Kafka broker (KRaft, own JVM) on " + bootstrap);
-      Path kafkaDir = o.runDir().resolve("kafka");
-      script(
-          "infra/bin/kafka-start",
-          "--port",
-          "" + kafkaPort,
-          "--controller-port",
-          "" + controllerPort,
-          "--dir",
-          kafkaDir.toString());
-      started.push(
-          new Step("Kafka", () -> script("infra/bin/kafka-stop", "--dir", kafkaDir.toString())));
+      say("[1/6] Kafka broker (KRaft, own JVM)");
+      LocalKafka kafka = LocalKafka.start(o.root(), o.runDir().resolve("kafka"));
+      started.push(new Step("Kafka", kafka::close));
+      String bootstrap = kafka.bootstrapServers();
+      say("      " + bootstrap);
       TopicAdmin.createMissing(bootstrap, TopicAdmin.standard(topics, 2));
 
       say("[2/6] Flink session cluster (JobManager + TaskManager JVMs)");
@@ -302,10 +291,10 @@ final class LiveDemo {
     if (map.length != l.getRows() * l.getCols()) {
       return;
     }
-    List<ai.avloc.inference.io.Heatmap.Marker> peaks = new ArrayList<>();
+    List<ai.avloc.acoustics.io.Heatmap.Marker> peaks = new ArrayList<>();
     for (SourcePeak p : l.getPeaks()) {
       peaks.add(
-          new ai.avloc.inference.io.Heatmap.Marker(
+          new ai.avloc.acoustics.io.Heatmap.Marker(
               p.getRow(),
               p.getCol(),
               String.format(Locale.ROOT, "%.1f", p.getContrast()),
@@ -321,12 +310,12 @@ final class LiveDemo {
             l.getModelId(),
             l.getSilent() ? ", silent" : "");
     try {
-      ai.avloc.inference.io.Heatmap.writePng(
+      ai.avloc.acoustics.io.Heatmap.writePng(
           o.runDir().resolve("latest-" + l.getStreamId() + ".png"),
           map,
           l.getRows(),
           l.getCols(),
-          ai.avloc.inference.io.Heatmap.Style.titled(
+          ai.avloc.acoustics.io.Heatmap.Style.titled(
                   title, l.getMode().toString().equals("ARRAY") ? "band power" : "energy")
               .withMarkers(peaks));
     } catch (IOException e) {
@@ -404,14 +393,7 @@ final class LiveDemo {
 
   /** Runs an infra script; its stdout is returned, its stderr goes to ours. */
   private String script(String... command) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(command).directory(o.root().toFile());
-    pb.redirectError(ProcessBuilder.Redirect.INHERIT);
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (p.waitFor() != 0) {
-      throw new IOException(command[0] + " failed (exit " + p.exitValue() + ")");
-    }
-    return out;
+    return LocalKafka.Scripts.run(o.root(), command);
   }
 
   private Path streamJar() throws IOException {
@@ -420,12 +402,6 @@ final class LiveDemo {
           .filter(f -> f.getFileName().toString().matches("avloc-stream-.*\\.jar"))
           .findFirst()
           .orElseThrow(() -> new IOException("stream/target holds no job jar; run mvn package"));
-    }
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 

@@ -1,12 +1,13 @@
 package ai.avloc.cli;
 
-import ai.avloc.inference.audio.AudioFiles;
-import ai.avloc.inference.audio.Mfcc;
-import ai.avloc.inference.audio.MfccSpec;
-import ai.avloc.inference.audio.MultichannelAudio;
-import ai.avloc.inference.audio.Resampler;
-import ai.avloc.inference.io.Npy;
-import ai.avloc.inference.io.NpyArray;
+import ai.avloc.acoustics.audio.AudioFiles;
+import ai.avloc.acoustics.audio.Mfcc;
+import ai.avloc.acoustics.audio.MfccSpec;
+import ai.avloc.acoustics.audio.MultichannelAudio;
+import ai.avloc.acoustics.audio.Resampler;
+import ai.avloc.acoustics.io.Npy;
+import ai.avloc.acoustics.io.NpyArray;
+import ai.avloc.schemas.WindowClock;
 import java.io.BufferedWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,11 +49,11 @@ final class MfccCommand implements Callable<Integer> {
     } else {
       mono = Inputs.mono(audio);
     }
-    float[] resampled = Resampler.resample(mono, audio.sampleRate(), MfccSpec.SAMPLE_RATE);
+    float[] resampled = Resampler.resample(mono, audio.sampleRate(), WindowClock.SAMPLE_RATE);
     for (int i = 0; i < resampled.length; i++) {
       resampled[i] *= MfccSpec.PCM16_SCALE;
     }
-    if (resampled.length < MfccSpec.WINDOW) {
+    if (resampled.length < WindowClock.SAMPLES_PER_WINDOW) {
       throw new IllegalArgumentException(
           in
               + ": "

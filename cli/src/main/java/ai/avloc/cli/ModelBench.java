@@ -1,9 +1,9 @@
 package ai.avloc.cli;
 
-import ai.avloc.inference.model.AcousticModel;
-import ai.avloc.inference.model.ModelCard;
-import ai.avloc.inference.uvae.UvaeConfig;
-import ai.avloc.inference.uvae.UvaeExport;
+import ai.avloc.serving.AcousticModel;
+import ai.avloc.serving.ModelCard;
+import ai.avloc.training.uvae.UvaeConfig;
+import ai.avloc.training.uvae.UvaeExport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

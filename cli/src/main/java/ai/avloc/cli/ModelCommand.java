@@ -1,10 +1,10 @@
 package ai.avloc.cli;
 
-import ai.avloc.inference.model.AcousticModel;
-import ai.avloc.inference.model.BrightSpotModel;
-import ai.avloc.inference.model.ModelCard;
-import ai.avloc.inference.model.ModelContract;
-import ai.avloc.inference.uvae.UvaeExport;
+import ai.avloc.schemas.ModelShapes;
+import ai.avloc.serving.AcousticModel;
+import ai.avloc.serving.BrightSpotModel;
+import ai.avloc.serving.ModelCard;
+import ai.avloc.training.uvae.UvaeExport;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,10 +31,10 @@ final class ModelCommand implements Callable<Integer> {
   @Option(names = "--out", description = "reexport: the new model directory (default: DIR)")
   Path out;
 
-  @Option(names = "--height", defaultValue = "" + ModelContract.FRAME_HEIGHT)
+  @Option(names = "--height", defaultValue = "" + ModelShapes.FRAME_HEIGHT)
   int height;
 
-  @Option(names = "--width", defaultValue = "" + ModelContract.FRAME_WIDTH)
+  @Option(names = "--width", defaultValue = "" + ModelShapes.FRAME_WIDTH)
   int width;
 
   @Override

@@ -1,11 +1,11 @@
 package ai.avloc.cli;
 
-import ai.avloc.inference.audio.AudioFiles;
-import ai.avloc.inference.scene.Directions;
-import ai.avloc.inference.scene.Scene;
-import ai.avloc.inference.scene.SceneSimulator;
-import ai.avloc.inference.scene.Simulation;
-import ai.avloc.inference.scene.SoundSource;
+import ai.avloc.acoustics.audio.AudioFiles;
+import ai.avloc.simulator.Directions;
+import ai.avloc.simulator.Scene;
+import ai.avloc.simulator.SceneSimulator;
+import ai.avloc.simulator.Simulation;
+import ai.avloc.simulator.SoundSource;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;

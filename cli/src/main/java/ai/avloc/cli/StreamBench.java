@@ -1,14 +1,15 @@
 package ai.avloc.cli;
 
-import ai.avloc.inference.array.BuiltinArrays;
-import ai.avloc.inference.model.BrightSpotModel;
-import ai.avloc.inference.model.ModelContract;
-import ai.avloc.infra.EmbeddedKafka;
+import ai.avloc.acoustics.array.BuiltinArrays;
+import ai.avloc.infra.LocalKafka;
 import ai.avloc.schemas.ArrayChunk;
 import ai.avloc.schemas.AudioChunk;
 import ai.avloc.schemas.Localization;
+import ai.avloc.schemas.ModelShapes;
 import ai.avloc.schemas.Topics;
 import ai.avloc.schemas.VideoFrame;
+import ai.avloc.schemas.WindowClock;
+import ai.avloc.serving.BrightSpotModel;
 import ai.avloc.stream.job.JobConfig;
 import ai.avloc.stream.job.LocalizationJob;
 import com.sun.management.OperatingSystemMXBean;
@@ -80,7 +81,7 @@ final class StreamBench {
       long silentOrEmpty,
       long deadLetters) {}
 
-  Result run(EmbeddedKafka kafka, String mode, int streams) throws Exception {
+  Result run(LocalKafka kafka, String mode, int streams) throws Exception {
     String prefix = "bench-" + mode + "-" + streams + ".";
     Topics topics = Topics.withPrefix(prefix);
     kafka.createTopics(
@@ -92,7 +93,7 @@ final class StreamBench {
         topics.deadLetters().name());
     Path model = workDir.resolve("bright-spot");
     if (!Files.exists(model.resolve("saved_model.pb"))) {
-      BrightSpotModel.export(model, ModelContract.FRAME_HEIGHT, ModelContract.FRAME_WIDTH);
+      BrightSpotModel.export(model, ModelShapes.FRAME_HEIGHT, ModelShapes.FRAME_WIDTH);
     }
     List<String> args =
         new ArrayList<>(
@@ -181,7 +182,7 @@ final class StreamBench {
 
   /** N cameras at real time: per 1/12 s, one frame and one 1024-sample chunk (or array chunk). */
   static void publish(
-      EmbeddedKafka kafka, Topics topics, String mode, int streams, AtomicBoolean stop) {
+      LocalKafka kafka, Topics topics, String mode, int streams, AtomicBoolean stop) {
     int mics = BuiltinArrays.dualcam128().size();
     byte[] jpeg = syntheticFrame();
     SplittableRandom random = new SplittableRandom(1);
@@ -214,12 +215,15 @@ final class StreamBench {
             new ByteArraySerializer())) {
       for (long k = 0; !stop.get(); k++) {
         // a chunk leaves the camera once recorded: at the end of its span
-        long dueNanos = started + Math.floorDiv(1024L * (k + 1) * 1_000_000_000L, 12_288);
+        long dueNanos =
+            started + Math.floorDiv(1024L * (k + 1) * 1_000_000_000L, WindowClock.SAMPLE_RATE);
         long wait = dueNanos - System.nanoTime();
         if (wait > 0) {
           Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
         }
-        Instant at = t0.plus(Math.floorDiv(1024L * k * 1_000_000L, 12_288), ChronoUnit.MICROS);
+        Instant at =
+            t0.plus(
+                Math.floorDiv(1024L * k * 1_000_000L, WindowClock.SAMPLE_RATE), ChronoUnit.MICROS);
         for (int s = 0; s < streams; s++) {
           String id = "cam-" + s;
           if (mode.equals("mono")) {
@@ -230,8 +234,8 @@ final class StreamBench {
                     .setStreamId(id)
                     .setSequence(k)
                     .setTimestamp(at.plusNanos(1000))
-                    .setWidth(298)
-                    .setHeight(224)
+                    .setWidth(ModelShapes.FRAME_WIDTH)
+                    .setHeight(ModelShapes.FRAME_HEIGHT)
                     .setJpeg(ByteBuffer.wrap(jpeg))
                     .build();
             producer.send(
@@ -241,7 +245,7 @@ final class StreamBench {
                     .setStreamId(id)
                     .setSequence(k)
                     .setTimestamp(at)
-                    .setSampleRate(12_288)
+                    .setSampleRate(WindowClock.SAMPLE_RATE)
                     .setPcm16(noise.duplicate())
                     .build();
             producer.send(
@@ -253,7 +257,7 @@ final class StreamBench {
                     .setStreamId(id)
                     .setSequence(k)
                     .setTimestamp(at)
-                    .setSampleRate(12_288)
+                    .setSampleRate(WindowClock.SAMPLE_RATE)
                     .setGeometryId("dualcam128")
                     .setChannels(mics)
                     .setSamplesPerChannel(1024)
@@ -271,10 +275,12 @@ final class StreamBench {
   }
 
   static byte[] syntheticFrame() {
-    BufferedImage image = new BufferedImage(298, 224, BufferedImage.TYPE_INT_RGB);
+    BufferedImage image =
+        new BufferedImage(
+            ModelShapes.FRAME_WIDTH, ModelShapes.FRAME_HEIGHT, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     g.setColor(new Color(40, 40, 50));
-    g.fillRect(0, 0, 298, 224);
+    g.fillRect(0, 0, ModelShapes.FRAME_WIDTH, ModelShapes.FRAME_HEIGHT);
     g.setColor(Color.WHITE);
     g.fillOval(180, 50, 40, 40);
     g.dispose();
@@ -288,7 +294,7 @@ final class StreamBench {
   }
 
   /** Records on a topic so far (end offsets summed). */
-  static long count(EmbeddedKafka kafka, String topic) {
+  static long count(LocalKafka kafka, String topic) {
     try (var consumer = reader(kafka, topic)) {
       return consumer.endOffsets(consumer.assignment()).values().stream()
           .mapToLong(Long::longValue)
@@ -296,7 +302,7 @@ final class StreamBench {
     }
   }
 
-  static KafkaConsumer<byte[], byte[]> reader(EmbeddedKafka kafka, String topic) {
+  static KafkaConsumer<byte[], byte[]> reader(LocalKafka kafka, String topic) {
     // read_uncommitted: a record counts as on the topic when written, before its checkpoint commits
     var consumer =
         new KafkaConsumer<>(

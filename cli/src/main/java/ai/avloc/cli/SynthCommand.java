@@ -1,7 +1,7 @@
 package ai.avloc.cli;
 
-import ai.avloc.inference.data.SyntheticClass;
-import ai.avloc.inference.data.SyntheticDataset;
+import ai.avloc.training.data.SyntheticClass;
+import ai.avloc.training.data.SyntheticDataset;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

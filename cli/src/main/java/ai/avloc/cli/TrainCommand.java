@@ -1,13 +1,13 @@
 package ai.avloc.cli;
 
-import ai.avloc.inference.data.AudioVisualDataset;
-import ai.avloc.inference.data.FrameSample;
-import ai.avloc.inference.model.ModelCard;
-import ai.avloc.inference.uvae.AudioGate;
-import ai.avloc.inference.uvae.UvaeConfig;
-import ai.avloc.inference.uvae.UvaeExport;
-import ai.avloc.inference.uvae.UvaeGraph;
-import ai.avloc.inference.uvae.UvaeTrainer;
+import ai.avloc.serving.ModelCard;
+import ai.avloc.training.data.AudioVisualDataset;
+import ai.avloc.training.data.FrameSample;
+import ai.avloc.training.uvae.AudioGate;
+import ai.avloc.training.uvae.UvaeConfig;
+import ai.avloc.training.uvae.UvaeExport;
+import ai.avloc.training.uvae.UvaeGraph;
+import ai.avloc.training.uvae.UvaeTrainer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;

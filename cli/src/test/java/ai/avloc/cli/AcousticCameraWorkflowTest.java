@@ -2,12 +2,12 @@ package ai.avloc.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import ai.avloc.inference.array.BuiltinArrays;
-import ai.avloc.inference.array.MicArrayFiles;
-import ai.avloc.inference.energy.Peak;
-import ai.avloc.inference.energy.PeakFinder;
-import ai.avloc.inference.io.Npy;
-import ai.avloc.inference.io.NpyArray;
+import ai.avloc.acoustics.array.BuiltinArrays;
+import ai.avloc.acoustics.array.MicArrayFiles;
+import ai.avloc.acoustics.energy.Peak;
+import ai.avloc.acoustics.energy.PeakFinder;
+import ai.avloc.acoustics.io.Npy;
+import ai.avloc.acoustics.io.NpyArray;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.avloc.inference.audio.AudioFiles;
-import ai.avloc.inference.audio.MultichannelAudio;
+import ai.avloc.acoustics.audio.AudioFiles;
+import ai.avloc.acoustics.audio.MultichannelAudio;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
@@ -179,8 +179,8 @@ class BadInputTest {
   @Test
   void shouldRejectAnEnergyInputThatIsNotAnAcousticImage() throws Exception {
     Path npy = dir.resolve("flat.npy");
-    ai.avloc.inference.io.Npy.write(
-        npy, new ai.avloc.inference.io.NpyArray(new int[] {36, 48}, new float[36 * 48]));
+    ai.avloc.acoustics.io.Npy.write(
+        npy, new ai.avloc.acoustics.io.NpyArray(new int[] {36, 48}, new float[36 * 48]));
     assertFailsWith(
         run("energy", "--in", npy.toString(), "--out", dir.resolve("e.npy").toString()),
         "(H, W, 12)");

@@ -3,9 +3,9 @@ package ai.avloc.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.avloc.inference.data.AudioVisualSecond;
-import ai.avloc.inference.data.TfRecords;
-import ai.avloc.inference.model.BrightSpotModel;
+import ai.avloc.serving.BrightSpotModel;
+import ai.avloc.training.data.AudioVisualSecond;
+import ai.avloc.training.data.TfRecords;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -85,7 +85,7 @@ class EvaluateCommandTest {
             "0.001",
             "--update-card");
     assertEquals(0, run.exit(), run.err());
-    var metrics = ai.avloc.inference.model.ModelCard.read(model).metrics();
+    var metrics = ai.avloc.serving.ModelCard.read(model).metrics();
     assertTrue(
         metrics.containsKey("testingIoU50") && metrics.containsKey("flatContrast"), "" + metrics);
     assertTrue(metrics.get("testingIoU50") >= 0 && metrics.get("testingIoU50") <= 1);

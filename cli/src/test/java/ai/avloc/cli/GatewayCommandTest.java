@@ -3,9 +3,9 @@ package ai.avloc.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.avloc.infra.EmbeddedKafka;
 import ai.avloc.schemas.ArrayChunk;
 import ai.avloc.schemas.Topics;
+import ai.avloc.testsupport.EmbeddedKafka;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -2,8 +2,8 @@ package ai.avloc.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import ai.avloc.inference.audio.AudioFiles;
-import ai.avloc.inference.audio.MultichannelAudio;
+import ai.avloc.acoustics.audio.AudioFiles;
+import ai.avloc.acoustics.audio.MultichannelAudio;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,11 +34,11 @@ class MfccCommandTest {
     assertEquals(24, lines.size() - 1);
     // the command's rows are the library's MFCC of the same audio, resampled the same way
     float[] stored = AudioFiles.read(in).channel(0); // PCM16 as written
-    float[] resampled = ai.avloc.inference.audio.Resampler.resample(stored, rate, 12_288);
+    float[] resampled = ai.avloc.acoustics.audio.Resampler.resample(stored, rate, 12_288);
     for (int i = 0; i < resampled.length; i++) {
       resampled[i] *= 32768f;
     }
-    float[] expected = new ai.avloc.inference.audio.Mfcc().normalizedWindows(resampled);
+    float[] expected = new ai.avloc.acoustics.audio.Mfcc().normalizedWindows(resampled);
     for (int r = 0; r < 24; r++) {
       double[] v =
           java.util.Arrays.stream(lines.get(r + 1).split(","))

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.avloc.inference.data.AudioVisualSecond;
-import ai.avloc.inference.data.TfRecords;
+import ai.avloc.training.data.AudioVisualSecond;
+import ai.avloc.training.data.TfRecords;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;

@@ -3,11 +3,11 @@ package ai.avloc.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.avloc.infra.EmbeddedKafka;
 import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.LocalizationMode;
 import ai.avloc.schemas.TopicAdmin;
 import ai.avloc.schemas.Topics;
+import ai.avloc.testsupport.EmbeddedKafka;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;

@@ -1,5 +1,8 @@
 package ai.avloc.ingest;
 
+import ai.avloc.schemas.ModelShapes;
+import ai.avloc.schemas.WindowClock;
+
 /**
  * How a camera gateway turns media into events.
  *
@@ -11,7 +14,6 @@ package ai.avloc.ingest;
  */
 public record DecodeOptions(
     int width, int height, double maxFps, float jpegQuality, int chunkSamples) {
-  public static final int SAMPLE_RATE = 12_288;
 
   public DecodeOptions {
     if (width < 16 || height < 16) {
@@ -32,6 +34,11 @@ public record DecodeOptions(
 
   /** The model's input: 298x224, at most 12 fps, JPEG quality 0.9, 1024-sample chunks (1/12 s). */
   public static DecodeOptions modelDefaults() {
-    return new DecodeOptions(298, 224, 12, 0.9f, 1024);
+    return new DecodeOptions(
+        ModelShapes.FRAME_WIDTH,
+        ModelShapes.FRAME_HEIGHT,
+        WindowClock.WINDOWS_PER_SECOND,
+        0.9f,
+        WindowClock.SAMPLES_PER_WINDOW);
   }
 }

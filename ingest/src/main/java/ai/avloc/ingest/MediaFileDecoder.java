@@ -1,6 +1,7 @@
 package ai.avloc.ingest;
 
 import ai.avloc.schemas.AudioChunk;
+import ai.avloc.schemas.WindowClock;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -61,7 +62,7 @@ public final class MediaFileDecoder {
         .setStreamId(streamId)
         .setSequence(sequence)
         .setTimestamp(CameraEvent.instant(epochMicros))
-        .setSampleRate(DecodeOptions.SAMPLE_RATE)
+        .setSampleRate(WindowClock.SAMPLE_RATE)
         .setPcm16(bytes)
         .build();
   }

@@ -1,6 +1,7 @@
 package ai.avloc.ingest;
 
 import ai.avloc.schemas.VideoFrame;
+import ai.avloc.schemas.WindowClock;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -141,7 +142,7 @@ public final class MediaFileSource implements CameraSource {
 
   private void openPass() {
     FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toFile());
-    g.setSampleRate(DecodeOptions.SAMPLE_RATE);
+    g.setSampleRate(WindowClock.SAMPLE_RATE);
     g.setAudioChannels(1);
     g.setSampleFormat(avutil.AV_SAMPLE_FMT_S16);
     try {
@@ -221,7 +222,7 @@ public final class MediaFileSource implements CameraSource {
 
   /** The pending samples as one chunk; its time comes from the sample count, so chunks tile. */
   private void emitChunk() {
-    long chunkStart = firstAudioMicros + Math.round(passSamples * 1e6 / DecodeOptions.SAMPLE_RATE);
+    long chunkStart = firstAudioMicros + Math.round(passSamples * 1e6 / WindowClock.SAMPLE_RATE);
     add(
         CameraEvent.of(
             MediaFileDecoder.audioChunk(
@@ -259,7 +260,7 @@ public final class MediaFileSource implements CameraSource {
       if (firstAudioMicros != Long.MIN_VALUE) {
         end =
             Math.max(
-                end, firstAudioMicros + Math.round(passSamples * 1e6 / DecodeOptions.SAMPLE_RATE));
+                end, firstAudioMicros + Math.round(passSamples * 1e6 / WindowClock.SAMPLE_RATE));
       }
       passOffsetMicros += Math.max(1, end);
       openPass();

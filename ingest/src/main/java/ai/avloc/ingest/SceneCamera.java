@@ -1,12 +1,13 @@
 package ai.avloc.ingest;
 
-import ai.avloc.inference.array.BuiltinArrays;
-import ai.avloc.inference.array.MicArray;
-import ai.avloc.inference.scene.Scene;
-import ai.avloc.inference.scene.SceneRenderer;
-import ai.avloc.inference.scene.SceneStream;
+import ai.avloc.acoustics.array.BuiltinArrays;
+import ai.avloc.acoustics.array.MicArray;
 import ai.avloc.schemas.ArrayChunk;
 import ai.avloc.schemas.VideoFrame;
+import ai.avloc.schemas.WindowClock;
+import ai.avloc.simulator.Scene;
+import ai.avloc.simulator.SceneRenderer;
+import ai.avloc.simulator.SceneStream;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -126,14 +127,14 @@ public final class SceneCamera implements CameraSource {
    */
   public SceneCamera(
       Scene scene, String streamId, Instant start, Duration duration, Options options) {
-    if (scene.sampleRate() != DecodeOptions.SAMPLE_RATE) {
+    if (scene.sampleRate() != WindowClock.SAMPLE_RATE) {
       throw new IllegalArgumentException(
           "the scene is sampled at "
               + scene.sampleRate()
               + " Hz; a camera publishes "
-              + DecodeOptions.SAMPLE_RATE
+              + WindowClock.SAMPLE_RATE
               + " Hz audio, so give the scene \"sampleRate\": "
-              + DecodeOptions.SAMPLE_RATE);
+              + WindowClock.SAMPLE_RATE);
     }
     if (duration != null && (duration.isNegative() || duration.isZero())) {
       throw new IllegalArgumentException("stream duration must be positive, got " + duration);
@@ -177,7 +178,7 @@ public final class SceneCamera implements CameraSource {
 
   /** Microseconds from the stream's start to audio sample n: floor(n·10^6/12288). */
   public static long sampleMicros(long n) {
-    return Math.floorDiv(n * 1_000_000, DecodeOptions.SAMPLE_RATE);
+    return Math.floorDiv(n * 1_000_000, WindowClock.SAMPLE_RATE);
   }
 
   /** Microseconds from the stream's start to frame k: floor(k·10^6/fps). */
@@ -235,7 +236,7 @@ public final class SceneCamera implements CameraSource {
     if (!options.loop()) {
       return streamSeconds;
     }
-    double length = (double) audio.length() / DecodeOptions.SAMPLE_RATE;
+    double length = (double) audio.length() / WindowClock.SAMPLE_RATE;
     return streamSeconds - Math.floor(streamSeconds / length) * length;
   }
 
@@ -291,7 +292,7 @@ public final class SceneCamera implements CameraSource {
                   .setStreamId(streamId)
                   .setSequence(sequence)
                   .setTimestamp(CameraEvent.instant(micros))
-                  .setSampleRate(DecodeOptions.SAMPLE_RATE)
+                  .setSampleRate(WindowClock.SAMPLE_RATE)
                   .setGeometryId(options.arrayGeometry())
                   .setChannels(block.length)
                   .setSamplesPerChannel(n)
@@ -303,7 +304,7 @@ public final class SceneCamera implements CameraSource {
 
   private static long samplesIn(Duration duration) {
     return Math.addExact(
-        Math.multiplyExact(duration.getSeconds(), DecodeOptions.SAMPLE_RATE),
-        Math.round(duration.getNano() * (DecodeOptions.SAMPLE_RATE / 1e9)));
+        Math.multiplyExact(duration.getSeconds(), WindowClock.SAMPLE_RATE),
+        Math.round(duration.getNano() * (WindowClock.SAMPLE_RATE / 1e9)));
   }
 }

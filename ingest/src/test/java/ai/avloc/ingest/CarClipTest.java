@@ -3,7 +3,7 @@ package ai.avloc.ingest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.avloc.infra.RealData;
+import ai.avloc.testsupport.RealData;
 import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.Set;

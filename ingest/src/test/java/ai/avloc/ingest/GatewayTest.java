@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.avloc.inference.scene.Scene;
 import ai.avloc.schemas.AudioChunk;
 import ai.avloc.schemas.VideoFrame;
+import ai.avloc.simulator.Scene;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

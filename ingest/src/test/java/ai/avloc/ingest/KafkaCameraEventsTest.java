@@ -3,11 +3,11 @@ package ai.avloc.ingest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.avloc.infra.EmbeddedKafka;
 import ai.avloc.schemas.ArrayChunk;
 import ai.avloc.schemas.AudioChunk;
 import ai.avloc.schemas.Topics;
 import ai.avloc.schemas.VideoFrame;
+import ai.avloc.testsupport.EmbeddedKafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.avloc.inference.beamforming.LookGrid;
-import ai.avloc.inference.scene.Scene;
-import ai.avloc.inference.scene.SceneSimulator;
+import ai.avloc.acoustics.beamforming.LookGrid;
 import ai.avloc.schemas.ArrayChunk;
 import ai.avloc.schemas.AudioChunk;
 import ai.avloc.schemas.VideoFrame;
+import ai.avloc.simulator.Scene;
+import ai.avloc.simulator.SceneSimulator;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.avloc.alerts.AlertsApp;
-import ai.avloc.inference.model.BrightSpotModel;
-import ai.avloc.inference.model.ModelContract;
-import ai.avloc.infra.EmbeddedKafka;
-import ai.avloc.infra.RealData;
 import ai.avloc.ingest.DecodeOptions;
 import ai.avloc.ingest.Gateway;
 import ai.avloc.ingest.KafkaCameraEvents;
@@ -15,7 +11,11 @@ import ai.avloc.ingest.MediaFileSource;
 import ai.avloc.schemas.Alert;
 import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.LocalizationMode;
+import ai.avloc.schemas.ModelShapes;
 import ai.avloc.schemas.Topics;
+import ai.avloc.serving.BrightSpotModel;
+import ai.avloc.testsupport.EmbeddedKafka;
+import ai.avloc.testsupport.RealData;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,7 +50,7 @@ class CarClipTest {
     Path clip = RealData.file("car-detection.mp4");
     Topics topics = Topics.withPrefix("it-d.");
     Path model = dir.resolve("model");
-    BrightSpotModel.export(model, ModelContract.FRAME_HEIGHT, ModelContract.FRAME_WIDTH);
+    BrightSpotModel.export(model, ModelShapes.FRAME_HEIGHT, ModelShapes.FRAME_WIDTH);
     Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(120);
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       KafkaTopics.create(kafka, topics);

@@ -3,12 +3,12 @@ package ai.avloc.it;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.avloc.alerts.AlertsApp;
-import ai.avloc.infra.EmbeddedKafka;
 import ai.avloc.schemas.AvroSerde;
 import ai.avloc.schemas.TopicAdmin;
 import ai.avloc.schemas.Topics;
 import ai.avloc.stream.job.JobConfig;
 import ai.avloc.stream.job.LocalizationJob;
+import ai.avloc.testsupport.EmbeddedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,23 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.avloc.inference.array.BuiltinArrays;
-import ai.avloc.inference.beamforming.LookGrid;
-import ai.avloc.inference.data.SyntheticClass;
-import ai.avloc.inference.model.ModelCard;
-import ai.avloc.inference.scene.Scene;
-import ai.avloc.inference.scene.SoundSignature;
-import ai.avloc.inference.scene.SoundSource;
-import ai.avloc.inference.scene.Trajectory;
-import ai.avloc.infra.EmbeddedKafka;
+import ai.avloc.acoustics.array.Air;
+import ai.avloc.acoustics.array.BuiltinArrays;
+import ai.avloc.acoustics.beamforming.LookGrid;
 import ai.avloc.ingest.Gateway;
 import ai.avloc.ingest.KafkaCameraEvents;
 import ai.avloc.ingest.SceneCamera;
 import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.LocalizationMode;
 import ai.avloc.schemas.Topics;
-import ai.avloc.stream.align.WindowClock;
+import ai.avloc.schemas.WindowClock;
+import ai.avloc.serving.ModelCard;
+import ai.avloc.simulator.Scene;
+import ai.avloc.simulator.SoundSignature;
+import ai.avloc.simulator.SoundSource;
+import ai.avloc.simulator.Trajectory;
 import ai.avloc.stream.job.JobConfig;
+import ai.avloc.testsupport.EmbeddedKafka;
+import ai.avloc.training.data.SyntheticClass;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,7 +60,7 @@ class MonoCameraTest {
             Scene.DEFAULT_SAMPLE_RATE,
             seconds,
             3,
-            Scene.DEFAULT_SPEED_OF_SOUND,
+            Air.SPEED_OF_SOUND,
             BuiltinArrays.dualcam128(),
             List.of(speaker),
             new Scene.SensorNoise(new Scene.Snr(40)),

@@ -1,5 +1,7 @@
 package ai.avloc.stream.align;
 
+import ai.avloc.schemas.WindowClock;
+
 /**
  * Everything one 1/12 s window of one stream holds once it closes: exactly 1024 samples (zeros
  * where audio was missing), how many of them arrived, and the frame chosen for it.

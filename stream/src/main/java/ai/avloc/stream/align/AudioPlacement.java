@@ -1,5 +1,7 @@
 package ai.avloc.stream.align;
 
+import ai.avloc.schemas.WindowClock;
+
 /** Places a run of samples on the global 12288 Hz grid, one call per window it touches. */
 public final class AudioPlacement {
   private AudioPlacement() {}

@@ -1,5 +1,7 @@
 package ai.avloc.stream.align;
 
+import ai.avloc.schemas.WindowClock;
+
 /**
  * An array window still collecting, as a POJO for Flink's MapState: all channels' samples and which
  * sample positions arrived (chunks carry every channel at once, so one mask serves all).

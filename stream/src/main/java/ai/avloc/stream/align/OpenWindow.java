@@ -1,5 +1,7 @@
 package ai.avloc.stream.align;
 
+import ai.avloc.schemas.WindowClock;
+
 /**
  * A window that is still collecting: its 1024 samples, which of them arrived, and the best frame so
  * far. A plain mutable POJO (public fields, no-argument constructor) so Flink keeps it in MapState

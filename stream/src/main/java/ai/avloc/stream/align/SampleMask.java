@@ -1,5 +1,7 @@
 package ai.avloc.stream.align;
 
+import ai.avloc.schemas.WindowClock;
+
 /** Which of a window's 1024 sample positions arrived: one bit each, 16 longs. */
 final class SampleMask {
   private SampleMask() {}

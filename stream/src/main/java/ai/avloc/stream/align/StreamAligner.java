@@ -1,5 +1,6 @@
 package ai.avloc.stream.align;
 
+import ai.avloc.schemas.WindowClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;

@@ -1,5 +1,7 @@
 package ai.avloc.stream.align;
 
+import ai.avloc.schemas.WindowClock;
+
 /**
  * What a stream remembers between windows: the last window it closed (anything at or before it is
  * late) and the latest frame it has shown (reused by frameless windows within the staleness bound).

@@ -1,6 +1,6 @@
 package ai.avloc.stream.features;
 
-import ai.avloc.inference.audio.MfccSpec;
+import ai.avloc.acoustics.audio.MfccSpec;
 
 /** Loudness of a window: its RMS in dB relative to PCM16 full scale (dBFS). */
 public final class AudioLevel {

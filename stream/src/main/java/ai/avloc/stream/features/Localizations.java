@@ -1,12 +1,12 @@
 package ai.avloc.stream.features;
 
-import ai.avloc.inference.energy.Peak;
-import ai.avloc.inference.energy.PeakFinder;
+import ai.avloc.acoustics.energy.Peak;
+import ai.avloc.acoustics.energy.PeakFinder;
 import ai.avloc.schemas.ImagePoint;
 import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.LocalizationMode;
 import ai.avloc.schemas.SourcePeak;
-import ai.avloc.stream.align.WindowClock;
+import ai.avloc.schemas.WindowClock;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Instant;

@@ -1,9 +1,9 @@
 package ai.avloc.stream.job;
 
+import ai.avloc.schemas.WindowClock;
 import ai.avloc.stream.align.ArrayWindow;
 import ai.avloc.stream.align.AudioPlacement;
 import ai.avloc.stream.align.OpenArrayWindow;
-import ai.avloc.stream.align.WindowClock;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;

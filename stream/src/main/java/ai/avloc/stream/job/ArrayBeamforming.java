@@ -1,16 +1,17 @@
 package ai.avloc.stream.job;
 
-import ai.avloc.inference.array.BuiltinArrays;
-import ai.avloc.inference.array.MicArray;
-import ai.avloc.inference.beamforming.BandPowerMapper;
-import ai.avloc.inference.beamforming.BeamformingMap;
-import ai.avloc.inference.beamforming.LookGrid;
-import ai.avloc.inference.beamforming.Steering;
-import ai.avloc.inference.energy.PeakFinder;
+import ai.avloc.acoustics.array.Air;
+import ai.avloc.acoustics.array.BuiltinArrays;
+import ai.avloc.acoustics.array.MicArray;
+import ai.avloc.acoustics.beamforming.BandPowerMapper;
+import ai.avloc.acoustics.beamforming.BeamformingMap;
+import ai.avloc.acoustics.beamforming.LookGrid;
+import ai.avloc.acoustics.beamforming.Steering;
+import ai.avloc.acoustics.energy.PeakFinder;
 import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.LocalizationMode;
+import ai.avloc.schemas.WindowClock;
 import ai.avloc.stream.align.ArrayWindow;
-import ai.avloc.stream.align.WindowClock;
 import ai.avloc.stream.features.Localizations;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,7 +28,6 @@ import java.util.Map;
  * (docs/decisions.md).
  */
 public final class ArrayBeamforming extends BatchingOperator<ArrayWindow> {
-  public static final double SPEED_OF_SOUND = 343.0;
 
   private final double hfovDeg;
   private final double vfovDeg;
@@ -87,7 +87,7 @@ public final class ArrayBeamforming extends BatchingOperator<ArrayWindow> {
               array,
               grid,
               Steering.CLASSIC,
-              SPEED_OF_SOUND,
+              Air.SPEED_OF_SOUND,
               false,
               new double[3],
               WindowClock.SAMPLE_RATE,

@@ -1,6 +1,6 @@
 package ai.avloc.stream.job;
 
-import ai.avloc.inference.energy.SourceConfirmation;
+import ai.avloc.acoustics.energy.SourceConfirmation;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.HashMap;

@@ -1,10 +1,10 @@
 package ai.avloc.stream.job;
 
-import ai.avloc.inference.audio.Mfcc;
-import ai.avloc.inference.model.AcousticModel;
-import ai.avloc.inference.model.ModelContract;
+import ai.avloc.acoustics.audio.Mfcc;
 import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.LocalizationMode;
+import ai.avloc.schemas.ModelShapes;
+import ai.avloc.serving.AcousticModel;
 import ai.avloc.stream.align.AlignedWindow;
 import ai.avloc.stream.features.AudioLevel;
 import ai.avloc.stream.features.FramePixels;
@@ -64,13 +64,13 @@ public final class MonoInference extends BatchingOperator<AlignedWindow> {
     flatnessLimit = flatnessLimit(maxFlatness, model.card());
     mfcc = new Mfcc();
     rgb = new float[maxBatch * model.height() * model.width() * 3];
-    coefficients = new float[maxBatch * ModelContract.COEFFICIENTS];
+    coefficients = new float[maxBatch * ModelShapes.COEFFICIENTS];
   }
 
   /**
    * The flatness at or above which a map holds no source: the job's, the card's, or the default.
    */
-  static double flatnessLimit(double configured, ai.avloc.inference.model.ModelCard card) {
+  static double flatnessLimit(double configured, ai.avloc.serving.ModelCard card) {
     if (!Double.isNaN(configured)) {
       return configured;
     }
@@ -100,7 +100,7 @@ public final class MonoInference extends BatchingOperator<AlignedWindow> {
       slot[i] = inferred++;
     }
     AcousticModel.Output out = inferred > 0 ? model.predict(rgb, coefficients, inferred) : null;
-    int cells = ModelContract.ROWS * ModelContract.COLS;
+    int cells = ModelShapes.ROWS * ModelShapes.COLS;
     List<Localization> result = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
       AlignedWindow w = batch.get(i);
@@ -118,8 +118,8 @@ public final class MonoInference extends BatchingOperator<AlignedWindow> {
                   LocalizationMode.MONO,
                   model.card().id(),
                   map,
-                  ModelContract.ROWS,
-                  ModelContract.COLS,
+                  ModelShapes.ROWS,
+                  ModelShapes.COLS,
                   silent,
                   flatnessLimit,
                   w.hasFrame() ? w.frameAgeMicros() : null,

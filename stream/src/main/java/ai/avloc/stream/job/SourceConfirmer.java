@@ -1,8 +1,8 @@
 package ai.avloc.stream.job;
 
-import ai.avloc.inference.energy.SourceConfirmation;
-import ai.avloc.inference.model.ModelCard;
+import ai.avloc.acoustics.energy.SourceConfirmation;
 import ai.avloc.schemas.Localization;
+import ai.avloc.serving.ModelCard;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

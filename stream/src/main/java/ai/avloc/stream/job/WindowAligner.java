@@ -1,10 +1,10 @@
 package ai.avloc.stream.job;
 
+import ai.avloc.schemas.WindowClock;
 import ai.avloc.stream.align.AlignedWindow;
 import ai.avloc.stream.align.AudioPlacement;
 import ai.avloc.stream.align.OpenWindow;
 import ai.avloc.stream.align.StreamState;
-import ai.avloc.stream.align.WindowClock;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;

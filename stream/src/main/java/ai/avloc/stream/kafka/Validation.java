@@ -1,10 +1,10 @@
 package ai.avloc.stream.kafka;
 
-import ai.avloc.inference.array.BuiltinArrays;
+import ai.avloc.acoustics.array.BuiltinArrays;
 import ai.avloc.schemas.ArrayChunk;
 import ai.avloc.schemas.AudioChunk;
 import ai.avloc.schemas.VideoFrame;
-import ai.avloc.stream.align.WindowClock;
+import ai.avloc.schemas.WindowClock;
 import ai.avloc.stream.job.ArrayEvent;
 import ai.avloc.stream.job.AudioEvent;
 import ai.avloc.stream.job.FrameEvent;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.avloc.schemas.WindowClock;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.LocalizationMode;
-import ai.avloc.stream.align.WindowClock;
+import ai.avloc.schemas.WindowClock;
 import org.junit.jupiter.api.Test;
 
 class LocalizationsTest {

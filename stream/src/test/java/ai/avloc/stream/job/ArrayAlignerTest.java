@@ -2,8 +2,8 @@ package ai.avloc.stream.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import ai.avloc.schemas.WindowClock;
 import ai.avloc.stream.align.ArrayWindow;
-import ai.avloc.stream.align.WindowClock;
 import java.time.Instant;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;

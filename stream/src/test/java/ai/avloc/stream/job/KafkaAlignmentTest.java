@@ -3,13 +3,13 @@ package ai.avloc.stream.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.avloc.infra.EmbeddedKafka;
 import ai.avloc.schemas.AudioChunk;
 import ai.avloc.schemas.DeadLetter;
 import ai.avloc.schemas.Topics;
 import ai.avloc.schemas.VideoFrame;
 import ai.avloc.stream.align.AlignedWindow;
 import ai.avloc.stream.kafka.DeadLetters;
+import ai.avloc.testsupport.EmbeddedKafka;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;

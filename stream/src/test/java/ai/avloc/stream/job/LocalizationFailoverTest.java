@@ -3,13 +3,13 @@ package ai.avloc.stream.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.avloc.inference.model.BrightSpotModel;
-import ai.avloc.inference.model.ModelContract;
-import ai.avloc.infra.EmbeddedKafka;
 import ai.avloc.schemas.AudioChunk;
 import ai.avloc.schemas.Localization;
+import ai.avloc.schemas.ModelShapes;
 import ai.avloc.schemas.Topics;
 import ai.avloc.schemas.VideoFrame;
+import ai.avloc.serving.BrightSpotModel;
+import ai.avloc.testsupport.EmbeddedKafka;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -54,7 +54,7 @@ class LocalizationFailoverTest {
   @Test
   void everyWindowOnceAcrossATaskManagerLoss() throws Exception {
     Path model = dir.resolve("bright-spot");
-    BrightSpotModel.export(model, ModelContract.FRAME_HEIGHT, ModelContract.FRAME_WIDTH);
+    BrightSpotModel.export(model, ModelShapes.FRAME_HEIGHT, ModelShapes.FRAME_WIDTH);
     byte[] jpeg = LocalizationJobTest.frameWithBrightSquare(200, 60);
     Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(30);
     long firstWindow = Math.floorDiv(ChronoUnit.MICROS.between(Instant.EPOCH, t0) * 12, 1_000_000);

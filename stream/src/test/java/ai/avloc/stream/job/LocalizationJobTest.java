@@ -3,20 +3,20 @@ package ai.avloc.stream.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.avloc.inference.beamforming.LookGrid;
-import ai.avloc.inference.model.BrightSpotModel;
-import ai.avloc.inference.model.ModelContract;
-import ai.avloc.inference.scene.Scene;
-import ai.avloc.inference.scene.SceneSimulator;
-import ai.avloc.inference.scene.Simulation;
-import ai.avloc.infra.EmbeddedKafka;
+import ai.avloc.acoustics.beamforming.LookGrid;
 import ai.avloc.schemas.ArrayChunk;
 import ai.avloc.schemas.AudioChunk;
 import ai.avloc.schemas.DeadLetter;
 import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.LocalizationMode;
+import ai.avloc.schemas.ModelShapes;
 import ai.avloc.schemas.Topics;
 import ai.avloc.schemas.VideoFrame;
+import ai.avloc.serving.BrightSpotModel;
+import ai.avloc.simulator.Scene;
+import ai.avloc.simulator.SceneSimulator;
+import ai.avloc.simulator.Simulation;
+import ai.avloc.testsupport.EmbeddedKafka;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -110,7 +110,7 @@ class LocalizationJobTest {
   void monoAndArrayCamerasYieldOneLocalizationPerWindowAndBadInputBecomesDeadLetters()
       throws Exception {
     Path model = dir.resolve("bright-spot");
-    BrightSpotModel.export(model, ModelContract.FRAME_HEIGHT, ModelContract.FRAME_WIDTH);
+    BrightSpotModel.export(model, ModelShapes.FRAME_HEIGHT, ModelShapes.FRAME_WIDTH);
     Scene scene =
         Scene.parse(
             "{\"sampleRate\": 12288, \"duration\": "
@@ -260,10 +260,12 @@ class LocalizationJobTest {
       assertTrue(l.getInferred(), "window " + k + " inferred");
       assertEquals(1f, l.getAudioCoverage(), 0f);
       assertTrue(!l.getSilent(), "window " + k + " sounds");
-      // square centre (60, 150) px of 298 x 224 -> cell (24.1, 9.7) of 36 x 48
+      // the 40 px square centred at (60, 150) px of 298 x 224 covers cells 20.9-27.3 (rows) x
+      // 6.4-12.9 (columns) of 36 x 48; the bright-spot map saturates at 1/24 over it, so the
+      // peak is one of its cells, not always the centre one
       var peak = l.getPeaks().get(0);
-      assertEquals(24, peak.getRow(), 1, "window " + k);
-      assertEquals(9.5, peak.getCol(), 1, "window " + k);
+      assertEquals(24.1, peak.getRow(), 3.2, "window " + k);
+      assertEquals(9.7, peak.getCol(), 3.2, "window " + k);
     }
 
     List<Localization> array = byStream.get("cam-array");

@@ -2,7 +2,7 @@ package ai.avloc.stream.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import ai.avloc.inference.model.ModelCard;
+import ai.avloc.serving.ModelCard;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

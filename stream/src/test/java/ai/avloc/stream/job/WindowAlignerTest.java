@@ -3,9 +3,9 @@ package ai.avloc.stream.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.avloc.schemas.WindowClock;
 import ai.avloc.stream.align.AlignedWindow;
 import ai.avloc.stream.align.FrameRef;
-import ai.avloc.stream.align.WindowClock;
 import java.time.Instant;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;

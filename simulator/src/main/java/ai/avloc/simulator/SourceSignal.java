@@ -1,0 +1,586 @@
+package ai.avloc.simulator;
+
+import static ai.avloc.simulator.JsonFields.at;
+import static ai.avloc.simulator.JsonFields.error;
+import static ai.avloc.simulator.JsonFields.fmt;
+
+import ai.avloc.acoustics.audio.AudioFiles;
+import ai.avloc.acoustics.audio.MultichannelAudio;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.Random;
+import org.jtransforms.fft.DoubleFFT_1D;
+
+/**
+ * The pressure a sound source emits, as a function of continuous time: {@link #valueAt(double)}
+ * gives pascals at 1 m from the source at any real time t in seconds (negative times included), so
+ * the simulator gets exact fractional propagation delays by evaluating the signal at the retarded
+ * time.
+ *
+ * <p>Analytic signals (tone, harmonic, AM, chirp) are evaluated in closed form. Sampled signals
+ * (noise, WAV) are periodic sample grids evaluated by 64-tap Kaiser-windowed sinc interpolation
+ * ({@link PeriodicSamples}), accurate to about 1e-6 of the amplitude because their content sits
+ * below 0.45 of the grid's sample rate.
+ *
+ * <p>Scene JSON: an object with a {@code "type"} and the type's fields; see {@code
+ * docs/scene-format.md} and {@link #fromJson(JsonNode, long, double, double, Path, String)}.
+ */
+public sealed interface SourceSignal
+    permits SourceSignal.Tone,
+        SourceSignal.Harmonic,
+        SourceSignal.BandNoise,
+        SourceSignal.AmTone,
+        SourceSignal.Chirp,
+        SourceSignal.Wav,
+        SourceSignal.Sampled {
+
+  /** Pressure in Pa at 1 m from the source at time t (seconds). */
+  double valueAt(double t);
+
+  /**
+   * {@code out[i] = valueAt(times[i])} for the first {@code count} times; signals that can share
+   * work between neighbouring samples (the sinc-interpolated ones) override it.
+   */
+  default void valuesAt(double[] times, double[] out, int count) {
+    for (int i = 0; i < count; i++) {
+      out[i] = valueAt(times[i]);
+    }
+  }
+
+  /** The scene-JSON type name ({@code "tone"}, {@code "noise"}, ...). */
+  String type();
+
+  /**
+   * Parses a {@code signal} object of a scene file.
+   *
+   * @param node the JSON object
+   * @param seed the seed of this signal's randomness (noise samples, harmonic phases)
+   * @param sampleRate the scene's sample rate in Hz; every frequency must lie below its Nyquist
+   *     frequency
+   * @param duration the scene's duration in seconds (noise grids are made at least this long plus a
+   *     second before they repeat)
+   * @param baseDir the directory relative WAV paths are resolved against; null for the working
+   *     directory
+   * @param path the JSON path of {@code node} for error messages, e.g. {@code sources[1].signal}
+   * @throws IllegalArgumentException naming the JSON path of an invalid or missing field
+   */
+  static SourceSignal fromJson(
+      JsonNode node, long seed, double sampleRate, double duration, Path baseDir, String path) {
+    JsonFields.requireObject(node, path);
+    String type = JsonFields.text(node, "type", path);
+    double nyquist = sampleRate / 2;
+    switch (type) {
+      case "tone":
+        {
+          JsonFields.allowOnly(node, path, "type", "frequency", "amplitude", "phase");
+          double f = frequency(node, "frequency", path, nyquist);
+          double a = amplitude(node, "amplitude", path);
+          double phase = JsonFields.number(node, "phase", path, 0);
+          return new Tone(f, a, phase);
+        }
+      case "harmonic":
+        {
+          JsonFields.allowOnly(node, path, "type", "f0", "harmonics", "amplitude", "rolloff");
+          double f0 = frequency(node, "f0", path, nyquist);
+          long count = JsonFields.integer(node, "harmonics", path, 1);
+          if (count < 1 || count > 1000) {
+            throw error(at(path, "harmonics"), "must be 1..1000, got " + count);
+          }
+          if (f0 * count >= nyquist) {
+            throw error(
+                at(path, "harmonics"),
+                "harmonic "
+                    + count
+                    + " at "
+                    + fmt(f0 * count)
+                    + " Hz must be below Nyquist "
+                    + fmt(nyquist)
+                    + " Hz; use at most "
+                    + (long) Math.ceil(nyquist / f0 - 1)
+                    + " harmonics");
+          }
+          double a = amplitude(node, "amplitude", path);
+          double rolloff = JsonFields.number(node, "rolloff", path, Harmonic.DEFAULT_ROLLOFF);
+          if (rolloff < 0 || rolloff > 1) {
+            throw error(at(path, "rolloff"), "must be in [0, 1], got " + fmt(rolloff));
+          }
+          return Harmonic.withRandomPhases(f0, (int) count, a, rolloff, seed);
+        }
+      case "noise":
+        {
+          JsonFields.allowOnly(node, path, "type", "low", "high", "amplitude");
+          double low = JsonFields.number(node, "low", path);
+          double high = JsonFields.number(node, "high", path);
+          if (low < 0) {
+            throw error(at(path, "low"), "must be >= 0 Hz, got " + fmt(low));
+          }
+          if (!(high > low)) {
+            throw error(
+                at(path, "high"), "must be above low (" + fmt(low) + " Hz), got " + fmt(high));
+          }
+          if (!(high < nyquist)) {
+            throw error(
+                at(path, "high"),
+                "must be below Nyquist " + fmt(nyquist) + " Hz, got " + fmt(high));
+          }
+          double rms = amplitude(node, "amplitude", path);
+          try {
+            return BandNoise.generate(low, high, rms, duration, seed);
+          } catch (IllegalArgumentException e) {
+            throw error(path, e.getMessage());
+          }
+        }
+      case "am":
+        {
+          JsonFields.allowOnly(node, path, "type", "carrier", "modulation", "depth", "amplitude");
+          double carrier = frequency(node, "carrier", path, nyquist);
+          double modulation = JsonFields.number(node, "modulation", path);
+          if (!(modulation > 0)) {
+            throw error(at(path, "modulation"), "must be > 0 Hz, got " + fmt(modulation));
+          }
+          if (!(modulation < carrier)) {
+            throw error(
+                at(path, "modulation"),
+                "must be below the carrier (" + fmt(carrier) + " Hz), got " + fmt(modulation));
+          }
+          if (!(carrier + modulation < nyquist)) {
+            throw error(
+                at(path, "carrier"),
+                "carrier + modulation = "
+                    + fmt(carrier + modulation)
+                    + " Hz must be below Nyquist "
+                    + fmt(nyquist)
+                    + " Hz");
+          }
+          double depth = JsonFields.number(node, "depth", path, 1.0);
+          if (depth < 0 || depth > 1) {
+            throw error(at(path, "depth"), "must be in [0, 1], got " + fmt(depth));
+          }
+          return new AmTone(carrier, modulation, depth, amplitude(node, "amplitude", path));
+        }
+      case "chirp":
+        {
+          JsonFields.allowOnly(node, path, "type", "from", "to", "period", "amplitude");
+          double from = frequency(node, "from", path, nyquist);
+          double to = frequency(node, "to", path, nyquist);
+          double period = JsonFields.number(node, "period", path);
+          if (!(period > 0)) {
+            throw error(at(path, "period"), "must be > 0 s, got " + fmt(period));
+          }
+          return new Chirp(from, to, period, amplitude(node, "amplitude", path));
+        }
+      case "wav":
+        {
+          JsonFields.allowOnly(node, path, "type", "path", "gain");
+          String file = JsonFields.text(node, "path", path);
+          double gain = JsonFields.number(node, "gain", path, 1.0);
+          if (gain < 0) {
+            throw error(at(path, "gain"), "must be >= 0, got " + fmt(gain));
+          }
+          Path resolved = baseDir == null ? Path.of(file) : baseDir.resolve(file);
+          try {
+            return Wav.read(resolved, gain, sampleRate);
+          } catch (IllegalArgumentException e) {
+            throw error(at(path, "path"), e.getMessage());
+          }
+        }
+      case "signature":
+        {
+          // a class's sound as the synthetic dataset makes it, so the U-VAE hears what it learnt
+          JsonFields.allowOnly(node, path, "type", "class", "amplitude");
+          String label = JsonFields.text(node, "class", path);
+          double rms = amplitude(node, "amplitude", path);
+          if (SoundSignature.HIGH_HZ >= nyquist) {
+            throw error(
+                path,
+                "signatures reach "
+                    + fmt(SoundSignature.HIGH_HZ)
+                    + " Hz, above this scene's Nyquist "
+                    + fmt(nyquist)
+                    + " Hz; use a sample rate of at least 12288 Hz");
+          }
+          try {
+            return SoundSignature.of(label, new Random(seed)).signal(duration, rms, seed);
+          } catch (IllegalArgumentException e) {
+            throw error(at(path, "class"), e.getMessage());
+          }
+        }
+      default:
+        throw error(
+            at(path, "type"),
+            "unknown signal type '"
+                + type
+                + "', expected one of: tone, harmonic, noise, am, chirp, wav, signature");
+    }
+  }
+
+  private static double frequency(JsonNode node, String field, String path, double nyquist) {
+    double f = JsonFields.number(node, field, path);
+    if (!(f > 0)) {
+      throw error(at(path, field), "must be > 0 Hz, got " + fmt(f));
+    }
+    if (!(f < nyquist)) {
+      throw error(at(path, field), "must be below Nyquist " + fmt(nyquist) + " Hz, got " + fmt(f));
+    }
+    return f;
+  }
+
+  private static double amplitude(JsonNode node, String field, String path) {
+    double a = JsonFields.number(node, field, path);
+    if (a < 0) {
+      throw error(at(path, field), "must be >= 0 Pa, got " + fmt(a));
+    }
+    return a;
+  }
+
+  /** The fractional part of x, in [0, 1): phases in cycles are reduced before multiplying by 2π. */
+  private static double frac(double x) {
+    return x - Math.floor(x);
+  }
+
+  /**
+   * {@code amplitude · sin(2π·frequency·t + phase)}, phase in degrees; amplitude is the peak in Pa
+   * at 1 m.
+   */
+  record Tone(double frequency, double amplitude, double phaseDeg) implements SourceSignal {
+    @Override
+    public double valueAt(double t) {
+      return amplitude * Math.sin(2 * Math.PI * frac(frequency * t) + Math.toRadians(phaseDeg));
+    }
+
+    @Override
+    public String type() {
+      return "tone";
+    }
+  }
+
+  /**
+   * A harmonic series, e.g. a drone's or an engine's: harmonic k = 1..count at k·f0 with peak
+   * amplitude {@code amplitude · rolloff^(k−1)} and a phase drawn from the seed (random phases keep
+   * the crest factor of a many-harmonic sum moderate, as in real rotor noise).
+   */
+  final class Harmonic implements SourceSignal {
+    /** Amplitude factor from one harmonic to the next when the JSON gives no {@code rolloff}. */
+    public static final double DEFAULT_ROLLOFF = 0.7;
+
+    private final double f0;
+    private final double[] amplitudes;
+    private final double[] cosPhase;
+    private final double[] sinPhase;
+
+    private Harmonic(double f0, double[] amplitudes, double[] phases) {
+      this.f0 = f0;
+      this.amplitudes = amplitudes;
+      cosPhase = new double[phases.length];
+      sinPhase = new double[phases.length];
+      for (int k = 0; k < phases.length; k++) {
+        cosPhase[k] = Math.cos(phases[k]);
+        sinPhase[k] = Math.sin(phases[k]);
+      }
+    }
+
+    /** Harmonics 1..count with phases uniform in [0, 2π) from {@code seed}. */
+    public static Harmonic withRandomPhases(
+        double f0, int count, double amplitude, double rolloff, long seed) {
+      Random random = new Random(seed);
+      double[] amplitudes = new double[count];
+      double[] phases = new double[count];
+      double a = amplitude;
+      for (int k = 0; k < count; k++) {
+        amplitudes[k] = a;
+        a *= rolloff;
+        phases[k] = 2 * Math.PI * random.nextDouble();
+      }
+      return new Harmonic(f0, amplitudes, phases);
+    }
+
+    public double f0() {
+      return f0;
+    }
+
+    public int harmonics() {
+      return amplitudes.length;
+    }
+
+    @Override
+    public double valueAt(double t) {
+      double theta = 2 * Math.PI * frac(f0 * t);
+      double c1 = Math.cos(theta);
+      double s1 = Math.sin(theta);
+      double ck = c1;
+      double sk = s1;
+      double sum = 0;
+      // sin(kθ + φ_k) = sin kθ cos φ_k + cos kθ sin φ_k, with (cos kθ, sin kθ) advanced by one
+      // rotation per
+      // harmonic: one sin/cos pair per evaluation whatever the count.
+      for (int k = 0; k < amplitudes.length; k++) {
+        sum += amplitudes[k] * (sk * cosPhase[k] + ck * sinPhase[k]);
+        double next = ck * c1 - sk * s1;
+        sk = sk * c1 + ck * s1;
+        ck = next;
+      }
+      return sum;
+    }
+
+    @Override
+    public String type() {
+      return "harmonic";
+    }
+  }
+
+  /**
+   * Gaussian noise band-limited to [low, high] Hz with the given RMS in Pa at 1 m. One period is
+   * synthesised by FFT on a grid at 4·high Hz, long enough for the scene plus one second (at most
+   * 2^22 samples; longer scenes hear it repeat), and evaluated by windowed-sinc interpolation: the
+   * band ends at a quarter of the grid's rate, far inside the kernel's pass band.
+   */
+  final class BandNoise implements SourceSignal {
+    /** Longest grid, in samples, before the noise loops (2^22, 32 MB of doubles). */
+    public static final int MAX_GRID = 1 << 22;
+
+    private final double low;
+    private final double high;
+    private final double rms;
+    private final PeriodicSamples grid;
+
+    private BandNoise(double low, double high, double rms, PeriodicSamples grid) {
+      this.low = low;
+      this.high = high;
+      this.rms = rms;
+      this.grid = grid;
+    }
+
+    /**
+     * Generates the noise deterministically from {@code seed}.
+     *
+     * @param minSeconds how long the noise should run before it repeats (the scene's duration)
+     */
+    public static BandNoise generate(
+        double low, double high, double rms, double minSeconds, long seed) {
+      double rate = 4 * high;
+      long wanted = (long) Math.ceil((minSeconds + 1) * rate);
+      int n =
+          wanted >= MAX_GRID ? NoiseSpectra.fftSizeAtMost(MAX_GRID) : NoiseSpectra.fftSize(wanted);
+      double[] x = NoiseSpectra.unitPowerNoise(n, rate, low, high, new Random(seed));
+      for (int i = 0; i < n; i++) {
+        x[i] *= rms;
+      }
+      return new BandNoise(low, high, rms, new PeriodicSamples(x, rate));
+    }
+
+    public double low() {
+      return low;
+    }
+
+    public double high() {
+      return high;
+    }
+
+    public double rms() {
+      return rms;
+    }
+
+    /** The sample grid behind the interpolation (package-private: tests compare against it). */
+    PeriodicSamples grid() {
+      return grid;
+    }
+
+    @Override
+    public double valueAt(double t) {
+      return grid.valueAt(t);
+    }
+
+    @Override
+    public String type() {
+      return "noise";
+    }
+  }
+
+  /**
+   * Amplitude modulation: {@code amplitude · (1 + depth·sin(2π·modulation·t)) · sin(2π·carrier·t)};
+   * peak {@code amplitude·(1 + depth)} Pa at 1 m. Sidebands sit at carrier ± modulation.
+   */
+  record AmTone(double carrier, double modulation, double depth, double amplitude)
+      implements SourceSignal {
+    @Override
+    public double valueAt(double t) {
+      double envelope = 1 + depth * Math.sin(2 * Math.PI * frac(modulation * t));
+      return amplitude * envelope * Math.sin(2 * Math.PI * frac(carrier * t));
+    }
+
+    @Override
+    public String type() {
+      return "am";
+    }
+  }
+
+  /**
+   * A sawtooth of linear sweeps: within each period the instantaneous frequency runs linearly from
+   * {@code from} to {@code to} Hz, then jumps back. The phase carries over from one period to the
+   * next, so the waveform has no step (only the frequency jumps). Peak amplitude in Pa at 1 m.
+   */
+  record Chirp(double from, double to, double period, double amplitude) implements SourceSignal {
+    /** The instantaneous frequency in Hz at time t. */
+    public double frequencyAt(double t) {
+      double tau = t - period * Math.floor(t / period);
+      return from + (to - from) * tau / period;
+    }
+
+    @Override
+    public double valueAt(double t) {
+      double k = Math.floor(t / period);
+      double tau = t - k * period;
+      // Each full period advances the phase by period·(from + to)/2 cycles; only its fraction
+      // matters.
+      double cyclesPerPeriod = period * (from + to) / 2;
+      double before = frac(k * frac(cyclesPerPeriod));
+      double within = from * tau + (to - from) * tau * tau / (2 * period);
+      return amplitude * Math.sin(2 * Math.PI * frac(before + within));
+    }
+
+    @Override
+    public String type() {
+      return "chirp";
+    }
+  }
+
+  /**
+   * A WAV file (read with {@link AudioFiles#read(Path)}, samples in [−1, 1]) mixed to mono by
+   * averaging the channels, times {@code gain} to give Pa at 1 m, looped forever (t = 0 is the
+   * file's first sample; negative times play the end of the loop). Before interpolation the loop is
+   * low-passed circularly by FFT to 0.45 of the lower of the file's and the scene's sample rates:
+   * that keeps its content inside the sinc kernel's pass band and, for files sampled faster than
+   * the scene, removes what would alias. Circular filtering matches the looping, so the loop point
+   * gets no extra click.
+   */
+  final class Wav implements SourceSignal {
+    private final Path file;
+    private final double gain;
+    private final PeriodicSamples grid;
+
+    private Wav(Path file, double gain, PeriodicSamples grid) {
+      this.file = file;
+      this.gain = gain;
+      this.grid = grid;
+    }
+
+    /**
+     * Reads and prepares a WAV file for a scene at {@code sceneRate} Hz.
+     *
+     * @throws IllegalArgumentException if the file cannot be read or is not a WAV avloc reads
+     */
+    public static Wav read(Path file, double gain, double sceneRate) {
+      MultichannelAudio audio;
+      try {
+        audio = AudioFiles.read(file);
+      } catch (Exception e) {
+        throw new IllegalArgumentException(
+            "cannot read WAV file " + file + ": " + e.getMessage(), e);
+      }
+      int n = audio.frames();
+      int channels = audio.channelCount();
+      double[] mono = new double[n];
+      for (int c = 0; c < channels; c++) {
+        float[] row = audio.channel(c);
+        for (int i = 0; i < n; i++) {
+          mono[i] += row[i];
+        }
+      }
+      for (int i = 0; i < n; i++) {
+        mono[i] *= gain / channels;
+      }
+      double rate = audio.sampleRate();
+      lowPassCircular(mono, rate, 0.45 * Math.min(rate, sceneRate));
+      return new Wav(file, gain, new PeriodicSamples(mono, rate));
+    }
+
+    /** Zeroes every DFT bin above {@code cutoff} Hz of the periodic signal x (in place). */
+    private static void lowPassCircular(double[] x, double rate, double cutoff) {
+      int n = x.length;
+      if (n < 2) {
+        return;
+      }
+      double[] spectrum = new double[2 * n];
+      System.arraycopy(x, 0, spectrum, 0, n);
+      DoubleFFT_1D fft = new DoubleFFT_1D(n);
+      fft.realForwardFull(spectrum);
+      for (int k = 0; k < n; k++) {
+        int folded = Math.min(k, n - k);
+        if (folded * rate / n > cutoff) {
+          spectrum[2 * k] = 0;
+          spectrum[2 * k + 1] = 0;
+        }
+      }
+      fft.complexInverse(spectrum, true);
+      for (int i = 0; i < n; i++) {
+        x[i] = spectrum[2 * i];
+      }
+    }
+
+    public Path file() {
+      return file;
+    }
+
+    public double gain() {
+      return gain;
+    }
+
+    /** Length of the loop in seconds. */
+    public double loopSeconds() {
+      return grid.period();
+    }
+
+    @Override
+    public double valueAt(double t) {
+      return grid.valueAt(t);
+    }
+
+    @Override
+    public String type() {
+      return "wav";
+    }
+  }
+
+  /**
+   * A periodic signal made in code, not read from a scene file: one period of samples at {@code
+   * rate} Hz, evaluated by the same windowed-sinc interpolation as noise and WAV files, so its
+   * content must lie below about 0.44 of {@code rate}. It has no JSON form; the synthetic dataset
+   * builds its class sound signatures with it.
+   */
+  final class Sampled implements SourceSignal {
+    private final PeriodicSamples grid;
+
+    private Sampled(PeriodicSamples grid) {
+      this.grid = grid;
+    }
+
+    /**
+     * The signal whose period is {@code samples} (copied) at {@code rate} Hz, in Pa at 1 m.
+     *
+     * @throws IllegalArgumentException for no samples or a rate that is not positive
+     */
+    public static Sampled of(double[] samples, double rate) {
+      return new Sampled(new PeriodicSamples(samples, rate));
+    }
+
+    /** The grid's sample rate in Hz. */
+    public double rate() {
+      return grid.rate();
+    }
+
+    /** Length of one period in seconds. */
+    public double periodSeconds() {
+      return grid.period();
+    }
+
+    @Override
+    public double valueAt(double t) {
+      return grid.valueAt(t);
+    }
+
+    @Override
+    public String type() {
+      return "sampled";
+    }
+  }
+}

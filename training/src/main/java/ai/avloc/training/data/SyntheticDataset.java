@@ -1,0 +1,967 @@
+package ai.avloc.training.data;
+
+import ai.avloc.acoustics.array.Air;
+import ai.avloc.acoustics.array.BuiltinArrays;
+import ai.avloc.acoustics.array.MicArray;
+import ai.avloc.acoustics.audio.MfccSpec;
+import ai.avloc.acoustics.beamforming.AcousticImager;
+import ai.avloc.acoustics.beamforming.LookGrid;
+import ai.avloc.acoustics.beamforming.Steering;
+import ai.avloc.acoustics.energy.EnergyMap;
+import ai.avloc.acoustics.io.Heatmap;
+import ai.avloc.schemas.ModelShapes;
+import ai.avloc.schemas.WindowClock;
+import ai.avloc.simulator.Scene;
+import ai.avloc.simulator.SceneRenderer;
+import ai.avloc.simulator.SceneSimulator;
+import ai.avloc.simulator.Simulation;
+import ai.avloc.simulator.VisualObject;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.bytedeco.openblas.global.openblas_nolapack;
+
+/**
+ * A synthetic audio-visual training set in the ACIVW layout (uvae-reference.md §1.5, §1.6): scenes
+ * of {@link SyntheticScene}, each simulated on the array ({@link SceneSimulator}), beamformed into
+ * 36x48x12 acoustic images ({@link AcousticImager}, classic steering over the camera's field of
+ * view) and drawn by the gateway cameras' {@link SceneRenderer}.
+ *
+ * <p>Written under the output directory:
+ *
+ * <ul>
+ *   <li>{@code class_{c}/data_{scene:05d}/Data_{second:03d}.tfrecord}: one GZIP TFRecord per second
+ *       (1-based), one {@link AudioVisualSecond} each; context {@code classes} (the first sounding
+ *       object's class, {@link SyntheticClass#NOISE_ONLY_ID} for noise only) and {@code location}
+ *       (the scene index). Acoustic images are stored rotated by 180°, as ACIVW stores them, so
+ *       that {@link AudioVisualSecond#target(int)} lines them up with the frame; audio is
+ *       microphone 0 in PCM16 units (1 Pa full scale, clipped to 16 bits); frames are BGR.
+ *   <li>{@code lists/training.txt}, {@code validation.txt}, {@code testing.txt}: relative paths,
+ *       split by scene.
+ *   <li>{@code annotations.jsonl}: per second file, per frame, the boxes of the sounding objects on
+ *       screen (and of the distractors).
+ *   <li>{@code dataset.json} (the card), {@code README.md}, {@code preview.png}.
+ * </ul>
+ *
+ * <p>Deterministic: a scene depends only on the seed and its index, scenes are generated in
+ * parallel but every aggregate is written in scene order, so the same configuration gives the same
+ * bytes whatever the thread count (on the same CPU: the native matrix product may round differently
+ * on another instruction set).
+ */
+public final class SyntheticDataset {
+  /**
+   * Bumped whenever the same configuration would give different data. 2: no object hides most of a
+   * sounding one at any time (in version 1, 7.6 % of the sounding objects' frames of seed 1, 400
+   * scenes, were more than half covered by a nearer object).
+   */
+  public static final int GENERATOR_VERSION = 2;
+
+  public static final double SAMPLE_RATE = WindowClock.SAMPLE_RATE;
+  public static final int FRAMES_PER_SECOND = WindowClock.WINDOWS_PER_SECOND;
+  public static final List<String> SPLITS = List.of("training", "validation", "testing");
+
+  /** Scenes whose first frames go into {@code preview.png}. */
+  static final int PREVIEW_TILES = 12;
+
+  /** A peak this close (acoustic cells) to a sounding object's centre counts as on it. */
+  public static final double NEAR_CELLS = 3;
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON_LINE = new ObjectMapper();
+
+  /**
+   * What to generate.
+   *
+   * @param scenes number of scenes
+   * @param seed the seed every scene is derived from
+   * @param secondsPerScene whole seconds per scene (a TFRecord file each)
+   * @param split percentages of scenes for training, validation and testing (sum 100)
+   * @param threads scenes generated at once
+   * @param hfovDeg camera and acoustic grid's horizontal field of view
+   * @param vfovDeg vertical field of view
+   * @param noiseOnlyFraction share of scenes in which nothing sounds
+   * @param twoSourceFraction share of the other scenes in which two visible objects sound
+   * @param offScreenFraction share of the other scenes with a quieter source outside the view
+   * @param minSnrDb lowest diffuse-background SNR
+   * @param maxSnrDb highest diffuse-background SNR
+   * @param arrayName a built-in array
+   */
+  public record Config(
+      int scenes,
+      long seed,
+      int secondsPerScene,
+      int[] split,
+      int threads,
+      double hfovDeg,
+      double vfovDeg,
+      double noiseOnlyFraction,
+      double twoSourceFraction,
+      double offScreenFraction,
+      double minSnrDb,
+      double maxSnrDb,
+      String arrayName) {
+
+    public Config {
+      if (scenes < 1) {
+        throw new IllegalArgumentException("scenes must be at least 1, got " + scenes);
+      }
+      if (secondsPerScene < 1 || secondsPerScene > 60) {
+        throw new IllegalArgumentException(
+            "seconds per scene must be 1..60, got " + secondsPerScene);
+      }
+      if (split.length != 3
+          || Arrays.stream(split).anyMatch(p -> p < 0)
+          || Arrays.stream(split).sum() != 100) {
+        throw new IllegalArgumentException(
+            "the split needs three percentages that add up to 100, got " + Arrays.toString(split));
+      }
+      split = split.clone();
+      if (threads < 1) {
+        throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+      }
+      for (double f : new double[] {noiseOnlyFraction, twoSourceFraction, offScreenFraction}) {
+        if (!(f >= 0 && f <= 1)) {
+          throw new IllegalArgumentException("fractions must be in [0, 1], got " + f);
+        }
+      }
+      if (!(minSnrDb <= maxSnrDb)) {
+        throw new IllegalArgumentException("SNR range " + minSnrDb + ".." + maxSnrDb + " is empty");
+      }
+      BuiltinArrays.byName(arrayName);
+    }
+
+    /**
+     * The defaults: 2 s scenes, 80/10/10, the demo cameras' 65 x 50° view, 10 % noise only, 20 %
+     * two sources, 10 % off-screen, SNR 10–30 dB, dualcam128, one thread per core.
+     */
+    public static Config defaults(int scenes, long seed) {
+      return new Config(
+          scenes,
+          seed,
+          2,
+          new int[] {80, 10, 10},
+          Runtime.getRuntime().availableProcessors(),
+          65,
+          50,
+          0.1,
+          0.2,
+          0.1,
+          10,
+          30,
+          "dualcam128");
+    }
+
+    @Override
+    public int[] split() {
+      return split.clone();
+    }
+
+    public MicArray array() {
+      return BuiltinArrays.byName(arrayName);
+    }
+
+    public Config withSecondsPerScene(int seconds) {
+      return new Config(
+          scenes,
+          seed,
+          seconds,
+          split,
+          threads,
+          hfovDeg,
+          vfovDeg,
+          noiseOnlyFraction,
+          twoSourceFraction,
+          offScreenFraction,
+          minSnrDb,
+          maxSnrDb,
+          arrayName);
+    }
+
+    public Config withSplit(int[] percentages) {
+      return new Config(
+          scenes,
+          seed,
+          secondsPerScene,
+          percentages,
+          threads,
+          hfovDeg,
+          vfovDeg,
+          noiseOnlyFraction,
+          twoSourceFraction,
+          offScreenFraction,
+          minSnrDb,
+          maxSnrDb,
+          arrayName);
+    }
+
+    public Config withThreads(int count) {
+      return new Config(
+          scenes,
+          seed,
+          secondsPerScene,
+          split,
+          count,
+          hfovDeg,
+          vfovDeg,
+          noiseOnlyFraction,
+          twoSourceFraction,
+          offScreenFraction,
+          minSnrDb,
+          maxSnrDb,
+          arrayName);
+    }
+
+    public Config withFractions(double noiseOnly, double twoSources, double offScreen) {
+      return new Config(
+          scenes,
+          seed,
+          secondsPerScene,
+          split,
+          threads,
+          hfovDeg,
+          vfovDeg,
+          noiseOnly,
+          twoSources,
+          offScreen,
+          minSnrDb,
+          maxSnrDb,
+          arrayName);
+    }
+
+    /** "80/10/10" as three percentages. */
+    public static int[] parseSplit(String text) {
+      String[] parts = text.strip().split("/");
+      if (parts.length != 3) {
+        throw new IllegalArgumentException(
+            "a split is training/validation/testing percentages like 80/10/10, got '" + text + "'");
+      }
+      int[] out = new int[3];
+      for (int i = 0; i < 3; i++) {
+        try {
+          out[i] = Integer.parseInt(parts[i].strip());
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(
+              "'" + parts[i] + "' in split '" + text + "' is not a whole number");
+        }
+      }
+      return out;
+    }
+  }
+
+  /** Called after each scene is written, from the calling thread. */
+  public interface Progress {
+    void sceneDone(int scenesDone, int scenes, long framesDone);
+  }
+
+  /** What was written: the card's numbers. */
+  public record Summary(
+      int scenes,
+      long seconds,
+      long frames,
+      Map<String, Integer> scenesPerSplit,
+      Map<String, Long> secondsPerSplit,
+      int noiseOnlyScenes,
+      long soundingObjects,
+      long distractors,
+      int offScreenScenes,
+      int classesSounding,
+      long soundingFrames,
+      double peakNearFraction,
+      double medianPeakErrorCells,
+      double soundingContrast,
+      double noiseOnlyContrast) {}
+
+  private final Config config;
+
+  public SyntheticDataset(Config config) {
+    this.config = config;
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  /** The seed of scene {@code index}: a SplitMix64 mix, so neighbouring scenes are unrelated. */
+  static long sceneSeed(long seed, int index) {
+    long z = seed * 0x9E3779B97F4A7C15L + (index + 1) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  /**
+   * The split of every scene: scenes shuffled by the seed, the first {@code split[0]} % to
+   * training, the next {@code split[1]} % to validation, the rest to testing.
+   *
+   * @return the index into {@link #SPLITS} of each scene
+   */
+  public int[] splits() {
+    int n = config.scenes();
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      order.add(i);
+    }
+    Collections.shuffle(order, new Random(sceneSeed(config.seed(), -1)));
+    int[] split = config.split();
+    int training = (int) Math.round(n * split[0] / 100.0);
+    int validation = Math.min(n - training, (int) Math.round(n * split[1] / 100.0));
+    int[] out = new int[n];
+    for (int k = 0; k < n; k++) {
+      out[order.get(k)] = k < training ? 0 : k < training + validation ? 1 : 2;
+    }
+    return out;
+  }
+
+  /**
+   * The relative path of scene {@code scene}'s second {@code second} (0-based) of label {@code
+   * label}.
+   */
+  public static String path(int label, int scene, int second) {
+    return String.format(
+        Locale.ROOT, "class_%d/data_%05d/Data_%03d.tfrecord", label, scene, second + 1);
+  }
+
+  /**
+   * Generates every scene into {@code out} (created if missing; files already there are
+   * overwritten) and writes the lists, annotations, card, README and preview.
+   */
+  public Summary generate(Path out, Progress progress) throws IOException, InterruptedException {
+    Files.createDirectories(out);
+    int[] splits = splits();
+    List<AcousticImager> imagers = Collections.synchronizedList(new ArrayList<>());
+    ThreadLocal<AcousticImager> imager =
+        ThreadLocal.withInitial(
+            () -> {
+              AcousticImager a =
+                  new AcousticImager(
+                      config.array(),
+                      LookGrid.cameraFov(config.hfovDeg(), config.vfovDeg(), 36, 48),
+                      Steering.CLASSIC,
+                      Air.SPEED_OF_SOUND,
+                      false,
+                      FRAMES_PER_SECOND);
+              imagers.add(a);
+              return a;
+            });
+    // scenes run in parallel, so the matrix products of each should not spread over every core as
+    // well: on 2 cores, 2 scenes with a 2-thread BLAS each ran at half the speed of 1-thread ones
+    int blasThreads = openblas_nolapack.blas_get_num_threads();
+    int cores = Runtime.getRuntime().availableProcessors();
+    openblas_nolapack.blas_set_num_threads(Math.max(1, cores / config.threads()));
+    ExecutorService pool = Executors.newFixedThreadPool(config.threads());
+    SceneResult[] results = new SceneResult[config.scenes()];
+    try {
+      CompletionService<SceneResult> done = new ExecutorCompletionService<>(pool);
+      for (int i = 0; i < config.scenes(); i++) {
+        int index = i;
+        done.submit(() -> generateScene(index, SPLITS.get(splits[index]), out, imager.get()));
+      }
+      long frames = 0;
+      for (int k = 0; k < config.scenes(); k++) {
+        Future<SceneResult> f = done.take();
+        SceneResult r;
+        try {
+          r = f.get();
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          if (cause instanceof IOException io) {
+            throw io;
+          }
+          if (cause instanceof RuntimeException re) {
+            throw re;
+          }
+          throw new IllegalStateException(cause);
+        }
+        results[r.scene.index()] = r;
+        frames += (long) config.secondsPerScene() * FRAMES_PER_SECOND;
+        if (progress != null) {
+          progress.sceneDone(k + 1, config.scenes(), frames);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+      pool.awaitTermination(1, TimeUnit.MINUTES);
+      synchronized (imagers) {
+        imagers.forEach(AcousticImager::close);
+      }
+      openblas_nolapack.blas_set_num_threads(blasThreads);
+    }
+    return writeIndex(out, results);
+  }
+
+  /** One scene's files, annotations and numbers. */
+  private record SceneResult(
+      SyntheticScene scene,
+      String split,
+      List<String> paths,
+      List<String> annotations,
+      double[] peakErrors,
+      double[] contrasts,
+      BufferedImage preview) {}
+
+  private SceneResult generateScene(int index, String split, Path out, AcousticImager imager)
+      throws IOException {
+    SyntheticScene s = SyntheticScene.compose(config, index);
+    Simulation simulation = SceneSimulator.render(s.scene());
+    float[][] channels = simulation.audio().channels();
+    for (float[] channel : channels) {
+      for (int i = 0; i < channel.length; i++) {
+        channel[i] *= MfccSpec.PCM16_SCALE;
+      }
+    }
+    List<VisualObject> looks = s.looks();
+    SceneRenderer renderer =
+        new SceneRenderer(
+            looks,
+            s.backdrop(),
+            ModelShapes.FRAME_WIDTH,
+            ModelShapes.FRAME_HEIGHT,
+            config.hfovDeg(),
+            config.vfovDeg());
+    List<Integer> sounding = s.soundingLooks();
+    int imageSize = imager.imageSize();
+    int frameBytes = ModelShapes.FRAME_WIDTH * ModelShapes.FRAME_HEIGHT * 3;
+    List<String> paths = new ArrayList<>();
+    List<String> annotations = new ArrayList<>();
+    List<Double> errors = new ArrayList<>();
+    List<Double> contrasts = new ArrayList<>();
+    BufferedImage preview = null;
+    for (int second = 0; second < config.secondsPerScene(); second++) {
+      int first = second * FRAMES_PER_SECOND;
+      float[] raw =
+          imager.images(channels, first * WindowClock.SAMPLES_PER_WINDOW, FRAMES_PER_SECOND);
+      float[] images = new float[raw.length];
+      int[] audio = new int[FRAMES_PER_SECOND * WindowClock.SAMPLES_PER_WINDOW];
+      byte[] frames = new byte[FRAMES_PER_SECOND * frameBytes];
+      float[] mono = channels[0];
+      for (int i = 0; i < audio.length; i++) {
+        double v = Math.rint(mono[first * WindowClock.SAMPLES_PER_WINDOW + i]);
+        audio[i] = (int) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, v));
+      }
+      BufferedImage[] drawn = new BufferedImage[FRAMES_PER_SECOND];
+      for (int e = 0; e < FRAMES_PER_SECOND; e++) {
+        rotate180(raw, e * imageSize, images, e * imageSize);
+        drawn[e] = renderer.render(frameTime(first + e));
+        byte[] bgr = ((DataBufferByte) drawn[e].getRaster().getDataBuffer()).getData();
+        System.arraycopy(bgr, 0, frames, e * frameBytes, frameBytes);
+      }
+      Map<String, Long> labels = new TreeMap<>();
+      labels.put("classes", (long) s.label());
+      labels.put("location", (long) index);
+      AudioVisualSecond record = new AudioVisualSecond(labels, images, audio, frames);
+      String path = path(s.label(), index, second);
+      Path file = out.resolve(path);
+      Files.createDirectories(file.getParent());
+      TfRecords.write(file, List.of(record.toBytes()), true);
+      paths.add(path);
+
+      ObjectNode line = JSON_LINE.createObjectNode();
+      line.put("path", path);
+      line.put("split", split);
+      line.put("scene", index);
+      line.put("second", second + 1);
+      line.put("class", s.label());
+      line.put("class_name", SyntheticClass.nameOf(s.label()));
+      if (!Double.isNaN(s.diffuseSnrDb())) {
+        line.put("snr_db", round(s.diffuseSnrDb(), 2));
+      }
+      ArrayNode frameNodes = line.putArray("frames");
+      for (int e = 0; e < FRAMES_PER_SECOND; e++) {
+        double t = frameTime(first + e);
+        ObjectNode frameNode = frameNodes.addObject();
+        frameNode.put("frame", e);
+        frameNode.put("t", round(t, 4));
+        ArrayNode soundingNodes = frameNode.putArray("sounding");
+        ArrayNode distractorNodes = frameNode.putArray("distractors");
+        List<double[]> centres = new ArrayList<>();
+        for (int o = 0; o < looks.size(); o++) {
+          boolean sounds = sounding.contains(o);
+          double[] centre = renderer.pixelOf(o, t);
+          double[] box = renderer.boxOf(o, t);
+          if (box == null || (sounds && centre == null)) {
+            continue;
+          }
+          SyntheticClass type = s.objects().get(o).type();
+          ObjectNode object = (sounds ? soundingNodes : distractorNodes).addObject();
+          object.put("class", type.id());
+          object.put("name", type.label());
+          ArrayNode b = object.putArray("box");
+          for (double v : box) {
+            b.add(round(v, 1));
+          }
+          if (centre != null) {
+            object.putArray("center").add(round(centre[0], 1)).add(round(centre[1], 1));
+          }
+          if (sounds) {
+            centres.add(centre);
+          }
+        }
+        float[] energy = EnergyMap.of(record.target(e));
+        int peak = argmax(energy);
+        contrasts.add(contrast(energy, peak));
+        if (!centres.isEmpty()) {
+          errors.add(peakError(peak, centres));
+        }
+      }
+      annotations.add(JSON_LINE.writeValueAsString(line));
+      if (second == 0 && index < PREVIEW_TILES) {
+        preview = previewTile(s, record, drawn, renderer, sounding);
+      }
+    }
+    return new SceneResult(
+        s.withoutSound(),
+        split,
+        paths,
+        annotations,
+        errors.stream().mapToDouble(Double::doubleValue).toArray(),
+        contrasts.stream().mapToDouble(Double::doubleValue).toArray(),
+        preview);
+  }
+
+  /** Frame k is drawn at the middle of its 1024-sample audio window. */
+  static double frameTime(int k) {
+    return (k + 0.5) / FRAMES_PER_SECOND;
+  }
+
+  /** Copies one 36 x 48 x 12 image rotated by 180° (rows and columns reversed). */
+  static void rotate180(float[] from, int fromOffset, float[] to, int toOffset) {
+    int rows = ModelShapes.ROWS;
+    int cols = ModelShapes.COLS;
+    int depth = AudioVisualSecond.IMAGE_DEPTH;
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        System.arraycopy(
+            from,
+            fromOffset + (r * cols + c) * depth,
+            to,
+            toOffset + ((rows - 1 - r) * cols + (cols - 1 - c)) * depth,
+            depth);
+      }
+    }
+  }
+
+  static int argmax(float[] map) {
+    int best = 0;
+    for (int i = 1; i < map.length; i++) {
+      if (map[i] > map[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  /** max / median − 1 of an energy map: about 1e-3 for a diffuse field, more for a source. */
+  static double contrast(float[] map, int peak) {
+    float[] sorted = map.clone();
+    Arrays.sort(sorted);
+    double median = (sorted[(sorted.length - 1) / 2] + sorted[sorted.length / 2]) / 2.0;
+    return map[peak] / median - 1;
+  }
+
+  /** Distance in acoustic cells from the peak cell to the nearest centre (frame pixels). */
+  static double peakError(int peak, List<double[]> centres) {
+    int cols = ModelShapes.COLS;
+    double pr = peak / cols + 0.5;
+    double pc = peak % cols + 0.5;
+    double best = Double.POSITIVE_INFINITY;
+    for (double[] c : centres) {
+      double col = c[0] / ModelShapes.FRAME_WIDTH * cols;
+      double row = c[1] / ModelShapes.FRAME_HEIGHT * ModelShapes.ROWS;
+      best = Math.min(best, Math.hypot(col - pc, row - pr));
+    }
+    return best;
+  }
+
+  private BufferedImage previewTile(
+      SyntheticScene s,
+      AudioVisualSecond record,
+      BufferedImage[] drawn,
+      SceneRenderer renderer,
+      List<Integer> sounding) {
+    int e = FRAMES_PER_SECOND / 2;
+    double t = frameTime(e);
+    List<Heatmap.Marker> markers = new ArrayList<>();
+    for (int o : sounding) {
+      double[] c = renderer.pixelOf(o, t);
+      if (c != null) {
+        markers.add(
+            new Heatmap.Marker(
+                c[1] / ModelShapes.FRAME_HEIGHT * ModelShapes.ROWS - 0.5,
+                c[0] / ModelShapes.FRAME_WIDTH * ModelShapes.COLS - 0.5,
+                s.objects().get(o).type().label(),
+                Color.WHITE));
+      }
+    }
+    String title =
+        String.format(
+            Locale.ROOT,
+            "scene %d: %s%s",
+            s.index(),
+            SyntheticClass.nameOf(s.label()),
+            s.count(SyntheticScene.Role.OFF_SCREEN) > 0 ? " + off-screen" : "");
+    BufferedImage rgb =
+        new BufferedImage(drawn[e].getWidth(), drawn[e].getHeight(), BufferedImage.TYPE_INT_RGB);
+    rgb.getGraphics().drawImage(drawn[e], 0, 0, null);
+    return Heatmap.render(
+        EnergyMap.of(record.target(e)),
+        ModelShapes.ROWS,
+        ModelShapes.COLS,
+        Heatmap.Style.titled(title, "energy").withBackground(rgb, 0.45).withMarkers(markers));
+  }
+
+  private Summary writeIndex(Path out, SceneResult[] results) throws IOException {
+    int nClasses = SyntheticClass.values().length + 1;
+    Map<String, List<String>> lists = new TreeMap<>();
+    SPLITS.forEach(sp -> lists.put(sp, new ArrayList<>()));
+    long[][] secondsPerClassSplit = new long[nClasses][3];
+    long[] soundingPerClass = new long[nClasses];
+    long[] distractorPerClass = new long[nClasses];
+    long[] offScreenPerClass = new long[nClasses];
+    long[] framesPerClass = new long[nClasses];
+    long[] nearPerClass = new long[nClasses];
+    int[] scenesPerSplit = new int[3];
+    int noiseOnly = 0;
+    int twoSources = 0;
+    int offScreen = 0;
+    long visible = 0;
+    double snrMin = Double.POSITIVE_INFINITY;
+    double snrMax = Double.NEGATIVE_INFINITY;
+    double snrSum = 0;
+    int snrCount = 0;
+    double rmsMin = Double.POSITIVE_INFINITY;
+    double rmsMax = Double.NEGATIVE_INFINITY;
+    List<Double> errors = new ArrayList<>();
+    List<Double> soundingContrast = new ArrayList<>();
+    List<Double> noiseContrast = new ArrayList<>();
+    List<BufferedImage> tiles = new ArrayList<>();
+    StringBuilder annotations = new StringBuilder();
+    for (SceneResult r : results) {
+      SyntheticScene s = r.scene;
+      int split = SPLITS.indexOf(r.split);
+      scenesPerSplit[split]++;
+      lists.get(r.split).addAll(r.paths);
+      secondsPerClassSplit[s.label()][split] += r.paths.size();
+      for (SyntheticScene.Placed p : s.objects()) {
+        switch (p.role()) {
+          case SOUNDING -> soundingPerClass[p.type().id()]++;
+          case DISTRACTOR -> distractorPerClass[p.type().id()]++;
+          case OFF_SCREEN -> offScreenPerClass[p.type().id()]++;
+        }
+      }
+      visible += s.looks().size();
+      if (s.noiseOnly()) {
+        noiseOnly++;
+        rmsMin = Math.min(rmsMin, s.diffuseRms());
+        rmsMax = Math.max(rmsMax, s.diffuseRms());
+        Arrays.stream(r.contrasts).forEach(noiseContrast::add);
+      } else {
+        snrMin = Math.min(snrMin, s.diffuseSnrDb());
+        snrMax = Math.max(snrMax, s.diffuseSnrDb());
+        snrSum += s.diffuseSnrDb();
+        snrCount++;
+        Arrays.stream(r.contrasts).forEach(soundingContrast::add);
+      }
+      if (s.count(SyntheticScene.Role.SOUNDING) == 2) {
+        twoSources++;
+      }
+      if (s.count(SyntheticScene.Role.OFF_SCREEN) > 0) {
+        offScreen++;
+      }
+      Arrays.stream(r.peakErrors).forEach(errors::add);
+      framesPerClass[s.label()] += r.peakErrors.length;
+      nearPerClass[s.label()] += Arrays.stream(r.peakErrors).filter(e -> e <= NEAR_CELLS).count();
+      r.annotations.forEach(a -> annotations.append(a).append('\n'));
+      if (r.preview != null) {
+        tiles.add(r.preview);
+      }
+    }
+    Files.createDirectories(out.resolve("lists"));
+    for (String sp : SPLITS) {
+      StringBuilder text = new StringBuilder();
+      lists.get(sp).forEach(p -> text.append(p).append('\n'));
+      Files.writeString(out.resolve("lists").resolve(sp + ".txt"), text, StandardCharsets.UTF_8);
+    }
+    Files.writeString(out.resolve("annotations.jsonl"), annotations, StandardCharsets.UTF_8);
+
+    long near = errors.stream().filter(e -> e <= NEAR_CELLS).count();
+    double nearFraction = errors.isEmpty() ? Double.NaN : (double) near / errors.size();
+    double medianError = median(errors);
+    double soundingMedian = median(soundingContrast);
+    double noiseMedian = median(noiseContrast);
+    int framesPerScene = config.secondsPerScene() * FRAMES_PER_SECOND;
+
+    ObjectNode card = JSON.createObjectNode();
+    card.put("name", "avloc synthetic audio-visual dataset");
+    card.put("generator", "avloc synth");
+    card.put("generator_version", GENERATOR_VERSION);
+    card.put("seed", config.seed());
+    card.put("scenes", config.scenes());
+    card.put("seconds_per_scene", config.secondsPerScene());
+    card.put("frames_per_second", FRAMES_PER_SECOND);
+    card.put("seconds", (long) config.scenes() * config.secondsPerScene());
+    card.put("frames", (long) config.scenes() * framesPerScene);
+    card.put("sample_rate_hz", (int) SAMPLE_RATE);
+    ObjectNode array = card.putObject("array");
+    array.put("name", config.arrayName());
+    array.put("microphones", config.array().size());
+    array.put("mono_microphone", 0);
+    array.put("position", "centred on the camera, in the image plane");
+    ObjectNode fov = card.putObject("field_of_view_deg");
+    fov.put("horizontal", config.hfovDeg());
+    fov.put("vertical", config.vfovDeg());
+    ObjectNode acoustic = card.putObject("acoustic_image");
+    acoustic.put("shape", "36x48x12 float32, C order (rows, cols, MFCC c1..c12)");
+    acoustic.put("steering", "classic delay-and-sum, far field, LookGrid.cameraFov");
+    acoustic.put("normalization", "min-max per frame");
+    acoustic.put("stored_rotated_180", true);
+    card.put("audio", "int32 PCM16 units (1 Pa full scale, clipped to 16 bits), 1024 per frame");
+    card.put("frame", "uint8 224x298x3, BGR, drawn at the middle of its audio window");
+    ObjectNode labelDoc = card.putObject("labels");
+    labelDoc.put(
+        "classes",
+        "class id of the first sounding object; " + SyntheticClass.NOISE_ONLY_ID + " = noise only");
+    labelDoc.put("location", "scene index");
+    ObjectNode splitsNode = card.putObject("splits");
+    for (int sp = 0; sp < 3; sp++) {
+      ObjectNode n = splitsNode.putObject(SPLITS.get(sp));
+      n.put("percent", config.split()[sp]);
+      n.put("scenes", scenesPerSplit[sp]);
+      n.put("seconds", (long) scenesPerSplit[sp] * config.secondsPerScene());
+      n.put("frames", (long) scenesPerSplit[sp] * framesPerScene);
+      n.put("list", "lists/" + SPLITS.get(sp) + ".txt");
+    }
+    ArrayNode classes = card.putArray("classes");
+    int classesSounding = 0;
+    for (int c = 0; c < nClasses; c++) {
+      ObjectNode n = classes.addObject();
+      n.put("id", c);
+      n.put("name", SyntheticClass.nameOf(c));
+      ObjectNode seconds = n.putObject("seconds");
+      for (int sp = 0; sp < 3; sp++) {
+        seconds.put(SPLITS.get(sp), secondsPerClassSplit[c][sp]);
+      }
+      if (c < SyntheticClass.NOISE_ONLY_ID) {
+        n.put("shape", SyntheticClass.ofId(c).shape().label());
+        n.put("sounding_objects", soundingPerClass[c]);
+        n.put("distractor_objects", distractorPerClass[c]);
+        n.put("off_screen_sources", offScreenPerClass[c]);
+        if (soundingPerClass[c] > 0) {
+          classesSounding++;
+        }
+        putNumber(
+            n,
+            "energy_peak_within_" + (int) NEAR_CELLS + "_cells",
+            framesPerClass[c] == 0
+                ? Double.NaN
+                : round((double) nearPerClass[c] / framesPerClass[c], 4));
+      }
+    }
+    long sounding = Arrays.stream(soundingPerClass).sum();
+    long distractors = Arrays.stream(distractorPerClass).sum();
+    ObjectNode composition = card.putObject("composition");
+    composition.put("noise_only_scenes", noiseOnly);
+    composition.put("two_source_scenes", twoSources);
+    composition.put("off_screen_scenes", offScreen);
+    composition.put("sounding_objects", sounding);
+    composition.put("distractor_objects", distractors);
+    composition.put("visible_objects_per_scene", round((double) visible / results.length, 3));
+    ObjectNode noise = card.putObject("noise");
+    ObjectNode snr = noise.putObject("diffuse_snr_db");
+    snr.put("range", config.minSnrDb() + ".." + config.maxSnrDb());
+    if (snrCount > 0) {
+      snr.put("min", round(snrMin, 2));
+      snr.put("max", round(snrMax, 2));
+      snr.put("mean", round(snrSum / snrCount, 2));
+    }
+    noise.put("sensor_snr_db", SyntheticScene.SENSOR_SNR_DB);
+    noise.put("diffuse_plane_waves", Scene.DEFAULT_PLANE_WAVES);
+    if (noiseOnly > 0) {
+      ObjectNode rms = noise.putObject("noise_only_diffuse_rms_pa");
+      rms.put("min", round(rmsMin, 5));
+      rms.put("max", round(rmsMax, 5));
+    }
+    noise.put("noise_only_sensor_rms_pa", SyntheticScene.NOISE_ONLY_SENSOR_RMS);
+    ObjectNode quality = card.putObject("ground_truth_check");
+    quality.put("sounding_frames_on_screen", errors.size());
+    putNumber(quality, "energy_peak_within_" + (int) NEAR_CELLS + "_cells", round(nearFraction, 4));
+    putNumber(quality, "median_peak_error_cells", round(medianError, 3));
+    putNumber(quality, "median_peak_contrast_sounding", round(soundingMedian, 6));
+    putNumber(quality, "median_peak_contrast_noise_only", round(noiseMedian, 6));
+    quality.put("contrast", "max/median - 1 of the energy map of target(e)");
+    Files.writeString(
+        out.resolve("dataset.json"), JSON.writeValueAsString(card) + "\n", StandardCharsets.UTF_8);
+    Files.writeString(out.resolve("README.md"), readme(card), StandardCharsets.UTF_8);
+    if (!tiles.isEmpty()) {
+      Heatmap.writeGrid(
+          out.resolve("preview.png"),
+          tiles,
+          4,
+          "Synthetic scenes: frame with the ground-truth energy map, sounding objects marked");
+    }
+    Map<String, Integer> scenesMap = new TreeMap<>();
+    Map<String, Long> secondsMap = new TreeMap<>();
+    for (int sp = 0; sp < 3; sp++) {
+      scenesMap.put(SPLITS.get(sp), scenesPerSplit[sp]);
+      secondsMap.put(SPLITS.get(sp), (long) scenesPerSplit[sp] * config.secondsPerScene());
+    }
+    return new Summary(
+        config.scenes(),
+        (long) config.scenes() * config.secondsPerScene(),
+        (long) config.scenes() * framesPerScene,
+        scenesMap,
+        secondsMap,
+        noiseOnly,
+        sounding,
+        distractors,
+        offScreen,
+        classesSounding,
+        errors.size(),
+        nearFraction,
+        medianError,
+        soundingMedian,
+        noiseMedian);
+  }
+
+  private static String readme(ObjectNode card) {
+    StringBuilder b = new StringBuilder();
+    b.append("# Synthetic audio-visual dataset\n\n");
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "Generated by `avloc synth` (generator version %d) with seed %d: %d scenes of %d s,"
+                + " %d seconds, %d frames at 12 per second.\n\n",
+            card.get("generator_version").asInt(),
+            card.get("seed").asLong(),
+            card.get("scenes").asInt(),
+            card.get("seconds_per_scene").asInt(),
+            card.get("seconds").asLong(),
+            card.get("frames").asLong()));
+    b.append(
+        "Each scene shows 2–5 objects over a random backdrop; usually one of them (sometimes"
+            + " two) sounds, the others are silent distractors of other classes. Some scenes add a"
+            + " quieter source outside the field of view; noise-only scenes show objects but"
+            + " nothing sounds. Sounds are class-specific broadband signatures, heard by a"
+            + " 128-microphone array at the camera over a diffuse background and sensor noise.\n\n");
+    b.append(
+        "Layout (as ACIVW): `class_{c}/data_{scene:05d}/Data_{second:03d}.tfrecord`, GZIP,"
+            + " one SequenceExample per second with 12 entries of `audio/image` (float32 36x48x12,"
+            + " stored rotated by 180° like ACIVW's), `audio/data` (int32 1024, microphone 0 in PCM16"
+            + " units) and `video/image` (uint8 224x298x3 BGR). Context: `classes`, `location` (the"
+            + " scene index). Splits by scene in `lists/`; per-frame boxes of the sounding objects in"
+            + " `annotations.jsonl`; every number in `dataset.json`; `preview.png` shows frames with"
+            + " the ground-truth energy map.\n\n");
+    b.append("| split | scenes | seconds | frames |\n|---|---|---|---|\n");
+    card.get("splits")
+        .fields()
+        .forEachRemaining(
+            e ->
+                b.append(
+                    String.format(
+                        Locale.ROOT,
+                        "| %s | %d | %d | %d |%n",
+                        e.getKey(),
+                        e.getValue().get("scenes").asInt(),
+                        e.getValue().get("seconds").asLong(),
+                        e.getValue().get("frames").asLong())));
+    b.append(
+        "\n| id | class | seconds (train/val/test) | sounding | distractor | off-screen |\n"
+            + "|---|---|---|---|---|---|\n");
+    for (var c : card.get("classes")) {
+      var s = c.get("seconds");
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "| %d | %s | %d / %d / %d | %s | %s | %s |%n",
+              c.get("id").asInt(),
+              c.get("name").asText(),
+              s.get("training").asLong(),
+              s.get("validation").asLong(),
+              s.get("testing").asLong(),
+              c.has("sounding_objects") ? c.get("sounding_objects").asText() : "–",
+              c.has("distractor_objects") ? c.get("distractor_objects").asText() : "–",
+              c.has("off_screen_sources") ? c.get("off_screen_sources").asText() : "–"));
+    }
+    var comp = card.get("composition");
+    var noise = card.get("noise");
+    var check = card.get("ground_truth_check");
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "%nScenes: %d noise only, %d with two sources, %d with an off-screen source; %s visible"
+                + " objects per scene. Diffuse background %s dB under the sources (mean %s),"
+                + " sensor noise %s dB under.%n%n",
+            comp.get("noise_only_scenes").asInt(),
+            comp.get("two_source_scenes").asInt(),
+            comp.get("off_screen_scenes").asInt(),
+            comp.get("visible_objects_per_scene").asText(),
+            noise.get("diffuse_snr_db").get("range").asText(),
+            noise.get("diffuse_snr_db").has("mean")
+                ? noise.get("diffuse_snr_db").get("mean").asText()
+                : "–",
+            noise.get("sensor_snr_db").asText()));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "Ground-truth check: in %s of %d sounding frames the target's energy peak lies within"
+                + " %d acoustic cells of a sounding object's centre (median error %s cells);"
+                + " median peak contrast (max/median − 1) %s with a source, %s for noise only.%n",
+            check.get("energy_peak_within_" + (int) NEAR_CELLS + "_cells").asText(),
+            check.get("sounding_frames_on_screen").asInt(),
+            (int) NEAR_CELLS,
+            check.get("median_peak_error_cells").asText(),
+            check.get("median_peak_contrast_sounding").asText(),
+            check.get("median_peak_contrast_noise_only").asText()));
+    return b.toString();
+  }
+
+  /** A number, or null where there is none (JSON has no NaN). */
+  private static void putNumber(ObjectNode node, String key, double v) {
+    if (Double.isFinite(v)) {
+      node.put(key, v);
+    } else {
+      node.putNull(key);
+    }
+  }
+
+  private static double median(List<Double> values) {
+    if (values.isEmpty()) {
+      return Double.NaN;
+    }
+    List<Double> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    int n = sorted.size();
+    return (sorted.get((n - 1) / 2) + sorted.get(n / 2)) / 2;
+  }
+
+  private static double round(double v, int digits) {
+    if (!Double.isFinite(v)) {
+      return v;
+    }
+    double scale = Math.pow(10, digits);
+    return Math.round(v * scale) / scale;
+  }
+}
