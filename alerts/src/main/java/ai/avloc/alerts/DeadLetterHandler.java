@@ -2,7 +2,7 @@ package ai.avloc.alerts;
 
 import ai.avloc.schemas.AvroSerde;
 import ai.avloc.schemas.DeadLetter;
-import java.nio.ByteBuffer;
+import ai.avloc.schemas.DeadLetters;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -53,17 +53,16 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler 
       return Response.resume();
     }
     DeadLetter letter =
-        DeadLetter.newBuilder()
-            .setTopic(record.topic())
-            .setPartition(record.partition())
-            .setOffset(record.offset())
-            .setRecordTimestamp(Instant.ofEpochMilli(record.timestamp()))
-            .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
-            .setValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
-            .setStage("decode")
-            .setError(String.valueOf(exception.getMessage()))
-            .setFailedAt(Instant.now())
-            .build();
+        DeadLetters.of(
+            record.topic(),
+            record.partition(),
+            record.offset(),
+            record.timestamp(),
+            record.key(),
+            record.value(),
+            "decode",
+            String.valueOf(exception.getMessage()),
+            Instant.now());
     return Response.resume(
         List.of(
             new ProducerRecord<>(

@@ -6,18 +6,23 @@ import ai.avloc.schemas.WindowClock;
 public final class AudioPlacement {
   private AudioPlacement() {}
 
-  /** Receives the part of a run that falls in one window. */
+  /**
+   * Receives the part of a run that falls in one window; what it throws (an operator's state
+   * access) ends the placement and reaches the caller.
+   */
   @FunctionalInterface
-  public interface Slice {
-    void accept(long window, int offsetInWindow, int offsetInRun, int count);
+  public interface Slice<X extends Exception> {
+    void accept(long window, int offsetInWindow, int offsetInRun, int count) throws X;
   }
 
-  public static void place(long timestampMicros, float[] samples, Slice slice) {
+  public static <X extends Exception> void place(
+      long timestampMicros, float[] samples, Slice<X> slice) throws X {
     place(timestampMicros, samples.length, slice);
   }
 
   /** As {@link #place(long, float[], Slice)} for a run of {@code length} samples per channel. */
-  public static void place(long timestampMicros, int length, Slice slice) {
+  public static <X extends Exception> void place(long timestampMicros, int length, Slice<X> slice)
+      throws X {
     long first = WindowClock.sampleAt(timestampMicros);
     int i = 0;
     while (i < length) {

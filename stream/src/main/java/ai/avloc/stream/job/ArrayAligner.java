@@ -53,37 +53,26 @@ public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent,
     Long closed = lastClosed.value();
     long watermark = ctx.timerService().currentWatermark();
     int[] late = {0};
-    Exception[] failure = {null};
     AudioPlacement.place(
         chunk.timestampMicros(),
         chunk.samplesPerChannel(),
         (window, offset, from, count) -> {
-          if (failure[0] != null) {
-            return;
-          }
           if ((closed != null && window <= closed) || WindowClock.lastMillis(window) <= watermark) {
             late[0] += count;
             return;
           }
-          try {
-            OpenArrayWindow w = open.get(window);
-            if (w == null) {
-              w = new OpenArrayWindow(chunk.geometryId(), chunk.channels());
-              ctx.timerService().registerEventTimeTimer(WindowClock.lastMillis(window));
-            } else if (w.channels != chunk.channels() || !w.geometryId.equals(chunk.geometryId())) {
-              late[0] += count; // a geometry change mid-window cannot be mixed; counted as lost
-              return;
-            }
-            w.addSamples(offset, chunk.samples(), chunk.samplesPerChannel(), from, count);
-            w.ingestMillis = Math.max(w.ingestMillis, chunk.ingestMillis());
-            open.put(window, w);
-          } catch (Exception e) {
-            failure[0] = e;
+          OpenArrayWindow w = open.get(window);
+          if (w == null) {
+            w = new OpenArrayWindow(chunk.geometryId(), chunk.channels());
+            ctx.timerService().registerEventTimeTimer(WindowClock.lastMillis(window));
+          } else if (w.channels != chunk.channels() || !w.geometryId.equals(chunk.geometryId())) {
+            late[0] += count; // a geometry change mid-window cannot be mixed; counted as lost
+            return;
           }
+          w.addSamples(offset, chunk.samples(), chunk.samplesPerChannel(), from, count);
+          w.ingestMillis = Math.max(w.ingestMillis, chunk.ingestMillis());
+          open.put(window, w);
         });
-    if (failure[0] != null) {
-      throw failure[0];
-    }
     if (closeWhenComplete) {
       closeCompleteWindows(ctx.getCurrentKey(), out);
     }
@@ -131,10 +120,7 @@ public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent,
   /** Closes the oldest open windows for as long as each holds all its samples. */
   private void closeCompleteWindows(String streamId, Collector<ArrayWindow> out) throws Exception {
     while (true) {
-      Long oldest = null;
-      for (Long window : open.keys()) {
-        oldest = oldest == null ? window : Math.min(oldest, window);
-      }
+      Long oldest = WindowAligner.oldest(open.keys());
       if (oldest == null) {
         return;
       }

@@ -129,30 +129,19 @@ public final class WindowAligner
     }
     StreamState s = streamState();
     int[] late = {0};
-    Exception[] failure = {null};
     AudioPlacement.place(
         chunk.timestampMicros(),
         chunk.samples(),
         (window, offset, from, count) -> {
-          if (failure[0] != null) {
-            return;
-          }
           if (isLate(s, window, ctx)) {
             late[0] += count;
             return;
           }
-          try {
-            OpenWindow w = windowFor(window, ctx);
-            w.addSamples(offset, chunk.samples(), from, count);
-            w.ingestMillis = Math.max(w.ingestMillis, chunk.ingestMillis());
-            open.put(window, w);
-          } catch (Exception e) {
-            failure[0] = e;
-          }
+          OpenWindow w = windowFor(window, ctx);
+          w.addSamples(offset, chunk.samples(), from, count);
+          w.ingestMillis = Math.max(w.ingestMillis, chunk.ingestMillis());
+          open.put(window, w);
         });
-    if (failure[0] != null) {
-      throw failure[0];
-    }
     if (closeWhenComplete) {
       closeCompleteWindows(ctx, out);
     }
@@ -185,10 +174,7 @@ public final class WindowAligner
   /** Closes the oldest open windows for as long as each is complete (see the constructor). */
   private void closeCompleteWindows(Context ctx, Collector<AlignedWindow> out) throws Exception {
     while (true) {
-      Long oldest = null;
-      for (Long window : open.keys()) {
-        oldest = oldest == null ? window : Math.min(oldest, window);
-      }
+      Long oldest = oldest(open.keys());
       if (oldest == null) {
         return;
       }
@@ -209,6 +195,15 @@ public final class WindowAligner
       windows.inc();
       earlyWindows.inc();
     }
+  }
+
+  /** The oldest of a stream's open windows, or null when none is open. */
+  static Long oldest(Iterable<Long> openWindows) {
+    Long oldest = null;
+    for (Long window : openWindows) {
+      oldest = oldest == null ? window : Math.min(oldest, window);
+    }
+    return oldest;
   }
 
   @Override

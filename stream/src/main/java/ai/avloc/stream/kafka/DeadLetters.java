@@ -2,7 +2,6 @@ package ai.avloc.stream.kafka;
 
 import ai.avloc.schemas.AvroSerde;
 import ai.avloc.schemas.DeadLetter;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -56,18 +55,18 @@ public final class DeadLetters {
       if (serde == null) {
         serde = new AvroSerde<>(DeadLetter.class);
       }
+      // the schemas' factory shares this class's simple name, hence the full one
       DeadLetter letter =
-          DeadLetter.newBuilder()
-              .setTopic(f.topic())
-              .setPartition(f.partition())
-              .setOffset(f.offset())
-              .setRecordTimestamp(Instant.ofEpochMilli(f.timestampMillis()))
-              .setKey(f.key() == null ? null : ByteBuffer.wrap(f.key()))
-              .setValue(f.value() == null ? null : ByteBuffer.wrap(f.value()))
-              .setStage(f.stage())
-              .setError(f.error())
-              .setFailedAt(Instant.now())
-              .build();
+          ai.avloc.schemas.DeadLetters.of(
+              f.topic(),
+              f.partition(),
+              f.offset(),
+              f.timestampMillis(),
+              f.key(),
+              f.value(),
+              f.stage(),
+              f.error(),
+              Instant.now());
       return new ProducerRecord<>(
           topic, null, f.timestampMillis(), f.key(), serde.serialize(topic, letter));
     }

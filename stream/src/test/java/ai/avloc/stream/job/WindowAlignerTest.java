@@ -1,6 +1,8 @@
 package ai.avloc.stream.job;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.avloc.schemas.WindowClock;
@@ -40,6 +42,19 @@ class WindowAlignerTest {
     return new AudioEvent(cam, micros, 0, rate, new float[samples], 0L);
   }
 
+  static AudioEvent chunk(String cam, long micros, float[] samples) {
+    return new AudioEvent(cam, micros, 0, WindowClock.SAMPLE_RATE, samples, 0L);
+  }
+
+  /** Samples numbered from {@code from}, so every sample says where it came from. */
+  static float[] ramp(int from, int n) {
+    float[] x = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = from + i;
+    }
+    return x;
+  }
+
   static FrameEvent frame(String cam, long micros) {
     return new FrameEvent(cam, new FrameRef(micros, 0, 298, 224, new byte[] {1}), 0L);
   }
@@ -50,6 +65,21 @@ class WindowAlignerTest {
 
   void video(FrameEvent e) throws Exception {
     harness.processElement1(new StreamRecord<>(e, e.timestampMicros() / 1000));
+  }
+
+  /**
+   * Passes the watermark over the last millisecond of {@code window}; returns all output so far.
+   */
+  List<AlignedWindow> closeUpTo(long window) throws Exception {
+    harness.processBothWatermarks(new Watermark(WindowClock.lastMillis(window)));
+    return harness.extractOutputValues();
+  }
+
+  void restartWith(WindowAligner aligner) throws Exception {
+    harness.close();
+    harness =
+        ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
+            aligner, FrameEvent::streamId, AudioEvent::streamId, Types.STRING);
   }
 
   @Test
@@ -85,6 +115,8 @@ class WindowAlignerTest {
     assertTrue(reasons.get(1).startsWith("late: window"), reasons.get(1));
     assertTrue(reasons.get(2).contains("48000 Hz"), reasons.get(2));
     assertEquals(1, harness.extractOutputValues().size(), "the good window was still produced");
+    assertEquals(1, harness.numKeyedStateEntries(), "late events open no window");
+    assertEquals(0, harness.numEventTimeTimers());
   }
 
   @Test
@@ -98,16 +130,93 @@ class WindowAlignerTest {
     assertEquals(0.5, b.coverage());
   }
 
-  KeyedTwoInputStreamOperatorTestHarness<String, FrameEvent, AudioEvent, AlignedWindow>
-      closingWhenComplete() throws Exception {
-    harness.close();
-    harness =
-        ProcessFunctionTestHarnesses.forKeyedCoProcessFunction(
-            new WindowAligner(500_000, true),
-            FrameEvent::streamId,
-            AudioEvent::streamId,
-            Types.STRING);
-    return harness;
+  @Test
+  void shouldEmitOneWindowPerTwelfthOfASecondWith1024Samples() throws Exception {
+    audio(chunk("cam", T0, ramp(0, 12_288)));
+    List<AlignedWindow> windows = closeUpTo(W0 + 11);
+    assertEquals(12, windows.size());
+    for (int k = 0; k < 12; k++) {
+      AlignedWindow w = windows.get(k);
+      assertEquals(W0 + k, w.window());
+      assertEquals(1.0, w.coverage());
+      assertEquals(1024 * k, w.samples()[0], 0f);
+      assertEquals(1024 * k + 1023, w.samples()[1023], 0f);
+    }
+    assertEquals(1, harness.numKeyedStateEntries(), "no open window remains");
+  }
+
+  @Test
+  void shouldSplitAChunkThatSpansAWindowBoundary() throws Exception {
+    // 600 samples starting at sample 700 of window 0: 324 go to window 0, 276 to window 1
+    audio(chunk("cam", WindowClock.microsOfSample(WindowClock.sampleAt(T0) + 700), ramp(700, 600)));
+    List<AlignedWindow> windows = closeUpTo(W0 + 1);
+    assertEquals(2, windows.size());
+    assertEquals(324 / 1024.0, windows.get(0).coverage(), 1e-12);
+    assertEquals(276 / 1024.0, windows.get(1).coverage(), 1e-12);
+    assertEquals(1023f, windows.get(0).samples()[1023]);
+    assertEquals(1024f, windows.get(1).samples()[0]);
+    assertEquals(0f, windows.get(1).samples()[276], "missing audio is zero-filled");
+  }
+
+  @Test
+  void shouldAcceptOutOfOrderChunksUntilTheWatermarkPasses() throws Exception {
+    long first = WindowClock.sampleAt(T0);
+    audio(chunk("cam", WindowClock.microsOfSample(first + 512), ramp(512, 512)));
+    audio(chunk("cam", T0, ramp(0, 512)));
+    AlignedWindow w = closeUpTo(W0).get(0);
+    assertEquals(1.0, w.coverage());
+    assertArrayEquals(ramp(0, 1024), w.samples());
+  }
+
+  @Test
+  void shouldChooseTheFrameNearestTheWindowCentre() throws Exception {
+    audio(chunk("cam", T0, ramp(0, 1024)));
+    video(frame("cam", T0 + 1_000));
+    video(frame("cam", T0 + 45_000));
+    AlignedWindow w = closeUpTo(W0).get(0);
+    assertEquals(T0 + 45_000, w.frame().timestampMicros());
+    assertEquals(0, w.frameAgeMicros());
+  }
+
+  @Test
+  void shouldReuseARecentFrameAndFlagAnOldOne() throws Exception {
+    restartWith(new WindowAligner(100_000));
+    long shown = T0 + 40_000;
+    video(frame("cam", shown));
+    audio(chunk("cam", T0, ramp(0, 3 * 1024)));
+    List<AlignedWindow> windows = closeUpTo(W0 + 2);
+    assertEquals(
+        shown,
+        windows.get(1).frame().timestampMicros(),
+        "window 1 starts 43334 us after the frame: reused");
+    assertEquals(WindowClock.startMicros(W0 + 1) - shown, windows.get(1).frameAgeMicros());
+    assertNull(windows.get(2).frame(), "window 2 starts 126667 us after the frame: too old");
+    assertEquals(-1, windows.get(2).frameAgeMicros());
+  }
+
+  @Test
+  void shouldEmitAWindowThatHasAFrameButNoAudioWithZeroCoverage() throws Exception {
+    video(frame("cam", T0 + 40_000));
+    AlignedWindow w = closeUpTo(W0).get(0);
+    assertEquals(0.0, w.coverage());
+    assertArrayEquals(new float[1024], w.samples());
+    assertTrue(w.hasFrame());
+  }
+
+  @Test
+  void shouldMatchA12p5FpsVideoToTwelveWindowsPerSecond() throws Exception {
+    // the real car clip runs at 12.5 fps: every window still gets a frame, some get two candidates
+    for (int k = 0; k < 25; k++) {
+      video(frame("cam", T0 + k * 80_000L));
+    }
+    audio(chunk("cam", T0, ramp(0, 2 * 12_288)));
+    List<AlignedWindow> windows = closeUpTo(W0 + 23);
+    assertEquals(24, windows.size());
+    assertTrue(windows.stream().allMatch(w -> w.frame() != null && w.frameAgeMicros() == 0));
+  }
+
+  void closingWhenComplete() throws Exception {
+    restartWith(new WindowAligner(500_000, true));
   }
 
   @Test

@@ -1,11 +1,12 @@
 package ai.avloc.training.data;
 
 import ai.avloc.schemas.ModelShapes;
-import ai.avloc.training.metrics.AnnotatorBox;
 
 /**
  * A sounding object's box on a 224 (H) x 298 (W) frame, in pixels: columns {@code [x0, x1)} and
- * rows {@code [y0, y1)}, the end exclusive as a numpy slice, already clipped to the frame.
+ * rows {@code [y0, y1)}, the end exclusive as a numpy slice, already clipped to the frame. The
+ * dataset provides these boxes and the metrics score maps against them (an annotator's box of the
+ * cIoU metric); a box is never empty, so no placeholder for an unused annotator slot exists.
  *
  * @param classId the object's class, or -1 when the annotation gives none
  */
@@ -36,11 +37,6 @@ public record SoundingBox(int x0, int y0, int x1, int y1, long classId) {
       return null;
     }
     return new SoundingBox(left, top, right, bottom, classId);
-  }
-
-  /** The box as one annotator's box of the cIoU metric. */
-  public AnnotatorBox toAnnotatorBox() {
-    return new AnnotatorBox(x0, y0, x1, y1);
   }
 
   /** Pixels covered. */

@@ -275,11 +275,11 @@ public final class Evaluation {
   private void score(FrameSample f, AcousticModel.Output[] outputs, int i) {
     boolean noiseOnly = isNoise(f);
     float[] truth = EnergyMap.of(f.target());
-    List<AnnotatorBox> boxes = new ArrayList<>();
+    List<SoundingBox> boxes = new ArrayList<>();
     for (SoundingBox b : f.boxes()) {
       // every annotator agrees: the box counts twice, so the consensus map is 1 inside
-      boxes.add(b.toAnnotatorBox());
-      boxes.add(b.toAnnotatorBox());
+      boxes.add(b);
+      boxes.add(b);
     }
     boolean withBoxes = !noiseOnly && !boxes.isEmpty();
     if (noiseOnly) {
@@ -430,7 +430,7 @@ public final class Evaluation {
         float[] image,
         int offset,
         float[] energy,
-        List<AnnotatorBox> boxes) {
+        List<SoundingBox> boxes) {
       ClassScores cls = perClass.computeIfAbsent(f.classId(), k -> new ClassScores());
       cls.frames++;
       if (image != null) {

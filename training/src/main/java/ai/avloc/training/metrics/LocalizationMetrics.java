@@ -1,6 +1,7 @@
 package ai.avloc.training.metrics;
 
 import ai.avloc.schemas.ModelShapes;
+import ai.avloc.training.data.SoundingBox;
 import java.util.List;
 
 /**
@@ -148,26 +149,22 @@ public final class LocalizationMetrics {
 
   /**
    * Consensus map of the annotators' boxes: every used box adds 0.5 over its pixels and the sum is
-   * clipped at 1, so each pixel is 0 (no annotator), 0.5 (one) or 1 (two or more). Boxes with
-   * {@code xmax == 0} are unused slots and are skipped; parts of a box beyond the frame are cut
-   * off.
+   * clipped at 1, so each pixel is 0 (no annotator), 0.5 (one) or 1 (two or more). Parts of a box
+   * beyond a {@code height x width} frame smaller than the 224 x 298 one are cut off.
    *
    * @param boxes annotator boxes in pixels of a {@code height x width} frame
    * @param height frame height in pixels
    * @param width frame width in pixels
    * @return the map, row-major, {@code height * width} values
    */
-  public static float[] consensusMap(List<AnnotatorBox> boxes, int height, int width) {
+  public static float[] consensusMap(List<SoundingBox> boxes, int height, int width) {
     requirePositiveShape("frame", height, width);
     float[] g = new float[height * width];
-    for (AnnotatorBox box : boxes) {
-      if (box.isUnusedSlot()) {
-        continue;
-      }
-      int yEnd = Math.min(box.ymax(), height);
-      int xEnd = Math.min(box.xmax(), width);
-      for (int y = box.ymin(); y < yEnd; y++) {
-        for (int x = box.xmin(); x < xEnd; x++) {
+    for (SoundingBox box : boxes) {
+      int yEnd = Math.min(box.y1(), height);
+      int xEnd = Math.min(box.x1(), width);
+      for (int y = box.y0(); y < yEnd; y++) {
+        for (int x = box.x0(); x < xEnd; x++) {
           int i = y * width + x;
           g[i] = Math.min(1f, g[i] + ANNOTATOR_WEIGHT);
         }
@@ -207,7 +204,7 @@ public final class LocalizationMetrics {
    * than a cell still counts when the peak's cell touches it. Ties go to the first cell in
    * row-major order.
    */
-  public static boolean peakOnBox(float[] energy, int rows, int cols, List<AnnotatorBox> boxes) {
+  public static boolean peakOnBox(float[] energy, int rows, int cols, List<SoundingBox> boxes) {
     requireLength("energy map", energy.length, rows, cols);
     int peak = 0;
     for (int p = 1; p < energy.length; p++) {
@@ -219,8 +216,8 @@ public final class LocalizationMetrics {
     double x1 = (double) (peak % cols + 1) * ModelShapes.FRAME_WIDTH / cols;
     double y0 = (double) (peak / cols) * ModelShapes.FRAME_HEIGHT / rows;
     double y1 = (double) (peak / cols + 1) * ModelShapes.FRAME_HEIGHT / rows;
-    for (AnnotatorBox b : boxes) {
-      if (!b.isUnusedSlot() && b.xmin() < x1 && x0 < b.xmax() && b.ymin() < y1 && y0 < b.ymax()) {
+    for (SoundingBox b : boxes) {
+      if (b.x0() < x1 && x0 < b.x1() && b.y0() < y1 && y0 < b.y1()) {
         return true;
       }
     }
@@ -240,7 +237,7 @@ public final class LocalizationMetrics {
    * @return the cIoU in [0, 1]
    * @throws IllegalArgumentException if the energy length is not {@code rows * cols}
    */
-  public static double ciou(float[] energy, int rows, int cols, List<AnnotatorBox> boxes) {
+  public static double ciou(float[] energy, int rows, int cols, List<SoundingBox> boxes) {
     requireLength("energy map", energy.length, rows, cols);
     boolean[] predicted =
         upsampleMask(

@@ -95,11 +95,11 @@ class EvaluationTest {
     return e.finish();
   }
 
-  static List<AnnotatorBox> agreed(FrameSample f) {
-    List<AnnotatorBox> boxes = new ArrayList<>();
+  static List<SoundingBox> agreed(FrameSample f) {
+    List<SoundingBox> boxes = new ArrayList<>();
     for (SoundingBox b : f.boxes()) {
-      boxes.add(b.toAnnotatorBox());
-      boxes.add(b.toAnnotatorBox());
+      boxes.add(b);
+      boxes.add(b);
     }
     return boxes;
   }

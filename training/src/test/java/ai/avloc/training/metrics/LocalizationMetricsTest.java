@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.avloc.schemas.ModelShapes;
+import ai.avloc.training.data.SoundingBox;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +18,11 @@ class LocalizationMetricsTest {
   private static final int MAP_COLS = 48;
   private static final int H = ModelShapes.FRAME_HEIGHT;
   private static final int W = ModelShapes.FRAME_WIDTH;
+
+  /** An annotator's box, of no class: the metrics look only at where it is. */
+  private static SoundingBox box(int x0, int y0, int x1, int y1) {
+    return new SoundingBox(x0, y0, x1, y1, -1);
+  }
 
   /**
    * A 36x48 energy map that is 1 on the left 24 columns and 0 elsewhere. Binarized at its mean
@@ -221,11 +227,11 @@ class LocalizationMetricsTest {
 
   @Test
   void shouldAddHalfPerAnnotatorAndClipAtOne() {
-    List<AnnotatorBox> boxes =
+    List<SoundingBox> boxes =
         List.of(
-            new AnnotatorBox(0, 0, 3, 2), // x 0..2, y 0..1
-            new AnnotatorBox(2, 0, 4, 3), // x 2..3, y 0..2
-            new AnnotatorBox(2, 1, 3, 2)); // x 2, y 1: third box there, 1.5 clipped to 1
+            box(0, 0, 3, 2), // x 0..2, y 0..1
+            box(2, 0, 4, 3), // x 2..3, y 0..2
+            box(2, 1, 3, 2)); // x 2, y 1: third box there, 1.5 clipped to 1
     float[] g = LocalizationMetrics.consensusMap(boxes, 3, 5);
     assertArrayEquals(
         new float[] {
@@ -239,7 +245,7 @@ class LocalizationMetricsTest {
 
   @Test
   void shouldCutBoxesAtTheFrameEdge() {
-    float[] g = LocalizationMetrics.consensusMap(List.of(new AnnotatorBox(3, 2, 10, 10)), 3, 5);
+    float[] g = LocalizationMetrics.consensusMap(List.of(box(3, 2, 10, 10)), 3, 5);
     float[] expected = new float[15];
     expected[2 * 5 + 3] = 0.5f;
     expected[2 * 5 + 4] = 0.5f;
@@ -253,39 +259,30 @@ class LocalizationMetricsTest {
     float[] energy = new float[36 * 48];
     java.util.Arrays.fill(energy, 1f);
     energy[10 * 48 + 20] = 2f;
-    assertTrue(
-        LocalizationMetrics.peakOnBox(energy, 36, 48, List.of(new AnnotatorBox(100, 50, 125, 63))));
-    assertTrue(
-        LocalizationMetrics.peakOnBox(energy, 36, 48, List.of(new AnnotatorBox(130, 68, 140, 80))));
+    assertTrue(LocalizationMetrics.peakOnBox(energy, 36, 48, List.of(box(100, 50, 125, 63))));
+    assertTrue(LocalizationMetrics.peakOnBox(energy, 36, 48, List.of(box(130, 68, 140, 80))));
     // ends are exclusive: a box ending at the cell's first column does not touch it
-    assertFalse(
-        LocalizationMetrics.peakOnBox(energy, 36, 48, List.of(new AnnotatorBox(100, 50, 124, 63))));
-    assertFalse(
-        LocalizationMetrics.peakOnBox(
-            energy,
-            36,
-            48,
-            List.of(new AnnotatorBox(0, 0, 0, 0), new AnnotatorBox(200, 150, 260, 200))));
+    assertFalse(LocalizationMetrics.peakOnBox(energy, 36, 48, List.of(box(100, 50, 124, 63))));
+    assertFalse(LocalizationMetrics.peakOnBox(energy, 36, 48, List.of(box(200, 150, 260, 200))));
     assertFalse(LocalizationMetrics.peakOnBox(energy, 36, 48, List.of()));
   }
 
   @Test
   void shouldScoreBoxMatchingPredictedRegionAsOne() {
-    List<AnnotatorBox> boxes = List.of(new AnnotatorBox(0, 0, 149, H));
+    List<SoundingBox> boxes = List.of(box(0, 0, 149, H));
     assertEquals(1.0, LocalizationMetrics.ciou(leftHalfEnergy(), MAP_ROWS, MAP_COLS, boxes), EPS);
   }
 
   @Test
   void shouldScoreBoxDisjointFromPredictionAsZero() {
-    List<AnnotatorBox> boxes = List.of(new AnnotatorBox(200, 0, W, H));
+    List<SoundingBox> boxes = List.of(box(200, 0, W, H));
     assertEquals(0.0, LocalizationMetrics.ciou(leftHalfEnergy(), MAP_ROWS, MAP_COLS, boxes), EPS);
   }
 
   @Test
   void shouldWeighOverlappingAnnotatorsByConsensus() {
     // Prediction P: x in [0, 149), all rows. A: x [100, 200), all rows. B: x [0, 149), y [0, 112).
-    List<AnnotatorBox> boxes =
-        List.of(new AnnotatorBox(100, 0, 200, H), new AnnotatorBox(0, 0, 149, 112));
+    List<SoundingBox> boxes = List.of(box(100, 0, 200, H), box(0, 0, 149, 112));
     // Intersection (g over P): B only x[0,100) y[0,112): 0.5 * 100 * 112 = 5600;
     //   A and B x[100,149) y[0,112): 1 * 49 * 112 = 5488; A only x[100,149) y[112,224): 0.5 * 49 *
     //   112 = 2744. Total 13832.
@@ -299,22 +296,11 @@ class LocalizationMetricsTest {
   @Test
   void shouldScoreFullConsensusOnPredictionAsOne() {
     // Two annotators on the same box: g = 1 there, still a perfect match.
-    AnnotatorBox box = new AnnotatorBox(0, 0, 149, H);
+    SoundingBox box = box(0, 0, 149, H);
     assertEquals(
         1.0,
         LocalizationMetrics.ciou(leftHalfEnergy(), MAP_ROWS, MAP_COLS, List.of(box, box)),
         EPS);
-  }
-
-  @Test
-  void shouldSkipUnusedAnnotatorSlots() {
-    AnnotatorBox unused = new AnnotatorBox(0, 0, 0, 0);
-    assertTrue(unused.isUnusedSlot());
-    float[] g = LocalizationMetrics.consensusMap(List.of(unused, unused, unused), H, W);
-    assertArrayEquals(new float[H * W], g, 0f);
-
-    List<AnnotatorBox> boxes = List.of(new AnnotatorBox(0, 0, 149, H), unused, unused);
-    assertEquals(1.0, LocalizationMetrics.ciou(leftHalfEnergy(), MAP_ROWS, MAP_COLS, boxes), EPS);
   }
 
   @Test
@@ -331,12 +317,5 @@ class LocalizationMetricsTest {
             IllegalArgumentException.class,
             () -> LocalizationMetrics.ciou(new float[10], MAP_ROWS, MAP_COLS, List.of()));
     assertTrue(e.getMessage().contains("10") && e.getMessage().contains("1728"), e.getMessage());
-  }
-
-  @Test
-  void shouldRejectInvalidBoxes() {
-    assertThrows(IllegalArgumentException.class, () -> new AnnotatorBox(-1, 0, 5, 5));
-    assertThrows(IllegalArgumentException.class, () -> new AnnotatorBox(6, 0, 5, 5));
-    assertThrows(IllegalArgumentException.class, () -> new AnnotatorBox(0, 6, 5, 5));
   }
 }
