@@ -1,5 +1,6 @@
 package ai.avloc.cli;
 
+import java.util.function.Consumer;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -23,8 +24,21 @@ final class ProgressBars {
     if (System.console() == null) {
       return builder
           .setUpdateIntervalMillis(10_000)
-          .setConsumer(new DelegatingProgressBarConsumer(System.err::println, WIDTH));
+          .setConsumer(new DelegatingProgressBarConsumer(new Lines(), WIDTH));
     }
     return builder.setUpdateIntervalMillis(500);
+  }
+
+  /** Prints each rendered bar as a line on stderr, but not the same line twice in a row. */
+  private static final class Lines implements Consumer<String> {
+    private String last;
+
+    @Override
+    public void accept(String line) {
+      if (!line.equals(last)) {
+        System.err.println(line);
+        last = line;
+      }
+    }
   }
 }
