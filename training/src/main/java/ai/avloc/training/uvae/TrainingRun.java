@@ -270,7 +270,7 @@ public final class TrainingRun {
   }
 
   /** The card of the model the run's best epoch makes. */
-  ModelCard card(UvaeTrainer.State state) {
+  private ModelCard card(UvaeTrainer.State state) {
     UvaeConfig config = options.config();
     Map<String, Double> metrics = new LinkedHashMap<>();
     metrics.put("validationMse", state.bestValidationMse());
@@ -303,7 +303,7 @@ public final class TrainingRun {
         datasetCards(options.data()));
   }
 
-  static String description(Options options, UvaeTrainer.State state) {
+  private static String description(Options options, UvaeTrainer.State state) {
     UvaeConfig config = options.config();
     int framesPerSecond = options.framesPerSecond();
     int noiseOnlyRepeat = options.noiseOnlyRepeat();
@@ -336,7 +336,7 @@ public final class TrainingRun {
    * finished epoch of a model of the same shape. A run that resumes holds its own checkpoints; the
    * path still goes into its settings, which must match.
    */
-  static Path startCheckpoint(Path startFrom, UvaeConfig config, boolean resuming)
+  private static Path startCheckpoint(Path startFrom, UvaeConfig config, boolean resuming)
       throws IOException {
     if (startFrom == null) {
       return null;
@@ -396,7 +396,7 @@ public final class TrainingRun {
   }
 
   /** The one dataset's card summary, or the summaries of several under "datasets". */
-  static Map<String, Object> datasetCards(List<Path> roots) {
+  private static Map<String, Object> datasetCards(List<Path> roots) {
     if (roots.size() == 1) {
       return datasetCard(roots.get(0));
     }
