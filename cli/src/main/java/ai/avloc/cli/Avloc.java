@@ -56,7 +56,8 @@ public final class Avloc implements Runnable {
     CommandLine cli = new CommandLine(new Avloc());
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
-          String name = commandLine.getCommandName();
+          // "model check", not "check": a subcommand's error names the command it belongs to
+          String name = commandLine.getCommandSpec().qualifiedName(" ").replaceFirst("^avloc ", "");
           Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
           if (cause instanceof IllegalArgumentException || cause instanceof IOException) {
             commandLine.getErr().println("avloc " + name + ": " + cause.getMessage());

@@ -13,6 +13,8 @@ import ai.avloc.training.metrics.EvaluationOutput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -23,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -181,15 +184,25 @@ final class EvaluateCommand implements Callable<Integer> {
       Evaluation evaluation =
           new Evaluation(models, dataset.classNames(), dataset.noiseOnlyClass(), options, total);
       long start = System.nanoTime();
-      ProgressLine progress = new ProgressLine(start);
-      CompletableFuture<List<FrameSample>> next = load(loader, dataset, files, 0, parsers);
-      for (int from = 0; from < files.size(); from += CHUNK_SECONDS) {
-        List<FrameSample> chunk = join(next);
-        int after = from + CHUNK_SECONDS;
-        next = after < files.size() ? load(loader, dataset, files, after, parsers) : null;
-        evaluation.accept(chunk, progress);
+      try (ProgressBar bar =
+          ProgressBars.builder("evaluate")
+              .setInitialMax(total)
+              .setUnit(" frames", 1)
+              .showSpeed(new DecimalFormat("0.0", DecimalFormatSymbols.getInstance(Locale.ROOT)))
+              .build()) {
+        Evaluation.Progress progress =
+            (done, all) -> {
+              bar.maxHint(all);
+              bar.stepTo(done);
+            };
+        CompletableFuture<List<FrameSample>> next = load(loader, dataset, files, 0, parsers);
+        for (int from = 0; from < files.size(); from += CHUNK_SECONDS) {
+          List<FrameSample> chunk = join(next);
+          int after = from + CHUNK_SECONDS;
+          next = after < files.size() ? load(loader, dataset, files, after, parsers) : null;
+          evaluation.accept(chunk, progress);
+        }
       }
-      progress.done();
       Evaluation.Report report = evaluation.finish();
       double seconds = (System.nanoTime() - start) / 1e9;
       String title =
@@ -281,54 +294,6 @@ final class EvaluateCommand implements Callable<Integer> {
         throw r;
       }
       throw e;
-    }
-  }
-
-  /** Frames done and frames/s on stderr: in place on a terminal, a line every 10 s otherwise. */
-  private static final class ProgressLine implements Evaluation.Progress {
-    private final long start;
-    private final boolean terminal = System.console() != null;
-    private long lastPrint;
-    private int lastDone;
-    private int lastTotal;
-
-    ProgressLine(long start) {
-      this.start = start;
-      this.lastPrint = start;
-    }
-
-    @Override
-    public void frames(int done, int total) {
-      lastDone = done;
-      lastTotal = total;
-      long now = System.nanoTime();
-      long interval = terminal ? 250_000_000L : 10_000_000_000L;
-      if (now - lastPrint >= interval) {
-        lastPrint = now;
-        print(now, false);
-      }
-    }
-
-    private void print(long now, boolean last) {
-      double s = Math.max(1e-9, (now - start) / 1e9);
-      String text =
-          String.format(
-              Locale.ROOT,
-              "  frames %d/%d (%.0f %%), %.1f frames/s",
-              lastDone,
-              lastTotal,
-              lastTotal == 0 ? 100.0 : 100.0 * lastDone / lastTotal,
-              lastDone / s);
-      if (terminal) {
-        System.err.print("\r" + text + (last ? "\n" : ""));
-      } else {
-        System.err.println(text);
-      }
-      System.err.flush();
-    }
-
-    void done() {
-      print(System.nanoTime(), true);
     }
   }
 }

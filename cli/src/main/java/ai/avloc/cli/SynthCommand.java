@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -78,41 +79,26 @@ final class SynthCommand implements Callable<Integer> {
         seed,
         split,
         config.threads());
-    boolean console = System.console() != null;
     long t0 = System.nanoTime();
-    long[] lastPrint = {t0};
-    SyntheticDataset.Summary summary =
-        new SyntheticDataset(config)
-            .generate(
-                out,
-                (done, total, framesDone) -> {
-                  long now = System.nanoTime();
-                  if (!console && done < total && now - lastPrint[0] < 10_000_000_000L) {
-                    return;
-                  }
-                  lastPrint[0] = now;
-                  double seconds = (now - t0) / 1e9;
-                  double rate = framesDone / seconds;
-                  double eta = (frames - framesDone) / Math.max(rate, 1e-9);
-                  String line =
-                      String.format(
-                          Locale.ROOT,
-                          "  scenes %d / %d, %d frames, %.1f frames/s, elapsed %s, ETA %s",
-                          done,
-                          total,
-                          framesDone,
-                          rate,
-                          clock(seconds),
-                          clock(eta));
-                  if (console) {
-                    System.out.print("\r" + line + "   ");
-                    if (done == total) {
-                      System.out.println();
-                    }
-                  } else {
-                    System.out.println(line);
-                  }
-                });
+    SyntheticDataset.Summary summary;
+    try (ProgressBar bar =
+        ProgressBars.builder("synth").setInitialMax(scenes).setUnit(" scenes", 1).build()) {
+      summary =
+          new SyntheticDataset(config)
+              .generate(
+                  out,
+                  (done, total, framesDone) -> {
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    bar.maxHint(total);
+                    bar.stepTo(done);
+                    bar.setExtraMessage(
+                        String.format(
+                            Locale.ROOT,
+                            "%d frames, %.1f frames/s",
+                            framesDone,
+                            framesDone / Math.max(seconds, 1e-9)));
+                  });
+    }
     double seconds = (System.nanoTime() - t0) / 1e9;
     System.out.printf(
         Locale.ROOT,

@@ -1,28 +1,16 @@
 package ai.avloc.cli;
 
-import ai.avloc.serving.ModelCard;
 import ai.avloc.training.data.AudioVisualDataset;
-import ai.avloc.training.data.FrameSample;
 import ai.avloc.training.uvae.AudioGate;
+import ai.avloc.training.uvae.TrainingRun;
 import ai.avloc.training.uvae.UvaeConfig;
-import ai.avloc.training.uvae.UvaeExport;
-import ai.avloc.training.uvae.UvaeGraph;
 import ai.avloc.training.uvae.UvaeTrainer;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
-import org.tensorflow.Graph;
-import org.tensorflow.op.Ops;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -198,69 +186,36 @@ final class TrainCommand implements Callable<Integer> {
     if (backboneWeights != null) {
       config = config.withBackboneWeights(backboneWeights);
     }
-    String modelName = name != null ? name : config.modelName();
-    Path run = runDir != null ? runDir : Path.of("runs", "train-" + modelName);
-    Path modelDir = out != null ? out : Path.of("models", modelName);
-
-    List<AudioVisualDataset> datasets = new ArrayList<>();
-    for (Path root : data) {
-      datasets.add(AudioVisualDataset.open(root));
-    }
-    AudioVisualDataset dataset = AudioVisualDataset.requireSameClasses(datasets);
-    if (!exportOnly) {
-      // refused before minutes of loading, not after
-      for (AudioVisualDataset d : datasets) {
-        if (holdsNo(d, AudioVisualDataset.Split.TRAINING)) {
-          throw new IllegalArgumentException(d.root() + " has no training seconds");
-        }
-      }
-      if (datasets.stream().allMatch(d -> holdsNo(d, AudioVisualDataset.Split.VALIDATION))) {
-        throw new IllegalArgumentException("no validation seconds in " + data);
-      }
-    }
-    UvaeTrainer.State before = UvaeTrainer.readState(run);
-    Path startCheckpoint = startCheckpoint(config, before != null);
-    if (noiseOnlyRepeat > 1 && dataset.noiseOnlyClass().isEmpty()) {
-      throw new IllegalArgumentException(
-          "--noise-only-repeat: " + data + " has no noise-only class to repeat");
-    }
-    int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
-    List<FrameSample> training =
-        exportOnly ? List.of() : load(datasets, AudioVisualDataset.Split.TRAINING, threads);
-    List<FrameSample> validation =
-        exportOnly ? List.of() : load(datasets, AudioVisualDataset.Split.VALIDATION, threads);
-
-    long macs;
-    long parameters;
-    try (Graph g = new Graph()) {
-      UvaeGraph graph = UvaeGraph.build(Ops.create(g), config);
-      parameters = graph.layers.parameters();
-    }
-    // the cost the card states is the exported serving graph's, which a bench measures
-    macs = UvaeGraph.macsPerFrame(config, config.backbone(), true);
+    TrainingRun.Options options =
+        new TrainingRun.Options(
+            data,
+            config,
+            name,
+            runDir,
+            out,
+            version,
+            epochs,
+            noisePairs,
+            noiseOnlyRepeat,
+            mirror,
+            framesPerSecond,
+            maxSeconds,
+            stepsPerEpoch,
+            selectByIou(),
+            startFrom,
+            exportOnly);
+    TrainingRun run = TrainingRun.prepare(options, TrainCommand::loadBar);
     System.out.printf(
         Locale.ROOT,
         "%s: %,d parameters, %.2f GFLOP per frame served; %d training and %d validation frames;"
             + " run %s%n",
-        modelName,
-        parameters,
-        2e-9 * macs,
-        training.size(),
-        validation.size(),
-        run);
-
-    UvaeTrainer.Options options =
-        new UvaeTrainer.Options(
-            epochs,
-            noisePairs,
-            stepsPerEpoch,
-            dataset.noiseOnlyClass().orElse(-1),
-            selectByIou(),
-            mirror,
-            noiseOnlyRepeat,
-            startCheckpoint,
-            framesPerSecond);
-    UvaeTrainer trainer = new UvaeTrainer(config, run, options);
+        run.modelName(),
+        run.parameters(),
+        run.gflopPerFrame(),
+        run.trainingFrames(),
+        run.validationFrames(),
+        run.runDir());
+    UvaeTrainer.State before = run.resuming();
     if (before != null) {
       System.out.printf(
           Locale.ROOT,
@@ -269,112 +224,17 @@ final class TrainCommand implements Callable<Integer> {
           before.bestEpoch(),
           before.bestValidationMse());
     }
-    UvaeTrainer.State state =
-        exportOnly ? before : trainer.train(training, validation, new BarListener(epochs));
-    if (state == null || state.epochsDone() == 0) {
-      throw new IllegalStateException("no epoch finished in " + run);
-    }
-
-    Map<String, Double> metrics = new LinkedHashMap<>();
-    metrics.put("validationMse", state.bestValidationMse());
-    metrics.put("bestEpoch", (double) state.bestEpoch());
-    metrics.put("epochs", (double) state.epochsDone());
-    metrics.put("trainingSeconds", Math.rint(state.trainingSeconds()));
-    metrics.put("parameters", (double) parameters);
-    metrics.put("gflopPerFrame", Math.rint(2e-9 * macs * 1000) / 1000);
-    metrics.put("peakResidentMb", Math.rint(state.peakResidentMb()));
-    if (!exportOnly) {
-      metrics.put("trainingFrames", (double) training.size());
-      metrics.put("validationFrames", (double) validation.size());
-    }
-    Map<String, Object> dataCard = datasetCards(data);
-    ModelCard card =
-        new ModelCard(
-            modelName,
-            version,
-            config.preset(),
-            config.frameHeight(),
-            config.frameWidth(),
-            config.skips(),
-            config.variational(),
-            String.join(
-                " + ",
-                data.stream()
-                    .map(p -> p.toAbsolutePath().normalize().getFileName().toString())
-                    .toList()),
-            metrics,
-            String.format(
-                Locale.ROOT,
-                "U-VAE (%s preset, %d skip%s, %s%s%s%s) trained %d epochs%s%s%s%s; best epoch %d",
-                config.preset(),
-                config.skips(),
-                config.skips() == 1 ? "" : "s",
-                config.variational() ? "VAE" : "AE",
-                switch (config.audioGate()) {
-                  case NONE -> "";
-                  case FEATURE -> ", audio gate";
-                  case BACKBONE -> ", audio gate in the backbone";
-                },
-                config.visualSkip() ? ", visual skip" : "",
-                config.focusWeight() > 0 ? ", focus term " + config.focusWeight() : "",
-                state.epochsDone(),
-                mirror ? " on mirrored pairs too" : "",
-                framesPerSecond == 12 ? "" : " at " + framesPerSecond + " frames per second",
-                noiseOnlyRepeat == 1 ? "" : ", noise-only frames " + noiseOnlyRepeat + " times",
-                startFrom == null ? "" : ", starting from " + startFrom + "'s best epoch",
-                state.bestEpoch()),
-            config.describe(),
-            dataCard);
-    UvaeExport.export(trainer.bestCheckpoint(), config, card, modelDir);
+    TrainingRun.Result result = run.train(new BarListener(epochs));
     System.out.printf(
         Locale.ROOT,
         "exported epoch %d (validation MSE %.5f) to %s; evaluate it with"
             + " ./avloc evaluate --model %s --data %s%n",
-        state.bestEpoch(),
-        state.bestValidationMse(),
-        modelDir,
-        modelDir,
-        datasets.stream()
-            .filter(d -> !holdsNo(d, AudioVisualDataset.Split.VALIDATION))
-            .findFirst()
-            .orElse(dataset)
-            .root());
+        result.state().bestEpoch(),
+        result.state().bestValidationMse(),
+        result.modelDir(),
+        result.modelDir(),
+        result.evaluationData());
     return 0;
-  }
-
-  /**
-   * The checkpoint {@code --start-from} names, checked before minutes of loading: it must hold a
-   * finished epoch of a model of the same shape. A run that resumes holds its own checkpoints; the
-   * path still goes into its settings, which must match.
-   */
-  private Path startCheckpoint(UvaeConfig config, boolean resuming) throws java.io.IOException {
-    if (startFrom == null) {
-      return null;
-    }
-    Path checkpoint = UvaeTrainer.bestCheckpointOf(startFrom).toAbsolutePath().normalize();
-    if (resuming) {
-      return checkpoint;
-    }
-    UvaeTrainer.State from = UvaeTrainer.readState(startFrom);
-    if (from == null
-        || from.epochsDone() == 0
-        || !Files.exists(checkpoint.resolveSibling(checkpoint.getFileName() + ".index"))) {
-      throw new IllegalArgumentException("--start-from: no finished epoch in " + startFrom);
-    }
-    Map<String, Object> mine = config.describe();
-    for (String key : UvaeConfig.GRAPH_SETTINGS) {
-      if (!java.util.Objects.equals(from.config().get(key), mine.get(key))) {
-        throw new IllegalArgumentException(
-            String.format(
-                Locale.ROOT,
-                "--start-from: %s trained a model with %s %s, this run asks for %s",
-                startFrom,
-                key,
-                from.config().get(key),
-                mine.get(key)));
-      }
-    }
-    return checkpoint;
   }
 
   private AudioGate audioGate() {
@@ -397,79 +257,24 @@ final class TrainCommand implements Callable<Integer> {
     };
   }
 
-  /**
-   * The split of every dataset that has it, in --data order; --max-seconds applies to each. A
-   * dataset made only for training (synth --split 100/0/0) adds no validation seconds.
-   */
-  private List<FrameSample> load(
-      List<AudioVisualDataset> datasets, AudioVisualDataset.Split split, int threads)
-      throws Exception {
-    List<FrameSample> all = new ArrayList<>();
-    for (AudioVisualDataset dataset : datasets) {
-      if (!holdsNo(dataset, split)) {
-        all.addAll(load(dataset, split, threads));
-      }
-    }
-    return all;
-  }
-
-  private static boolean holdsNo(AudioVisualDataset dataset, AudioVisualDataset.Split split) {
-    return !dataset.has(split) || dataset.files(split).isEmpty();
-  }
-
-  private List<FrameSample> load(
-      AudioVisualDataset dataset, AudioVisualDataset.Split split, int threads) throws Exception {
-    try (ProgressBar bar =
-        new ProgressBarBuilder()
-            .setTaskName("load " + split.name().toLowerCase(Locale.ROOT))
-            .setStyle(ProgressBarStyle.ASCII)
+  /** A bar for the seconds of one split of one dataset as they load. */
+  private static TrainingRun.Loading loadBar(AudioVisualDataset.Split split) {
+    ProgressBar bar =
+        ProgressBars.builder("load " + split.name().toLowerCase(Locale.ROOT))
             .setUnit(" s", 1)
-            .build()) {
-      return dataset.load(
-          split,
-          maxSeconds,
-          framesPerSecond,
-          threads,
-          (done, total) -> {
-            bar.maxHint(total);
-            bar.stepTo(done);
-          });
-    }
-  }
-
-  /** The one dataset's card summary, or the summaries of several under "datasets". */
-  private static Map<String, Object> datasetCards(List<Path> roots) {
-    if (roots.size() == 1) {
-      return datasetCard(roots.get(0));
-    }
-    List<Map<String, Object>> cards = new ArrayList<>();
-    for (Path root : roots) {
-      Map<String, Object> card = new LinkedHashMap<>();
-      card.put("root", root.toAbsolutePath().normalize().getFileName().toString());
-      card.putAll(datasetCard(root));
-      cards.add(card);
-    }
-    return Map.of("datasets", cards);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> datasetCard(Path root) {
-    Path card = root.resolve("dataset.json");
-    if (!Files.exists(card)) {
-      return Map.of();
-    }
-    try {
-      Map<String, Object> all = new ObjectMapper().readValue(card.toFile(), Map.class);
-      Map<String, Object> summary = new LinkedHashMap<>();
-      for (String key : List.of("generator", "version", "seed", "scenes", "splits", "classes")) {
-        if (all.containsKey(key)) {
-          summary.put(key, all.get(key));
-        }
+            .build();
+    return new TrainingRun.Loading() {
+      @Override
+      public void update(int secondsDone, int secondsTotal) {
+        bar.maxHint(secondsTotal);
+        bar.stepTo(secondsDone);
       }
-      return summary;
-    } catch (java.io.IOException e) {
-      return Map.of("unreadable", card.toString());
-    }
+
+      @Override
+      public void close() {
+        bar.close();
+      }
+    };
   }
 
   /** One progress bar per epoch: steps, loss, then validation MSE; ETA from the bar's rate. */
@@ -486,12 +291,8 @@ final class TrainCommand implements Callable<Integer> {
     public void step(int epoch, int step, int steps, double loss) {
       if (bar == null) {
         bar =
-            new ProgressBarBuilder()
-                .setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs))
+            ProgressBars.builder(String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs))
                 .setInitialMax(steps)
-                .setStyle(ProgressBarStyle.ASCII)
-                .setUpdateIntervalMillis(500)
-                .setMaxRenderedLength(120)
                 .build();
         lossSum = 0;
       }

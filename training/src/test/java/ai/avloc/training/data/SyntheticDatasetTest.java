@@ -43,6 +43,7 @@ class SyntheticDatasetTest {
   static SyntheticDataset.Config config;
   static SyntheticDataset.Summary summary;
   static Map<String, JsonNode> annotations = new HashMap<>();
+  static List<long[]> progress = new ArrayList<>();
 
   @BeforeAll
   static void generate() throws Exception {
@@ -52,10 +53,21 @@ class SyntheticDatasetTest {
             .withThreads(2)
             .withFractions(0.3, 0.2, 0.2);
     out = dir.resolve("synth");
-    summary = new SyntheticDataset(config).generate(out, null);
+    summary =
+        new SyntheticDataset(config)
+            .generate(
+                out, (done, scenes, frames) -> progress.add(new long[] {done, scenes, frames}));
     for (String line : Files.readAllLines(out.resolve("annotations.jsonl"))) {
       JsonNode node = JSON.readTree(line);
       annotations.put(node.get("path").asText(), node);
+    }
+  }
+
+  @Test
+  void shouldReportEverySceneAndItsFramesInOrder() {
+    assertEquals(10, progress.size());
+    for (int k = 0; k < 10; k++) {
+      assertArrayEquals(new long[] {k + 1, 10, 12L * (k + 1)}, progress.get(k));
     }
   }
 

@@ -89,9 +89,17 @@ class EvaluationTest {
     Evaluation e =
         new Evaluation(
             models, dataset.classNames(), dataset.noiseOnlyClass(), options, frames.size());
-    // two chunks, as the command feeds them
-    e.accept(frames.subList(0, 20), Evaluation.Progress.NONE);
-    e.accept(frames.subList(20, frames.size()), Evaluation.Progress.NONE);
+    // two chunks, as the command feeds them; the progress counts frames over both
+    List<Integer> done = new ArrayList<>();
+    Evaluation.Progress progress =
+        (seen, total) -> {
+          assertEquals(frames.size(), total);
+          done.add(seen);
+        };
+    e.accept(frames.subList(0, 20), progress);
+    assertEquals(20, done.get(done.size() - 1));
+    e.accept(frames.subList(20, frames.size()), progress);
+    assertEquals(frames.size(), done.get(done.size() - 1));
     return e.finish();
   }
 

@@ -1,0 +1,216 @@
+package ai.avloc.training.uvae;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.avloc.serving.ModelCard;
+import ai.avloc.training.data.AudioVisualDataset.Split;
+import ai.avloc.training.data.DatasetFixture;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A training run on tiny fixture datasets, without the command line. */
+class TrainingRunTest {
+  @TempDir static Path dir;
+  static Path twoAndOne;
+  static Path trainingOnly;
+
+  /** Two training seconds and one validation second; and three training seconds only. */
+  @BeforeAll
+  static void datasets() throws IOException {
+    twoAndOne = dataset("a", 2, 1, 11);
+    trainingOnly = dataset("b", 3, 0, 21);
+  }
+
+  static Path dataset(String name, int trainingSeconds, int validationSeconds, long seed)
+      throws IOException {
+    Path root = dir.resolve(name);
+    List<String> training = new ArrayList<>();
+    List<String> validation = new ArrayList<>();
+    for (int i = 0; i < trainingSeconds + validationSeconds; i++) {
+      String path = DatasetFixture.path(i % 2, i, 0);
+      DatasetFixture.write(
+          root, path, DatasetFixture.sounding(seed + i, Map.of("classes", (long) (i % 2))));
+      (i < trainingSeconds ? training : validation).add(path);
+    }
+    DatasetFixture.list(root, Split.TRAINING, training);
+    DatasetFixture.list(root, Split.VALIDATION, validation);
+    Files.writeString(
+        root.resolve("dataset.json"),
+        "{\"classes\":[\"train\",\"drone\"],\"seed\":" + seed + ",\"generator\":\"fixture\"}");
+    return root;
+  }
+
+  static TrainingRun.Options options(List<Path> data, Path run, Path out) {
+    return new TrainingRun.Options(
+        data,
+        UvaeConfig.preset("compact").withBatchSize(2).withSeed(3),
+        null,
+        run,
+        out,
+        "7",
+        1,
+        0,
+        1,
+        false,
+        2,
+        0,
+        1,
+        false,
+        null,
+        false);
+  }
+
+  /** Records each load's split and the counts it was told. */
+  static final class Loads implements TrainingRun.LoadListener {
+    final List<String> events = new ArrayList<>();
+
+    @Override
+    public TrainingRun.Loading loading(Split split) {
+      events.add("open " + split);
+      return new TrainingRun.Loading() {
+        int done = -1;
+        int total = -1;
+
+        @Override
+        public void update(int secondsDone, int secondsTotal) {
+          assertTrue(secondsDone > done, "seconds done only grow");
+          done = secondsDone;
+          total = secondsTotal;
+        }
+
+        @Override
+        public void close() {
+          events.add("close " + split + " " + done + "/" + total);
+        }
+      };
+    }
+  }
+
+  @Test
+  void shouldLoadEverySplitOfEveryDatasetTrainAndExportWithItsCard() throws IOException {
+    Loads loads = new Loads();
+    Path out = dir.resolve("model");
+    TrainingRun run =
+        TrainingRun.prepare(
+            options(List.of(twoAndOne, trainingOnly), dir.resolve("run"), out), loads);
+    // one load per dataset and split it holds, each told all of its seconds
+    assertEquals(
+        List.of(
+            "open TRAINING",
+            "close TRAINING 2/2",
+            "open TRAINING",
+            "close TRAINING 3/3",
+            "open VALIDATION",
+            "close VALIDATION 1/1"),
+        loads.events);
+    // 2 of each second's 12 frames
+    assertEquals(10, run.trainingFrames());
+    assertEquals(2, run.validationFrames());
+    assertEquals("uvae-compact-s1", run.modelName());
+    assertNull(run.resuming());
+    assertTrue(run.parameters() > 0 && run.gflopPerFrame() > 0);
+
+    List<Integer> epochs = new ArrayList<>();
+    TrainingRun.Result result =
+        run.train(
+            new UvaeTrainer.Listener() {
+              @Override
+              public void step(int epoch, int step, int steps, double loss) {}
+
+              @Override
+              public void epoch(UvaeTrainer.Epoch e) {
+                epochs.add(e.epoch());
+              }
+            });
+    assertEquals(List.of(1), epochs);
+    assertEquals(1, result.state().bestEpoch());
+    assertEquals(twoAndOne, result.evaluationData(), "the dataset with validation seconds");
+    ModelCard card = ModelCard.read(out);
+    assertEquals("7", card.version());
+    assertEquals("a + b", card.trainingData());
+    assertEquals(10.0, card.metrics().get("trainingFrames"));
+    assertTrue(
+        card.description().startsWith("U-VAE (compact preset, 1 skip, VAE) trained 1 epochs at 2"),
+        card.description());
+    assertEquals(List.of("datasets"), List.copyOf(card.data().keySet()));
+
+    // exporting again the run's best epoch loads nothing
+    Loads none = new Loads();
+    TrainingRun again =
+        TrainingRun.prepare(
+            withExportOnly(options(List.of(twoAndOne), dir.resolve("run"), out)), none);
+    assertEquals(List.of(), none.events);
+    assertEquals(1, again.resuming().epochsDone());
+    assertEquals(1, again.train((epoch, step, steps, loss) -> {}).state().epochsDone());
+  }
+
+  @Test
+  void shouldRefuseBeforeLoadingWhatCannotTrain() {
+    Loads loads = new Loads();
+    Path run = dir.resolve("refused");
+    IllegalArgumentException noValidation =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> TrainingRun.prepare(options(List.of(trainingOnly), run, null), loads));
+    assertTrue(noValidation.getMessage().contains("no validation seconds"));
+    IllegalArgumentException noStart =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                TrainingRun.prepare(
+                    withStartFrom(options(List.of(twoAndOne), run, null), dir.resolve("none")),
+                    loads));
+    assertTrue(noStart.getMessage().startsWith("--start-from: no finished epoch"));
+    assertEquals(List.of(), loads.events);
+  }
+
+  static TrainingRun.Options withExportOnly(TrainingRun.Options o) {
+    return new TrainingRun.Options(
+        o.data(),
+        o.config(),
+        o.name(),
+        o.runDir(),
+        o.out(),
+        o.version(),
+        o.epochs(),
+        o.noisePairs(),
+        o.noiseOnlyRepeat(),
+        o.mirror(),
+        o.framesPerSecond(),
+        o.maxSeconds(),
+        o.stepsPerEpoch(),
+        o.selectByIou(),
+        o.startFrom(),
+        true);
+  }
+
+  static TrainingRun.Options withStartFrom(TrainingRun.Options o, Path startFrom) {
+    return new TrainingRun.Options(
+        o.data(),
+        o.config(),
+        o.name(),
+        o.runDir(),
+        o.out(),
+        o.version(),
+        o.epochs(),
+        o.noisePairs(),
+        o.noiseOnlyRepeat(),
+        o.mirror(),
+        o.framesPerSecond(),
+        o.maxSeconds(),
+        o.stepsPerEpoch(),
+        o.selectByIou(),
+        startFrom,
+        o.exportOnly());
+  }
+}
