@@ -71,9 +71,9 @@ final class NoiseSpectra {
     if (k1 < k0) {
       throw new IllegalArgumentException(
           "band "
-              + JsonFields.fmt(low)
+              + SceneJson.fmt(low)
               + ".."
-              + JsonFields.fmt(high)
+              + SceneJson.fmt(high)
               + " Hz holds no frequency bin at a resolution of "
               + (rate / n)
               + " Hz; widen it");

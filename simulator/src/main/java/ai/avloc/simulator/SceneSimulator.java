@@ -2,10 +2,7 @@ package ai.avloc.simulator;
 
 import ai.avloc.acoustics.array.MicArray;
 import ai.avloc.acoustics.audio.MultichannelAudio;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
-import org.jtransforms.fft.DoubleFFT_1D;
 
 /**
  * Renders a {@link Scene} to the signals of its microphone array: free-field propagation from point
@@ -82,77 +79,19 @@ public final class SceneSimulator {
    * (Pa²).
    */
   private static double renderSources(Scene scene, float[][] out) {
-    List<SoundSource> sources = scene.sources();
-    if (sources.isEmpty()) {
+    if (scene.sources().isEmpty()) {
       return 0;
     }
     double[][] mic = scene.array().positions();
     int n = out[0].length;
-    int count = sources.size();
-    double fs = scene.sampleRate();
-    double c = scene.speedOfSound();
-    // Source positions for one block of samples, computed once per block and shared by all
-    // microphones.
-    // Quasi-static: position at the reception time (start + i) / fs, not at the emission time
-    // (class comment).
-    double[][][] pos = new double[count][3][BLOCK];
-    double[] times = new double[BLOCK];
-    double[] gains = new double[BLOCK];
-    double[] values = new double[BLOCK];
+    SourceField field = new SourceField(scene);
     double[] acc = new double[BLOCK];
     double energy = 0;
     for (int start = 0; start < n; start += BLOCK) {
       int len = Math.min(BLOCK, n - start);
-      for (int s = 0; s < count; s++) {
-        Trajectory trajectory = sources.get(s).trajectory();
-        double[] fixed = trajectory.isStatic() ? trajectory.positionAt(0) : null;
-        for (int i = 0; i < len; i++) {
-          double[] p = fixed != null ? fixed : trajectory.positionAt((start + i) / fs);
-          pos[s][0][i] = p[0];
-          pos[s][1][i] = p[1];
-          pos[s][2][i] = p[2];
-        }
-      }
+      field.block(start, len);
       for (int m = 0; m < mic.length; m++) {
-        double mx = mic[m][0];
-        double my = mic[m][1];
-        double mz = mic[m][2];
-        Arrays.fill(acc, 0, len, 0.0);
-        for (int s = 0; s < count; s++) {
-          double[] px = pos[s][0];
-          double[] py = pos[s][1];
-          double[] pz = pos[s][2];
-          double minR = Double.POSITIVE_INFINITY;
-          for (int i = 0; i < len; i++) {
-            double dx = px[i] - mx;
-            double dy = py[i] - my;
-            double dz = pz[i] - mz;
-            double r = Math.sqrt(dx * dx + dy * dy + dz * dz);
-            minR = Math.min(minR, r);
-            times[i] = (start + i) / fs - r / c;
-            gains[i] = 1 / r;
-          }
-          if (minR < MIN_DISTANCE) {
-            throw new IllegalArgumentException(
-                "sources["
-                    + s
-                    + "] ('"
-                    + sources.get(s).name()
-                    + "') comes within "
-                    + minR
-                    + " m of microphone "
-                    + m
-                    + " (minimum "
-                    + MIN_DISTANCE
-                    + " m) in the block starting at t = "
-                    + (start / fs)
-                    + " s");
-          }
-          sources.get(s).signal().valuesAt(times, values, len);
-          for (int i = 0; i < len; i++) {
-            acc[i] += values[i] * gains[i];
-          }
-        }
+        field.pressure(m, mic[m], acc);
         float[] row = out[m];
         for (int i = 0; i < len; i++) {
           row[start + i] = (float) acc[i];
@@ -164,103 +103,23 @@ public final class SceneSimulator {
   }
 
   private static void addDiffuse(Scene scene, float[][] out, double signalPower) {
-    Scene.DiffuseNoise diffuse = scene.diffuseNoise();
-    double power = diffuse.level().power(signalPower);
+    double power = scene.diffuseNoise().level().power(signalPower);
     if (!(power > 0)) {
       return;
     }
-    double[][] mic = scene.array().positions();
-    int mics = mic.length;
     int n = out[0].length;
-    double fs = scene.sampleRate();
-    double c = scene.speedOfSound();
-    int waves = diffuse.planeWaves();
-    int period =
-        n <= MAX_DIFFUSE_PERIOD
-            ? NoiseSpectra.fftSize(n)
-            : NoiseSpectra.fftSizeAtMost(MAX_DIFFUSE_PERIOD);
-    int k0 = NoiseSpectra.firstBin(period, fs, diffuse.low());
-    int k1 = NoiseSpectra.lastBin(period, fs, diffuse.high());
-    if (k1 < k0) {
-      throw new IllegalArgumentException(
-          "diffuseNoise: band "
-              + diffuse.low()
-              + ".."
-              + diffuse.high()
-              + " Hz holds no frequency bin at a resolution of "
-              + (fs / period)
-              + " Hz; widen it");
-    }
-    // Directions uniform on the sphere: z uniform in [-1, 1], azimuth uniform around it.
-    Random dirRandom = new Random(Seeds.derive(scene.seed(), Seeds.DIFFUSE_DIRECTIONS, 0));
-    double[][] tau = new double[waves][mics];
-    for (int w = 0; w < waves; w++) {
-      double z = 2 * dirRandom.nextDouble() - 1;
-      double phi = 2 * Math.PI * dirRandom.nextDouble();
-      double rho = Math.sqrt(Math.max(0, 1 - z * z));
-      double dx = rho * Math.cos(phi);
-      double dy = rho * Math.sin(phi);
-      for (int m = 0; m < mics; m++) {
-        tau[w][m] = -(mic[m][0] * dx + mic[m][1] * dy + mic[m][2] * z) / c;
-      }
-    }
-    double gain = Math.sqrt(power / waves);
-    double binHz = fs / period;
-    DoubleFFT_1D fft = new DoubleFFT_1D(period);
-    int group = (int) Math.max(1, Math.min(mics, DIFFUSE_BUFFER / period));
-    for (int first = 0; first < mics; first += group) {
-      int size = Math.min(group, mics - first);
-      double[][] spectra = new double[size][period];
-      for (int w = 0; w < waves; w++) {
-        // Regenerated per group from its own seed: the same wave whatever the grouping.
-        double[] wave =
-            NoiseSpectra.unitPowerSpectrum(
-                period,
-                fs,
-                diffuse.low(),
-                diffuse.high(),
-                new Random(Seeds.derive(scene.seed(), Seeds.DIFFUSE_WAVE, w)));
-        for (int j = 0; j < size; j++) {
-          delayAndAdd(wave, spectra[j], k0, k1, binHz, tau[w][first + j], gain);
-        }
-      }
-      for (int j = 0; j < size; j++) {
-        double[] x = spectra[j];
-        fft.realInverse(x, false);
-        float[] row = out[first + j];
-        for (int i = 0, p = 0; i < n; i++, p = (p + 1 == period ? 0 : p + 1)) {
-          row[i] += (float) x[p];
-        }
-      }
-    }
-  }
-
-  /**
-   * {@code target[k] += gain · wave[k] · exp(−2πi·f_k·tau)} for bins k0..k1 (a delay by tau
-   * seconds). The phasor advances by one fixed rotation per bin and is recomputed exactly every 256
-   * bins so rounding cannot build up.
-   */
-  static void delayAndAdd(
-      double[] wave, double[] target, int k0, int k1, double binHz, double tau, double gain) {
-    double step = -2 * Math.PI * binHz * tau;
-    double rotRe = Math.cos(step);
-    double rotIm = Math.sin(step);
-    double curRe = 0;
-    double curIm = 0;
-    for (int k = k0; k <= k1; k++) {
-      if ((k - k0) % 256 == 0) {
-        double phase = step * k;
-        curRe = gain * Math.cos(phase);
-        curIm = gain * Math.sin(phase);
-      }
-      double re = wave[2 * k];
-      double im = wave[2 * k + 1];
-      target[2 * k] += re * curRe - im * curIm;
-      target[2 * k + 1] += re * curIm + im * curRe;
-      double next = curRe * rotRe - curIm * rotIm;
-      curIm = curRe * rotIm + curIm * rotRe;
-      curRe = next;
-    }
+    int period = DiffuseField.period(n);
+    DiffuseField.synthesize(
+        scene,
+        scene.array().positions(),
+        power,
+        period,
+        (x, m) -> {
+          float[] row = out[m];
+          for (int i = 0, p = 0; i < n; i++, p = (p + 1 == period ? 0 : p + 1)) {
+            row[i] += (float) x[p];
+          }
+        });
   }
 
   private static void addSensorNoise(Scene scene, float[][] out, double signalPower) {

@@ -1,9 +1,7 @@
 package ai.avloc.simulator;
 
 import java.util.Arrays;
-import java.util.List;
 import java.util.Random;
-import org.jtransforms.fft.DoubleFFT_1D;
 
 /**
  * Renders a {@link Scene} a block at a time for chosen microphones, so a stream of any length holds
@@ -28,10 +26,7 @@ public final class SceneStream {
   private Random[] sensor;
   private int position;
 
-  private final double[][][] sourcePositions;
-  private final double[] times = new double[SceneSimulator.BLOCK];
-  private final double[] gains = new double[SceneSimulator.BLOCK];
-  private final double[] values = new double[SceneSimulator.BLOCK];
+  private final SourceField sources;
   private final double[] field = new double[SceneSimulator.BLOCK];
 
   /**
@@ -66,17 +61,24 @@ public final class SceneStream {
       micPositions[c] = all[mics[c]];
     }
     this.length = scene.sampleCount();
-    this.sourcePositions = new double[scene.sources().size()][3][SceneSimulator.BLOCK];
+    this.sources = new SourceField(scene);
 
     double signalPower = needsSignalPower(scene) ? sourcePower(all) : 0;
     Scene.DiffuseNoise diffuseNoise = scene.diffuseNoise();
     double diffusePower = diffuseNoise == null ? 0 : diffuseNoise.level().power(signalPower);
     if (diffusePower > 0) {
-      diffusePeriod =
-          length <= SceneSimulator.MAX_DIFFUSE_PERIOD
-              ? NoiseSpectra.fftSize(length)
-              : NoiseSpectra.fftSizeAtMost(SceneSimulator.MAX_DIFFUSE_PERIOD);
-      diffuse = diffusePeriods(diffuseNoise, diffusePower);
+      diffusePeriod = DiffuseField.period(length);
+      diffuse = new float[mics.length][diffusePeriod];
+      DiffuseField.synthesize(
+          scene,
+          micPositions,
+          diffusePower,
+          diffusePeriod,
+          (x, c) -> {
+            for (int p = 0; p < diffusePeriod; p++) {
+              diffuse[c][p] = (float) x[p];
+            }
+          });
     } else {
       diffusePeriod = 0;
       diffuse = null;
@@ -138,9 +140,9 @@ public final class SceneStream {
     for (int done = 0; done < todo; ) {
       int len = Math.min(SceneSimulator.BLOCK, todo - done);
       int start = position + done;
-      positions(start, len);
+      sources.block(start, len);
       for (int c = 0; c < mics.length; c++) {
-        sourceField(start, len, mics[c], micPositions[c]);
+        sources.pressure(mics[c], micPositions[c], field);
         float[] row = out[c];
         int at = offset + done;
         // Three float steps per sample in SceneSimulator's order: sources, diffuse, sensor.
@@ -184,138 +186,14 @@ public final class SceneStream {
     double energy = 0;
     for (int start = 0; start < length; start += SceneSimulator.BLOCK) {
       int len = Math.min(SceneSimulator.BLOCK, length - start);
-      positions(start, len);
+      sources.block(start, len);
       for (int m = 0; m < all.length; m++) {
-        sourceField(start, len, m, all[m]);
+        sources.pressure(m, all[m], field);
         for (int i = 0; i < len; i++) {
           energy += field[i] * field[i];
         }
       }
     }
     return energy / ((double) length * all.length);
-  }
-
-  /** Every source's position at the reception time of samples start .. start + len - 1. */
-  private void positions(int start, int len) {
-    List<SoundSource> sources = scene.sources();
-    double fs = scene.sampleRate();
-    for (int s = 0; s < sources.size(); s++) {
-      Trajectory trajectory = sources.get(s).trajectory();
-      double[] fixed = trajectory.isStatic() ? trajectory.positionAt(0) : null;
-      double[][] pos = sourcePositions[s];
-      for (int i = 0; i < len; i++) {
-        double[] p = fixed != null ? fixed : trajectory.positionAt((start + i) / fs);
-        pos[0][i] = p[0];
-        pos[1][i] = p[1];
-        pos[2][i] = p[2];
-      }
-    }
-  }
-
-  /** {@code field[i]} = the sources' pressure at one microphone, as SceneSimulator sums it. */
-  private void sourceField(int start, int len, int m, double[] mic) {
-    List<SoundSource> sources = scene.sources();
-    double fs = scene.sampleRate();
-    double c = scene.speedOfSound();
-    Arrays.fill(field, 0, len, 0.0);
-    for (int s = 0; s < sources.size(); s++) {
-      double[][] pos = sourcePositions[s];
-      double minR = Double.POSITIVE_INFINITY;
-      for (int i = 0; i < len; i++) {
-        double dx = pos[0][i] - mic[0];
-        double dy = pos[1][i] - mic[1];
-        double dz = pos[2][i] - mic[2];
-        double r = Math.sqrt(dx * dx + dy * dy + dz * dz);
-        minR = Math.min(minR, r);
-        times[i] = (start + i) / fs - r / c;
-        gains[i] = 1 / r;
-      }
-      if (minR < SceneSimulator.MIN_DISTANCE) {
-        throw new IllegalArgumentException(
-            "sources["
-                + s
-                + "] ('"
-                + sources.get(s).name()
-                + "') comes within "
-                + minR
-                + " m of microphone "
-                + m
-                + " (minimum "
-                + SceneSimulator.MIN_DISTANCE
-                + " m) in the block starting at t = "
-                + (start / fs)
-                + " s");
-      }
-      sources.get(s).signal().valuesAt(times, values, len);
-      for (int i = 0; i < len; i++) {
-        field[i] += values[i] * gains[i];
-      }
-    }
-  }
-
-  /** One period of the diffuse background at each chosen microphone, as the simulator builds it. */
-  private float[][] diffusePeriods(Scene.DiffuseNoise noise, double power) {
-    double fs = scene.sampleRate();
-    double c = scene.speedOfSound();
-    int period = diffusePeriod;
-    int k0 = NoiseSpectra.firstBin(period, fs, noise.low());
-    int k1 = NoiseSpectra.lastBin(period, fs, noise.high());
-    if (k1 < k0) {
-      throw new IllegalArgumentException(
-          "diffuseNoise: band "
-              + noise.low()
-              + ".."
-              + noise.high()
-              + " Hz holds no frequency bin at a resolution of "
-              + (fs / period)
-              + " Hz; widen it");
-    }
-    int waves = noise.planeWaves();
-    // The directions are drawn for every wave in order, whichever microphones are rendered.
-    Random dirRandom = new Random(Seeds.derive(scene.seed(), Seeds.DIFFUSE_DIRECTIONS, 0));
-    double[][] tau = new double[waves][mics.length];
-    for (int w = 0; w < waves; w++) {
-      double z = 2 * dirRandom.nextDouble() - 1;
-      double phi = 2 * Math.PI * dirRandom.nextDouble();
-      double rho = Math.sqrt(Math.max(0, 1 - z * z));
-      double dx = rho * Math.cos(phi);
-      double dy = rho * Math.sin(phi);
-      for (int j = 0; j < mics.length; j++) {
-        double[] mic = micPositions[j];
-        tau[w][j] = -(mic[0] * dx + mic[1] * dy + mic[2] * z) / c;
-      }
-    }
-    double gain = Math.sqrt(power / waves);
-    double binHz = fs / period;
-    DoubleFFT_1D fft = new DoubleFFT_1D(period);
-    float[][] out = new float[mics.length][];
-    int group = (int) Math.max(1, Math.min(mics.length, SceneSimulator.DIFFUSE_BUFFER / period));
-    for (int first = 0; first < mics.length; first += group) {
-      int size = Math.min(group, mics.length - first);
-      double[][] spectra = new double[size][period];
-      for (int w = 0; w < waves; w++) {
-        double[] wave =
-            NoiseSpectra.unitPowerSpectrum(
-                period,
-                fs,
-                noise.low(),
-                noise.high(),
-                new Random(Seeds.derive(scene.seed(), Seeds.DIFFUSE_WAVE, w)));
-        for (int j = 0; j < size; j++) {
-          SceneSimulator.delayAndAdd(wave, spectra[j], k0, k1, binHz, tau[w][first + j], gain);
-        }
-      }
-      for (int j = 0; j < size; j++) {
-        double[] x = spectra[j];
-        fft.realInverse(x, false);
-        float[] row = new float[period];
-        for (int p = 0; p < period; p++) {
-          row[p] = (float) x[p];
-        }
-        out[first + j] = row;
-        spectra[j] = null;
-      }
-    }
-    return out;
   }
 }

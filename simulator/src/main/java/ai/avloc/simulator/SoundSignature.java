@@ -229,7 +229,7 @@ public final class SoundSignature {
    */
   public SourceSignal.Sampled signal(double seconds, double rms, long seed) {
     Random random = new Random(seed);
-    int n = fftSize((int) Math.ceil((seconds + 2 * LEAD) * RATE));
+    int n = NoiseSpectra.fftSize((long) Math.ceil((seconds + 2 * LEAD) * RATE));
     double[] noise = noise(n, random);
     double[] tonal = tonalRatio > 0 ? tonal(n, random) : null;
     double[] x = new double[n];
@@ -344,20 +344,5 @@ public final class SoundSignature {
 
   private static double frac(double x) {
     return x - Math.floor(x);
-  }
-
-  /** The smallest even length ≥ min with no prime factor above 5. */
-  private static int fftSize(int min) {
-    for (int n = Math.max(2, min); ; n++) {
-      int m = n;
-      for (int p : new int[] {2, 3, 5}) {
-        while (m % p == 0) {
-          m /= p;
-        }
-      }
-      if (m == 1 && n % 2 == 0) {
-        return n;
-      }
-    }
   }
 }

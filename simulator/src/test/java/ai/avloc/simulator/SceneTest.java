@@ -265,6 +265,142 @@ class SceneTest {
         "expected a message starting with\n  " + expectedStart + "\ngot\n  " + e.getMessage());
   }
 
+  static Stream<Arguments> hostileScenes() {
+    String src = "{\"signal\": " + TONE + ", \"position\": [0, 0, 3]}";
+    return Stream.of(
+        // values of the wrong JSON type, never coerced
+        Arguments.of(
+            scene("\"sensorNoise\": {\"rms\": \"loud\"}, ", src),
+            "sensorNoise.rms: must be a number, got a string \"loud\""),
+        Arguments.of(
+            scene("\"speedOfSound\": true, ", src),
+            "speedOfSound: must be a number, got a boolean true"),
+        Arguments.of(scene("\"array\": 64, ", src), "array: must be a string, got a number 64"),
+        Arguments.of(
+            "{\"duration\": 1, \"sources\": {\"signal\": 1}}",
+            "sources: must be a JSON array, got an object {\"signal\":1}"),
+        Arguments.of(scene("", "7"), "sources[0]: must be a JSON object, got a number 7"),
+        Arguments.of(scene("", "null"), "sources[0]: must be a JSON object, got null"),
+        Arguments.of(
+            scene("", "{\"signal\": [" + TONE + "], \"position\": [0, 0, 3]}"),
+            "sources[0].signal: must be a JSON object, got an array"),
+        Arguments.of(
+            scene("", "{\"signal\": " + TONE + ", \"position\": [1, \"2\", 3]}"),
+            "sources[0].position[1]: must be a number, got a string \"2\""),
+        Arguments.of(
+            scene("", "{\"signal\": " + TONE + ", \"position\": [1, null, 3]}"),
+            "sources[0].position[1]: must be a number, got null"),
+        Arguments.of(
+            scene("", "{\"signal\": " + TONE + ", \"position\": [1, 3]}"),
+            "sources[0].position: must be an array of 3 numbers, got 2 numbers"),
+        Arguments.of(
+            scene("", "{\"name\": 5, \"signal\": " + TONE + ", \"position\": [0, 0, 3]}"),
+            "sources[0].name: must be a string, got a number 5"),
+        Arguments.of(
+            scene(
+                "",
+                "{\"signal\": {\"type\": \"harmonic\", \"f0\": 100, \"harmonics\": 2.5, "
+                    + "\"amplitude\": 1}, \"position\": [0, 0, 3]}"),
+            "sources[0].signal.harmonics: must be a whole number, got a number 2.5"),
+        Arguments.of(
+            scene("", "{\"signal\": {\"type\": 3, \"amplitude\": 1}, \"position\": [0, 0, 3]}"),
+            "sources[0].signal.type: must be a string, got a number 3"),
+        Arguments.of(
+            scene("", "{\"signal\": " + TONE + ", \"direction\": \"left\", \"distance\": 2}"),
+            "sources[0].direction: must be a JSON object, got a string \"left\""),
+        // required fields that are missing
+        Arguments.of(
+            scene("", "{\"signal\": {\"frequency\": 500}, \"position\": [0, 0, 3]}"),
+            "sources[0].signal.type: required string is missing"),
+        Arguments.of(
+            scene(
+                "",
+                "{\"signal\": {\"type\": \"tone\", \"frequency\": 500}, \"position\": [0, 0, 3]}"),
+            "sources[0].signal.amplitude: required number is missing"),
+        Arguments.of(
+            scene("", "{\"signal\": {\"type\": \"wav\", \"gain\": 2}, \"position\": [0, 0, 3]}"),
+            "sources[0].signal.path: required string is missing"),
+        Arguments.of(
+            scene(
+                "",
+                "{\"signal\": " + TONE + ", \"direction\": {\"azimuth\": 10}, \"distance\": 2}"),
+            "sources[0].direction.elevation: required number is missing"),
+        Arguments.of(
+            scene("", "{\"signal\": " + TONE + ", \"path\": [{\"x\": 1, \"y\": 0, \"z\": 2}]}"),
+            "sources[0].path[0].t: required number is missing"),
+        // numbers JSON cannot hold, or too big to be what they say
+        Arguments.of(
+            "{\"duration\": 1e999, \"sources\": [" + src + "]}",
+            "duration: must be a finite number, got Infinity"),
+        Arguments.of(
+            scene("", "{\"signal\": " + TONE + ", \"position\": [1, -1e400, 3]}"),
+            "sources[0].position[1]: must be a finite number, got -Infinity"),
+        Arguments.of(
+            scene("\"sampleRate\": 1e300, ", src),
+            "sampleRate: must be a whole number of Hz in 8000..96000, got 1.0E300"),
+        Arguments.of(
+            scene("\"seed\": 123456789012345678901234567890, ", src),
+            "seed: must be a whole number, got a number 123456789012345678901234567890"),
+        Arguments.of(
+            "{\"duration\": NaN, \"sources\": [" + src + "]}",
+            "malformed JSON at line 1, column 17"),
+        // unknown names
+        Arguments.of(
+            scene(
+                "",
+                "{\"signal\": {\"type\": \"buzz\", \"amplitude\": 1}, \"position\": [0, 0, 3]}"),
+            "sources[0].signal.type: unknown signal type 'buzz', expected one of: tone, harmonic,"),
+        Arguments.of(
+            scene(
+                "",
+                "{\"signal\": "
+                    + TONE
+                    + ", \"path\": [{\"t\": 0, \"x\": 1, \"y\": 0, \"z\": 2, "
+                    + "\"w\": 1}]}"),
+            "sources[0].path[0].w: unknown field; expected one of: azimuth, distance, elevation, t,"),
+        Arguments.of(
+            scene("\"diffuseNoise\": {\"rms\": 0.1, \"comment\": \"quiet\"}, ", src),
+            "diffuseNoise.comment: unknown field"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("hostileScenes")
+  void shouldRefuseHostileInputNamingTheField(String json, String expectedStart) {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Scene.parse(json, null));
+
+    assertTrue(
+        e.getMessage().startsWith(expectedStart),
+        "expected a message starting with\n  " + expectedStart + "\ngot\n  " + e.getMessage());
+  }
+
+  @Test
+  void shouldReadWholeNumbersWrittenAsDecimalsNullsAsAbsentAndSkipUnderscoreKeysEverywhere() {
+    Scene scene =
+        Scene.parse(
+            """
+            {
+              "duration": 1, "seed": 1e3, "speedOfSound": null, "sensorNoise": null,
+              "diffuseNoise": {"rms": 0.1, "planeWaves": 8.0, "_why": {"nested": [1, "x"]}},
+              "sources": [
+                {"_note": "drone", "name": null,
+                 "signal": {"type": "harmonic", "_src": "rotor", "f0": 100, "harmonics": 3.0,
+                            "amplitude": 1},
+                 "path": [{"t": 0, "x": 1, "y": 0, "z": 2, "_label": "start"}]}
+              ]
+            }
+            """,
+            null);
+
+    assertEquals(1000, scene.seed());
+    assertEquals(343, scene.speedOfSound());
+    assertNull(scene.sensorNoise());
+    assertEquals(8, scene.diffuseNoise().planeWaves());
+    assertEquals("source0", scene.sources().get(0).name());
+    assertEquals(3, ((SourceSignal.Harmonic) scene.sources().get(0).signal()).harmonics());
+    assertArrayEquals(new double[] {1, 0, 2}, scene.sources().get(0).positionAt(0), EPS);
+  }
+
   @Test
   void shouldPrefixErrorsOfASceneFileWithItsPath(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("bad.json");
