@@ -108,14 +108,4 @@ class GatewayCommandTest {
     BadInputTest.assertFailsWith(
         BadInputTest.run("gateway", "--bootstrap", "localhost:1"), "--scene", "--video");
   }
-
-  @Test
-  void shouldReadDurations() {
-    assertEquals(Duration.ofSeconds(10), GatewayCommand.parseDuration("10s", "--duration"));
-    assertEquals(Duration.ofMillis(1500), GatewayCommand.parseDuration("1.5s", "--duration"));
-    assertEquals(Duration.ofMillis(500), GatewayCommand.parseDuration("500ms", "--duration"));
-    assertEquals(Duration.ofMinutes(2), GatewayCommand.parseDuration("2m", "--duration"));
-    assertEquals(Duration.ofSeconds(7), GatewayCommand.parseDuration("PT7S", "--duration"));
-    assertEquals(Duration.ofSeconds(3), GatewayCommand.parseDuration("3", "--duration"));
-  }
 }
