@@ -13,6 +13,7 @@ import ai.avloc.schemas.AlertRule;
 import ai.avloc.schemas.DeadLetter;
 import ai.avloc.schemas.ImagePoint;
 import ai.avloc.schemas.Localization;
+import ai.avloc.schemas.TopicReader;
 import ai.avloc.schemas.Topics;
 import ai.avloc.testsupport.EmbeddedKafka;
 import java.nio.ByteBuffer;
@@ -24,15 +25,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
@@ -69,7 +65,8 @@ class AlertsAppKafkaTest {
       Path rulesFile = dir.resolve("rules.yaml");
       Files.writeString(rulesFile, RULES);
       try (KafkaProducer<String, byte[]> producer = producer(kafka);
-          KafkaConsumer<String, byte[]> alertReader = reader(kafka, TOPICS.alerts().name())) {
+          TopicReader<Alert> alertReader =
+              TopicReader.on(kafka.bootstrapServers()).open(TOPICS.alerts())) {
         // already on the rules topic when the app starts: read while the global store restores
         producer.send(record(TOPICS.alertRules().name(), "junk", new byte[] {1, 2, 3})).get();
 
@@ -147,9 +144,10 @@ class AlertsAppKafkaTest {
           assertEquals(
               List.of("START dock cam-1 +32 from +30"), briefs(read(producer, alertReader, 1)));
 
-          List<DeadLetter> letters = new ArrayList<>();
-          try (KafkaConsumer<String, byte[]> dlq = reader(kafka, TOPICS.deadLetters().name())) {
-            read(dlq, letters, TOPICS.deadLetters().values()::deserialize, 1);
+          List<DeadLetter> letters;
+          try (TopicReader<DeadLetter> dlq =
+              TopicReader.on(kafka.bootstrapServers()).open(TOPICS.deadLetters())) {
+            letters = read(dlq, 1);
           }
           assertEquals(1, letters.size(), "only the localization garbage: " + letters);
           assertEquals(
@@ -192,11 +190,9 @@ class AlertsAppKafkaTest {
 
   /** Flushes what was sent and reads the alerts it raised. */
   static List<Alert> read(
-      KafkaProducer<String, byte[]> producer, KafkaConsumer<String, byte[]> reader, int expected) {
+      KafkaProducer<String, byte[]> producer, TopicReader<Alert> reader, int expected) {
     producer.flush();
-    List<Alert> alerts = new ArrayList<>();
-    read(reader, alerts, TOPICS.alerts().values()::deserialize, expected);
-    return alerts;
+    return read(reader, expected);
   }
 
   static List<String> briefs(List<Alert> alerts) {
@@ -227,47 +223,15 @@ class AlertsAppKafkaTest {
   }
 
   /**
-   * A read_committed reader of every partition of the topic from the start; assigned, not
-   * subscribed, so it does not wait out the broker's 3 s initial group rebalance delay.
-   */
-  static KafkaConsumer<String, byte[]> reader(EmbeddedKafka kafka, String topic) {
-    KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed"),
-            new StringDeserializer(),
-            new ByteArrayDeserializer());
-    List<TopicPartition> partitions =
-        consumer.partitionsFor(topic).stream()
-            .map(p -> new TopicPartition(topic, p.partition()))
-            .toList();
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
-    return consumer;
-  }
-
-  interface Decoder<T> {
-    T decode(String topic, byte[] bytes);
-  }
-
-  /**
    * Reads until {@code expected} records have come (at most 30 s), then 0.5 s longer, so that an
    * extra record fails the test: alerts commit every 100 ms under exactly-once.
    */
-  static <T> void read(
-      KafkaConsumer<String, byte[]> consumer, List<T> out, Decoder<T> decoder, int expected) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (out.size() < expected && System.nanoTime() < deadline) {
-      consumer
-          .poll(Duration.ofMillis(100))
-          .forEach(r -> out.add(decoder.decode(r.topic(), r.value())));
-    }
-    consumer
-        .poll(Duration.ofMillis(500))
-        .forEach(r -> out.add(decoder.decode(r.topic(), r.value())));
+  static <T> List<T> read(TopicReader<T> reader, int expected) {
+    List<T> out =
+        new ArrayList<>(
+            reader.read(TopicReader.Until.count(expected).within(Duration.ofSeconds(30))));
+    out.addAll(reader.poll(Duration.ofMillis(500)));
+    return out;
   }
 
   static void await(BooleanSupplier condition, String what) throws InterruptedException {

@@ -38,11 +38,10 @@ final class AlertsCommand implements Callable<Integer> {
   Path stateDir;
 
   @Option(names = "--every", defaultValue = "10s", description = "counter print interval")
-  String every;
+  Duration every;
 
   @Override
   public Integer call() throws Exception {
-    Duration interval = Inputs.duration(every, "--every");
     for (String created :
         TopicAdmin.createMissing(bootstrap, TopicAdmin.standard(Topics.withPrefix(prefix), 4))) {
       System.out.println("created topic " + created);
@@ -67,7 +66,7 @@ final class AlertsCommand implements Callable<Integer> {
                 + app.failure().map(Throwable::getMessage).orElse("state " + app.state()));
       }
       System.out.println("alerts app running on " + bootstrap + "; Ctrl-C stops it");
-      while (!stopped.await(interval.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      while (!stopped.await(every.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
         if (app.failure().isPresent()) {
           throw new IllegalStateException("alerts app failed: " + app.failure().get().getMessage());
         }

@@ -2,6 +2,7 @@ package ai.avloc.cli;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -51,9 +52,34 @@ public final class Avloc implements Runnable {
     }
   }
 
-  /** The command line with avloc's error reporting: a message naming the problem, exit code 2. */
+  /**
+   * The command line with avloc's value types and error reporting: a message naming the problem,
+   * exit code 2.
+   */
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Avloc());
+    cli.registerConverter(Duration.class, new DurationConverter());
+    CommandLine.IParameterExceptionHandler picocliDefault = cli.getParameterExceptionHandler();
+    cli.setParameterExceptionHandler(
+        (e, args) -> {
+          // a value an avloc converter rejected: one line in the style of the commands' own checks
+          if (e.getCause() instanceof CommandLine.TypeConversionException bad
+              && e.getArgSpec() instanceof CommandLine.Model.OptionSpec option) {
+            CommandLine c = e.getCommandLine();
+            c.getErr()
+                .println(
+                    "avloc "
+                        + c.getCommandName()
+                        + ": "
+                        + option.longestName()
+                        + " '"
+                        + e.getValue()
+                        + "': "
+                        + bad.getMessage());
+            return c.getCommandSpec().exitCodeOnInvalidInput();
+          }
+          return picocliDefault.handleParseException(e, args);
+        });
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           // "model check", not "check": a subcommand's error names the command it belongs to

@@ -1,368 +1,159 @@
 package ai.avloc.cli;
 
-import ai.avloc.acoustics.array.Air;
-import ai.avloc.acoustics.array.BuiltinArrays;
-import ai.avloc.acoustics.array.MicArray;
-import ai.avloc.acoustics.audio.FrameSpectrum;
-import ai.avloc.acoustics.audio.Mfcc;
-import ai.avloc.acoustics.audio.MfccSpec;
-import ai.avloc.acoustics.beamforming.AcousticImager;
-import ai.avloc.acoustics.beamforming.Beamformer;
-import ai.avloc.acoustics.beamforming.LookGrid;
-import ai.avloc.acoustics.beamforming.Steering;
-import ai.avloc.schemas.WindowClock;
-import java.util.Locale;
-import java.util.SplittableRandom;
+import ai.avloc.cli.bench.ImagingBench;
+import ai.avloc.cli.bench.ModelBench;
+import ai.avloc.cli.bench.StreamBench;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
+/** {@code bench imaging|stream|model}: one subcommand per benchmark, each with its own options. */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = {
-      "Throughput benchmarks that print a table.",
-      "imaging: MFCC windows/s on one core; 36x48x12 acoustic images/s with the time split.",
-      "stream: the whole job on an in-process broker and Flink cluster: sustained windows/s and"
-          + " latency from gateway publish to the localization on the topic, per stream count.",
-      "model: windows/s of acoustic-image models through DJL's TensorFlow engine per batch size"
-          + " (--model DIR, repeatable; --untrained compact,paper for freshly built presets)."
-    })
-final class BenchCommand implements Callable<Integer> {
-  /** float32 GEMM rate measured on these 2-core machines with TF's oneDNN kernels (stack notes). */
-  static final double REFERENCE_GFLOPS = 400;
-
-  @Parameters(index = "0", description = "what to measure: imaging or stream")
-  String target;
-
-  @Option(
-      names = "--mono-streams",
-      defaultValue = "1,8,32",
-      description = "stream: camera counts for the mono path (default: ${DEFAULT-VALUE})")
-  String monoStreams;
-
-  @Option(
-      names = "--array-streams",
-      defaultValue = "1,4",
-      description = "stream: camera counts for the array path (default: ${DEFAULT-VALUE})")
-  String arrayStreams;
-
-  @Option(
-      names = "--measure",
-      defaultValue = "20s",
-      description =
-          "stream and model: measured span per row, after a warm-up (default: ${DEFAULT-VALUE})")
-  String measure;
-
-  @Option(
-      names = "--warm-up",
-      defaultValue = "8s",
-      description = "stream: unmeasured start of each row (default: ${DEFAULT-VALUE})")
-  String warmUp;
-
-  @Option(
-      names = "--job",
-      description = "stream: extra job options, e.g. --job=--max-wait-ms=5 (repeatable)")
-  java.util.List<String> jobOptions = new java.util.ArrayList<>();
-
-  @Option(
-      names = "--parallelism",
-      defaultValue = "2",
-      description = "stream: the job's parallelism (default: ${DEFAULT-VALUE})")
-  int parallelism;
-
-  @Option(
-      names = "--seconds",
-      defaultValue = "16",
-      description = "audio seconds per acoustic-image run (default: ${DEFAULT-VALUE})")
-  int seconds;
-
-  @Option(
-      names = "--mics",
-      defaultValue = "128",
-      description = "array size: 128 (dualcam128) or 64 (vogel64)")
-  int mics;
-
-  @Option(names = "--model", description = "model: a model directory (repeatable)")
-  java.util.List<java.nio.file.Path> models = new java.util.ArrayList<>();
-
-  @Option(
-      names = "--untrained",
-      description = "model: presets to build untrained and measure, e.g. compact,paper")
-  String untrained;
-
-  @Option(
-      names = "--rounds",
-      defaultValue = "5",
-      description =
-          "model: interleaved rounds that share each row's --measure; a row reports its median"
-              + " round (default: ${DEFAULT-VALUE})")
-  int rounds;
-
-  @Option(
-      names = "--batches",
-      defaultValue = "1,16",
-      description = "model: batch sizes (default: ${DEFAULT-VALUE})")
-  String batches;
+    description = "Throughput benchmarks that print a table.",
+    subcommands = {BenchCommand.Imaging.class, BenchCommand.Stream.class, BenchCommand.Model.class})
+final class BenchCommand implements Runnable {
+  @Spec CommandSpec spec;
 
   @Override
-  public Integer call() throws Exception {
-    if (target.equals("stream")) {
-      return stream();
+  public void run() {
+    throw new ParameterException(
+        spec.commandLine(), "Missing the benchmark: imaging, stream or model");
+  }
+
+  @Command(
+      name = "imaging",
+      mixinStandardHelpOptions = true,
+      description = "MFCC windows/s on one core; 36x48x12 acoustic images/s with the time split.")
+  static final class Imaging implements Callable<Integer> {
+    @Option(
+        names = "--seconds",
+        defaultValue = "16",
+        description = "audio seconds per acoustic-image run (default: ${DEFAULT-VALUE})")
+    int seconds;
+
+    @Option(
+        names = "--mics",
+        defaultValue = "128",
+        description = "array size: 128 (dualcam128) or 64 (vogel64)")
+    int mics;
+
+    @Override
+    public Integer call() {
+      return new ImagingBench(mics, seconds).run();
     }
-    if (target.equals("model")) {
-      return new ModelBench(
-              models,
-              untrained == null ? java.util.List.of() : java.util.List.of(untrained.split(",")),
-              java.util.Arrays.stream(batches.split(",")).mapToInt(Integer::parseInt).toArray(),
-              Inputs.duration(measure, "--measure"),
-              rounds)
+  }
+
+  @Command(
+      name = "stream",
+      mixinStandardHelpOptions = true,
+      description =
+          "The whole job on a local broker and an in-process Flink cluster: sustained windows/s"
+              + " and latency from gateway publish to the localization on the topic, per stream"
+              + " count.")
+  static final class Stream implements Callable<Integer> {
+    @Option(
+        names = "--mono-streams",
+        defaultValue = "1,8,32",
+        description = "camera counts for the mono path (default: ${DEFAULT-VALUE})")
+    String monoStreams;
+
+    @Option(
+        names = "--array-streams",
+        defaultValue = "1,4",
+        description = "camera counts for the array path (default: ${DEFAULT-VALUE})")
+    String arrayStreams;
+
+    @Option(
+        names = "--measure",
+        defaultValue = "20s",
+        description = "measured span per row, after a warm-up (default: ${DEFAULT-VALUE})")
+    Duration measure;
+
+    @Option(
+        names = "--warm-up",
+        defaultValue = "8s",
+        description = "unmeasured start of each row (default: ${DEFAULT-VALUE})")
+    Duration warmUp;
+
+    @Option(
+        names = "--job",
+        description = "extra job options, e.g. --job=--max-wait-ms=5 (repeatable)")
+    List<String> jobOptions = new ArrayList<>();
+
+    @Option(
+        names = "--parallelism",
+        defaultValue = "2",
+        description = "the job's parallelism (default: ${DEFAULT-VALUE})")
+    int parallelism;
+
+    @Override
+    public Integer call() throws Exception {
+      return new StreamBench(
+              new StreamBench.Options(
+                  StreamBench.counts(monoStreams),
+                  StreamBench.counts(arrayStreams),
+                  warmUp,
+                  measure,
+                  parallelism,
+                  jobOptions.stream().flatMap(o -> Arrays.stream(o.split("=", 2))).toList()))
           .run();
     }
-    if (!target.equals("imaging")) {
-      throw new IllegalArgumentException(
-          "unknown benchmark '" + target + "'; available: imaging, stream, model");
-    }
-    MicArray array = mics == 64 ? BuiltinArrays.vogel64() : BuiltinArrays.dualcam128();
-    System.out.printf(
-        Locale.ROOT,
-        "avloc bench imaging — %d cores, Java %s%n%n",
-        Runtime.getRuntime().availableProcessors(),
-        System.getProperty("java.version"));
-    mfcc();
-    images(array, 32);
-    images(array, 64);
-    return 0;
   }
 
-  /** Seconds per frame of the bare complex products, same shapes, no weight updates or copies. */
-  private int stream() throws Exception {
-    System.out.printf(
-        Locale.ROOT,
-        "avloc bench stream — %d cores, Java %s; Kafka broker in its own JVM, Flink in process (parallelism"
-            + " %d), checkpoints every 1 s, exactly-once sinks; latency = arrival on the topic"
-            + " (read_uncommitted) minus the gateway's publish time%n%n",
-        Runtime.getRuntime().availableProcessors(),
-        System.getProperty("java.version"),
-        parallelism);
-    java.nio.file.Path work = java.nio.file.Files.createTempDirectory("avloc-bench");
-    StreamBench bench =
-        new StreamBench(
-            work,
-            Inputs.duration(warmUp, "--warm-up"),
-            Inputs.duration(measure, "--measure"),
-            parallelism,
-            jobOptions.stream().flatMap(o -> java.util.Arrays.stream(o.split("=", 2))).toList());
-    java.util.List<StreamBench.Result> results = new java.util.ArrayList<>();
-    try (ai.avloc.infra.LocalKafka kafka =
-        ai.avloc.infra.LocalKafka.start(
-            java.nio.file.Path.of("").toAbsolutePath(), work.resolve("kafka"))) {
-      for (int n : StreamBench.counts(monoStreams)) {
-        System.out.printf(Locale.ROOT, "  mono x%d ...%n", n);
-        results.add(bench.run(kafka, "mono", n));
-      }
-      for (int n : StreamBench.counts(arrayStreams)) {
-        System.out.printf(Locale.ROOT, "  array x%d ...%n", n);
-        results.add(bench.run(kafka, "array", n));
-      }
-    }
-    System.out.println();
-    System.out.print(StreamBench.table(results));
-    return 0;
-  }
+  @Command(
+      name = "model",
+      mixinStandardHelpOptions = true,
+      description =
+          "Windows/s of acoustic-image models through DJL's TensorFlow engine per batch size"
+              + " (--model DIR, repeatable; --untrained compact,paper for freshly built presets).")
+  static final class Model implements Callable<Integer> {
+    @Option(names = "--model", description = "a model directory (repeatable)")
+    List<Path> models = new ArrayList<>();
 
-  private static double pureCgemm(int directions, int mics, int batch, int bins, int frames) {
-    try (org.bytedeco.javacpp.FloatPointer a =
-            new org.bytedeco.javacpp.FloatPointer(2L * directions * mics);
-        org.bytedeco.javacpp.FloatPointer x =
-            new org.bytedeco.javacpp.FloatPointer(2L * mics * batch);
-        org.bytedeco.javacpp.FloatPointer y =
-            new org.bytedeco.javacpp.FloatPointer(2L * directions * batch);
-        org.bytedeco.javacpp.FloatPointer one = new org.bytedeco.javacpp.FloatPointer(1f, 0f);
-        org.bytedeco.javacpp.FloatPointer zero = new org.bytedeco.javacpp.FloatPointer(0f, 0f)) {
-      a.put(noise(2 * directions * mics, 7));
-      x.put(noise(2 * mics * batch, 8));
-      long t0 = System.nanoTime();
-      for (int done = 0; done < frames; done += batch) {
-        for (int b = 0; b < bins; b++) {
-          org.bytedeco.openblas.global.openblas_nolapack.cblas_cgemm(
-              org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor,
-              org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans,
-              org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans,
-              directions,
-              batch,
-              mics,
-              one,
-              a,
-              mics,
-              x,
-              batch,
-              zero,
-              y,
-              batch);
-        }
-      }
-      return (System.nanoTime() - t0) / 1e9 / frames;
-    }
-  }
+    @Option(
+        names = "--untrained",
+        description = "presets to build untrained and measure, e.g. compact,paper")
+    String untrained;
 
-  private static float[] noise(int n, long seed) {
-    SplittableRandom random = new SplittableRandom(seed);
-    float[] x = new float[n];
-    for (int i = 0; i < n; i++) {
-      x[i] = (float) (3000 * (random.nextDouble() - 0.5));
-    }
-    return x;
-  }
+    @Option(
+        names = "--rounds",
+        defaultValue = "5",
+        description =
+            "interleaved rounds that share each row's --measure; a row reports its median"
+                + " round (default: ${DEFAULT-VALUE})")
+    int rounds;
 
-  private static void mfcc() {
-    int windows = 50_000;
-    float[] signal = noise(windows * WindowClock.SAMPLES_PER_WINDOW / 10, 1);
-    Mfcc mfcc = new Mfcc();
-    float[] out = new float[MfccSpec.COEFFICIENTS];
-    int perPass = signal.length / WindowClock.SAMPLES_PER_WINDOW;
-    for (int i = 0; i < 20_000; i++) {
-      mfcc.raw(signal, (i % perPass) * WindowClock.SAMPLES_PER_WINDOW, out, 0);
-    }
-    long t0 = System.nanoTime();
-    for (int i = 0; i < windows; i++) {
-      mfcc.raw(signal, (i % perPass) * WindowClock.SAMPLES_PER_WINDOW, out, 0);
-      ai.avloc.acoustics.audio.MelCepstrum.minMaxNormalize(out, 0, out.length);
-    }
-    double s = (System.nanoTime() - t0) / 1e9;
-    System.out.println("| stage | windows | seconds | windows/s (1 thread) | real-time streams |");
-    System.out.println("|---|---:|---:|---:|---:|");
-    System.out.printf(
-        Locale.ROOT,
-        "| mono MFCC (1024 @ 12288 Hz) | %d | %.3f | %,.0f | %,.0f |%n%n",
-        windows,
-        s,
-        windows / s,
-        windows / s / WindowClock.WINDOWS_PER_SECOND);
-  }
+    @Option(
+        names = "--batches",
+        defaultValue = "1,16",
+        description = "batch sizes (default: ${DEFAULT-VALUE})")
+    String batches;
 
-  private void images(MicArray array, int batch) {
-    LookGrid grid = LookGrid.cameraFov(65, 50);
-    int m = array.size();
-    int frames = Math.max(batch, seconds * WindowClock.WINDOWS_PER_SECOND / batch * batch);
-    float[][] channels = new float[m][];
-    for (int c = 0; c < m; c++) {
-      channels[c] = noise(frames * WindowClock.SAMPLES_PER_WINDOW, 100 + c);
-    }
-    try (AcousticImager imager =
-        new AcousticImager(array, grid, Steering.CLASSIC, Air.SPEED_OF_SOUND, false, batch)) {
-      imager.images(channels, 0, frames); // warm-up: JIT and OpenBLAS threads
-      long t0 = System.nanoTime();
-      imager.images(channels, 0, frames);
-      double total = (System.nanoTime() - t0) / 1e9 / frames;
+    @Option(
+        names = "--measure",
+        defaultValue = "20s",
+        description = "measured span per row, shared by its rounds (default: ${DEFAULT-VALUE})")
+    Duration measure;
 
-      // stage 1: per-channel windowed FFTs
-      FrameSpectrum spectrum = new FrameSpectrum();
-      int bins = MfccSpec.BINS;
-      float[] spectra = new float[2 * bins * m * batch];
-      long t1 = System.nanoTime();
-      for (int done = 0; done < frames; done += batch) {
-        for (int c = 0; c < m; c++) {
-          for (int f = 0; f < batch; f++) {
-            spectrum.complex(
-                channels[c],
-                (done + f) * WindowClock.SAMPLES_PER_WINDOW,
-                spectra,
-                2 * (c * batch + f),
-                2 * m * batch);
-          }
-        }
-      }
-      double fft = (System.nanoTime() - t1) / 1e9 / frames;
-
-      // stage 2: steering GEMM over the 510 bins the mel bank uses, weights rotated per bin
-      int[] used = java.util.stream.IntStream.rangeClosed(1, 510).toArray();
-      double gemm;
-      try (Beamformer bf =
-          new Beamformer(
-              array,
-              grid,
-              Steering.CLASSIC,
-              Air.SPEED_OF_SOUND,
-              WindowClock.SAMPLE_RATE,
-              WindowClock.SAMPLES_PER_WINDOW,
-              false,
-              new double[3],
-              batch)) {
-        bf.beamPowers(spectra, batch, used, (bin, p, f) -> {});
-        long t2 = System.nanoTime();
-        for (int done = 0; done < frames; done += batch) {
-          bf.beamPowers(spectra, batch, used, (bin, p, f) -> {});
-        }
-        gemm = (System.nanoTime() - t2) / 1e9 / frames;
-      }
-      double cgemm = pureCgemm(grid.size(), m, batch, used.length, frames);
-      double mel = Math.max(0, total - fft - gemm);
-      double flopPerFrame = 8.0 * grid.size() * m * used.length;
-      double gflops = flopPerFrame / gemm / 1e9;
-      double cgemmGflops = flopPerFrame / cgemm / 1e9;
-      long bytesPerFrame =
-          (2L * used.length * m * 4) // spectra
-              + (long) grid.size() * MfccSpec.MEL_BANDS * 8 // mel accumulators
-              + (long) grid.size() * 12 * 4 // output image
-              + (2L * grid.size() * 4 * 2); // beam outputs and powers
-      long fixedBytes =
-          2L * grid.size() * m * 4 * 2 // float weights and their per-bin rotation
-              + 2L * grid.size() * m * 8;
-      System.out.printf(
-          Locale.ROOT,
-          "Acoustic images: %d mics (%s), %d x %d directions x 12 MFCC, batch %d, %d frames%n",
-          m,
-          array.name(),
-          grid.rows(),
-          grid.cols(),
-          batch,
-          frames);
-      System.out.println("| stage | ms/frame | share |");
-      System.out.println("|---|---:|---:|");
-      System.out.printf(
-          Locale.ROOT,
-          "| FFT (%d channels x 1024, double) | %.2f | %.0f %% |%n",
-          m,
-          fft * 1e3,
-          100 * fft / total);
-      System.out.printf(
-          Locale.ROOT,
-          "| steering: cgemm alone (510 bins) | %.2f | %.0f %% |%n",
-          cgemm * 1e3,
-          100 * cgemm / total);
-      System.out.printf(
-          Locale.ROOT,
-          "| steering: weight rotation, copies, |Y|^2 | %.2f | %.0f %% |%n",
-          Math.max(0, gemm - cgemm) * 1e3,
-          100 * Math.max(0, gemm - cgemm) / total);
-      System.out.printf(
-          Locale.ROOT,
-          "| mel/log/DCT/lifter + normalize | %.2f | %.0f %% |%n",
-          mel * 1e3,
-          100 * mel / total);
-      System.out.printf(Locale.ROOT, "| total | %.2f | 100 %% |%n", total * 1e3);
-      System.out.printf(
-          Locale.ROOT,
-          "frames/s: %.1f (= %.1f real-time array streams at 12 fps)%n",
-          1 / total,
-          1 / total / 12);
-      System.out.printf(
-          Locale.ROOT,
-          "GEMM: %.2f GFLOP/frame (8 flops per complex MAC); cgemm alone %.0f GFLOP/s = %.0f %% of the"
-              + " %.0f GFLOP/s reference, whole steering stage %.0f GFLOP/s = %.0f %%%n",
-          flopPerFrame / 1e9,
-          cgemmGflops,
-          100 * cgemmGflops / REFERENCE_GFLOPS,
-          REFERENCE_GFLOPS,
-          gflops,
-          100 * gflops / REFERENCE_GFLOPS);
-      System.out.printf(
-          Locale.ROOT,
-          "memory: %.2f MB per frame in flight + %.1f MB per imager (steering gains, delays, weights)%n%n",
-          bytesPerFrame / 1e6,
-          fixedBytes / 1e6);
+    @Override
+    public Integer call() throws Exception {
+      return new ModelBench(
+              models,
+              untrained == null ? List.of() : List.of(untrained.split(",")),
+              Arrays.stream(batches.split(",")).mapToInt(Integer::parseInt).toArray(),
+              measure,
+              rounds)
+          .run();
     }
   }
 }

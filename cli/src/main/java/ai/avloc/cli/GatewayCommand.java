@@ -23,8 +23,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -90,7 +88,7 @@ final class GatewayCommand implements Callable<Integer> {
   @Option(
       names = "--duration",
       description = "media time to publish, e.g. 10s, 500ms, 2m (default: until the sources end)")
-  String duration;
+  Duration duration;
 
   @Option(
       names = "--jpeg-quality",
@@ -120,7 +118,9 @@ final class GatewayCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     Gateway.Pace pace = Gateway.Pace.parse(rate);
-    Duration limit = duration == null ? null : parseDuration(duration, "--duration");
+    if (duration != null && duration.isZero()) {
+      throw new IllegalArgumentException("--duration 0: must be positive");
+    }
     if (fps > SceneCamera.MAX_FPS) {
       throw new IllegalArgumentException("--fps " + fps + ": at most 12 (one frame per window)");
     }
@@ -194,7 +194,7 @@ final class GatewayCommand implements Callable<Integer> {
         topicPrefix,
         pace,
         loop ? ", looping" : "",
-        limit == null ? "" : ", " + duration + " of media");
+        duration == null ? "" : ", " + DurationConverter.format(duration) + " of media");
     out.flush();
 
     CountDownLatch finished = new CountDownLatch(1);
@@ -220,7 +220,7 @@ final class GatewayCommand implements Callable<Integer> {
               out.println("  " + p);
               out.flush();
             });
-        done = limit == null ? gateway.run() : gateway.publish(limit);
+        done = duration == null ? gateway.run() : gateway.publish(duration);
       } finally {
         try {
           Runtime.getRuntime().removeShutdownHook(hook);
@@ -233,39 +233,6 @@ final class GatewayCommand implements Callable<Integer> {
     }
     out.println("published " + done);
     return 0;
-  }
-
-  private static final Pattern DURATION =
-      Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?", Pattern.CASE_INSENSITIVE);
-
-  /** "10s", "1.5s", "500ms", "2m", "1h", a plain number of seconds, or ISO-8601 ("PT10S"). */
-  static Duration parseDuration(String text, String option) {
-    String t = text.strip();
-    Duration d;
-    Matcher m = DURATION.matcher(t);
-    if (m.matches()) {
-      double value = Double.parseDouble(m.group(1));
-      String unit = m.group(2) == null ? "s" : m.group(2).toLowerCase(Locale.ROOT);
-      double seconds =
-          switch (unit) {
-            case "ms" -> value / 1000;
-            case "m" -> value * 60;
-            case "h" -> value * 3600;
-            default -> value;
-          };
-      d = Duration.ofNanos(Math.round(seconds * 1e9));
-    } else {
-      try {
-        d = Duration.parse(t);
-      } catch (DateTimeParseException e) {
-        throw new IllegalArgumentException(
-            option + " '" + text + "': expected a duration such as 10s, 500ms or 2m");
-      }
-    }
-    if (d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(option + " '" + text + "': must be positive");
-    }
-    return d;
   }
 
   private static Instant parseInstant(String text) {

@@ -13,7 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Parsing shared by the commands: geometries, grids, audio brought to the model's rate. */
-final class Inputs {
+public final class Inputs {
   private Inputs() {}
 
   /** A built-in array name (dualcam128, vogel64) or an Acoular XML / CSV file. */
@@ -71,22 +71,6 @@ final class Inputs {
     };
   }
 
-  /** "10s", "500ms", "2m" or "1h" to a duration. */
-  static java.time.Duration duration(String text, String option) {
-    var m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)").matcher(text.trim());
-    if (!m.matches()) {
-      throw new IllegalArgumentException(
-          option + " '" + text + "': expected a number with ms, s, m or h, e.g. 10s");
-    }
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "ms" -> java.time.Duration.ofMillis(n);
-      case "s" -> java.time.Duration.ofSeconds(n);
-      case "m" -> java.time.Duration.ofMinutes(n);
-      default -> java.time.Duration.ofHours(n);
-    };
-  }
-
   static double number(String text, String option) {
     try {
       double v = Double.parseDouble(text.trim());
@@ -114,7 +98,7 @@ final class Inputs {
   }
 
   /** Every channel resampled to 12288 Hz and scaled to PCM16 units, the MFCC chain's input. */
-  static float[][] modelRateChannels(MultichannelAudio audio) {
+  public static float[][] modelRateChannels(MultichannelAudio audio) {
     float[][] out = new float[audio.channelCount()][];
     for (int c = 0; c < out.length; c++) {
       float[] resampled =

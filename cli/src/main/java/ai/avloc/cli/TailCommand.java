@@ -1,20 +1,16 @@
 package ai.avloc.cli;
 
 import ai.avloc.schemas.Topic;
+import ai.avloc.schemas.TopicReader;
 import ai.avloc.schemas.Topics;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -49,44 +45,21 @@ final class TailCommand implements Callable<Integer> {
   @Option(
       names = "--idle-exit",
       description = "stop after this long without a record, e.g. 10s (default: run until Ctrl-C)")
-  String idleExit;
+  Duration idleExit;
 
   @Override
   public Integer call() {
     Topic<?> t = resolve(Topics.withPrefix(prefix), topic);
     String name = t.name();
-    Duration idle = idleExit == null ? null : Inputs.duration(idleExit, "--idle-exit");
-    try (var consumer =
-        new KafkaConsumer<>(
-            Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
-      var partitions = consumer.partitionsFor(name, Duration.ofSeconds(10));
-      if (partitions == null || partitions.isEmpty()) {
-        throw new IllegalArgumentException("topic " + name + " does not exist on " + bootstrap);
-      }
-      List<TopicPartition> assigned =
-          partitions.stream().map(p -> new TopicPartition(name, p.partition())).toList();
-      consumer.assign(assigned);
-      if (fromBeginning) {
-        consumer.seekToBeginning(assigned);
-      } else {
-        consumer.seekToEnd(assigned);
-      }
+    TopicReader.Options from = TopicReader.on(bootstrap);
+    try (TopicReader<byte[]> reader = (fromBeginning ? from : from.fromEnd()).openBytes(name)) {
       long printed = 0;
       long lastRecord = System.nanoTime();
       while (max == null || printed < max) {
-        var records = consumer.poll(Duration.ofMillis(250));
-        for (var r : records) {
+        for (byte[] value : reader.poll(Duration.ofMillis(250))) {
           String line;
           try {
-            line = json((GenericRecord) t.values().deserialize(name, r.value()));
+            line = json((GenericRecord) t.values().deserialize(name, value));
           } catch (RuntimeException e) {
             line = "{\"undecodable\": \"" + e.getMessage().replace("\"", "'") + "\"}";
           }
@@ -97,7 +70,7 @@ final class TailCommand implements Callable<Integer> {
             break;
           }
         }
-        if (idle != null && System.nanoTime() - lastRecord > idle.toNanos()) {
+        if (idleExit != null && System.nanoTime() - lastRecord > idleExit.toNanos()) {
           break;
         }
       }

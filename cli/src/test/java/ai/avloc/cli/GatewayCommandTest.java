@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.avloc.schemas.ArrayChunk;
+import ai.avloc.schemas.TopicReader;
 import ai.avloc.schemas.Topics;
 import ai.avloc.testsupport.EmbeddedKafka;
 import java.io.PrintWriter;
@@ -12,14 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -40,24 +35,9 @@ class GatewayCommandTest {
   }
 
   static <V> List<V> read(String bootstrap, String topic, Deserializer<V> values, int expected) {
-    List<V> out = new ArrayList<>();
-    try (KafkaConsumer<String, V> consumer =
-        new KafkaConsumer<>(
-            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-            new StringDeserializer(),
-            values)) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (out.size() < expected && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(100)).forEach(r -> out.add(r.value()));
-      }
+    try (TopicReader<V> reader = TopicReader.on(bootstrap).readUncommitted().open(topic, values)) {
+      return reader.read(TopicReader.Until.count(expected).within(Duration.ofSeconds(20)));
     }
-    return out;
   }
 
   @Test
@@ -127,15 +107,5 @@ class GatewayCommandTest {
         "--duration 'soon'");
     BadInputTest.assertFailsWith(
         BadInputTest.run("gateway", "--bootstrap", "localhost:1"), "--scene", "--video");
-  }
-
-  @Test
-  void shouldReadDurations() {
-    assertEquals(Duration.ofSeconds(10), GatewayCommand.parseDuration("10s", "--duration"));
-    assertEquals(Duration.ofMillis(1500), GatewayCommand.parseDuration("1.5s", "--duration"));
-    assertEquals(Duration.ofMillis(500), GatewayCommand.parseDuration("500ms", "--duration"));
-    assertEquals(Duration.ofMinutes(2), GatewayCommand.parseDuration("2m", "--duration"));
-    assertEquals(Duration.ofSeconds(7), GatewayCommand.parseDuration("PT7S", "--duration"));
-    assertEquals(Duration.ofSeconds(3), GatewayCommand.parseDuration("3", "--duration"));
   }
 }

@@ -5,19 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.avloc.schemas.ArrayChunk;
 import ai.avloc.schemas.AudioChunk;
+import ai.avloc.schemas.TopicReader;
 import ai.avloc.schemas.Topics;
 import ai.avloc.schemas.VideoFrame;
 import ai.avloc.testsupport.EmbeddedKafka;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,54 +37,12 @@ class KafkaCameraEventsTest {
     kafka.close();
   }
 
-  static <V> List<ConsumerRecord<String, V>> readAll(
-      String topic, Deserializer<V> values, int expected) {
-    Map<String, Object> config =
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            kafka.bootstrapServers(),
-            ConsumerConfig.GROUP_ID_CONFIG,
-            "reader-" + topic,
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-            "earliest",
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-            "read_committed");
-    List<ConsumerRecord<String, V>> out = new ArrayList<>();
-    try (KafkaConsumer<String, V> consumer =
-        new KafkaConsumer<>(config, new StringDeserializer(), values)) {
-      consumer.subscribe(List.of(topic));
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (out.size() < expected && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-      }
-    }
-    return out;
-  }
-
   /** Every record of a topic, read without a consumer group (no rebalance wait). */
   static <V> List<ConsumerRecord<String, V>> readTopic(
       String topic, Deserializer<V> values, int expected) {
-    Map<String, Object> config =
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            kafka.bootstrapServers(),
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-            "read_committed");
-    List<ConsumerRecord<String, V>> out = new ArrayList<>();
-    try (KafkaConsumer<String, V> consumer =
-        new KafkaConsumer<>(config, new StringDeserializer(), values)) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (out.size() < expected && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(100)).forEach(out::add);
-      }
+    try (TopicReader<V> reader = TopicReader.on(kafka.bootstrapServers()).open(topic, values)) {
+      return reader.readRecords(TopicReader.Until.count(expected).within(Duration.ofSeconds(20)));
     }
-    return out;
   }
 
   @Test
@@ -162,8 +115,9 @@ class KafkaCameraEventsTest {
           new MediaFileDecoder(DecodeOptions.modelDefaults())
               .decode(helper.recordTestClip(), "gate-7", MediaFileDecoderTest.WALL, events);
     }
-    var frames = readAll(TOPICS.frames().name(), TOPICS.frames().values(), (int) summary.frames());
-    var chunks = readAll(TOPICS.audio().name(), TOPICS.audio().values(), 24);
+    var frames =
+        readTopic(TOPICS.frames().name(), TOPICS.frames().values(), (int) summary.frames());
+    var chunks = readTopic(TOPICS.audio().name(), TOPICS.audio().values(), 24);
     assertEquals(summary.frames(), frames.size());
     assertEquals(24, chunks.size());
     int partition = frames.get(0).partition();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.avloc.alerts.AlertsApp;
 import ai.avloc.schemas.AvroSerde;
 import ai.avloc.schemas.TopicAdmin;
+import ai.avloc.schemas.TopicReader;
 import ai.avloc.schemas.Topics;
 import ai.avloc.stream.job.JobConfig;
 import ai.avloc.stream.job.LocalizationJob;
@@ -14,15 +15,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** What the end-to-end tests share: topics, the alerts app, a bounded job run, committed reads. */
 final class KafkaTopics {
@@ -79,38 +75,16 @@ final class KafkaTopics {
     env.execute(prefix + "job");
   }
 
-  /** Every committed record, once the topic has been quiet for {@code quiet}. */
+  /**
+   * Every committed record, once at least {@code atLeast} have come and the topic has then been
+   * quiet for 2 s, or whatever has come by {@code timeout}.
+   */
   static <V extends SpecificRecord> List<V> readAll(
       EmbeddedKafka kafka, String topic, Class<V> type, int atLeast, Duration timeout) {
-    AvroSerde<V> serde = new AvroSerde<>(type);
-    List<V> records = new ArrayList<>();
-    try (var consumer =
-        new KafkaConsumer<>(
-            Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed"),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
-      consumer.assign(
-          consumer.partitionsFor(topic).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList());
-      consumer.seekToBeginning(consumer.assignment());
-      long deadline = System.nanoTime() + timeout.toNanos();
-      long quietSince = System.nanoTime();
-      while (System.nanoTime() < deadline) {
-        var batch = consumer.poll(Duration.ofMillis(200));
-        batch.forEach(r -> records.add(serde.deserialize(topic, r.value())));
-        if (!batch.isEmpty()) {
-          quietSince = System.nanoTime();
-        } else if (records.size() >= atLeast
-            && System.nanoTime() - quietSince > Duration.ofSeconds(2).toNanos()) {
-          break;
-        }
-      }
+    try (TopicReader<V> reader =
+        TopicReader.on(kafka.bootstrapServers()).open(topic, new AvroSerde<>(type))) {
+      return reader.read(
+          TopicReader.Until.count(atLeast).thenQuiet(Duration.ofSeconds(2)).within(timeout));
     }
-    return records;
   }
 }

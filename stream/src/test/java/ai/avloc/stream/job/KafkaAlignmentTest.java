@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.avloc.schemas.AudioChunk;
 import ai.avloc.schemas.DeadLetter;
+import ai.avloc.schemas.TopicReader;
 import ai.avloc.schemas.Topics;
 import ai.avloc.schemas.VideoFrame;
 import ai.avloc.stream.align.AlignedWindow;
@@ -21,12 +22,9 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -172,27 +170,10 @@ class KafkaAlignmentTest {
     assertEquals(24, windows.size(), "every good window of the 2 s is produced");
     assertTrue(windows.stream().allMatch(w -> w.coverage() == 1.0 && w.hasFrame()));
 
-    List<DeadLetter> letters = new ArrayList<>();
-    Map<String, Object> consumerConfig =
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            kafka.bootstrapServers(),
-            ConsumerConfig.GROUP_ID_CONFIG,
-            "dlq-reader",
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-            "earliest",
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-            "read_committed");
-    try (var consumer =
-        new KafkaConsumer<>(
-            consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(TOPICS.deadLetters().name()));
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (letters.size() < 4 && System.nanoTime() < deadline) {
-        consumer
-            .poll(Duration.ofMillis(200))
-            .forEach(r -> letters.add(TOPICS.deadLetters().values().deserialize("dlq", r.value())));
-      }
+    List<DeadLetter> letters;
+    try (TopicReader<DeadLetter> reader =
+        TopicReader.on(kafka.bootstrapServers()).open(TOPICS.deadLetters())) {
+      letters = reader.read(TopicReader.Until.count(4).within(Duration.ofSeconds(20)));
     }
     assertEquals(4, letters.size(), "dead letters " + letters);
     List<String> errors = letters.stream().map(DeadLetter::getError).sorted().toList();

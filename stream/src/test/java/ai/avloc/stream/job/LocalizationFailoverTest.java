@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.avloc.schemas.AudioChunk;
 import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.ModelShapes;
+import ai.avloc.schemas.TopicReader;
 import ai.avloc.schemas.Topics;
 import ai.avloc.schemas.VideoFrame;
 import ai.avloc.serving.BrightSpotModel;
@@ -28,13 +29,9 @@ import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -101,12 +98,12 @@ class LocalizationFailoverTest {
         gateway.start();
         Map<Long, Integer> seen = new TreeMap<>();
         List<Localization> all = new ArrayList<>();
-        try (var consumer = committedReader(kafka)) {
+        try (TopicReader<Localization> reader =
+            TopicReader.on(kafka.bootstrapServers()).open(TOPICS.localizations())) {
           long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
           boolean killed = false;
           while (countIn(seen, firstWindow) < WINDOWS && System.nanoTime() < deadline) {
-            for (var r : consumer.poll(Duration.ofMillis(200))) {
-              Localization l = TOPICS.localizations().values().deserialize(r.topic(), r.value());
+            for (Localization l : reader.poll(Duration.ofMillis(200))) {
               all.add(l);
               seen.merge(l.getWindow(), 1, Integer::sum);
             }
@@ -212,24 +209,5 @@ class LocalizationFailoverTest {
       producer.send(
           new ProducerRecord<>(audio, "cam", TOPICS.audio().values().serialize(audio, late)));
     }
-  }
-
-  static KafkaConsumer<byte[], byte[]> committedReader(EmbeddedKafka kafka) {
-    String topic = TOPICS.localizations().name();
-    var consumer =
-        new KafkaConsumer<>(
-            Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed"),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer());
-    consumer.assign(
-        consumer.partitionsFor(topic).stream()
-            .map(p -> new TopicPartition(topic, p.partition()))
-            .toList());
-    consumer.seekToBeginning(consumer.assignment());
-    return consumer;
   }
 }

@@ -10,6 +10,7 @@ import ai.avloc.schemas.DeadLetter;
 import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.LocalizationMode;
 import ai.avloc.schemas.ModelShapes;
+import ai.avloc.schemas.TopicReader;
 import ai.avloc.schemas.Topics;
 import ai.avloc.schemas.VideoFrame;
 import ai.avloc.serving.BrightSpotModel;
@@ -28,7 +29,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -39,12 +39,9 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -306,36 +303,10 @@ class LocalizationJobTest {
   /** Every committed record of a topic, once it has been quiet for 3 s. */
   static <V extends org.apache.avro.specific.SpecificRecord> List<V> readAll(
       String topic, Class<V> type, EmbeddedKafka kafka) {
-    var serde = new ai.avloc.schemas.AvroSerde<>(type);
-    List<V> records = new ArrayList<>();
-    try (var consumer =
-        new KafkaConsumer<>(
-            Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG,
-                "reader-" + topic,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed"),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
-      // assigned, not subscribed: no group join to wait for
-      consumer.assign(
-          consumer.partitionsFor(topic).stream()
-              .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition()))
-              .toList());
-      consumer.seekToBeginning(consumer.assignment());
-      long quietSince = System.nanoTime();
-      while (System.nanoTime() - quietSince < Duration.ofSeconds(3).toNanos()) {
-        var batch = consumer.poll(Duration.ofMillis(200));
-        if (!batch.isEmpty()) {
-          quietSince = System.nanoTime();
-        }
-        batch.forEach(r -> records.add(serde.deserialize(topic, r.value())));
-      }
+    try (TopicReader<V> reader =
+        TopicReader.on(kafka.bootstrapServers())
+            .open(topic, new ai.avloc.schemas.AvroSerde<>(type))) {
+      return reader.read(TopicReader.Until.quiet(Duration.ofSeconds(3)));
     }
-    return records;
   }
 }

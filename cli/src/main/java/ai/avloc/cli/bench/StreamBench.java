@@ -1,4 +1,4 @@
-package ai.avloc.cli;
+package ai.avloc.cli.bench;
 
 import ai.avloc.acoustics.array.BuiltinArrays;
 import ai.avloc.infra.LocalKafka;
@@ -6,6 +6,7 @@ import ai.avloc.schemas.ArrayChunk;
 import ai.avloc.schemas.AudioChunk;
 import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.ModelShapes;
+import ai.avloc.schemas.TopicReader;
 import ai.avloc.schemas.Topics;
 import ai.avloc.schemas.VideoFrame;
 import ai.avloc.schemas.WindowClock;
@@ -36,35 +37,42 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import javax.imageio.ImageIO;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Sustained windows/s and latency of the whole job on a real broker and a local Flink cluster: N
- * simulated cameras publish at real time, the job localizes, a consumer times each localization
- * from the gateway's publish (the input record's timestamp) to its arrival on the topic.
+ * {@code bench stream}: sustained windows/s and latency of the whole job on a real broker (own JVM)
+ * and a local Flink cluster (in process): N simulated cameras publish at real time, the job
+ * localizes, a consumer times each localization from the gateway's publish (the input record's
+ * timestamp) to its arrival on the topic. One row per mode and camera count.
  */
-final class StreamBench {
-  private final Path workDir;
-  private final Duration warmUp;
-  private final Duration measure;
-  private final int parallelism;
-  private final List<String> jobOptions;
+public final class StreamBench {
+  /**
+   * What to measure.
+   *
+   * @param monoStreams camera counts for the mono path, one row each
+   * @param arrayStreams camera counts for the array path, one row each
+   * @param warmUp unmeasured start of each row
+   * @param measure measured span of each row
+   * @param parallelism the job's parallelism
+   * @param jobOptions extra job arguments, each option and its value apart
+   */
+  public record Options(
+      int[] monoStreams,
+      int[] arrayStreams,
+      Duration warmUp,
+      Duration measure,
+      int parallelism,
+      List<String> jobOptions) {}
 
-  StreamBench(
-      Path workDir, Duration warmUp, Duration measure, int parallelism, List<String> jobOptions) {
-    this.jobOptions = jobOptions;
-    this.workDir = workDir;
-    this.warmUp = warmUp;
-    this.measure = measure;
-    this.parallelism = parallelism;
+  private final Options o;
+  private Path workDir;
+
+  public StreamBench(Options o) {
+    this.o = o;
   }
 
   /** One row of the table. */
@@ -81,7 +89,40 @@ final class StreamBench {
       long silentOrEmpty,
       long deadLetters) {}
 
-  Result run(LocalKafka kafka, String mode, int streams) throws Exception {
+  /** Starts a broker, measures every row on it, prints the table. */
+  public int run() throws Exception {
+    printHeader();
+    workDir = Files.createTempDirectory("avloc-bench");
+    List<Result> results = new ArrayList<>();
+    try (LocalKafka kafka =
+        LocalKafka.start(Path.of("").toAbsolutePath(), workDir.resolve("kafka"))) {
+      for (int n : o.monoStreams()) {
+        System.out.printf(Locale.ROOT, "  mono x%d ...%n", n);
+        results.add(row(kafka, "mono", n));
+      }
+      for (int n : o.arrayStreams()) {
+        System.out.printf(Locale.ROOT, "  array x%d ...%n", n);
+        results.add(row(kafka, "array", n));
+      }
+    }
+    System.out.println();
+    System.out.print(table(results));
+    return 0;
+  }
+
+  private void printHeader() {
+    System.out.printf(
+        Locale.ROOT,
+        "avloc bench stream — %d cores, Java %s; Kafka broker in its own JVM, Flink in process (parallelism"
+            + " %d), checkpoints every 1 s, exactly-once sinks; latency = arrival on the topic"
+            + " (read_uncommitted) minus the gateway's publish time%n%n",
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"),
+        o.parallelism());
+  }
+
+  /** One mode and camera count: the job started on fresh topics, fed, measured and cancelled. */
+  Result row(LocalKafka kafka, String mode, int streams) throws Exception {
     String prefix = "bench-" + mode + "-" + streams + ".";
     Topics topics = Topics.withPrefix(prefix);
     kafka.createTopics(
@@ -91,6 +132,68 @@ final class StreamBench {
         topics.arrayAudio().name(),
         topics.localizations().name(),
         topics.deadLetters().name());
+    JobClient job = startJob(kafka, prefix, mode, streams);
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread gateway = new Thread(() -> publish(kafka, topics, mode, streams, stop), "bench-gateway");
+    gateway.setDaemon(true);
+    OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    List<Double> latencies = new ArrayList<>();
+    List<Double> inJob = new ArrayList<>();
+    long received = 0;
+    long silentOrEmpty = 0;
+    try (TopicReader<Localization> consumer = reader(kafka).open(topics.localizations())) {
+      gateway.start();
+      long start = System.nanoTime();
+      long measureFrom = start + o.warmUp().toNanos();
+      long measureTo = measureFrom + o.measure().toNanos();
+      long cpuFrom = -1;
+      while (System.nanoTime() < measureTo) {
+        List<Localization> records = consumer.poll(Duration.ofMillis(100));
+        long now = System.currentTimeMillis();
+        long nano = System.nanoTime();
+        if (cpuFrom < 0 && nano >= measureFrom) {
+          cpuFrom = os.getProcessCpuTime();
+        }
+        if (nano < measureFrom) {
+          continue;
+        }
+        for (Localization l : records) {
+          latencies.add((double) (now - l.getIngestTime().toEpochMilli()));
+          inJob.add((double) (l.getEmitTime().toEpochMilli() - l.getIngestTime().toEpochMilli()));
+          received++;
+          if (l.getSilent() || !l.getInferred()) {
+            silentOrEmpty++;
+          }
+        }
+      }
+      double cores = (os.getProcessCpuTime() - cpuFrom) / (double) o.measure().toNanos();
+      long deadLetters = count(kafka, topics.deadLetters().name());
+      stop.set(true);
+      gateway.join(5000);
+      job.cancel().get();
+      double[] sorted = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+      double[] jobSorted = inJob.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+      return new Result(
+          mode,
+          streams,
+          received / (o.measure().toNanos() / 1e9),
+          12.0 * streams,
+          percentile(sorted, 0.50),
+          percentile(sorted, 0.99),
+          percentile(jobSorted, 0.50),
+          cores,
+          received,
+          silentOrEmpty,
+          deadLetters);
+    }
+  }
+
+  /**
+   * The localization job in this JVM's Flink, on the row's topics; mono rows with a bright-spot
+   * model.
+   */
+  private JobClient startJob(LocalKafka kafka, String prefix, String mode, int streams)
+      throws Exception {
     Path model = workDir.resolve("bright-spot");
     if (!Files.exists(model.resolve("saved_model.pb"))) {
       BrightSpotModel.export(model, ModelShapes.FRAME_HEIGHT, ModelShapes.FRAME_WIDTH);
@@ -109,68 +212,13 @@ final class StreamBench {
     if (mode.equals("mono")) {
       args.addAll(List.of("--model", model.toString()));
     }
-    args.addAll(jobOptions);
+    args.addAll(o.jobOptions());
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    env.setParallelism(parallelism);
+    env.setParallelism(o.parallelism());
     JobConfig config = JobConfig.parse(args.toArray(String[]::new));
     LocalizationJob.configure(env, config);
     LocalizationJob.build(env, config);
-    JobClient job = env.executeAsync("bench " + mode + " x" + streams);
-
-    AtomicBoolean stop = new AtomicBoolean();
-    Thread gateway = new Thread(() -> publish(kafka, topics, mode, streams, stop), "bench-gateway");
-    gateway.setDaemon(true);
-    OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    List<Double> latencies = new ArrayList<>();
-    List<Double> inJob = new ArrayList<>();
-    long received = 0;
-    long silentOrEmpty = 0;
-    try (var consumer = reader(kafka, topics.localizations().name())) {
-      gateway.start();
-      long start = System.nanoTime();
-      long measureFrom = start + warmUp.toNanos();
-      long measureTo = measureFrom + measure.toNanos();
-      long cpuFrom = -1;
-      while (System.nanoTime() < measureTo) {
-        var records = consumer.poll(Duration.ofMillis(100));
-        long now = System.currentTimeMillis();
-        long nano = System.nanoTime();
-        if (cpuFrom < 0 && nano >= measureFrom) {
-          cpuFrom = os.getProcessCpuTime();
-        }
-        if (nano < measureFrom) {
-          continue;
-        }
-        for (var r : records) {
-          Localization l = topics.localizations().values().deserialize(r.topic(), r.value());
-          latencies.add((double) (now - l.getIngestTime().toEpochMilli()));
-          inJob.add((double) (l.getEmitTime().toEpochMilli() - l.getIngestTime().toEpochMilli()));
-          received++;
-          if (l.getSilent() || !l.getInferred()) {
-            silentOrEmpty++;
-          }
-        }
-      }
-      double cores = (os.getProcessCpuTime() - cpuFrom) / (double) measure.toNanos();
-      long deadLetters = count(kafka, topics.deadLetters().name());
-      stop.set(true);
-      gateway.join(5000);
-      job.cancel().get();
-      double[] sorted = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-      double[] jobSorted = inJob.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-      return new Result(
-          mode,
-          streams,
-          received / (measure.toNanos() / 1e9),
-          12.0 * streams,
-          percentile(sorted, 0.50),
-          percentile(sorted, 0.99),
-          percentile(jobSorted, 0.50),
-          cores,
-          received,
-          silentOrEmpty,
-          deadLetters);
-    }
+    return env.executeAsync("bench " + mode + " x" + streams);
   }
 
   static double percentile(double[] sorted, double p) {
@@ -295,32 +343,18 @@ final class StreamBench {
 
   /** Records on a topic so far (end offsets summed). */
   static long count(LocalKafka kafka, String topic) {
-    try (var consumer = reader(kafka, topic)) {
-      return consumer.endOffsets(consumer.assignment()).values().stream()
-          .mapToLong(Long::longValue)
-          .sum();
+    try (TopicReader<byte[]> reader = reader(kafka).openBytes(topic)) {
+      return reader.endOffsets().values().stream().mapToLong(Long::longValue).sum();
     }
   }
 
-  static KafkaConsumer<byte[], byte[]> reader(LocalKafka kafka, String topic) {
+  /** Readers that start at the end and see a record as soon as it is written. */
+  static TopicReader.Options reader(LocalKafka kafka) {
     // read_uncommitted: a record counts as on the topic when written, before its checkpoint commits
-    var consumer =
-        new KafkaConsumer<>(
-            Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_uncommitted",
-                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
-                20),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer());
-    consumer.assign(
-        consumer.partitionsFor(topic).stream()
-            .map(p -> new TopicPartition(topic, p.partition()))
-            .toList());
-    consumer.seekToEnd(consumer.assignment());
-    return consumer;
+    return TopicReader.on(kafka.bootstrapServers())
+        .readUncommitted()
+        .fromEnd()
+        .fetchMaxWait(Duration.ofMillis(20));
   }
 
   static String table(List<Result> results) {
@@ -358,7 +392,8 @@ final class StreamBench {
     return b.toString();
   }
 
-  static int[] counts(String spec) {
+  /** "1,8,32" to camera counts. */
+  public static int[] counts(String spec) {
     return Arrays.stream(spec.split(",")).mapToInt(Integer::parseInt).toArray();
   }
 }

@@ -1,5 +1,6 @@
-package ai.avloc.cli;
+package ai.avloc.cli.demo;
 
+import ai.avloc.acoustics.io.Heatmap;
 import ai.avloc.alerts.AlertsApp;
 import ai.avloc.infra.LocalKafka;
 import ai.avloc.ingest.CameraSource;
@@ -13,9 +14,12 @@ import ai.avloc.schemas.AlertState;
 import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.SourcePeak;
 import ai.avloc.schemas.TopicAdmin;
+import ai.avloc.schemas.TopicReader;
 import ai.avloc.schemas.Topics;
 import ai.avloc.simulator.Scene;
+import ai.avloc.stream.features.Localizations;
 import ai.avloc.stream.job.JobConfig;
+import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,16 +30,13 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The whole product on one machine, every part real and in its own place: a Kafka broker and a
@@ -43,12 +44,25 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * it, the alerts app and a camera gateway in this JVM; localizations and alerts printed as they
  * land, and everything stopped again, by pid, on Ctrl-C or after --duration.
  */
-final class LiveDemo {
+public final class LiveDemo {
   static final String STREAM_ID = "demo-cam";
   static final DateTimeFormatter CLOCK =
       DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
 
-  record Options(
+  /**
+   * What the live demo runs.
+   *
+   * @param root the checkout, whose infra scripts and job jar it uses
+   * @param runDir logs, state and heatmaps of this run
+   * @param scene the simulated camera's scene, unless {@code video} is given
+   * @param video a media file to publish instead of a scene, or null
+   * @param array the simulated camera's microphone array
+   * @param rules the alert rules file
+   * @param duration how long to run, or null until Ctrl-C
+   * @param mono whether the job also runs the mono path with the shipped model
+   * @param everyNth print every n-th localization
+   */
+  public record Options(
       Path root,
       Path runDir,
       Path scene,
@@ -71,11 +85,16 @@ final class LiveDemo {
     void run() throws Exception;
   }
 
-  LiveDemo(Options o) {
+  private final Topics topics = Topics.defaults();
+  private String bootstrap;
+  private Path flinkDir;
+
+  public LiveDemo(Options o) {
     this.o = o;
   }
 
-  int run() throws Exception {
+  /** Starts every part, follows the topics until Ctrl-C or the duration, stops what it started. */
+  public int run() throws Exception {
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook =
         new Thread(
@@ -91,138 +110,13 @@ final class LiveDemo {
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       Files.createDirectories(o.runDir());
-      int restPort = LocalKafka.freePort();
-      int rpcPort = LocalKafka.freePort();
-      Topics topics = Topics.defaults();
-
-      say("[1/6] Kafka broker (KRaft, own JVM)");
-      LocalKafka kafka = LocalKafka.start(o.root(), o.runDir().resolve("kafka"));
-      started.push(new Step("Kafka", kafka::close));
-      String bootstrap = kafka.bootstrapServers();
-      say("      " + bootstrap);
-      TopicAdmin.createMissing(bootstrap, TopicAdmin.standard(topics, 2));
-
-      say("[2/6] Flink session cluster (JobManager + TaskManager JVMs)");
-      Path flinkDir = o.runDir().resolve("flink");
-      String jobClasspath =
-          Files.readString(o.root().resolve("stream/target/job.classpath")).trim();
-      String rest =
-          script(
-              "infra/bin/flink-start",
-              "--dir",
-              flinkDir.toString(),
-              "--rest-port",
-              "" + restPort,
-              "--rpc-port",
-              "" + rpcPort,
-              "--slots",
-              "2",
-              "--classpath-extra",
-              jobClasspath);
-      started.push(
-          new Step("Flink", () -> script("infra/bin/flink-stop", "--dir", flinkDir.toString())));
-      say("      web UI " + rest.trim());
-
-      say(
-          "[3/6] localization job"
-              + (o.mono()
-                  ? " (mono path with the U-VAE " + JobConfig.SHIPPED_MODEL + ", and array path)"
-                  : " (array path)"));
-      List<String> submit =
-          new ArrayList<>(
-              List.of(
-                  "infra/bin/flink-submit",
-                  "--dir",
-                  flinkDir.toString(),
-                  "--jar",
-                  streamJar().toString(),
-                  "--class",
-                  "ai.avloc.stream.job.LocalizationJob",
-                  "--parallelism",
-                  "1",
-                  "--",
-                  "--bootstrap",
-                  bootstrap,
-                  "--checkpoint-ms",
-                  "1000",
-                  "--out-of-orderness-ms",
-                  "100",
-                  "--checkpoint-dir",
-                  flinkDir.resolve("checkpoints").toUri().toString()));
-      if (o.mono()) {
-        Path model = Path.of(JobConfig.SHIPPED_MODEL).toAbsolutePath();
-        if (!Files.isRegularFile(model.resolve("saved_model.pb"))) {
-          throw new IllegalStateException(
-              model + " holds no model; train one with ./avloc train, or run with --no-mono");
-        }
-        submit.addAll(List.of("--model", model.toString()));
-      }
-      String jobId = script(submit.toArray(String[]::new)).trim();
-      started.push(
-          new Step(
-              "job", () -> script("infra/bin/flink-cancel", "--dir", flinkDir.toString(), jobId)));
-      say("      job " + jobId);
-
-      say("[4/6] alerts app (Kafka Streams, exactly-once), rules from " + o.rules());
-      AlertsApp alerts =
-          AlertsApp.builder()
-              .bootstrapServers(bootstrap)
-              .applicationId("avloc-demo-alerts")
-              .stateDir(o.runDir().resolve("alerts-state"))
-              .rulesFile(o.rules())
-              .build();
-      alerts.start();
-      started.push(new Step("alerts app", alerts::close));
-
-      say(
-          "[5/6] gateway: "
-              + (o.video() != null ? o.video() : o.scene() + ", array " + o.array())
-              + ", real time, looping");
-      KafkaCameraEvents events = new KafkaCameraEvents(bootstrap, topics);
-      CameraSource camera =
-          o.video() != null
-              ? new MediaFileSource(
-                  o.video(), STREAM_ID, Instant.now(), DecodeOptions.modelDefaults(), true)
-              : new SceneCamera(
-                  Scene.parse(o.scene()),
-                  STREAM_ID,
-                  Instant.now(),
-                  null,
-                  SceneCamera.Options.defaults().withArray(o.array()).withLoop(true));
-      Gateway gateway =
-          new Gateway(List.of(camera), events, Gateway.Pace.REAL_TIME)
-              .onProgress(
-                  Duration.ofSeconds(15),
-                  p ->
-                      say(
-                          String.format(
-                              Locale.ROOT,
-                              "      gateway: %.0f s of camera time published, %.2f s behind real time",
-                              p.mediaSeconds(),
-                              p.lagSeconds())));
-      Thread publisher =
-          new Thread(
-              () -> {
-                try {
-                  gateway.run();
-                } catch (IOException e) {
-                  System.err.println("avloc demo: gateway stopped: " + e.getMessage());
-                }
-              },
-              "gateway");
-      publisher.start();
-      started.push(
-          new Step(
-              "gateway",
-              () -> {
-                gateway.stop();
-                publisher.join(10_000);
-                gateway.close();
-                events.close();
-              }));
-
+      startKafka();
+      startFlink();
+      submitJob();
+      startAlerts();
+      startGateway();
       say("[6/6] live: localizations and alerts as they are committed (Ctrl-C stops everything)");
-      follow(bootstrap, topics);
+      follow();
       return 0;
     } finally {
       stopAll();
@@ -235,19 +129,155 @@ final class LiveDemo {
     }
   }
 
+  private void startKafka() throws Exception {
+    say("[1/6] Kafka broker (KRaft, own JVM)");
+    LocalKafka kafka = LocalKafka.start(o.root(), o.runDir().resolve("kafka"));
+    started.push(new Step("Kafka", kafka::close));
+    bootstrap = kafka.bootstrapServers();
+    say("      " + bootstrap);
+    TopicAdmin.createMissing(bootstrap, TopicAdmin.standard(topics, 2));
+  }
+
+  private void startFlink() throws Exception {
+    int restPort = LocalKafka.freePort();
+    int rpcPort = LocalKafka.freePort();
+    say("[2/6] Flink session cluster (JobManager + TaskManager JVMs)");
+    flinkDir = o.runDir().resolve("flink");
+    String jobClasspath = Files.readString(o.root().resolve("stream/target/job.classpath")).trim();
+    String rest =
+        script(
+            "infra/bin/flink-start",
+            "--dir",
+            flinkDir.toString(),
+            "--rest-port",
+            "" + restPort,
+            "--rpc-port",
+            "" + rpcPort,
+            "--slots",
+            "2",
+            "--classpath-extra",
+            jobClasspath);
+    started.push(
+        new Step("Flink", () -> script("infra/bin/flink-stop", "--dir", flinkDir.toString())));
+    say("      web UI " + rest.trim());
+  }
+
+  private void submitJob() throws Exception {
+    say(
+        "[3/6] localization job"
+            + (o.mono()
+                ? " (mono path with the U-VAE " + JobConfig.SHIPPED_MODEL + ", and array path)"
+                : " (array path)"));
+    List<String> submit =
+        new ArrayList<>(
+            List.of(
+                "infra/bin/flink-submit",
+                "--dir",
+                flinkDir.toString(),
+                "--jar",
+                streamJar().toString(),
+                "--class",
+                "ai.avloc.stream.job.LocalizationJob",
+                "--parallelism",
+                "1",
+                "--",
+                "--bootstrap",
+                bootstrap,
+                "--checkpoint-ms",
+                "1000",
+                "--out-of-orderness-ms",
+                "100",
+                "--checkpoint-dir",
+                flinkDir.resolve("checkpoints").toUri().toString()));
+    if (o.mono()) {
+      Path model = Path.of(JobConfig.SHIPPED_MODEL).toAbsolutePath();
+      if (!Files.isRegularFile(model.resolve("saved_model.pb"))) {
+        throw new IllegalStateException(
+            model + " holds no model; train one with ./avloc train, or run with --no-mono");
+      }
+      submit.addAll(List.of("--model", model.toString()));
+    }
+    String jobId = script(submit.toArray(String[]::new)).trim();
+    started.push(
+        new Step(
+            "job", () -> script("infra/bin/flink-cancel", "--dir", flinkDir.toString(), jobId)));
+    say("      job " + jobId);
+  }
+
+  private void startAlerts() throws IOException {
+    say("[4/6] alerts app (Kafka Streams, exactly-once), rules from " + o.rules());
+    AlertsApp alerts =
+        AlertsApp.builder()
+            .bootstrapServers(bootstrap)
+            .applicationId("avloc-demo-alerts")
+            .stateDir(o.runDir().resolve("alerts-state"))
+            .rulesFile(o.rules())
+            .build();
+    alerts.start();
+    started.push(new Step("alerts app", alerts::close));
+  }
+
+  private void startGateway() throws Exception {
+    say(
+        "[5/6] gateway: "
+            + (o.video() != null ? o.video() : o.scene() + ", array " + o.array())
+            + ", real time, looping");
+    KafkaCameraEvents events = new KafkaCameraEvents(bootstrap, topics);
+    CameraSource camera =
+        o.video() != null
+            ? new MediaFileSource(
+                o.video(), STREAM_ID, Instant.now(), DecodeOptions.modelDefaults(), true)
+            : new SceneCamera(
+                Scene.parse(o.scene()),
+                STREAM_ID,
+                Instant.now(),
+                null,
+                SceneCamera.Options.defaults().withArray(o.array()).withLoop(true));
+    Gateway gateway =
+        new Gateway(List.of(camera), events, Gateway.Pace.REAL_TIME)
+            .onProgress(
+                Duration.ofSeconds(15),
+                p ->
+                    say(
+                        String.format(
+                            Locale.ROOT,
+                            "      gateway: %.0f s of camera time published, %.2f s behind real time",
+                            p.mediaSeconds(),
+                            p.lagSeconds())));
+    Thread publisher =
+        new Thread(
+            () -> {
+              try {
+                gateway.run();
+              } catch (IOException e) {
+                System.err.println("avloc demo: gateway stopped: " + e.getMessage());
+              }
+            },
+            "gateway");
+    publisher.start();
+    started.push(
+        new Step(
+            "gateway",
+            () -> {
+              gateway.stop();
+              publisher.join(10_000);
+              gateway.close();
+              events.close();
+            }));
+  }
+
   /** Prints localizations (every n-th window, and every one with a change) and every alert. */
-  private void follow(String bootstrap, Topics topics) {
+  private void follow() {
     long end = o.duration() == null ? Long.MAX_VALUE : System.nanoTime() + o.duration().toNanos();
     boolean first = true;
     long shown = 0;
-    Map<String, Localization> latest = new java.util.HashMap<>();
+    Map<String, Localization> latest = new HashMap<>();
     long nextPicture = System.nanoTime() + Duration.ofSeconds(5).toNanos();
     boolean pictured = false;
-    try (var loc = reader(bootstrap, topics.localizations().name());
-        var alerts = reader(bootstrap, topics.alerts().name())) {
+    try (TopicReader<Localization> loc = TopicReader.on(bootstrap).open(topics.localizations());
+        TopicReader<Alert> alerts = TopicReader.on(bootstrap).open(topics.alerts())) {
       while (!stopping.get() && System.nanoTime() < end) {
-        for (var r : loc.poll(Duration.ofMillis(100))) {
-          Localization l = topics.localizations().values().deserialize(r.topic(), r.value());
+        for (Localization l : loc.poll(Duration.ofMillis(100))) {
           if (first) {
             say(
                 String.format(
@@ -274,8 +304,7 @@ final class LiveDemo {
           }
           nextPicture = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         }
-        for (var r : alerts.poll(Duration.ZERO)) {
-          Alert a = topics.alerts().values().deserialize(r.topic(), r.value());
+        for (Alert a : alerts.poll(Duration.ZERO)) {
           // START and END always; an ongoing alert once a second
           if (a.getState() != AlertState.UPDATE || (a.getWindow() - a.getStartWindow()) % 12 == 0) {
             System.out.println(line(a));
@@ -287,18 +316,18 @@ final class LiveDemo {
 
   /** The window's map as a PNG heatmap with its peaks marked, over the last one of its stream. */
   private void picture(Localization l) {
-    float[] map = ai.avloc.stream.features.Localizations.energy(l);
+    float[] map = Localizations.energy(l);
     if (map.length != l.getRows() * l.getCols()) {
       return;
     }
-    List<ai.avloc.acoustics.io.Heatmap.Marker> peaks = new ArrayList<>();
+    List<Heatmap.Marker> peaks = new ArrayList<>();
     for (SourcePeak p : l.getPeaks()) {
       peaks.add(
-          new ai.avloc.acoustics.io.Heatmap.Marker(
+          new Heatmap.Marker(
               p.getRow(),
               p.getCol(),
               String.format(Locale.ROOT, "%.1f", p.getContrast()),
-              java.awt.Color.WHITE));
+              Color.WHITE));
     }
     String title =
         String.format(
@@ -310,12 +339,12 @@ final class LiveDemo {
             l.getModelId(),
             l.getSilent() ? ", silent" : "");
     try {
-      ai.avloc.acoustics.io.Heatmap.writePng(
+      Heatmap.writePng(
           o.runDir().resolve("latest-" + l.getStreamId() + ".png"),
           map,
           l.getRows(),
           l.getCols(),
-          ai.avloc.acoustics.io.Heatmap.Style.titled(
+          Heatmap.Style.titled(
                   title, l.getMode().toString().equals("ARRAY") ? "band power" : "energy")
               .withMarkers(peaks));
     } catch (IOException e) {
@@ -403,23 +432,5 @@ final class LiveDemo {
           .findFirst()
           .orElseThrow(() -> new IOException("stream/target holds no job jar; run mvn package"));
     }
-  }
-
-  static KafkaConsumer<byte[], byte[]> reader(String bootstrap, String topic) {
-    var consumer =
-        new KafkaConsumer<>(
-            Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed"),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer());
-    consumer.assign(
-        consumer.partitionsFor(topic).stream()
-            .map(p -> new TopicPartition(topic, p.partition()))
-            .toList());
-    consumer.seekToBeginning(consumer.assignment());
-    return consumer;
   }
 }

@@ -1,0 +1,289 @@
+package ai.avloc.cli.bench;
+
+import ai.avloc.acoustics.array.Air;
+import ai.avloc.acoustics.array.BuiltinArrays;
+import ai.avloc.acoustics.array.MicArray;
+import ai.avloc.acoustics.audio.FrameSpectrum;
+import ai.avloc.acoustics.audio.Mfcc;
+import ai.avloc.acoustics.audio.MfccSpec;
+import ai.avloc.acoustics.beamforming.AcousticImager;
+import ai.avloc.acoustics.beamforming.Beamformer;
+import ai.avloc.acoustics.beamforming.LookGrid;
+import ai.avloc.acoustics.beamforming.Steering;
+import ai.avloc.schemas.WindowClock;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * {@code bench imaging}: MFCC windows/s on one core, then 36x48x12 acoustic images/s at batch 32
+ * and 64, with the time split into FFT, steering GEMM and the mel/DCT tail, against the machine's
+ * reference GEMM rate.
+ */
+public final class ImagingBench {
+  /** float32 GEMM rate measured on these 2-core machines with TF's oneDNN kernels (stack notes). */
+  public static final double REFERENCE_GFLOPS = 400;
+
+  private final MicArray array;
+  private final int seconds;
+
+  /**
+   * @param mics 128 (dualcam128) or 64 (vogel64)
+   * @param seconds audio seconds per acoustic-image run
+   */
+  public ImagingBench(int mics, int seconds) {
+    this.array = mics == 64 ? BuiltinArrays.vogel64() : BuiltinArrays.dualcam128();
+    this.seconds = seconds;
+  }
+
+  /** Seconds per frame of each stage of one acoustic-image run, and what it moved. */
+  private record Timing(
+      int mics,
+      int batch,
+      int frames,
+      LookGrid grid,
+      double total,
+      double fft,
+      double gemm,
+      double cgemm,
+      double mel,
+      double flopPerFrame,
+      long bytesPerFrame,
+      long fixedBytes) {}
+
+  public int run() {
+    System.out.printf(
+        Locale.ROOT,
+        "avloc bench imaging — %d cores, Java %s%n%n",
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"));
+    mfcc();
+    print(time(32));
+    print(time(64));
+    return 0;
+  }
+
+  /** Times one batch size: the whole imager, then each stage alone on the same frames. */
+  private Timing time(int batch) {
+    LookGrid grid = LookGrid.cameraFov(65, 50);
+    int m = array.size();
+    int frames = Math.max(batch, seconds * WindowClock.WINDOWS_PER_SECOND / batch * batch);
+    float[][] channels = new float[m][];
+    for (int c = 0; c < m; c++) {
+      channels[c] = noise(frames * WindowClock.SAMPLES_PER_WINDOW, 100 + c);
+    }
+    try (AcousticImager imager =
+        new AcousticImager(array, grid, Steering.CLASSIC, Air.SPEED_OF_SOUND, false, batch)) {
+      imager.images(channels, 0, frames); // warm-up: JIT and OpenBLAS threads
+      long t0 = System.nanoTime();
+      imager.images(channels, 0, frames);
+      double total = (System.nanoTime() - t0) / 1e9 / frames;
+
+      // stage 1: per-channel windowed FFTs
+      FrameSpectrum spectrum = new FrameSpectrum();
+      int bins = MfccSpec.BINS;
+      float[] spectra = new float[2 * bins * m * batch];
+      long t1 = System.nanoTime();
+      for (int done = 0; done < frames; done += batch) {
+        for (int c = 0; c < m; c++) {
+          for (int f = 0; f < batch; f++) {
+            spectrum.complex(
+                channels[c],
+                (done + f) * WindowClock.SAMPLES_PER_WINDOW,
+                spectra,
+                2 * (c * batch + f),
+                2 * m * batch);
+          }
+        }
+      }
+      double fft = (System.nanoTime() - t1) / 1e9 / frames;
+
+      // stage 2: steering GEMM over the 510 bins the mel bank uses, weights rotated per bin
+      int[] used = java.util.stream.IntStream.rangeClosed(1, 510).toArray();
+      double gemm;
+      try (Beamformer bf =
+          new Beamformer(
+              array,
+              grid,
+              Steering.CLASSIC,
+              Air.SPEED_OF_SOUND,
+              WindowClock.SAMPLE_RATE,
+              WindowClock.SAMPLES_PER_WINDOW,
+              false,
+              new double[3],
+              batch)) {
+        bf.beamPowers(spectra, batch, used, (bin, p, f) -> {});
+        long t2 = System.nanoTime();
+        for (int done = 0; done < frames; done += batch) {
+          bf.beamPowers(spectra, batch, used, (bin, p, f) -> {});
+        }
+        gemm = (System.nanoTime() - t2) / 1e9 / frames;
+      }
+      double cgemm = pureCgemm(grid.size(), m, batch, used.length, frames);
+      double mel = Math.max(0, total - fft - gemm);
+      double flopPerFrame = 8.0 * grid.size() * m * used.length;
+      long bytesPerFrame =
+          (2L * used.length * m * 4) // spectra
+              + (long) grid.size() * MfccSpec.MEL_BANDS * 8 // mel accumulators
+              + (long) grid.size() * 12 * 4 // output image
+              + (2L * grid.size() * 4 * 2); // beam outputs and powers
+      long fixedBytes =
+          2L * grid.size() * m * 4 * 2 // float weights and their per-bin rotation
+              + 2L * grid.size() * m * 8;
+      return new Timing(
+          m,
+          batch,
+          frames,
+          grid,
+          total,
+          fft,
+          gemm,
+          cgemm,
+          mel,
+          flopPerFrame,
+          bytesPerFrame,
+          fixedBytes);
+    }
+  }
+
+  private void print(Timing t) {
+    int m = t.mics();
+    int batch = t.batch();
+    int frames = t.frames();
+    LookGrid grid = t.grid();
+    double total = t.total();
+    double fft = t.fft();
+    double gemm = t.gemm();
+    double cgemm = t.cgemm();
+    double mel = t.mel();
+    double flopPerFrame = t.flopPerFrame();
+    long bytesPerFrame = t.bytesPerFrame();
+    long fixedBytes = t.fixedBytes();
+    double gflops = flopPerFrame / gemm / 1e9;
+    double cgemmGflops = flopPerFrame / cgemm / 1e9;
+    System.out.printf(
+        Locale.ROOT,
+        "Acoustic images: %d mics (%s), %d x %d directions x 12 MFCC, batch %d, %d frames%n",
+        m,
+        array.name(),
+        grid.rows(),
+        grid.cols(),
+        batch,
+        frames);
+    System.out.println("| stage | ms/frame | share |");
+    System.out.println("|---|---:|---:|");
+    System.out.printf(
+        Locale.ROOT,
+        "| FFT (%d channels x 1024, double) | %.2f | %.0f %% |%n",
+        m,
+        fft * 1e3,
+        100 * fft / total);
+    System.out.printf(
+        Locale.ROOT,
+        "| steering: cgemm alone (510 bins) | %.2f | %.0f %% |%n",
+        cgemm * 1e3,
+        100 * cgemm / total);
+    System.out.printf(
+        Locale.ROOT,
+        "| steering: weight rotation, copies, |Y|^2 | %.2f | %.0f %% |%n",
+        Math.max(0, gemm - cgemm) * 1e3,
+        100 * Math.max(0, gemm - cgemm) / total);
+    System.out.printf(
+        Locale.ROOT,
+        "| mel/log/DCT/lifter + normalize | %.2f | %.0f %% |%n",
+        mel * 1e3,
+        100 * mel / total);
+    System.out.printf(Locale.ROOT, "| total | %.2f | 100 %% |%n", total * 1e3);
+    System.out.printf(
+        Locale.ROOT,
+        "frames/s: %.1f (= %.1f real-time array streams at 12 fps)%n",
+        1 / total,
+        1 / total / 12);
+    System.out.printf(
+        Locale.ROOT,
+        "GEMM: %.2f GFLOP/frame (8 flops per complex MAC); cgemm alone %.0f GFLOP/s = %.0f %% of the"
+            + " %.0f GFLOP/s reference, whole steering stage %.0f GFLOP/s = %.0f %%%n",
+        flopPerFrame / 1e9,
+        cgemmGflops,
+        100 * cgemmGflops / REFERENCE_GFLOPS,
+        REFERENCE_GFLOPS,
+        gflops,
+        100 * gflops / REFERENCE_GFLOPS);
+    System.out.printf(
+        Locale.ROOT,
+        "memory: %.2f MB per frame in flight + %.1f MB per imager (steering gains, delays, weights)%n%n",
+        bytesPerFrame / 1e6,
+        fixedBytes / 1e6);
+  }
+
+  /** Seconds per frame of the bare complex products, same shapes, no weight updates or copies. */
+  private static double pureCgemm(int directions, int mics, int batch, int bins, int frames) {
+    try (org.bytedeco.javacpp.FloatPointer a =
+            new org.bytedeco.javacpp.FloatPointer(2L * directions * mics);
+        org.bytedeco.javacpp.FloatPointer x =
+            new org.bytedeco.javacpp.FloatPointer(2L * mics * batch);
+        org.bytedeco.javacpp.FloatPointer y =
+            new org.bytedeco.javacpp.FloatPointer(2L * directions * batch);
+        org.bytedeco.javacpp.FloatPointer one = new org.bytedeco.javacpp.FloatPointer(1f, 0f);
+        org.bytedeco.javacpp.FloatPointer zero = new org.bytedeco.javacpp.FloatPointer(0f, 0f)) {
+      a.put(noise(2 * directions * mics, 7));
+      x.put(noise(2 * mics * batch, 8));
+      long t0 = System.nanoTime();
+      for (int done = 0; done < frames; done += batch) {
+        for (int b = 0; b < bins; b++) {
+          org.bytedeco.openblas.global.openblas_nolapack.cblas_cgemm(
+              org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor,
+              org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans,
+              org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans,
+              directions,
+              batch,
+              mics,
+              one,
+              a,
+              mics,
+              x,
+              batch,
+              zero,
+              y,
+              batch);
+        }
+      }
+      return (System.nanoTime() - t0) / 1e9 / frames;
+    }
+  }
+
+  private static float[] noise(int n, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    float[] x = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = (float) (3000 * (random.nextDouble() - 0.5));
+    }
+    return x;
+  }
+
+  /** Mono MFCC windows per second on one thread, after a JIT warm-up. */
+  private static void mfcc() {
+    int windows = 50_000;
+    float[] signal = noise(windows * WindowClock.SAMPLES_PER_WINDOW / 10, 1);
+    Mfcc mfcc = new Mfcc();
+    float[] out = new float[MfccSpec.COEFFICIENTS];
+    int perPass = signal.length / WindowClock.SAMPLES_PER_WINDOW;
+    for (int i = 0; i < 20_000; i++) {
+      mfcc.raw(signal, (i % perPass) * WindowClock.SAMPLES_PER_WINDOW, out, 0);
+    }
+    long t0 = System.nanoTime();
+    for (int i = 0; i < windows; i++) {
+      mfcc.raw(signal, (i % perPass) * WindowClock.SAMPLES_PER_WINDOW, out, 0);
+      ai.avloc.acoustics.audio.MelCepstrum.minMaxNormalize(out, 0, out.length);
+    }
+    double s = (System.nanoTime() - t0) / 1e9;
+    System.out.println("| stage | windows | seconds | windows/s (1 thread) | real-time streams |");
+    System.out.println("|---|---:|---:|---:|---:|");
+    System.out.printf(
+        Locale.ROOT,
+        "| mono MFCC (1024 @ 12288 Hz) | %d | %.3f | %,.0f | %,.0f |%n%n",
+        windows,
+        s,
+        windows / s,
+        windows / s / WindowClock.WINDOWS_PER_SECOND);
+  }
+}
