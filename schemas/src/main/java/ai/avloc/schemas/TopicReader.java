@@ -187,9 +187,9 @@ public final class TopicReader<V> implements AutoCloseable {
     return topic;
   }
 
-  /** The values of one poll, waiting at most {@code timeout} for them. */
+  /** The values of one poll, waiting at most {@code timeout} for them; the list is the caller's. */
   public List<V> poll(Duration timeout) {
-    return pollRecords(timeout).stream().map(ConsumerRecord::value).toList();
+    return values(pollRecords(timeout));
   }
 
   /** The records of one poll, keys and values decoded, offsets and timestamps as on the topic. */
@@ -213,9 +213,15 @@ public final class TopicReader<V> implements AutoCloseable {
     return out;
   }
 
-  /** The values read until {@code until} says stop. */
+  /** The values read until {@code until} says stop; the list is the caller's to sort or change. */
   public List<V> read(Until until) {
-    return readRecords(until).stream().map(ConsumerRecord::value).toList();
+    return values(readRecords(until));
+  }
+
+  private static <V> List<V> values(List<ConsumerRecord<String, V>> records) {
+    List<V> out = new ArrayList<>(records.size());
+    records.forEach(r -> out.add(r.value()));
+    return out;
   }
 
   /** The records read until {@code until} says stop. */
