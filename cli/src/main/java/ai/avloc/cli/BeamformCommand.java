@@ -6,6 +6,7 @@ import ai.avloc.acoustics.audio.AudioFiles;
 import ai.avloc.acoustics.audio.MfccSpec;
 import ai.avloc.acoustics.audio.MultichannelAudio;
 import ai.avloc.acoustics.beamforming.AcousticImager;
+import ai.avloc.acoustics.beamforming.BeamSteering;
 import ai.avloc.acoustics.beamforming.BeamformingMap;
 import ai.avloc.acoustics.beamforming.FunctionalBeamforming;
 import ai.avloc.acoustics.beamforming.LookGrid;
@@ -196,32 +197,14 @@ final class BeamformCommand implements Callable<Integer> {
       high = Inputs.number(parts[1], "--band");
     }
     int[] bins = BeamformingMap.bins(audio.sampleRate(), block, low, high);
-    double[] reference = Inputs.point(ref, "--ref");
+    BeamSteering steering =
+        new BeamSteering(
+            array, grid, steer, speedOfSound, removeDiagonal, Inputs.point(ref, "--ref"));
     float[] map =
         functional
             ? FunctionalBeamforming.map(
-                array,
-                grid,
-                steer,
-                speedOfSound,
-                removeDiagonal,
-                reference,
-                audio.channels(),
-                audio.sampleRate(),
-                block,
-                bins,
-                nu)
-            : BeamformingMap.compute(
-                array,
-                grid,
-                steer,
-                speedOfSound,
-                removeDiagonal,
-                reference,
-                audio.channels(),
-                audio.sampleRate(),
-                block,
-                bins);
+                steering, audio.channels(), audio.sampleRate(), block, bins, nu)
+            : BeamformingMap.compute(steering, audio.channels(), audio.sampleRate(), block, bins);
     if (decibels) {
       map = BeamformingMap.toDecibels(map);
     }
@@ -280,7 +263,9 @@ final class BeamformCommand implements Callable<Integer> {
     }
     float[] images;
     try (AcousticImager imager =
-        new AcousticImager(array, grid, steer, speedOfSound, removeDiagonal, 32)) {
+        new AcousticImager(
+            new BeamSteering(array, grid, steer, speedOfSound, removeDiagonal, new double[3]),
+            32)) {
       images = imager.images(channels, 0, frames);
     }
     Npy.write(

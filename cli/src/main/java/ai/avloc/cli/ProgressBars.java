@@ -9,13 +9,13 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * The commands' progress bars, on stderr: redrawn in place twice a second on a terminal; where
  * output goes to a file or a pipe, a line every 10 s and one at the end, so a log stays readable.
  */
-final class ProgressBars {
+public final class ProgressBars {
   static final int WIDTH = 120;
 
   private ProgressBars() {}
 
   /** A bar named {@code task}, with its count, rate, elapsed time and ETA. */
-  static ProgressBarBuilder builder(String task) {
+  public static ProgressBarBuilder builder(String task) {
     ProgressBarBuilder builder =
         new ProgressBarBuilder()
             .setTaskName(task)

@@ -3,8 +3,10 @@ package ai.avloc.simulator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.avloc.acoustics.array.Air;
 import ai.avloc.acoustics.audio.MfccSpec;
 import ai.avloc.acoustics.beamforming.AcousticImager;
+import ai.avloc.acoustics.beamforming.BeamSteering;
 import ai.avloc.acoustics.beamforming.BeamformingMap;
 import ai.avloc.acoustics.beamforming.FunctionalBeamforming;
 import ai.avloc.acoustics.beamforming.LookGrid;
@@ -133,7 +135,7 @@ class ArrayLocalizationTest {
                 30));
     float[] images;
     try (AcousticImager imager =
-        new AcousticImager(s.scene().array(), GRID, Steering.CLASSIC, 343, false, 6)) {
+        new AcousticImager(BeamSteering.classic(s.scene().array(), GRID), 6)) {
       images = imager.images(pascalsToPcm16(s), 0, 6);
     }
     float[] energy = EnergyMap.of(images);
@@ -169,12 +171,8 @@ class ArrayLocalizationTest {
   /** Delay-and-sum map of a simulation at the given bins, 1024-sample Hann blocks at 12288 Hz. */
   static float[] classicMap(Simulation s, int[] bins) {
     return BeamformingMap.compute(
-        s.scene().array(),
-        GRID,
-        Steering.CLASSIC,
-        343,
-        false,
-        new double[3],
+        new BeamSteering(
+            s.scene().array(), GRID, Steering.CLASSIC, Air.SPEED_OF_SOUND, false, new double[3]),
         s.audio().channels(),
         WindowClock.SAMPLE_RATE,
         1024,
@@ -219,12 +217,13 @@ class ArrayLocalizationTest {
     float[] classic = classicMap(s, bins);
     float[] functional =
         FunctionalBeamforming.map(
-            s.scene().array(),
-            GRID,
-            Steering.CLASSIC,
-            343,
-            false,
-            new double[3],
+            new BeamSteering(
+                s.scene().array(),
+                GRID,
+                Steering.CLASSIC,
+                Air.SPEED_OF_SOUND,
+                false,
+                new double[3]),
             s.audio().channels(),
             WindowClock.SAMPLE_RATE,
             1024,
@@ -255,24 +254,16 @@ class ArrayLocalizationTest {
     int[] bins = BeamformingMap.bins(WindowClock.SAMPLE_RATE, 1024, 1500, 1600);
     float[] classic =
         BeamformingMap.compute(
-            s.scene().array(),
-            GRID,
-            steering,
-            343,
-            false,
-            new double[3],
+            new BeamSteering(
+                s.scene().array(), GRID, steering, Air.SPEED_OF_SOUND, false, new double[3]),
             s.audio().channels(),
             WindowClock.SAMPLE_RATE,
             1024,
             bins);
     float[] functional =
         FunctionalBeamforming.map(
-            s.scene().array(),
-            GRID,
-            steering,
-            343,
-            false,
-            new double[3],
+            new BeamSteering(
+                s.scene().array(), GRID, steering, Air.SPEED_OF_SOUND, false, new double[3]),
             s.audio().channels(),
             WindowClock.SAMPLE_RATE,
             1024,

@@ -1,6 +1,5 @@
 package ai.avloc.acoustics.beamforming;
 
-import ai.avloc.acoustics.array.MicArray;
 import ai.avloc.acoustics.audio.FrameSpectrum;
 import ai.avloc.acoustics.audio.MelCepstrum;
 import ai.avloc.acoustics.audio.MelFilterbank;
@@ -31,26 +30,11 @@ public final class AcousticImager implements AutoCloseable {
 
   private final double[] bandPower = new double[MfccSpec.MEL_BANDS];
 
-  public AcousticImager(
-      MicArray array,
-      LookGrid grid,
-      Steering steering,
-      double speedOfSound,
-      boolean removeDiagonal,
-      int batch) {
+  public AcousticImager(BeamSteering steering, int batch) {
     this.beamformer =
-        new Beamformer(
-            array,
-            grid,
-            steering,
-            speedOfSound,
-            WindowClock.SAMPLE_RATE,
-            WindowClock.SAMPLES_PER_WINDOW,
-            removeDiagonal,
-            new double[3],
-            batch);
-    this.directions = grid.size();
-    this.mics = array.size();
+        new Beamformer(steering, WindowClock.SAMPLE_RATE, WindowClock.SAMPLES_PER_WINDOW, batch);
+    this.directions = steering.grid().size();
+    this.mics = steering.array().size();
     this.batch = batch;
     this.bins = usedBins(bank);
     this.spectra = new float[2 * MfccSpec.BINS * mics * batch];

@@ -1,6 +1,5 @@
 package ai.avloc.acoustics.beamforming;
 
-import ai.avloc.acoustics.array.MicArray;
 import ai.avloc.acoustics.audio.FrameSpectrum;
 
 /**
@@ -27,34 +26,15 @@ public final class BandPowerMapper implements AutoCloseable {
    * @param maxBlocks the most blocks one call to {@link #maps} takes
    */
   public BandPowerMapper(
-      MicArray array,
-      LookGrid grid,
-      Steering steering,
-      double speedOfSound,
-      boolean removeDiagonal,
-      double[] reference,
-      double sampleRate,
-      int block,
-      int[] bins,
-      int maxBlocks) {
-    this.mics = array.size();
-    this.directions = grid.size();
+      BeamSteering steering, double sampleRate, int block, int[] bins, int maxBlocks) {
+    this.mics = steering.array().size();
+    this.directions = steering.grid().size();
     this.block = block;
     this.bins = bins.clone();
     this.maxBlocks = maxBlocks;
     this.binScale = BeamformingMap.binScale(block);
     this.spectrum = new FrameSpectrum(block, 1.0);
-    this.beamformer =
-        new Beamformer(
-            array,
-            grid,
-            steering,
-            speedOfSound,
-            sampleRate,
-            block,
-            removeDiagonal,
-            reference,
-            maxBlocks);
+    this.beamformer = new Beamformer(steering, sampleRate, block, maxBlocks);
     this.full = new float[2 * (block / 2) * mics * maxBlocks];
     this.selected = new float[2 * bins.length * mics * maxBlocks];
   }

@@ -1,6 +1,5 @@
 package ai.avloc.acoustics.beamforming;
 
-import ai.avloc.acoustics.array.MicArray;
 import java.nio.FloatBuffer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
@@ -60,25 +59,15 @@ public final class Beamformer implements AutoCloseable {
   /**
    * @param sampleRate of the frames' audio, Hz
    * @param frameLength FFT length of the frames, samples (bin k is at k * sampleRate / frameLength)
-   * @param reference point whose level true-level steering reproduces, and the phase origin
    * @param maxFrames largest batch passed to {@link #beamPowers}
    */
-  public Beamformer(
-      MicArray array,
-      LookGrid grid,
-      Steering steering,
-      double speedOfSound,
-      double sampleRate,
-      int frameLength,
-      boolean removeDiagonal,
-      double[] reference,
-      int maxFrames) {
+  public Beamformer(BeamSteering steering, double sampleRate, int frameLength, int maxFrames) {
     if (maxFrames < 1) {
       throw new IllegalArgumentException("batch must hold at least one frame, got " + maxFrames);
     }
-    this.model = new SteeringModel(array, grid, steering, speedOfSound, reference);
+    this.model = new SteeringModel(steering);
     this.binHz = sampleRate / frameLength;
-    this.removeDiagonal = removeDiagonal;
+    this.removeDiagonal = steering.removeDiagonal();
     this.maxFrames = maxFrames;
     this.directions = model.directions;
     this.mics = model.mics;

@@ -75,30 +75,9 @@ public final class BeamformingMap {
    * @return the map, rows x cols row-major
    */
   public static float[] compute(
-      MicArray array,
-      LookGrid grid,
-      Steering steering,
-      double speedOfSound,
-      boolean removeDiagonal,
-      double[] reference,
-      float[][] channels,
-      double sampleRate,
-      int block,
-      int[] bins) {
-    float[] maps =
-        sequence(
-            array,
-            grid,
-            steering,
-            speedOfSound,
-            removeDiagonal,
-            reference,
-            channels,
-            sampleRate,
-            block,
-            block / 2,
-            bins);
-    int directions = grid.size();
+      BeamSteering steering, float[][] channels, double sampleRate, int block, int[] bins) {
+    float[] maps = sequence(steering, channels, sampleRate, block, block / 2, bins);
+    int directions = steering.grid().size();
     int blocks = maps.length / directions;
     double[] sum = new double[directions];
     for (int i = 0; i < maps.length; i++) {
@@ -118,33 +97,18 @@ public final class BeamformingMap {
    * @return blocks x rows x cols, row-major
    */
   public static float[] sequence(
-      MicArray array,
-      LookGrid grid,
-      Steering steering,
-      double speedOfSound,
-      boolean removeDiagonal,
-      double[] reference,
+      BeamSteering steering,
       float[][] channels,
       double sampleRate,
       int block,
       int hop,
       int[] bins) {
-    int length = checkRecording(array, channels, block);
+    int length = checkRecording(steering.array(), channels, block);
     int blocks = 1 + (length - block) / hop;
-    int directions = grid.size();
+    int directions = steering.grid().size();
     float[] maps = new float[blocks * directions];
     try (BandPowerMapper mapper =
-        new BandPowerMapper(
-            array,
-            grid,
-            steering,
-            speedOfSound,
-            removeDiagonal,
-            reference,
-            sampleRate,
-            block,
-            bins,
-            Math.min(BATCH, blocks))) {
+        new BandPowerMapper(steering, sampleRate, block, bins, Math.min(BATCH, blocks))) {
       for (int done = 0; done < blocks; done += BATCH) {
         int n = Math.min(BATCH, blocks - done);
         float[] part = mapper.maps(channels, hop, done, n);

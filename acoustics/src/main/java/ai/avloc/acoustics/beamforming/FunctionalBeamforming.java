@@ -1,6 +1,5 @@
 package ai.avloc.acoustics.beamforming;
 
-import ai.avloc.acoustics.array.MicArray;
 import ai.avloc.acoustics.audio.FrameSpectrum;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.openblas.global.openblas;
@@ -22,12 +21,7 @@ public final class FunctionalBeamforming {
    * @return the map, rows x cols, in the units of {@link BeamformingMap#compute}
    */
   public static float[] map(
-      MicArray array,
-      LookGrid grid,
-      Steering steering,
-      double speedOfSound,
-      boolean removeDiagonal,
-      double[] reference,
+      BeamSteering steering,
       float[][] channels,
       double sampleRate,
       int block,
@@ -37,9 +31,9 @@ public final class FunctionalBeamforming {
       throw new IllegalArgumentException(
           "functional beamforming exponent nu must be >= 1, got " + nu);
     }
-    int length = BeamformingMap.checkRecording(array, channels, block);
-    int m = array.size();
-    int d = grid.size();
+    int length = BeamformingMap.checkRecording(steering.array(), channels, block);
+    int m = steering.array().size();
+    int d = steering.grid().size();
     int hop = block / 2;
     int blocks = 1 + (length - block) / hop;
     double binScale = BeamformingMap.binScale(block);
@@ -58,7 +52,7 @@ public final class FunctionalBeamforming {
       }
     }
 
-    SteeringModel model = new SteeringModel(array, grid, steering, speedOfSound, reference);
+    SteeringModel model = new SteeringModel(steering);
     double[] map = new double[d];
     try (DoublePointer weights = new DoublePointer(2L * d * m);
         DoublePointer root = new DoublePointer(2L * m * m);
@@ -69,7 +63,7 @@ public final class FunctionalBeamforming {
       double[] q = new double[2 * d * m];
       for (int b = 0; b < bins.length; b++) {
         double hz = bins[b] * sampleRate / block;
-        double[] csm = crossSpectralMatrix(x[b], m, blocks, removeDiagonal);
+        double[] csm = crossSpectralMatrix(x[b], m, blocks, steering.removeDiagonal());
         root.put(matrixRoot(csm, m, nu));
         for (int i = 0; i < d * m; i++) {
           double angle = 2 * Math.PI * hz * model.delay[i];

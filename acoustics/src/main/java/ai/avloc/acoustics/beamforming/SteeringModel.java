@@ -18,11 +18,12 @@ final class SteeringModel {
   /** tau[d * mics + m], seconds. */
   final double[] delay;
 
-  SteeringModel(
-      MicArray array, LookGrid grid, Steering steering, double speedOfSound, double[] reference) {
-    if (!(speedOfSound > 0) || !Double.isFinite(speedOfSound)) {
-      throw new IllegalArgumentException("speed of sound must be positive, got " + speedOfSound);
-    }
+  SteeringModel(BeamSteering s) {
+    MicArray array = s.array();
+    LookGrid grid = s.grid();
+    Steering steering = s.steering();
+    double speedOfSound = s.speedOfSound();
+    double[] reference = s.reference();
     this.directions = grid.size();
     this.mics = array.size();
     this.gain = new double[directions * mics];

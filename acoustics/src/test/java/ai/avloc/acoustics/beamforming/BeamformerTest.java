@@ -97,7 +97,9 @@ class BeamformerTest {
       System.arraycopy(full, TONE_BINS[b] * 2 * mics, selected, b * 2 * mics, 2 * mics);
     }
     float[][] out = new float[TONE_BINS.length][];
-    try (Beamformer bf = new Beamformer(array, grid, steering, C, FS, N, false, new double[3], 1)) {
+    try (Beamformer bf =
+        new Beamformer(
+            new BeamSteering(array, grid, steering, C, false, new double[3]), FS, N, 1)) {
       int[] index = {0};
       bf.beamPowers(
           selected, 1, TONE_BINS, (bin, power, frames) -> out[index[0]++] = power.clone());
@@ -183,9 +185,17 @@ class BeamformerTest {
     float[][] with = new float[1][];
     float[][] without = new float[1][];
     try (Beamformer full =
-            new Beamformer(array, grid, Steering.CLASSIC, C, FS, N, false, new double[3], 1);
+            new Beamformer(
+                new BeamSteering(array, grid, Steering.CLASSIC, C, false, new double[3]),
+                FS,
+                N,
+                1);
         Beamformer diagonalFree =
-            new Beamformer(array, grid, Steering.CLASSIC, C, FS, N, true, new double[3], 1)) {
+            new Beamformer(
+                new BeamSteering(array, grid, Steering.CLASSIC, C, true, new double[3]),
+                FS,
+                N,
+                1)) {
       full.beamPowers(spectra, 1, new int[] {50}, (bin, p, f) -> with[0] = p.clone());
       diagonalFree.beamPowers(spectra, 1, new int[] {50}, (bin, p, f) -> without[0] = p.clone());
     }
@@ -217,7 +227,8 @@ class BeamformerTest {
     float[][] rotated = new float[bins.length][];
     float[][] fresh = new float[bins.length][];
     try (Beamformer bf =
-        new Beamformer(array, grid, Steering.CLASSIC, C, FS, N, false, new double[3], 1)) {
+        new Beamformer(
+            new BeamSteering(array, grid, Steering.CLASSIC, C, false, new double[3]), FS, N, 1)) {
       bf.beamPowers(spectra, 1, bins, (bin, p, f) -> rotated[bin - 1] = p.clone());
       // one bin per call, highest first: every call computes its weights with sin/cos
       for (int b = bins.length - 1; b >= 0; b--) {
@@ -250,9 +261,17 @@ class BeamformerTest {
     }
     float[][] level = new float[2][];
     try (Beamformer full =
-            new Beamformer(array, ahead, Steering.CLASSIC, C, FS, N, false, new double[3], 1);
+            new Beamformer(
+                new BeamSteering(array, ahead, Steering.CLASSIC, C, false, new double[3]),
+                FS,
+                N,
+                1);
         Beamformer diagonalFree =
-            new Beamformer(array, ahead, Steering.CLASSIC, C, FS, N, true, new double[3], 1)) {
+            new Beamformer(
+                new BeamSteering(array, ahead, Steering.CLASSIC, C, true, new double[3]),
+                FS,
+                N,
+                1)) {
       full.beamPowers(spectra, 1, new int[] {0}, (bin, p, f) -> level[0] = p.clone());
       diagonalFree.beamPowers(spectra, 1, new int[] {0}, (bin, p, f) -> level[1] = p.clone());
     }

@@ -1,15 +1,14 @@
 package ai.avloc.cli.bench;
 
-import ai.avloc.acoustics.array.Air;
 import ai.avloc.acoustics.array.BuiltinArrays;
 import ai.avloc.acoustics.array.MicArray;
 import ai.avloc.acoustics.audio.FrameSpectrum;
 import ai.avloc.acoustics.audio.Mfcc;
 import ai.avloc.acoustics.audio.MfccSpec;
 import ai.avloc.acoustics.beamforming.AcousticImager;
+import ai.avloc.acoustics.beamforming.BeamSteering;
 import ai.avloc.acoustics.beamforming.Beamformer;
 import ai.avloc.acoustics.beamforming.LookGrid;
-import ai.avloc.acoustics.beamforming.Steering;
 import ai.avloc.schemas.WindowClock;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -71,8 +70,7 @@ public final class ImagingBench {
     for (int c = 0; c < m; c++) {
       channels[c] = noise(frames * WindowClock.SAMPLES_PER_WINDOW, 100 + c);
     }
-    try (AcousticImager imager =
-        new AcousticImager(array, grid, Steering.CLASSIC, Air.SPEED_OF_SOUND, false, batch)) {
+    try (AcousticImager imager = new AcousticImager(BeamSteering.classic(array, grid), batch)) {
       imager.images(channels, 0, frames); // warm-up: JIT and OpenBLAS threads
       long t0 = System.nanoTime();
       imager.images(channels, 0, frames);
@@ -102,14 +100,9 @@ public final class ImagingBench {
       double gemm;
       try (Beamformer bf =
           new Beamformer(
-              array,
-              grid,
-              Steering.CLASSIC,
-              Air.SPEED_OF_SOUND,
+              BeamSteering.classic(array, grid),
               WindowClock.SAMPLE_RATE,
               WindowClock.SAMPLES_PER_WINDOW,
-              false,
-              new double[3],
               batch)) {
         bf.beamPowers(spectra, batch, used, (bin, p, f) -> {});
         long t2 = System.nanoTime();

@@ -3,9 +3,9 @@ package ai.avloc.cli.demo;
 import ai.avloc.acoustics.array.MicArray;
 import ai.avloc.acoustics.audio.MfccSpec;
 import ai.avloc.acoustics.beamforming.AcousticImager;
+import ai.avloc.acoustics.beamforming.BeamSteering;
 import ai.avloc.acoustics.beamforming.BeamformingMap;
 import ai.avloc.acoustics.beamforming.LookGrid;
-import ai.avloc.acoustics.beamforming.Steering;
 import ai.avloc.acoustics.energy.EnergyMap;
 import ai.avloc.acoustics.energy.Peak;
 import ai.avloc.acoustics.energy.PeakFinder;
@@ -13,6 +13,7 @@ import ai.avloc.acoustics.io.Heatmap;
 import ai.avloc.acoustics.io.Npy;
 import ai.avloc.acoustics.io.NpyArray;
 import ai.avloc.cli.Inputs;
+import ai.avloc.cli.ProgressBars;
 import ai.avloc.schemas.WindowClock;
 import ai.avloc.simulator.Scene;
 import ai.avloc.simulator.SceneSimulator;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import me.tongfei.progressbar.ProgressBar;
 
 /**
  * The imaging core alone on a simulated recording: a scene rendered for its microphone array,
@@ -96,18 +98,21 @@ public final class OfflineDemo {
   private float[] acousticImages(float[][] channels, int frames) {
     System.out.printf(Locale.ROOT, "[2/4] acoustic images: %d frames x 36 x 48 x 12%n", frames);
     float[] images = new float[frames * grid.size() * MfccSpec.COEFFICIENTS];
-    try (AcousticImager imager =
-        new AcousticImager(
-            scene.array(), grid, Steering.CLASSIC, scene.speedOfSound(), false, BATCH)) {
+    try (AcousticImager imager = new AcousticImager(steering(), BATCH);
+        ProgressBar bar = ProgressBars.builder("acoustic images").setInitialMax(frames).build()) {
       for (int done = 0; done < frames; done += BATCH) {
         int n = Math.min(BATCH, frames - done);
         float[] part = imager.images(channels, done * WindowClock.SAMPLES_PER_WINDOW, n);
         System.arraycopy(part, 0, images, done * imager.imageSize(), part.length);
-        System.out.printf(Locale.ROOT, "\r      %3d / %d frames", done + n, frames);
+        bar.stepBy(n);
       }
-      System.out.println();
     }
     return images;
+  }
+
+  /** The scene's array steered over the camera's view, at the scene's speed of sound. */
+  private BeamSteering steering() {
+    return BeamSteering.classic(scene.array(), grid).withSpeedOfSound(scene.speedOfSound());
   }
 
   private float[] beamformingMaps(float[][] channels) {
@@ -116,12 +121,7 @@ public final class OfflineDemo {
         BeamformingMap.bins(
             WindowClock.SAMPLE_RATE, WindowClock.SAMPLES_PER_WINDOW, o.bandLowHz(), o.bandHighHz());
     return BeamformingMap.sequence(
-        scene.array(),
-        grid,
-        Steering.CLASSIC,
-        scene.speedOfSound(),
-        false,
-        new double[3],
+        steering(),
         channels,
         WindowClock.SAMPLE_RATE,
         WindowClock.SAMPLES_PER_WINDOW,

@@ -1,12 +1,11 @@
 package ai.avloc.stream.job;
 
-import ai.avloc.acoustics.array.Air;
 import ai.avloc.acoustics.array.BuiltinArrays;
 import ai.avloc.acoustics.array.MicArray;
 import ai.avloc.acoustics.beamforming.BandPowerMapper;
+import ai.avloc.acoustics.beamforming.BeamSteering;
 import ai.avloc.acoustics.beamforming.BeamformingMap;
 import ai.avloc.acoustics.beamforming.LookGrid;
-import ai.avloc.acoustics.beamforming.Steering;
 import ai.avloc.acoustics.energy.PeakFinder;
 import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.LocalizationMode;
@@ -84,12 +83,7 @@ public final class ArrayBeamforming extends BatchingOperator<ArrayWindow> {
         id -> {
           MicArray array = BuiltinArrays.byName(id);
           return new BandPowerMapper(
-              array,
-              grid,
-              Steering.CLASSIC,
-              Air.SPEED_OF_SOUND,
-              false,
-              new double[3],
+              BeamSteering.classic(array, grid),
               WindowClock.SAMPLE_RATE,
               WindowClock.SAMPLES_PER_WINDOW,
               bins,

@@ -1,12 +1,11 @@
 package ai.avloc.training.data;
 
-import ai.avloc.acoustics.array.Air;
 import ai.avloc.acoustics.array.BuiltinArrays;
 import ai.avloc.acoustics.array.MicArray;
 import ai.avloc.acoustics.audio.MfccSpec;
 import ai.avloc.acoustics.beamforming.AcousticImager;
+import ai.avloc.acoustics.beamforming.BeamSteering;
 import ai.avloc.acoustics.beamforming.LookGrid;
-import ai.avloc.acoustics.beamforming.Steering;
 import ai.avloc.acoustics.energy.EnergyMap;
 import ai.avloc.acoustics.io.Heatmap;
 import ai.avloc.schemas.ModelShapes;
@@ -358,11 +357,13 @@ public final class SyntheticDataset {
             () -> {
               AcousticImager a =
                   new AcousticImager(
-                      config.array(),
-                      LookGrid.cameraFov(config.hfovDeg(), config.vfovDeg(), 36, 48),
-                      Steering.CLASSIC,
-                      Air.SPEED_OF_SOUND,
-                      false,
+                      BeamSteering.classic(
+                          config.array(),
+                          LookGrid.cameraFov(
+                              config.hfovDeg(),
+                              config.vfovDeg(),
+                              ModelShapes.ROWS,
+                              ModelShapes.COLS)),
                       FRAMES_PER_SECOND);
               imagers.add(a);
               return a;
