@@ -3,21 +3,16 @@ package ai.avloc.cli;
 import ai.avloc.acoustics.array.Air;
 import ai.avloc.acoustics.array.MicArray;
 import ai.avloc.acoustics.audio.AudioFiles;
-import ai.avloc.acoustics.audio.MfccSpec;
 import ai.avloc.acoustics.audio.MultichannelAudio;
-import ai.avloc.acoustics.beamforming.AcousticImager;
+import ai.avloc.acoustics.beamforming.AcousticCamera;
 import ai.avloc.acoustics.beamforming.BeamSteering;
-import ai.avloc.acoustics.beamforming.BeamformingMap;
-import ai.avloc.acoustics.beamforming.FunctionalBeamforming;
 import ai.avloc.acoustics.beamforming.LookGrid;
 import ai.avloc.acoustics.beamforming.Steering;
-import ai.avloc.acoustics.energy.EnergyMap;
 import ai.avloc.acoustics.energy.Peak;
 import ai.avloc.acoustics.energy.PeakFinder;
 import ai.avloc.acoustics.io.Heatmap;
 import ai.avloc.acoustics.io.Npy;
 import ai.avloc.acoustics.io.NpyArray;
-import ai.avloc.schemas.WindowClock;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -155,14 +150,15 @@ final class BeamformCommand implements Callable<Integer> {
     LookGrid grid =
         where.fov != null ? Inputs.fov(where.fov, 36, 48) : Inputs.focusGrid(where.grid);
     Steering steer = Steering.parse(steering);
-    boolean functional =
+    AcousticCamera.Method beamformer =
         switch (method) {
-          case "delay-and-sum" -> false;
-          case "functional" -> true;
+          case "delay-and-sum" -> AcousticCamera.Method.DELAY_AND_SUM;
+          case "functional" -> AcousticCamera.Method.FUNCTIONAL;
           default ->
               throw new IllegalArgumentException(
                   "--method '" + method + "': expected delay-and-sum or functional");
         };
+    boolean functional = beamformer == AcousticCamera.Method.FUNCTIONAL;
     if (functional && removeDiagonal) {
       throw new IllegalArgumentException(
           "--remove-diagonal does not combine with --method functional: the matrix root needs the"
@@ -178,7 +174,11 @@ final class BeamformCommand implements Callable<Integer> {
         throw new IllegalArgumentException(
             "--method functional makes plain maps; acoustic images use delay-and-sum");
       }
-      return acousticImages(array, audio, grid, steer);
+      // acoustic images steer from the array centre: --ref is not read
+      return acousticImages(
+          array,
+          audio,
+          new BeamSteering(array, grid, steer, speedOfSound, removeDiagonal, new double[3]));
     }
     if (what == null) {
       throw new IllegalArgumentException(
@@ -196,18 +196,12 @@ final class BeamformCommand implements Callable<Integer> {
       low = Inputs.number(parts[0], "--band");
       high = Inputs.number(parts[1], "--band");
     }
-    int[] bins = BeamformingMap.bins(audio.sampleRate(), block, low, high);
-    BeamSteering steering =
-        new BeamSteering(
-            array, grid, steer, speedOfSound, removeDiagonal, Inputs.point(ref, "--ref"));
     float[] map =
-        functional
-            ? FunctionalBeamforming.map(
-                steering, audio.channels(), audio.sampleRate(), block, bins, nu)
-            : BeamformingMap.compute(steering, audio.channels(), audio.sampleRate(), block, bins);
-    if (decibels) {
-      map = BeamformingMap.toDecibels(map);
-    }
+        AcousticCamera.plainMap(
+            new BeamSteering(
+                array, grid, steer, speedOfSound, removeDiagonal, Inputs.point(ref, "--ref")),
+            audio,
+            new AcousticCamera.MapSettings(beamformer, low, high, block, nu, decibels));
     Npy.write(out, new NpyArray(new int[] {grid.rows(), grid.cols()}, map));
     List<Peak> peaks = PeakFinder.find(map, grid.rows(), grid.cols(), 3, 3);
     String what = what();
@@ -254,29 +248,14 @@ final class BeamformCommand implements Callable<Integer> {
     return what.freq != null ? String.format(Locale.ROOT, "%.1f Hz", what.freq) : what.band + " Hz";
   }
 
-  private int acousticImages(MicArray array, MultichannelAudio audio, LookGrid grid, Steering steer)
+  private int acousticImages(MicArray array, MultichannelAudio audio, BeamSteering steering)
       throws java.io.IOException {
-    float[][] channels = Inputs.modelRateChannels(audio);
-    int frames = channels[0].length / WindowClock.SAMPLES_PER_WINDOW;
+    AcousticCamera.Images images = AcousticCamera.acousticImages(steering, audio);
+    int frames = images.frames();
     if (frames == 0) {
       throw new IllegalArgumentException(in + ": shorter than one 1/12 s frame");
     }
-    float[] images;
-    try (AcousticImager imager =
-        new AcousticImager(
-            new BeamSteering(array, grid, steer, speedOfSound, removeDiagonal, new double[3]),
-            32)) {
-      images = imager.images(channels, 0, frames);
-    }
-    Npy.write(
-        out,
-        new NpyArray(new int[] {frames, grid.rows(), grid.cols(), MfccSpec.COEFFICIENTS}, images));
-    float[] energy = EnergyMap.of(images);
-    int pixels = grid.size();
-    float[] mean = new float[pixels];
-    for (int i = 0; i < energy.length; i++) {
-      mean[i % pixels] += energy[i] / frames;
-    }
+    Npy.write(out, new NpyArray(images.shape(), images.images()));
     System.out.printf(
         Locale.ROOT,
         "%s: %d mics, %d frames of 1/12 s -> acoustic images %s (%d x %d x %d x 12)%n",
@@ -285,14 +264,14 @@ final class BeamformCommand implements Callable<Integer> {
         frames,
         out,
         frames,
-        grid.rows(),
-        grid.cols());
+        images.rows(),
+        images.cols());
     if (png != null) {
       Heatmap.writePng(
           png,
-          mean,
-          grid.rows(),
-          grid.cols(),
+          images.meanEnergy(),
+          images.rows(),
+          images.cols(),
           Heatmap.Style.titled(
               in.getFileName() + ": mean energy map of " + frames + " frames", "energy"));
     }

@@ -1,30 +1,16 @@
 package ai.avloc.cli;
 
 import ai.avloc.acoustics.energy.SourceConfirmation;
-import ai.avloc.schemas.ModelShapes;
-import ai.avloc.serving.AcousticModel;
-import ai.avloc.serving.ModelCard;
-import ai.avloc.training.data.AudioVisualDataset;
 import ai.avloc.training.data.AudioVisualDataset.Split;
-import ai.avloc.training.data.AudioVisualSecond;
-import ai.avloc.training.data.FrameSample;
 import ai.avloc.training.metrics.Evaluation;
 import ai.avloc.training.metrics.EvaluationOutput;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import ai.avloc.training.metrics.EvaluationRun;
 import java.nio.file.Path;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,9 +26,6 @@ import picocli.CommandLine.Option;
       "Writes OUT/evaluation.json, OUT/success.png and OUT/grid.png."
     })
 final class EvaluateCommand implements Callable<Integer> {
-  /** Seconds loaded at once; the next chunk loads while the models run on this one. */
-  static final int CHUNK_SECONDS = 16;
-
   @Option(
       names = "--model",
       required = true,
@@ -129,92 +112,52 @@ final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Split chosen = Split.parse(split);
-    AudioVisualDataset dataset = AudioVisualDataset.open(data);
-    List<Path> files = dataset.select(chosen, maxSeconds);
-    if (files.isEmpty()) {
-      throw new IllegalArgumentException(
-          data.resolve("lists").resolve(chosen.fileName()) + " lists no seconds");
-    }
-    int parsers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-    Evaluation.Options options =
-        new Evaluation.Options(
-            batch,
-            grid,
-            flatThreshold == null ? Double.NaN : flatThreshold,
-            priorSigma,
-            flatNoiseShare,
-            SourceConfirmation.parse(confirm));
-    List<AcousticModel> loaded = new ArrayList<>();
-    ExecutorService loader = Executors.newSingleThreadExecutor();
-    try {
-      List<Evaluation.Model> models = new ArrayList<>();
-      Set<String> names = new HashSet<>();
-      for (Path dir : modelDirs) {
-        AcousticModel model = AcousticModel.load(dir);
-        loaded.add(model);
-        if (model.height() != ModelShapes.FRAME_HEIGHT
-            || model.width() != ModelShapes.FRAME_WIDTH) {
-          throw new IllegalArgumentException(
-              dir
-                  + " takes "
-                  + model.height()
-                  + "x"
-                  + model.width()
-                  + " frames; the dataset's are 224x298");
-        }
-        String name = model.card().id();
-        if (!names.add(name)) {
-          name = name + " (" + dir.getFileName() + ")";
-          names.add(name);
-        }
-        models.add(new Evaluation.Model(name, model::predict));
-      }
-      int total = files.size() * AudioVisualSecond.ENTRIES;
+    EvaluationRun.Options options =
+        new EvaluationRun.Options(
+            modelDirs,
+            data,
+            chosen,
+            maxSeconds,
+            threads != null ? threads : Runtime.getRuntime().availableProcessors(),
+            EvaluationRun.CHUNK_SECONDS,
+            new Evaluation.Options(
+                batch,
+                grid,
+                flatThreshold == null ? Double.NaN : flatThreshold,
+                priorSigma,
+                flatNoiseShare,
+                SourceConfirmation.parse(confirm)),
+            out,
+            updateCard);
+    try (EvaluationRun run = EvaluationRun.prepare(options)) {
       System.out.printf(
           Locale.ROOT,
           "avloc evaluate: %d model(s) on %s %s, %d seconds (%d frames)%s%n",
-          models.size(),
+          run.modelNames().size(),
           data,
           chosen.name().toLowerCase(Locale.ROOT),
-          files.size(),
-          total,
-          dataset.noiseOnlyClass().isPresent()
-              ? ", noise-only class " + dataset.noiseOnlyClass().getAsLong()
+          run.seconds(),
+          run.frames(),
+          run.noiseOnlyClass().isPresent()
+              ? ", noise-only class " + run.noiseOnlyClass().getAsLong()
               : "");
-      Evaluation evaluation =
-          new Evaluation(models, dataset.classNames(), dataset.noiseOnlyClass(), options, total);
-      long start = System.nanoTime();
+      EvaluationRun.Result result;
       try (ProgressBar bar =
           ProgressBars.builder("evaluate")
-              .setInitialMax(total)
+              .setInitialMax(run.frames())
               .setUnit(" frames", 1)
               .showSpeed(new DecimalFormat("0.0", DecimalFormatSymbols.getInstance(Locale.ROOT)))
               .build()) {
-        Evaluation.Progress progress =
-            (done, all) -> {
-              bar.maxHint(all);
-              bar.stepTo(done);
-            };
-        CompletableFuture<List<FrameSample>> next = load(loader, dataset, files, 0, parsers);
-        for (int from = 0; from < files.size(); from += CHUNK_SECONDS) {
-          List<FrameSample> chunk = join(next);
-          int after = from + CHUNK_SECONDS;
-          next = after < files.size() ? load(loader, dataset, files, after, parsers) : null;
-          evaluation.accept(chunk, progress);
-        }
+        result =
+            run.evaluate(
+                (done, all) -> {
+                  bar.maxHint(all);
+                  bar.stepTo(done);
+                });
       }
-      Evaluation.Report report = evaluation.finish();
-      double seconds = (System.nanoTime() - start) / 1e9;
-      String title =
-          String.format(
-              Locale.ROOT,
-              "%s, %s split, %d frames",
-              data.getFileName(),
-              chosen.name().toLowerCase(Locale.ROOT),
-              report.frames());
-      EvaluationOutput.writeAll(report, out, title);
-      if (updateCard) {
-        updateCard(modelDirs.get(0), report, models.get(0).name(), chosen);
+      Evaluation.Report report = result.report();
+      if (result.card() != null) {
+        System.out.println("updated " + result.card());
       }
       System.out.println();
       System.out.print(EvaluationOutput.table(report));
@@ -226,74 +169,12 @@ final class EvaluateCommand implements Callable<Integer> {
           Locale.ROOT,
           "%n%d frames in %.1f s (%.1f frames/s); wrote %s, %s%s%n",
           report.frames(),
-          seconds,
-          report.frames() / seconds,
+          result.seconds(),
+          report.frames() / result.seconds(),
           out.resolve(EvaluationOutput.JSON_FILE),
           out.resolve(EvaluationOutput.SUCCESS_FILE),
           report.grid().isEmpty() ? "" : ", " + out.resolve(EvaluationOutput.GRID_FILE));
       return 0;
-    } finally {
-      loader.shutdownNow();
-      for (AcousticModel m : loaded) {
-        m.close();
-      }
-    }
-  }
-
-  /** Adds the first model's scores to its card, keyed by split, and the flat-map threshold. */
-  private static void updateCard(Path dir, Evaluation.Report report, String row, Split chosen)
-      throws IOException {
-    ModelCard card = ModelCard.read(dir);
-    Evaluation.RowReport r = report.row(row);
-    String s = chosen.name().toLowerCase(Locale.ROOT);
-    java.util.Map<String, Double> metrics = new java.util.LinkedHashMap<>(card.metrics());
-    put(metrics, s + "IoU50", r.iou50());
-    put(metrics, s + "Auc", r.auc());
-    put(metrics, s + "Mse", r.mse());
-    put(metrics, s + "CIoU50", r.ciou50());
-    put(metrics, s + "NoiseOnlyFlat", r.noiseOnlyFlat());
-    put(metrics, s + "SoundingFlat", r.soundingFlat());
-    put(metrics, s + "NoiseOnlyFlatConfirmed", r.noiseOnlyFlatConfirmed());
-    put(metrics, s + "SoundingFlatConfirmed", r.soundingFlatConfirmed());
-    put(metrics, "flatContrast", report.flatness().threshold());
-    put(metrics, "confirmNeeded", (double) report.confirmation().needed());
-    put(metrics, "confirmWindows", (double) report.confirmation().windows());
-    card.withMetrics(metrics).write(dir);
-    System.out.println("updated " + dir.resolve(ModelCard.FILE));
-  }
-
-  private static void put(java.util.Map<String, Double> metrics, String key, Double value) {
-    if (value != null && Double.isFinite(value)) {
-      metrics.put(key, value);
-    }
-  }
-
-  private static CompletableFuture<List<FrameSample>> load(
-      ExecutorService loader, AudioVisualDataset dataset, List<Path> files, int from, int threads) {
-    List<Path> chunk = files.subList(from, Math.min(files.size(), from + CHUNK_SECONDS));
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try {
-            return dataset.load(chunk, threads, AudioVisualDataset.Progress.NONE);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        },
-        loader);
-  }
-
-  private static List<FrameSample> join(CompletableFuture<List<FrameSample>> future)
-      throws IOException {
-    try {
-      return future.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof UncheckedIOException u) {
-        throw u.getCause();
-      }
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw e;
     }
   }
 }

@@ -3,11 +3,8 @@ package ai.avloc.cli;
 import ai.avloc.acoustics.array.BuiltinArrays;
 import ai.avloc.acoustics.array.MicArray;
 import ai.avloc.acoustics.array.MicArrayFiles;
-import ai.avloc.acoustics.audio.MfccSpec;
 import ai.avloc.acoustics.audio.MultichannelAudio;
-import ai.avloc.acoustics.audio.Resampler;
 import ai.avloc.acoustics.beamforming.LookGrid;
-import ai.avloc.schemas.WindowClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,16 +96,7 @@ public final class Inputs {
 
   /** Every channel resampled to 12288 Hz and scaled to PCM16 units, the MFCC chain's input. */
   public static float[][] modelRateChannels(MultichannelAudio audio) {
-    float[][] out = new float[audio.channelCount()][];
-    for (int c = 0; c < out.length; c++) {
-      float[] resampled =
-          Resampler.resample(audio.channel(c), audio.sampleRate(), WindowClock.SAMPLE_RATE);
-      for (int i = 0; i < resampled.length; i++) {
-        resampled[i] *= MfccSpec.PCM16_SCALE;
-      }
-      out[c] = resampled;
-    }
-    return out;
+    return audio.modelRateChannels();
   }
 
   /** Mean of all channels: what one microphone would hear near the array's centre. */

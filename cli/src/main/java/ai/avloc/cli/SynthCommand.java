@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -25,10 +23,6 @@ import picocli.CommandLine.Option;
       "1/12 s, split by scene, with a dataset card, per-frame boxes and a preview."
     })
 final class SynthCommand implements Callable<Integer> {
-  /** What a previous run leaves in its output directory (and --force replaces). */
-  static final List<String> OUTPUTS =
-      List.of("lists", "annotations.jsonl", "dataset.json", "README.md", "preview.png");
-
   @Option(names = "--out", required = true, description = "output directory (must be empty)")
   Path out;
 
@@ -144,7 +138,7 @@ final class SynthCommand implements Callable<Integer> {
 
   /**
    * Creates the directory, or checks that it is empty; with {@code force}, removes a previous
-   * dataset's files from it (class_* folders and {@link #OUTPUTS}) and keeps anything else.
+   * dataset's files from it ({@link SyntheticDataset#removePrevious}) and keeps anything else.
    */
   static void prepare(Path out, boolean force) throws IOException {
     if (Files.exists(out) && !Files.isDirectory(out)) {
@@ -154,11 +148,11 @@ final class SynthCommand implements Callable<Integer> {
       Files.createDirectories(out);
       return;
     }
-    List<Path> entries;
+    long entries;
     try (Stream<Path> list = Files.list(out)) {
-      entries = list.toList();
+      entries = list.count();
     }
-    if (entries.isEmpty()) {
+    if (entries == 0) {
       return;
     }
     if (!force) {
@@ -166,23 +160,10 @@ final class SynthCommand implements Callable<Integer> {
           "--out "
               + out
               + " is not empty ("
-              + entries.size()
+              + entries
               + " entries); choose an empty directory or add --force to replace a dataset there");
     }
-    for (Path p : entries) {
-      String name = p.getFileName().toString();
-      if (name.startsWith("class_") || OUTPUTS.contains(name)) {
-        deleteTree(p);
-      }
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
+    SyntheticDataset.removePrevious(out);
   }
 
   private static long sizeOf(Path dir) throws IOException {

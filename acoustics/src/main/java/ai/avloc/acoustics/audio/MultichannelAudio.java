@@ -1,5 +1,7 @@
 package ai.avloc.acoustics.audio;
 
+import ai.avloc.schemas.WindowClock;
+
 /**
  * Audio as one float row per channel, samples in [-1, 1] full scale (or pascals for simulated
  * pressure), at {@code sampleRate} Hz. Every row has the same length.
@@ -40,5 +42,21 @@ public record MultichannelAudio(float[][] channels, double sampleRate) {
 
   public float[] channel(int c) {
     return channels[c];
+  }
+
+  /**
+   * Every channel resampled to 12288 Hz and scaled to PCM16 units: the input of the MFCC chain and
+   * of the acoustic images.
+   */
+  public float[][] modelRateChannels() {
+    float[][] out = new float[channels.length][];
+    for (int c = 0; c < out.length; c++) {
+      float[] resampled = Resampler.resample(channels[c], sampleRate, WindowClock.SAMPLE_RATE);
+      for (int i = 0; i < resampled.length; i++) {
+        resampled[i] *= MfccSpec.PCM16_SCALE;
+      }
+      out[c] = resampled;
+    }
+    return out;
   }
 }

@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,6 +42,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.bytedeco.openblas.global.openblas_nolapack;
 
 /**
@@ -81,6 +83,13 @@ public final class SyntheticDataset {
   public static final double SAMPLE_RATE = WindowClock.SAMPLE_RATE;
   public static final int FRAMES_PER_SECOND = WindowClock.WINDOWS_PER_SECOND;
   public static final List<String> SPLITS = List.of("training", "validation", "testing");
+
+  /**
+   * What {@link #generate} writes at the top of its output directory besides the {@code class_*}
+   * folders of the seconds.
+   */
+  public static final List<String> OUTPUTS =
+      List.of("lists", "annotations.jsonl", "dataset.json", "README.md", "preview.png");
 
   /** Scenes whose first frames go into {@code preview.png}. */
   static final int PREVIEW_TILES = 12;
@@ -342,6 +351,37 @@ public final class SyntheticDataset {
   public static String path(int label, int scene, int second) {
     return String.format(
         Locale.ROOT, "class_%d/data_%05d/Data_%03d.tfrecord", label, scene, second + 1);
+  }
+
+  /**
+   * Removes what an earlier {@link #generate} left in {@code out}, its {@code class_*} folders and
+   * {@link #OUTPUTS}, so that no second of another dataset stays in the class folders; anything
+   * else in the directory stays.
+   *
+   * @return the top-level entries removed
+   */
+  public static int removePrevious(Path out) throws IOException {
+    List<Path> entries;
+    try (Stream<Path> list = Files.list(out)) {
+      entries = list.toList();
+    }
+    int removed = 0;
+    for (Path p : entries) {
+      String name = p.getFileName().toString();
+      if (name.startsWith("class_") || OUTPUTS.contains(name)) {
+        deleteTree(p);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   /**

@@ -309,6 +309,32 @@ class SyntheticDatasetTest {
   }
 
   @Test
+  void removingAPreviousDatasetTakesEverythingItWroteAndNothingElse() throws IOException {
+    Path copy = dir.resolve("replaced");
+    try (Stream<Path> walk = Files.walk(out)) {
+      for (Path p : walk.toList()) {
+        Files.copy(p, copy.resolve(out.relativize(p).toString()));
+      }
+    }
+    Files.writeString(copy.resolve("notes.txt"), "kept");
+    Files.createDirectories(copy.resolve("classes"));
+    Set<String> classFolders = new HashSet<>();
+    for (String split : SyntheticDataset.SPLITS) {
+      for (String line : list(split)) {
+        classFolders.add(line.substring(0, line.indexOf('/')));
+      }
+    }
+    // every class folder, the lists, annotations, card, README and preview
+    assertEquals(classFolders.size() + 5, SyntheticDataset.removePrevious(copy));
+    try (Stream<Path> left = Files.list(copy)) {
+      assertEquals(
+          List.of("classes", "notes.txt"),
+          left.map(p -> p.getFileName().toString()).sorted().toList());
+    }
+    assertEquals(0, SyntheticDataset.removePrevious(copy));
+  }
+
+  @Test
   void theSameSeedGivesTheSameBytesWhateverTheThreadCount() throws Exception {
     SyntheticDataset.Config small =
         SyntheticDataset.Config.defaults(2, 11).withSecondsPerScene(1).withFractions(0.5, 0.5, 0.5);
