@@ -2,6 +2,7 @@ package ai.avloc.schemas;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
@@ -21,10 +22,15 @@ import org.apache.kafka.common.serialization.Serializer;
  * schema's 8-byte fingerprint, then the binary body. Readers resolve the writer schema by
  * fingerprint from {@link Schemas#store()}, so records written with an earlier version of a schema
  * still read; no registry server is involved. A null value (a compacted topic's tombstone) stays
- * null both ways.
+ * null both ways. Decoding applies {@link InputLimits} before it allocates: a record that breaks
+ * them throws {@link InputLimitException}, as any undecodable record throws {@link
+ * SerializationException}.
  */
 public final class AvroSerde<T extends SpecificRecord>
     implements Serde<T>, Serializer<T>, Deserializer<T> {
+  /** Marker C3 01 and the 8-byte fingerprint before the body. */
+  private static final int HEADER_BYTES = 10;
+
   private final Class<T> type;
   private final BinaryMessageEncoder<T> encoder;
   private final BinaryMessageDecoder<T> decoder;
@@ -63,6 +69,7 @@ public final class AvroSerde<T extends SpecificRecord>
     if (data == null) {
       return null;
     }
+    checkLimits(topic, data);
     try {
       return decoder.decode(data);
     } catch (BadHeaderException e) {
@@ -85,6 +92,41 @@ public final class AvroSerde<T extends SpecificRecord>
               "%s on topic %s: corrupt body after a valid header (%d bytes): %s",
               type.getSimpleName(), topic, data.length, e.getMessage()),
           e);
+    }
+  }
+
+  /**
+   * Refuses a record over {@link InputLimits#MAX_RECORD_BYTES}, and one whose body declares a
+   * length out of bounds (see {@link BoundedBody}), before the decoder allocates anything. A record
+   * without a valid header or with an unknown fingerprint is left to the decoder, which names it.
+   */
+  private void checkLimits(String topic, byte[] data) {
+    if (data.length > InputLimits.MAX_RECORD_BYTES) {
+      throw new InputLimitException(
+          "record-size",
+          String.format(
+              "%s on topic %s: record of %d bytes, at most %d",
+              type.getSimpleName(), topic, data.length, InputLimits.MAX_RECORD_BYTES));
+    }
+    if (data.length < HEADER_BYTES || data[0] != (byte) 0xC3 || data[1] != 0x01) {
+      return;
+    }
+    long fingerprint = ByteBuffer.wrap(data, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    Schema writer = Schemas.store().findByFingerprint(fingerprint);
+    if (writer == null) {
+      return;
+    }
+    try {
+      BoundedBody.check(writer, data, HEADER_BYTES);
+    } catch (BoundedBody.LimitExceeded e) {
+      String what =
+          e.limit().equals("truncated")
+              ? "corrupt body after a valid header (%d bytes): %s"
+              : "refused before decoding (%d-byte record): %s";
+      throw new InputLimitException(
+          e.limit(),
+          String.format(
+              "%s on topic %s: " + what, type.getSimpleName(), topic, data.length, e.getMessage()));
     }
   }
 

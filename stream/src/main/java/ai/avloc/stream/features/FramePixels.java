@@ -1,17 +1,23 @@
 package ai.avloc.stream.features;
 
+import ai.avloc.schemas.InputLimits;
+import java.awt.Dimension;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * A window's JPEG frame as the model's input: RGB floats in [0, 1], height x width x 3, row-major.
  * Gateways already send the model's size, so decoding is the usual cost; other sizes are resized
- * (bilinear) rather than refused, since a camera's size is not the job's business.
+ * (bilinear) rather than refused, since a camera's size is not the job's business, up to {@link
+ * InputLimits}' image size: the header's size is read before any pixel is decoded.
  */
 public final class FramePixels {
   private FramePixels() {}
@@ -23,9 +29,18 @@ public final class FramePixels {
    */
   public static void decode(byte[] jpeg, int height, int width, float[] out, int offset)
       throws IOException {
-    BufferedImage image = ImageIO.read(new ByteArrayInputStream(jpeg));
-    if (image == null) {
-      throw new IOException("not a decodable image (" + jpeg.length + " bytes)");
+    BufferedImage image;
+    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(jpeg))) {
+      ImageReader reader = reader(in, jpeg.length);
+      try {
+        String problem = sizeProblem(reader.getWidth(0), reader.getHeight(0));
+        if (problem != null) {
+          throw new IOException(problem);
+        }
+        image = reader.read(0);
+      } finally {
+        reader.dispose();
+      }
     }
     if (image.getWidth() != width || image.getHeight() != height) {
       BufferedImage resized = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
@@ -58,5 +73,47 @@ public final class FramePixels {
       out[o + 1] = ((p >> 8) & 0xff) / 255f;
       out[o + 2] = (p & 0xff) / 255f;
     }
+  }
+
+  /**
+   * The width and height an image's header declares, read without decoding a pixel.
+   *
+   * @throws IOException when the bytes are no image ImageIO knows or the header is unreadable
+   */
+  public static Dimension size(byte[] image) throws IOException {
+    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(image))) {
+      ImageReader reader = reader(in, image.length);
+      try {
+        return new Dimension(reader.getWidth(0), reader.getHeight(0));
+      } finally {
+        reader.dispose();
+      }
+    }
+  }
+
+  /**
+   * Why an image of {@code width} x {@code height} is refused, or null: larger than {@link
+   * InputLimits#MAX_FRAME_WIDTH} x {@link InputLimits#MAX_FRAME_HEIGHT}, or empty.
+   */
+  public static String sizeProblem(int width, int height) {
+    if (width <= 0
+        || height <= 0
+        || width > InputLimits.MAX_FRAME_WIDTH
+        || height > InputLimits.MAX_FRAME_HEIGHT) {
+      return String.format(
+          "image header declares %d x %d pixels, at most %d x %d",
+          width, height, InputLimits.MAX_FRAME_WIDTH, InputLimits.MAX_FRAME_HEIGHT);
+    }
+    return null;
+  }
+
+  private static ImageReader reader(ImageInputStream in, int length) throws IOException {
+    Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+    if (readers == null || !readers.hasNext()) {
+      throw new IOException("not a decodable image (" + length + " bytes)");
+    }
+    ImageReader reader = readers.next();
+    reader.setInput(in, true, true);
+    return reader;
   }
 }

@@ -2,6 +2,7 @@ package ai.avloc.stream.kafka;
 
 import ai.avloc.schemas.AvroSerde;
 import ai.avloc.schemas.DeadLetter;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -10,7 +11,12 @@ import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.util.OutputTag;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** The dead-letter side of the job: a side output and the sink that writes it to Kafka. */
+/**
+ * The dead-letter side of the job: a side output and the sink that writes it to Kafka. A letter
+ * never fails the sink: one too large for the topic is cut ({@link
+ * ai.avloc.schemas.DeadLetters#fitting}), an event time before 1970 leaves the timestamp to the
+ * broker.
+ */
 public final class DeadLetters {
   /** Longer than any checkpoint interval we use, within a default broker's 15 min limit. */
   public static final int TRANSACTION_TIMEOUT_MS = 10 * 60 * 1000;
@@ -55,20 +61,43 @@ public final class DeadLetters {
       if (serde == null) {
         serde = new AvroSerde<>(DeadLetter.class);
       }
-      // the schemas' factory shares this class's simple name, hence the full one
+      // the schemas' factory shares this class's simple name, hence the full one; a letter that
+      // would not fit the topic is cut rather than failing the sink
       DeadLetter letter =
-          ai.avloc.schemas.DeadLetters.of(
-              f.topic(),
-              f.partition(),
-              f.offset(),
-              f.timestampMillis(),
-              f.key(),
-              f.value(),
-              f.stage(),
-              f.error(),
-              Instant.now());
+          ai.avloc.schemas.DeadLetters.fitting(
+              ai.avloc.schemas.DeadLetters.of(
+                  f.topic(),
+                  f.partition(),
+                  f.offset(),
+                  f.timestampMillis(),
+                  f.key(),
+                  f.value(),
+                  f.stage(),
+                  f.error(),
+                  Instant.now()));
       return new ProducerRecord<>(
-          topic, null, f.timestampMillis(), f.key(), serde.serialize(topic, letter));
+          topic,
+          null,
+          recordTimestamp(f.timestampMillis()),
+          bytes(letter.getKey()),
+          serde.serialize(topic, letter));
+    }
+
+    /**
+     * The Kafka timestamp of a dead letter: the original record's, or none (the broker's clock)
+     * when it is negative, which a ProducerRecord refuses: an event time before 1970.
+     */
+    static Long recordTimestamp(long millis) {
+      return millis < 0 ? null : millis;
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+      if (b == null) {
+        return null;
+      }
+      byte[] out = new byte[b.remaining()];
+      b.duplicate().get(out);
+      return out;
     }
   }
 }

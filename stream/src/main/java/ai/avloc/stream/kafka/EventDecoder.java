@@ -1,18 +1,26 @@
 package ai.avloc.stream.kafka;
 
 import ai.avloc.schemas.AvroSerde;
+import ai.avloc.schemas.InputLimitException;
 import java.io.Serializable;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.BiFunction;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.SerializationException;
 
 /**
  * Decodes Kafka records into job events without ever failing the job: a record that does not decode
  * (garbage, unknown schema fingerprint, truncated body) or does not validate becomes a {@link
- * Failed} carrying its original bytes and the reason.
+ * Failed} carrying its original bytes and the reason, counted per stage and reason in the source's
+ * metrics ({@code rejected.stage.<stage>.<reason>}).
  */
 public final class EventDecoder<A extends SpecificRecord, E>
     implements KafkaRecordDeserializationSchema<Decoded<E>> {
@@ -26,12 +34,20 @@ public final class EventDecoder<A extends SpecificRecord, E>
   private final Mapper<A, E> mapper;
   private final TypeInformation<Decoded<E>> producedType;
   private transient AvroSerde<A> serde;
+  private transient MetricGroup metrics;
+  private transient Map<String, Counter> rejected;
 
   public EventDecoder(
       Class<A> avroType, Mapper<A, E> mapper, TypeInformation<Decoded<E>> producedType) {
     this.avroType = avroType;
     this.mapper = mapper;
     this.producedType = producedType;
+  }
+
+  /** Counters of refused records, one per stage and reason, under the source's metric group. */
+  @Override
+  public void open(DeserializationSchema.InitializationContext context) {
+    metrics = context.getMetricGroup().addGroup("rejected");
   }
 
   @Override
@@ -48,6 +64,7 @@ public final class EventDecoder<A extends SpecificRecord, E>
       stage = "validate";
       out.collect(Decoded.ok(mapper.apply(avro, record.timestamp())));
     } catch (RuntimeException e) {
+      count(stage, reasonOf(e));
       out.collect(
           Decoded.failed(
               new Failed(
@@ -60,6 +77,34 @@ public final class EventDecoder<A extends SpecificRecord, E>
                   stage,
                   e.getMessage() == null ? e.toString() : e.getMessage())));
     }
+  }
+
+  /**
+   * The counter's name for a refusal: the limit or rule an {@link InputLimitException} or {@link
+   * InvalidEvent} names, else "undecodable" or "invalid".
+   */
+  static String reasonOf(RuntimeException e) {
+    if (e instanceof InputLimitException l) {
+      return l.limit();
+    }
+    if (e instanceof InvalidEvent i) {
+      return i.reason();
+    }
+    return e instanceof SerializationException ? "undecodable" : "invalid";
+  }
+
+  private void count(String stage, String reason) {
+    if (metrics == null) {
+      return; // used outside a Flink source
+    }
+    if (rejected == null) {
+      rejected = new HashMap<>();
+    }
+    // reasons are a small fixed vocabulary, so the counters stay few
+    rejected
+        .computeIfAbsent(
+            stage + "." + reason, k -> metrics.addGroup("stage", stage).counter(reason))
+        .inc();
   }
 
   @Override

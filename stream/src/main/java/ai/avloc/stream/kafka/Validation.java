@@ -3,46 +3,69 @@ package ai.avloc.stream.kafka;
 import ai.avloc.acoustics.array.BuiltinArrays;
 import ai.avloc.schemas.ArrayChunk;
 import ai.avloc.schemas.AudioChunk;
+import ai.avloc.schemas.InputLimits;
 import ai.avloc.schemas.VideoFrame;
 import ai.avloc.schemas.WindowClock;
+import ai.avloc.stream.features.FramePixels;
 import ai.avloc.stream.job.ArrayEvent;
 import ai.avloc.stream.job.AudioEvent;
 import ai.avloc.stream.job.FrameEvent;
+import java.awt.Dimension;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
-/** What the job checks before an event may enter a window; each failure says what is wrong. */
+/**
+ * What the job checks before an event may enter a window ({@link InputLimits}: stream id, event
+ * time against processing time, image size, sample magnitude, and each record's own consistency);
+ * each failure is an {@link InvalidEvent} that says what is wrong.
+ */
 public final class Validation {
   private Validation() {}
 
   public static FrameEvent frame(VideoFrame v, long ingestMillis) {
-    require(!v.getStreamId().isBlank(), "frame without a stream id");
+    return frame(v, ingestMillis, System.currentTimeMillis());
+  }
+
+  /**
+   * @param nowMillis processing time, against which the event time is checked
+   */
+  public static FrameEvent frame(VideoFrame v, long ingestMillis, long nowMillis) {
+    String what = checked("frame " + v.getSequence(), v.getStreamId(), v.getTimestamp(), nowMillis);
     FrameEvent e = FrameEvent.of(v, ingestMillis);
     byte[] jpeg = e.frame().jpeg();
     // SOI at the start and EOI at the end: a cheap test that catches garbage and truncated JPEGs
     require(
         jpeg.length >= 4 && (jpeg[0] & 0xff) == 0xFF && (jpeg[1] & 0xff) == 0xD8,
-        "frame "
-            + v.getSequence()
-            + " of "
-            + v.getStreamId()
-            + ": not a JPEG (no start-of-image marker)");
+        "jpeg",
+        what + ": not a JPEG (no start-of-image marker)");
     require(
         (jpeg[jpeg.length - 2] & 0xff) == 0xFF && (jpeg[jpeg.length - 1] & 0xff) == 0xD9,
-        "frame "
-            + v.getSequence()
-            + " of "
-            + v.getStreamId()
-            + ": truncated JPEG (no end-of-image marker)");
+        "jpeg",
+        what + ": truncated JPEG (no end-of-image marker)");
+    Dimension size;
+    try {
+      size = FramePixels.size(jpeg);
+    } catch (IOException unreadable) {
+      // an unreadable header is the decoder's to report, with the frame's window
+      return e;
+    }
+    String problem = FramePixels.sizeProblem(size.width, size.height);
+    require(problem == null, "image-size", what + ": " + problem);
     return e;
   }
 
   public static AudioEvent audio(AudioChunk c, long ingestMillis) {
-    require(!c.getStreamId().isBlank(), "audio chunk without a stream id");
+    return audio(c, ingestMillis, System.currentTimeMillis());
+  }
+
+  public static AudioEvent audio(AudioChunk c, long ingestMillis, long nowMillis) {
+    String what =
+        checked("audio chunk " + c.getSequence(), c.getStreamId(), c.getTimestamp(), nowMillis);
     require(
         c.getSampleRate() == WindowClock.SAMPLE_RATE,
-        "audio chunk "
-            + c.getSequence()
-            + " of "
-            + c.getStreamId()
+        "sample-rate",
+        what
             + ": sample rate "
             + c.getSampleRate()
             + " Hz, the job takes "
@@ -50,21 +73,21 @@ public final class Validation {
             + " Hz");
     require(
         c.getPcm16().remaining() % 2 == 0,
-        "audio chunk "
-            + c.getSequence()
-            + " of "
-            + c.getStreamId()
-            + ": odd byte count "
-            + c.getPcm16().remaining()
-            + " for 16-bit samples");
+        "samples",
+        what + ": odd byte count " + c.getPcm16().remaining() + " for 16-bit samples");
     return AudioEvent.of(c, ingestMillis);
   }
 
   public static ArrayEvent array(ArrayChunk c, long ingestMillis) {
-    String what = "array chunk " + c.getSequence() + " of " + c.getStreamId();
-    require(!c.getStreamId().isBlank(), "array chunk without a stream id");
+    return array(c, ingestMillis, System.currentTimeMillis());
+  }
+
+  public static ArrayEvent array(ArrayChunk c, long ingestMillis, long nowMillis) {
+    String what =
+        checked("array chunk " + c.getSequence(), c.getStreamId(), c.getTimestamp(), nowMillis);
     require(
         c.getSampleRate() == WindowClock.SAMPLE_RATE,
+        "sample-rate",
         what
             + ": sample rate "
             + c.getSampleRate()
@@ -73,6 +96,7 @@ public final class Validation {
             + " Hz");
     require(
         BuiltinArrays.names().contains(c.getGeometryId()),
+        "geometry",
         what
             + ": unknown geometry '"
             + c.getGeometryId()
@@ -82,6 +106,7 @@ public final class Validation {
     int mics = BuiltinArrays.byName(c.getGeometryId()).size();
     require(
         c.getChannels() == mics,
+        "channels",
         what
             + ": "
             + c.getChannels()
@@ -89,9 +114,10 @@ public final class Validation {
             + c.getGeometryId()
             + " has "
             + mics);
-    require(c.getSamplesPerChannel() > 0, what + ": no samples");
+    require(c.getSamplesPerChannel() > 0, "samples", what + ": no samples");
     require(
         c.getFloat32().remaining() == 4L * c.getChannels() * c.getSamplesPerChannel(),
+        "samples",
         what
             + ": "
             + c.getFloat32().remaining()
@@ -101,15 +127,49 @@ public final class Validation {
             + c.getSamplesPerChannel()
             + " float32 samples");
     ArrayEvent e = ArrayEvent.of(c, ingestMillis);
-    for (float v : e.samples()) {
-      require(Float.isFinite(v), what + ": a sample is NaN or infinite");
+    float[] samples = e.samples();
+    for (int i = 0; i < samples.length; i++) {
+      float v = samples[i];
+      require(Float.isFinite(v), "sample-magnitude", what + ": a sample is NaN or infinite");
+      // finite but absurd values square to infinity in the beamformer's power
+      require(
+          Math.abs(v) <= InputLimits.MAX_ARRAY_SAMPLE,
+          "sample-magnitude",
+          what
+              + ": sample "
+              + i % c.getSamplesPerChannel()
+              + " of channel "
+              + i / c.getSamplesPerChannel()
+              + " is "
+              + v
+              + ", at most "
+              + InputLimits.MAX_ARRAY_SAMPLE
+              + " in magnitude");
     }
     return e;
   }
 
-  private static void require(boolean condition, String message) {
+  /**
+   * Checks the stream id and the event time every record carries.
+   *
+   * @param record the record's kind and sequence number, for messages
+   * @return how later messages name the record: kind, sequence and stream
+   */
+  private static String checked(
+      String record, CharSequence streamId, Instant timestamp, long nowMillis) {
+    String idProblem = InputLimits.streamIdProblem(streamId);
+    // a refused id is not repeated: it may be half a megabyte or hold a newline
+    require(idProblem == null, "stream-id", record + ": " + idProblem);
+    String what = record + " of " + streamId;
+    long micros = ChronoUnit.MICROS.between(Instant.EPOCH, timestamp);
+    String timeProblem = InputLimits.eventTimeProblem(micros, nowMillis);
+    require(timeProblem == null, "timestamp", what + ": " + timeProblem);
+    return what;
+  }
+
+  private static void require(boolean condition, String reason, String message) {
     if (!condition) {
-      throw new IllegalArgumentException(message);
+      throw new InvalidEvent(reason, message);
     }
   }
 }

@@ -67,4 +67,47 @@ class FramePixelsTest {
             IOException.class, () -> FramePixels.decode(new byte[] {1, 2, 3}, 224, 298, out, 0));
     assertTrue(e.getMessage().contains("not a decodable image"), e.getMessage());
   }
+
+  /**
+   * {@code jpeg} with its start-of-frame header changed to declare {@code width} x {@code height}.
+   */
+  static byte[] declaring(byte[] jpeg, int width, int height) {
+    byte[] bomb = jpeg.clone();
+    for (int i = 2; i + 8 < bomb.length; i++) {
+      if ((bomb[i] & 0xff) == 0xFF && (bomb[i + 1] & 0xff) == 0xC0) {
+        // FF C0, length (2), precision (1), height (2), width (2)
+        bomb[i + 5] = (byte) (height >> 8);
+        bomb[i + 6] = (byte) height;
+        bomb[i + 7] = (byte) (width >> 8);
+        bomb[i + 8] = (byte) width;
+        return bomb;
+      }
+    }
+    throw new IllegalArgumentException("no baseline start-of-frame marker");
+  }
+
+  @Test
+  void shouldRefuseAHeaderDeclaring20000By20000PixelsBeforeDecoding() throws IOException {
+    byte[] bomb = declaring(jpeg(298, 224, BufferedImage.TYPE_INT_RGB), 20_000, 20_000);
+    assertEquals(new java.awt.Dimension(20_000, 20_000), FramePixels.size(bomb));
+
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () -> FramePixels.decode(bomb, 224, 298, new float[298 * 224 * 3], 0));
+
+    assertEquals("image header declares 20000 x 20000 pixels, at most 1192 x 896", e.getMessage());
+  }
+
+  @Test
+  void shouldAcceptImagesUpToFourTimesTheModelSize() throws IOException {
+    assertEquals(null, FramePixels.sizeProblem(1192, 896));
+    assertEquals(
+        "image header declares 1193 x 896 pixels, at most 1192 x 896",
+        FramePixels.sizeProblem(1193, 896));
+    float[] out = new float[298 * 224 * 3];
+    FramePixels.decode(jpeg(1192, 896, BufferedImage.TYPE_INT_RGB), 224, 298, out, 0);
+    int centre = 3 * (112 * 298 + 149);
+    assertTrue(out[centre] > 0.9, "the red square, scaled down");
+  }
 }

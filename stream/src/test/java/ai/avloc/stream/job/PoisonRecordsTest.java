@@ -1,0 +1,370 @@
+package ai.avloc.stream.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.avloc.schemas.ArrayChunk;
+import ai.avloc.schemas.AudioChunk;
+import ai.avloc.schemas.DeadLetter;
+import ai.avloc.schemas.Localization;
+import ai.avloc.schemas.ModelShapes;
+import ai.avloc.schemas.Topics;
+import ai.avloc.schemas.VideoFrame;
+import ai.avloc.serving.BrightSpotModel;
+import ai.avloc.testsupport.EmbeddedKafka;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every kind of poison record the input contract refuses, injected into the whole job on a real
+ * broker next to a healthy mono camera and a healthy array camera on the same partitions: the
+ * healthy cameras' windows are all published exactly once, each poison becomes one dead letter that
+ * names its reason, and the job (restart strategy none) never fails.
+ */
+class PoisonRecordsTest {
+  static final Topics TOPICS = Topics.withPrefix("poison.");
+  static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
+  static final int MONO_SECONDS = 3;
+  static final int ARRAY_SECONDS = 2;
+  static final long HUGE = 2_000_000_000L;
+
+  static EmbeddedKafka kafka;
+  @TempDir static Path dir;
+
+  @BeforeAll
+  static void startKafka() {
+    kafka = EmbeddedKafka.start();
+    kafka.createTopics(
+        2,
+        TOPICS.frames().name(),
+        TOPICS.audio().name(),
+        TOPICS.arrayAudio().name(),
+        TOPICS.localizations().name(),
+        TOPICS.deadLetters().name());
+  }
+
+  @AfterAll
+  static void stopKafka() {
+    kafka.close();
+  }
+
+  /** A single-object record of {@code schema} whose body {@code body} writes by hand. */
+  static byte[] handWritten(Schema schema, Body body) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(0xC3);
+    out.write(0x01);
+    out.write(
+        ByteBuffer.allocate(8)
+            .order(ByteOrder.LITTLE_ENDIAN)
+            .putLong(SchemaNormalization.parsingFingerprint64(schema))
+            .array());
+    BinaryEncoder e = EncoderFactory.get().directBinaryEncoder(out, null);
+    body.write(e);
+    e.flush();
+    return out.toByteArray();
+  }
+
+  interface Body {
+    void write(BinaryEncoder e) throws IOException;
+  }
+
+  static long micros(Instant t) {
+    return ChronoUnit.MICROS.between(Instant.EPOCH, t);
+  }
+
+  static VideoFrame frame(String id, long k, Instant at, byte[] jpeg) {
+    return VideoFrame.newBuilder()
+        .setStreamId(id)
+        .setSequence(k)
+        .setTimestamp(at)
+        .setWidth(298)
+        .setHeight(224)
+        .setJpeg(ByteBuffer.wrap(jpeg))
+        .build();
+  }
+
+  static AudioChunk chunk(String id, long k, Instant at, Random random) {
+    ByteBuffer pcm = ByteBuffer.allocate(2048).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < 1024; i++) {
+      pcm.putShort((short) (random.nextGaussian() * 3000));
+    }
+    pcm.flip();
+    return AudioChunk.newBuilder()
+        .setStreamId(id)
+        .setSequence(k)
+        .setTimestamp(at)
+        .setSampleRate(12_288)
+        .setPcm16(pcm)
+        .build();
+  }
+
+  static ArrayChunk arrayChunk(long k, Instant at, float loudest, Random random) {
+    ByteBuffer values = ByteBuffer.allocate(4 * 64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < 64 * 1024; i++) {
+      values.putFloat(i == 777 ? loudest : (float) (random.nextGaussian() * 0.05));
+    }
+    values.flip();
+    return ArrayChunk.newBuilder()
+        .setStreamId("cam-array")
+        .setSequence(k)
+        .setTimestamp(at)
+        .setSampleRate(12_288)
+        .setGeometryId("vogel64")
+        .setChannels(64)
+        .setSamplesPerChannel(1024)
+        .setFloat32(values)
+        .build();
+  }
+
+  /** {@code jpeg} with its start-of-frame header changed to declare 20000 x 20000 pixels. */
+  static byte[] headerBomb(byte[] jpeg) {
+    byte[] bomb = jpeg.clone();
+    for (int i = 2; i + 8 < bomb.length; i++) {
+      if ((bomb[i] & 0xff) == 0xFF && (bomb[i + 1] & 0xff) == 0xC0) {
+        bomb[i + 5] = (byte) (20_000 >> 8);
+        bomb[i + 6] = (byte) 20_000;
+        bomb[i + 7] = (byte) (20_000 >> 8);
+        bomb[i + 8] = (byte) 20_000;
+        return bomb;
+      }
+    }
+    throw new IllegalArgumentException("no baseline start-of-frame marker");
+  }
+
+  @Test
+  void shouldPublishEveryHealthyWindowOnceAndDeadLetterEveryPoison() throws Exception {
+    Path model = dir.resolve("bright-spot");
+    BrightSpotModel.export(model, ModelShapes.FRAME_HEIGHT, ModelShapes.FRAME_WIDTH);
+    byte[] square = LocalizationJobTest.frameWithBrightSquare(60, 150);
+    Random random = new Random(7);
+    String frames = TOPICS.frames().name();
+    String audio = TOPICS.audio().name();
+    String arrays = TOPICS.arrayAudio().name();
+    Map<String, Object> config =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            kafka.bootstrapServers(),
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true,
+            // the broker's 1 MiB limit counts compressed batches: a 2 MB record of zeros passes
+            ProducerConfig.COMPRESSION_TYPE_CONFIG,
+            "lz4",
+            ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+            8 << 20);
+    try (var producer =
+        new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+      for (int k = 0; k < 12 * MONO_SECONDS; k++) {
+        Instant start = T0.plus(LocalizationJobTest.sampleMicros(1024L * k), ChronoUnit.MICROS);
+        producer.send(
+            new ProducerRecord<>(
+                frames,
+                "cam-ok",
+                TOPICS
+                    .frames()
+                    .values()
+                    .serialize(frames, frame("cam-ok", k, start.plusMillis(1), square))));
+        producer.send(
+            new ProducerRecord<>(
+                audio,
+                "cam-ok",
+                TOPICS.audio().values().serialize(audio, chunk("cam-ok", k, start, random))));
+        if (k < 12 * ARRAY_SECONDS) {
+          producer.send(
+              new ProducerRecord<>(
+                  arrays,
+                  "cam-array",
+                  TOPICS
+                      .arrayAudio()
+                      .values()
+                      .serialize(arrays, arrayChunk(k, start, 0.05f, random))));
+        }
+        if (k == 10) {
+          poison(start, square, random).forEach(producer::send);
+        }
+      }
+    }
+
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.setParallelism(2);
+    env.enableCheckpointing(500, CheckpointingMode.EXACTLY_ONCE);
+    Configuration conf = new Configuration();
+    // any failure, an OutOfMemoryError in a source included, fails the job and the test
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+    env.configure(conf);
+    LocalizationJob.build(
+        env,
+        JobConfig.parse(
+            new String[] {
+              "--bootstrap",
+              kafka.bootstrapServers(),
+              "--topic-prefix",
+              "poison.",
+              "--model",
+              model.toString(),
+              "--bounded",
+              "true"
+            }));
+    env.execute("poison-records-test");
+
+    Map<String, List<Localization>> byStream =
+        LocalizationJobTest.readAll(TOPICS.localizations().name(), Localization.class, kafka)
+            .stream()
+            .collect(Collectors.groupingBy(l -> l.getStreamId().toString()));
+    assertEquals(List.of("cam-array", "cam-ok"), byStream.keySet().stream().sorted().toList());
+    List<Localization> mono = byStream.get("cam-ok");
+    assertEquals(12 * MONO_SECONDS, mono.size(), "every mono window published");
+    assertEquals(
+        12 * MONO_SECONDS,
+        mono.stream().map(Localization::getWindow).distinct().count(),
+        "none twice");
+    assertTrue(mono.stream().allMatch(Localization::getInferred), "every frame was used");
+    List<Localization> array = byStream.get("cam-array");
+    assertEquals(12 * ARRAY_SECONDS, array.size(), "every array window published");
+    assertEquals(
+        12 * ARRAY_SECONDS, array.stream().map(Localization::getWindow).distinct().count());
+
+    List<DeadLetter> letters =
+        LocalizationJobTest.readAll(TOPICS.deadLetters().name(), DeadLetter.class, kafka);
+    String all =
+        letters.stream()
+            .map(d -> d.getTopic() + " " + d.getStage() + ": " + d.getError())
+            .sorted()
+            .collect(Collectors.joining("\n"));
+    assertEquals(10, letters.size(), all);
+    for (String reason :
+        List.of(
+            "VideoFrame on topic poison.frames: refused before decoding (37-byte record): field"
+                + " jpeg declares 2000000000 bytes",
+            "AudioChunk on topic poison.audio: refused before decoding (",
+            "): field pcm16 declares 2000000000 bytes",
+            "ArrayChunk on topic poison.array-audio: refused before decoding (",
+            "): field float32 declares 2000000000 bytes",
+            "field jpeg declares 2000000 bytes with 2000001 left in the record (at most 1048576)"
+                + " [dead letter truncated; value cut to its first 983040 of 20000",
+            "frame 10 of cam-ok: image header declares 20000 x 20000 pixels, at most 1192 x 896",
+            "frame 10 of cam-ok: timestamp",
+            "s ahead of processing time, at most 60 s",
+            // bounded on the wire before it is decoded, then in characters by validation
+            "field streamId declares 500000 bytes with 501892 left in the record (at most 1020)",
+            "audio chunk 10: stream id holds control character U+000A at 6",
+            "audio chunk 10 of cam-ok: timestamp 1969-12-31T23:00:00Z is before 2000",
+            "array chunk 10 of cam-array: sample 777 of channel 0 is 1.0E30, at most 1000000.0")) {
+      assertTrue(all.contains(reason), "no dead letter says '" + reason + "':\n" + all);
+    }
+    assertTrue(
+        letters.stream().allMatch(l -> l.getValue() != null && l.getValue().remaining() > 0),
+        "original bytes are kept");
+  }
+
+  /** One record of each poison kind, keyed as the healthy cameras so they share partitions. */
+  static List<ProducerRecord<String, byte[]>> poison(Instant at, byte[] square, Random random)
+      throws IOException {
+    String frames = TOPICS.frames().name();
+    String audio = TOPICS.audio().name();
+    String arrays = TOPICS.arrayAudio().name();
+    var frameSerde = TOPICS.frames().values();
+    long t = micros(at);
+    byte[] jpegBomb =
+        handWritten(
+            VideoFrame.getClassSchema(),
+            e -> {
+              e.writeString("cam-0001");
+              e.writeLong(10);
+              e.writeLong(t);
+              e.writeInt(298);
+              e.writeInt(224);
+              e.writeLong(HUGE);
+            });
+    assertEquals(37, jpegBomb.length);
+    byte[] pcmBomb =
+        handWritten(
+            AudioChunk.getClassSchema(),
+            e -> {
+              e.writeString("cam-ok");
+              e.writeLong(10);
+              e.writeLong(t);
+              e.writeInt(12_288);
+              e.writeLong(HUGE);
+            });
+    byte[] floatBomb =
+        handWritten(
+            ArrayChunk.getClassSchema(),
+            e -> {
+              e.writeString("cam-array");
+              e.writeLong(10);
+              e.writeLong(t);
+              e.writeInt(12_288);
+              e.writeString("vogel64");
+              e.writeInt(64);
+              e.writeInt(1024);
+              e.writeLong(HUGE);
+            });
+    // a 2 MB frame: refused by its JPEG's bound, its dead letter cut to fit the topic
+    byte[] twoMegabytes = new byte[2_000_000];
+    twoMegabytes[0] = (byte) 0xFF;
+    twoMegabytes[1] = (byte) 0xD8;
+    return List.of(
+        new ProducerRecord<>(frames, "cam-ok", jpegBomb),
+        new ProducerRecord<>(audio, "cam-ok", pcmBomb),
+        new ProducerRecord<>(arrays, "cam-array", floatBomb),
+        new ProducerRecord<>(
+            frames, "cam-ok", frameSerde.serialize(frames, frame("cam-ok", 12, at, twoMegabytes))),
+        new ProducerRecord<>(
+            frames,
+            "cam-ok",
+            frameSerde.serialize(frames, frame("cam-ok", 10, at, headerBomb(square)))),
+        new ProducerRecord<>(
+            frames,
+            "cam-ok",
+            frameSerde.serialize(
+                frames, frame("cam-ok", 10, at.plus(3, ChronoUnit.HOURS), square))),
+        new ProducerRecord<>(
+            frames,
+            "cam-ok",
+            frameSerde.serialize(frames, frame("c".repeat(500_000), 11, at, square))),
+        new ProducerRecord<>(
+            audio,
+            "cam-ok",
+            TOPICS.audio().values().serialize(audio, chunk("cam-ok\nfake", 10, at, random))),
+        new ProducerRecord<>(
+            audio,
+            "cam-ok",
+            TOPICS
+                .audio()
+                .values()
+                .serialize(
+                    audio, chunk("cam-ok", 10, Instant.parse("1969-12-31T23:00:00Z"), random))),
+        new ProducerRecord<>(
+            arrays,
+            "cam-array",
+            TOPICS.arrayAudio().values().serialize(arrays, arrayChunk(10, at, 1e30f, random))));
+  }
+}
