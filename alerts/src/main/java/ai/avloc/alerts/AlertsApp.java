@@ -1,6 +1,8 @@
 package ai.avloc.alerts;
 
+import ai.avloc.schemas.Alert;
 import ai.avloc.schemas.AlertRule;
+import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.Topics;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -11,6 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -21,6 +24,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
@@ -103,7 +107,9 @@ public final class AlertsApp implements AutoCloseable {
     Duration forgetAfter = b.forgetAfter;
     this.topology =
         AlertsTopology.build(
-            topics, ruleDeadLetters, () -> new AlertProcessor(counters, forgetAfter));
+            topics,
+            ruleDeadLetters,
+            b.wrapProcessor.apply(() -> new AlertProcessor(counters, forgetAfter)));
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, b.applicationId);
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -273,6 +279,8 @@ public final class AlertsApp implements AutoCloseable {
     private Path rulesFile;
     private int streamThreads = 1;
     private Duration forgetAfter = DEFAULT_FORGET_AFTER;
+    private UnaryOperator<ProcessorSupplier<String, Localization, String, Alert>> wrapProcessor =
+        UnaryOperator.identity();
     private final Map<String, Object> extra = new LinkedHashMap<>();
 
     private Builder() {}
@@ -326,6 +334,13 @@ public final class AlertsApp implements AutoCloseable {
     /** Any other Kafka Streams or client setting; it overrides the app's own. */
     public Builder streamsProperty(String key, Object value) {
       extra.put(key, value);
+      return this;
+    }
+
+    /** Wraps the alert processor (tests inject faults through it). */
+    Builder wrapProcessor(
+        UnaryOperator<ProcessorSupplier<String, Localization, String, Alert>> wrapProcessor) {
+      this.wrapProcessor = wrapProcessor;
       return this;
     }
 
