@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -87,6 +88,9 @@ public final class AlertsApp implements AutoCloseable {
   /** A task may stall this long on a broker it cannot reach before its thread is replaced. */
   static final Duration TASK_TIMEOUT = Duration.ofMinutes(30);
 
+  /** The stream threads' group session: how long a dead thread holds its partitions. */
+  static final Duration SESSION_TIMEOUT = Duration.ofSeconds(15);
+
   private final String bootstrapServers;
   private final Path rulesFile;
   private final Topics topics;
@@ -127,6 +131,10 @@ public final class AlertsApp implements AutoCloseable {
         StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
     // a broker outage stalls tasks; they wait for it rather than fail after the default 5 min
     p.put(StreamsConfig.TASK_TIMEOUT_MS_CONFIG, TASK_TIMEOUT.toMillis());
+    // a replaced thread's tasks move on once its old member's session expires: 15 s, not 45 s
+    p.put(
+        StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+        (int) SESSION_TIMEOUT.toMillis());
     p.put(COUNTERS_CONFIG, counters);
     p.put(RULE_DEAD_LETTERS_CONFIG, ruleDeadLetters);
     p.put(LOCALIZATIONS_TOPIC_CONFIG, topics.localizations().name());
