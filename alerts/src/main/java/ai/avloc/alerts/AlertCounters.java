@@ -12,6 +12,12 @@ public final class AlertCounters {
   final AtomicLong badRecords = new AtomicLong();
   final AtomicLong invalidRules = new AtomicLong();
   final AtomicLong alerts = new AtomicLong();
+  final AtomicLong forgottenLanes = new AtomicLong();
+  final AtomicLong deadLetters = new AtomicLong();
+  final AtomicLong processingErrors = new AtomicLong();
+  final AtomicLong unsentRecords = new AtomicLong();
+  final AtomicLong replacedThreads = new AtomicLong();
+  final AtomicLong brokerOutages = new AtomicLong();
 
   /** Localizations processed (out-of-order ones included). */
   public long localizations() {
@@ -38,10 +44,52 @@ public final class AlertCounters {
     return alerts.get();
   }
 
+  /** Stream lanes (a stream's localizations of one mode) forgotten after sending nothing. */
+  public long forgottenLanes() {
+    return forgottenLanes.get();
+  }
+
+  /** Dead letters written: undecodable records, invalid rules, records whose processing threw. */
+  public long deadLetters() {
+    return deadLetters.get();
+  }
+
+  /** Localizations whose processing threw; each is skipped and dead-lettered. */
+  public long processingErrors() {
+    return processingErrors.get();
+  }
+
+  /** Records the app could not send (too large, or not serializable) and skipped. */
+  public long unsentRecords() {
+    return unsentRecords.get();
+  }
+
+  /** Stream threads replaced after an unexpected error. */
+  public long replacedThreads() {
+    return replacedThreads.get();
+  }
+
+  /** Times the app lost every connection to the broker (each logged, with its resumption). */
+  public long brokerOutages() {
+    return brokerOutages.get();
+  }
+
   @Override
   public String toString() {
     return String.format(
-        "localizations=%d outOfOrder=%d badRecords=%d invalidRules=%d alerts=%d",
-        localizations(), outOfOrder(), badRecords(), invalidRules(), alerts());
+        "localizations=%d outOfOrder=%d badRecords=%d invalidRules=%d alerts=%d forgottenLanes=%d"
+            + " deadLetters=%d processingErrors=%d unsentRecords=%d replacedThreads=%d"
+            + " brokerOutages=%d",
+        localizations(),
+        outOfOrder(),
+        badRecords(),
+        invalidRules(),
+        alerts(),
+        forgottenLanes(),
+        deadLetters(),
+        processingErrors(),
+        unsentRecords(),
+        replacedThreads(),
+        brokerOutages());
   }
 }

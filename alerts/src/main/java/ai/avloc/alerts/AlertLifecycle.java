@@ -24,19 +24,29 @@ import java.util.TreeSet;
  *   <li>An active alert survives up to cooldownWindows consecutive non-counting windows; END is
  *       reported on the next one, window lastCounting + cooldownWindows + 1. Missing windows (a gap
  *       in the indices) are non-counting, so a gap can end an alert on a window that never arrived.
- *   <li>A rule that is disabled, deleted, invalid or no longer watching the stream ends its active
- *       alert on the current window.
+ *   <li>A rule that is disabled, deleted, invalid, no longer watching the stream or no longer
+ *       counting this lane's mode ({@link CompiledRule#counts}) ends its active alert on the
+ *       current window.
  * </ul>
+ *
+ * <p>The state is that of one lane: the localizations of one mode (MONO or ARRAY) of one stream. A
+ * camera that feeds both has two lanes, each with its own order of windows.
  */
 final class AlertLifecycle {
   private AlertLifecycle() {}
 
   /**
-   * Advances {@code state} to the localization's window, which must be later than {@code
-   * state.lastWindow}, and returns the alerts it raises, in rule id order.
+   * Advances {@code state}, the lane of the localization's mode, to the localization's window,
+   * which must be later than {@code state.lastWindow}, and returns the alerts it raises, in rule id
+   * order. {@code lastArrayWindow} is the last window of the stream's ARRAY lane ({@link
+   * StreamAlerts#NONE} when it has none), which decides whether ANY rules count a MONO lane.
    */
   static List<Alert> advance(
-      String streamId, StreamAlerts state, Localization localization, List<CompiledRule> rules) {
+      String streamId,
+      StreamAlerts state,
+      Localization localization,
+      List<CompiledRule> rules,
+      long lastArrayWindow) {
     long window = localization.getWindow();
     if (state.lastWindow != StreamAlerts.NONE && window <= state.lastWindow) {
       throw new IllegalArgumentException(
@@ -51,7 +61,9 @@ final class AlertLifecycle {
     for (String ruleId : ruleIds) {
       CompiledRule rule = byId.get(ruleId);
       RuleRun run = state.runs.computeIfAbsent(ruleId, id -> new RuleRun());
-      if (rule == null || !rule.watches(streamId)) {
+      if (rule == null
+          || !rule.watches(streamId)
+          || !rule.counts(localization.getMode(), window, lastArrayWindow)) {
         if (run.active) {
           alerts.add(end(ruleId, streamId, run, window, localization.getWindowStart()));
         }

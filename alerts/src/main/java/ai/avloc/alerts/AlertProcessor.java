@@ -3,6 +3,7 @@ package ai.avloc.alerts;
 import ai.avloc.schemas.Alert;
 import ai.avloc.schemas.AlertRule;
 import ai.avloc.schemas.Localization;
+import ai.avloc.schemas.LocalizationMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,11 +19,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Localizations in, alerts out: loads the stream's state, runs {@link AlertLifecycle} against the
- * current rules, stores the state back. Order comes from the partition: a window that is not after
- * the stream's last one is ignored and counted. A stream that stops sending would leave its alerts
- * open forever, so a wall-clock punctuation ends them once nothing has arrived for the longest rule
- * cooldown plus {@link #QUIET_GRACE}.
+ * Localizations in, alerts out: loads the state of the localization's lane (its stream and mode),
+ * runs {@link AlertLifecycle} against the current rules, stores the state back. A camera that feeds
+ * both MONO and ARRAY has two lanes, each in its own order, stored under {@link #laneKey}. Order
+ * comes from the partition: a window that is not after its lane's last one is ignored and counted.
+ *
+ * <p>A wall-clock punctuation, every second, ends the alerts of a lane that has sent nothing for
+ * the longest rule cooldown plus {@link #QUIET_GRACE}, and forgets a lane that has sent nothing for
+ * the app's forget time (ending its alerts first), so the store holds only streams that still send.
  */
 final class AlertProcessor implements Processor<String, Localization, String, Alert> {
   private static final Logger LOG = LoggerFactory.getLogger(AlertProcessor.class);
@@ -30,15 +34,42 @@ final class AlertProcessor implements Processor<String, Localization, String, Al
   /** Beyond the cooldown, how long a stream may be silent before its alerts end without it. */
   static final Duration QUIET_GRACE = Duration.ofSeconds(5);
 
+  /** Between the stream id and the mode in a lane's store key; the mode never contains it. */
+  static final char LANE_SEPARATOR = '|';
+
   private final AlertCounters counters;
+  private final Duration forgetAfter;
   private final RuleBook ruleBook;
   private ProcessorContext<String, Alert> context;
   private KeyValueStore<String, StreamAlerts> state;
   private ReadOnlyKeyValueStore<String, AlertRule> rules;
 
-  AlertProcessor(AlertCounters counters) {
+  AlertProcessor(AlertCounters counters, Duration forgetAfter) {
     this.counters = counters;
+    this.forgetAfter = forgetAfter;
     this.ruleBook = new RuleBook(counters);
+  }
+
+  /** The store key of a stream's lane of one mode. */
+  static String laneKey(String streamId, LocalizationMode mode) {
+    return streamId + LANE_SEPARATOR + mode.name();
+  }
+
+  /**
+   * The stream id of a store key. Keys written before lanes existed are the bare stream id; they
+   * are never advanced again, only ended and forgotten by the punctuation.
+   */
+  static String streamOf(String key) {
+    int at = key.lastIndexOf(LANE_SEPARATOR);
+    if (at >= 0) {
+      String mode = key.substring(at + 1);
+      for (LocalizationMode m : LocalizationMode.values()) {
+        if (m.name().equals(mode)) {
+          return key.substring(0, at);
+        }
+      }
+    }
+    return key;
   }
 
   @Override
@@ -46,11 +77,14 @@ final class AlertProcessor implements Processor<String, Localization, String, Al
     this.context = context;
     this.state = context.getStateStore(AlertsTopology.STATE_STORE);
     this.rules = context.getStateStore(AlertsTopology.RULES_STORE);
-    context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, this::endQuietStreams);
+    context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, this::endQuietLanes);
   }
 
-  /** Ends the alerts of streams that have sent nothing for their cooldown plus the grace. */
-  private void endQuietStreams(long now) {
+  /**
+   * Ends the alerts of lanes that have sent nothing for their cooldown plus the grace, and forgets
+   * lanes that have sent nothing for the forget time.
+   */
+  private void endQuietLanes(long now) {
     List<CompiledRule> current = ruleBook.current(rules);
     long longestCooldownMillis = 0;
     for (CompiledRule rule : current) {
@@ -58,24 +92,42 @@ final class AlertProcessor implements Processor<String, Localization, String, Al
           Math.max(longestCooldownMillis, (rule.cooldownWindows() + 1) * 1000L / 12);
     }
     long quietAfter = longestCooldownMillis + QUIET_GRACE.toMillis();
-    List<KeyValue<String, StreamAlerts>> quiet = new ArrayList<>();
+    List<KeyValue<String, StreamAlerts>> changed = new ArrayList<>();
+    List<String> forgotten = new ArrayList<>();
     try (KeyValueIterator<String, StreamAlerts> all = state.all()) {
       while (all.hasNext()) {
         KeyValue<String, StreamAlerts> entry = all.next();
-        StreamAlerts stream = entry.value;
-        if (stream.lastSeenMillis == 0) {
-          stream.lastSeenMillis = now; // restored from an older layout: start the clock now
-          quiet.add(entry);
-        } else if (stream.hasActiveAlert() && now - stream.lastSeenMillis >= quietAfter) {
-          for (Alert alert : AlertLifecycle.endQuiet(entry.key, stream, current)) {
+        StreamAlerts lane = entry.value;
+        if (lane.lastSeenMillis == 0) {
+          lane.lastSeenMillis = now; // restored from an older layout: start the clock now
+          changed.add(entry);
+          continue;
+        }
+        long idle = now - lane.lastSeenMillis;
+        boolean forget = idle >= forgetAfter.toMillis();
+        if (lane.hasActiveAlert() && (forget || idle >= quietAfter)) {
+          String streamId = streamOf(entry.key);
+          for (Alert alert : AlertLifecycle.endQuiet(streamId, lane, current)) {
             counters.alerts.incrementAndGet();
-            context.forward(new Record<>(entry.key, alert, now));
+            context.forward(new Record<>(streamId, alert, now));
           }
-          quiet.add(entry);
+          changed.add(entry);
+        }
+        if (forget) {
+          forgotten.add(entry.key);
         }
       }
     }
-    quiet.forEach(e -> state.put(e.key, e.value));
+    changed.forEach(e -> state.put(e.key, e.value));
+    forgotten.forEach(state::delete);
+    if (!forgotten.isEmpty()) {
+      counters.forgottenLanes.addAndGet(forgotten.size());
+      LOG.info(
+          "forgot {} stream lane(s) silent for {} s or more, e.g. {}",
+          forgotten.size(),
+          forgetAfter.toSeconds(),
+          forgotten.get(0));
+    }
   }
 
   @Override
@@ -87,25 +139,34 @@ final class AlertProcessor implements Processor<String, Localization, String, Al
     counters.localizations.incrementAndGet();
     // the key routes the stream to its partition and store; the value's id is the fallback
     String streamId = record.key() != null ? record.key() : localization.getStreamId();
-    StreamAlerts stream = state.get(streamId);
-    if (stream == null) {
-      stream = new StreamAlerts();
-    } else if (localization.getWindow() <= stream.lastWindow) {
+    LocalizationMode mode = localization.getMode();
+    String key = laneKey(streamId, mode);
+    StreamAlerts lane = state.get(key);
+    if (lane == null) {
+      lane = new StreamAlerts();
+    } else if (localization.getWindow() <= lane.lastWindow) {
       long count = counters.outOfOrder.incrementAndGet();
       if (count == 1 || count % 1000 == 0) {
         LOG.warn(
-            "ignoring window {} of stream {}: not after its last window {} ({} ignored so far)",
+            "ignoring {} window {} of stream {}: not after its last window {} ({} ignored so far)",
+            mode,
             localization.getWindow(),
             streamId,
-            stream.lastWindow,
+            lane.lastWindow,
             count);
       }
       return;
     }
-    stream.lastSeenMillis = context.currentSystemTimeMs();
+    long lastArrayWindow = StreamAlerts.NONE; // only ANY rules on a MONO lane look at it
+    if (mode != LocalizationMode.ARRAY) {
+      StreamAlerts arrayLane = state.get(laneKey(streamId, LocalizationMode.ARRAY));
+      lastArrayWindow = arrayLane == null ? StreamAlerts.NONE : arrayLane.lastWindow;
+    }
+    lane.lastSeenMillis = context.currentSystemTimeMs();
     List<Alert> alerts =
-        AlertLifecycle.advance(streamId, stream, localization, ruleBook.current(rules));
-    state.put(streamId, stream);
+        AlertLifecycle.advance(
+            streamId, lane, localization, ruleBook.current(rules), lastArrayWindow);
+    state.put(key, lane);
     for (Alert alert : alerts) {
       counters.alerts.incrementAndGet();
       context.forward(record.withKey(streamId).withValue(alert));

@@ -1,6 +1,8 @@
 package ai.avloc.alerts;
 
+import ai.avloc.schemas.Alert;
 import ai.avloc.schemas.AlertRule;
+import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.Topics;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -11,6 +13,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -18,6 +25,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
@@ -35,6 +43,7 @@ import org.slf4j.LoggerFactory;
  *     .stateDir(Path.of("runs/alerts-state"))      // default: Kafka Streams' own (java.io.tmpdir)
  *     .topicPrefix("avloc.")                       // default Topics.DEFAULT_PREFIX
  *     .rulesFile(Path.of("examples/alert-rules.yaml"))  // optional: published on start
+ *     .forgetStreamsAfter(Duration.ofMinutes(10))  // default: state of a silent stream dropped
  *     .build()) {
  *   app.start();                                   // seeds the rules file, then starts streaming
  *   app.awaitRunning(Duration.ofSeconds(60));
@@ -44,16 +53,23 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Topics: {@code <prefix>localizations} (key stream id, Localization) in, {@code
  * <prefix>alert-rules} (key rule id, AlertRule, null = delete; compacted) as a global store, {@code
- * <prefix>alerts} (key stream id, Alert) out, undecodable localizations to {@code
- * <prefix>dead-letters} as DeadLetter records. The app creates none of them except its changelog
+ * <prefix>alerts} (key stream id, Alert) out; undecodable records of both input topics, rules that
+ * fail validation and localizations whose processing threw to {@code <prefix>dead-letters} as
+ * DeadLetter records ({@link DeadLetterHandler}). The app creates none of them except its changelog
  * (the broker may not auto-create); a missing input topic stops it with an error. {@link
  * RuleSeeder} publishes rules to a running app; {@link RuleFile} describes the YAML.
  *
  * <p>Semantics are in {@link AlertLifecycle}: per rule and stream, START after minDurationWindows
  * consecutive counting windows, UPDATE per further counting window, END on the window after
  * cooldownWindows non-counting ones (missing windows count as non-counting), END too when the rule
- * is disabled, deleted or becomes invalid. Windows that are not after a stream's last one are
- * ignored and counted.
+ * is disabled, deleted or becomes invalid. A rule's {@code mode} picks the localizations it counts
+ * on a camera that feeds both MONO and ARRAY ({@link CompiledRule#counts}); each mode of a stream
+ * is a lane with its own order, and windows that are not after their lane's last one are ignored
+ * and counted.
+ *
+ * <p>Nothing stops the app but {@link #close()}: a stream thread that dies of an unexpected error
+ * is replaced (logged and counted); while the broker is unreachable the clients retry, the app logs
+ * one line when it loses the broker and one when it is back, and carries on from its last commit.
  */
 public final class AlertsApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AlertsApp.class);
@@ -63,6 +79,17 @@ public final class AlertsApp implements AutoCloseable {
 
   static final String LOCALIZATIONS_TOPIC_CONFIG = "avloc.alerts.localizations.topic";
   static final String DEAD_LETTERS_TOPIC_CONFIG = "avloc.alerts.dead-letters.topic";
+  static final String RULES_TOPIC_CONFIG = "avloc.alerts.rules.topic";
+  static final String RULE_DEAD_LETTERS_CONFIG = "avloc.alerts.rule-dead-letters";
+
+  /** Default time a stream lane may send nothing before the app forgets it. */
+  public static final Duration DEFAULT_FORGET_AFTER = Duration.ofMinutes(10);
+
+  /** A task may stall this long on a broker it cannot reach before its thread is replaced. */
+  static final Duration TASK_TIMEOUT = Duration.ofMinutes(30);
+
+  /** The stream threads' group session: how long a dead thread holds its partitions. */
+  static final Duration SESSION_TIMEOUT = Duration.ofSeconds(15);
 
   private final String bootstrapServers;
   private final Path rulesFile;
@@ -71,13 +98,22 @@ public final class AlertsApp implements AutoCloseable {
   private final Properties properties;
   private final Topology topology;
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private final RuleDeadLetters ruleDeadLetters;
   private KafkaStreams streams;
+  private KafkaProducer<byte[], byte[]> deadLetterProducer;
+  private BrokerWatch brokerWatch;
 
   private AlertsApp(Builder b) {
     this.bootstrapServers = Objects.requireNonNull(b.bootstrapServers, "bootstrapServers");
     this.rulesFile = b.rulesFile;
     this.topics = Topics.withPrefix(b.topicPrefix);
-    this.topology = AlertsTopology.build(topics, counters);
+    this.ruleDeadLetters = new RuleDeadLetters(topics.deadLetters().name(), counters);
+    Duration forgetAfter = b.forgetAfter;
+    this.topology =
+        AlertsTopology.build(
+            topics,
+            ruleDeadLetters,
+            b.wrapProcessor.apply(() -> new AlertProcessor(counters, forgetAfter)));
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, b.applicationId);
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -89,8 +125,20 @@ public final class AlertsApp implements AutoCloseable {
     p.put(
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         DeadLetterHandler.class.getName());
+    p.put(
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
+    p.put(
+        StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
+    // a broker outage stalls tasks; they wait for it rather than fail after the default 5 min
+    p.put(StreamsConfig.TASK_TIMEOUT_MS_CONFIG, TASK_TIMEOUT.toMillis());
+    // a replaced thread's tasks move on once its old member's session expires: 15 s, not 45 s
+    p.put(
+        StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+        (int) SESSION_TIMEOUT.toMillis());
     p.put(COUNTERS_CONFIG, counters);
+    p.put(RULE_DEAD_LETTERS_CONFIG, ruleDeadLetters);
     p.put(LOCALIZATIONS_TOPIC_CONFIG, topics.localizations().name());
+    p.put(RULES_TOPIC_CONFIG, topics.alertRules().name());
     p.put(DEAD_LETTERS_TOPIC_CONFIG, topics.deadLetters().name());
     p.putAll(b.extra);
     this.properties = p;
@@ -109,14 +157,39 @@ public final class AlertsApp implements AutoCloseable {
       int n = RuleSeeder.seed(bootstrapServers, topics, rulesFile).size();
       LOG.info("published {} rule(s) from {}", n, rulesFile);
     }
+    deadLetterProducer = deadLetterProducer();
+    ruleDeadLetters.sendTo(
+        r ->
+            deadLetterProducer.send(
+                r,
+                (meta, e) -> {
+                  if (e != null) {
+                    LOG.warn("a dead letter of the rules topic was not written: {}", e.toString());
+                  }
+                }));
     streams = new KafkaStreams(topology, properties);
     streams.setUncaughtExceptionHandler(
         e -> {
-          failure.compareAndSet(null, e);
-          LOG.error("alerts app stops after an unexpected error", e);
-          return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+          failure.set(e);
+          long n = counters.replacedThreads.incrementAndGet();
+          // the global thread (rules) cannot be replaced: Kafka Streams stops the app then
+          LOG.error("a stream thread died of an unexpected error; replacing it ({} so far)", n, e);
+          return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
     streams.start();
+    brokerWatch = new BrokerWatch(streams, counters, bootstrapServers);
+    brokerWatch.start();
+  }
+
+  private KafkaProducer<byte[], byte[]> deadLetterProducer() {
+    Map<String, Object> config = new LinkedHashMap<>();
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(
+        ProducerConfig.CLIENT_ID_CONFIG,
+        properties.get(StreamsConfig.APPLICATION_ID_CONFIG) + "-rule-dead-letters");
+    return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
   /** Waits until the app is RUNNING (rules loaded, partitions assigned); false on timeout. */
@@ -140,7 +213,10 @@ public final class AlertsApp implements AutoCloseable {
     return streams == null ? KafkaStreams.State.CREATED : streams.state();
   }
 
-  /** The error that stopped the app, if one did. */
+  /**
+   * The last unexpected error of a stream thread, if any: the app replaced that thread and goes on,
+   * unless it was the global thread, which stops the app ({@link #state()} ERROR).
+   */
   public Optional<Throwable> failure() {
     return Optional.ofNullable(failure.get());
   }
@@ -174,6 +250,11 @@ public final class AlertsApp implements AutoCloseable {
     return topology;
   }
 
+  /** Where dead letters of the rules topic go (tests capture them without a broker). */
+  RuleDeadLetters ruleDeadLetters() {
+    return ruleDeadLetters;
+  }
+
   Properties streamsProperties() {
     Properties copy = new Properties();
     copy.putAll(properties);
@@ -182,12 +263,18 @@ public final class AlertsApp implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    if (brokerWatch != null) {
+      brokerWatch.close();
+    }
     if (streams != null) {
       // leave the group, so the next instance takes the partitions at once instead of after the
       // session timeout (45 s) during which no alerts would flow
       streams.close(
           CloseOptions.timeout(Duration.ofSeconds(30))
               .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+    }
+    if (deadLetterProducer != null) {
+      deadLetterProducer.close(Duration.ofSeconds(10));
     }
   }
 
@@ -199,6 +286,9 @@ public final class AlertsApp implements AutoCloseable {
     private String topicPrefix = Topics.DEFAULT_PREFIX;
     private Path rulesFile;
     private int streamThreads = 1;
+    private Duration forgetAfter = DEFAULT_FORGET_AFTER;
+    private UnaryOperator<ProcessorSupplier<String, Localization, String, Alert>> wrapProcessor =
+        UnaryOperator.identity();
     private final Map<String, Object> extra = new LinkedHashMap<>();
 
     private Builder() {}
@@ -237,9 +327,28 @@ public final class AlertsApp implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How long a stream may send nothing (per mode) before the app forgets its state, ending its
+     * active alerts first; default {@link #DEFAULT_FORGET_AFTER}.
+     */
+    public Builder forgetStreamsAfter(Duration forgetAfter) {
+      if (forgetAfter.isNegative() || forgetAfter.isZero()) {
+        throw new IllegalArgumentException("forgetStreamsAfter must be positive");
+      }
+      this.forgetAfter = forgetAfter;
+      return this;
+    }
+
     /** Any other Kafka Streams or client setting; it overrides the app's own. */
     public Builder streamsProperty(String key, Object value) {
       extra.put(key, value);
+      return this;
+    }
+
+    /** Wraps the alert processor (tests inject faults through it). */
+    Builder wrapProcessor(
+        UnaryOperator<ProcessorSupplier<String, Localization, String, Alert>> wrapProcessor) {
+      this.wrapProcessor = wrapProcessor;
       return this;
     }
 

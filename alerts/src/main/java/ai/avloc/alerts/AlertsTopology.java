@@ -1,12 +1,16 @@
 package ai.avloc.alerts;
 
+import ai.avloc.schemas.Alert;
+import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.Topics;
+import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -22,7 +26,22 @@ public final class AlertsTopology {
 
   private AlertsTopology() {}
 
-  public static Topology build(Topics topics, AlertCounters counters) {
+  /**
+   * The app's topology; {@code forgetAfter} is how long a stream lane may send nothing before its
+   * state is dropped (its alerts ended first).
+   */
+  public static Topology build(Topics topics, AlertCounters counters, Duration forgetAfter) {
+    return build(
+        topics,
+        new RuleDeadLetters(topics.deadLetters().name(), counters),
+        () -> new AlertProcessor(counters, forgetAfter));
+  }
+
+  /** The topology with this alert processor (tests wrap the real one to inject faults). */
+  static Topology build(
+      Topics topics,
+      RuleDeadLetters ruleDeadLetters,
+      ProcessorSupplier<String, Localization, String, Alert> alertProcessor) {
     StreamsBuilder builder = new StreamsBuilder();
     // Rules are few and the compacted topic restores them on start: an in-memory global store.
     // Not a GlobalKTable: that restores raw bytes without decoding, so one undecodable rule on the
@@ -36,7 +55,7 @@ public final class AlertsTopology {
             .withLoggingDisabled(),
         topics.alertRules().name(),
         Consumed.with(Serdes.String(), topics.alertRules().values()).withName("rules-source"),
-        RuleStoreUpdater::new);
+        () -> new RuleStoreUpdater(ruleDeadLetters));
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(STATE_STORE), Serdes.String(), new StreamAlertsSerde()));
@@ -44,7 +63,7 @@ public final class AlertsTopology {
             topics.localizations().name(),
             Consumed.with(Serdes.String(), topics.localizations().values())
                 .withName("localizations-source"))
-        .process(() -> new AlertProcessor(counters), Named.as("alert-lifecycle"), STATE_STORE)
+        .process(alertProcessor, Named.as("alert-lifecycle"), STATE_STORE)
         .to(
             topics.alerts().name(),
             Produced.with(Serdes.String(), topics.alerts().values()).withName("alerts-sink"));

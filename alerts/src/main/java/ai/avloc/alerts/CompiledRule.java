@@ -2,6 +2,8 @@ package ai.avloc.alerts;
 
 import ai.avloc.schemas.AlertRule;
 import ai.avloc.schemas.Localization;
+import ai.avloc.schemas.LocalizationMode;
+import ai.avloc.schemas.RuleMode;
 import ai.avloc.schemas.SourcePeak;
 import java.util.Set;
 
@@ -47,6 +49,32 @@ final class CompiledRule {
   boolean watches(String streamId) {
     return rule.getEnabled() && (streams.isEmpty() || streams.contains(streamId));
   }
+
+  RuleMode mode() {
+    return rule.getMode();
+  }
+
+  /**
+   * Whether this rule counts the stream's localizations of {@code mode} at {@code window}. MONO and
+   * ARRAY rules count their own mode only. An ANY rule counts a stream's ARRAY localizations and
+   * its MONO ones only while the stream sends no ARRAY ones: none yet ({@code lastArrayWindow} is
+   * {@link StreamAlerts#NONE}) or none for longer than the cooldown plus {@link
+   * #ARRAY_FALLBACK_WINDOWS}. So a camera that feeds both raises one alert per rule, from its
+   * array.
+   */
+  boolean counts(LocalizationMode mode, long window, long lastArrayWindow) {
+    return switch (rule.getMode()) {
+      case MONO -> mode == LocalizationMode.MONO;
+      case ARRAY -> mode == LocalizationMode.ARRAY;
+      case ANY ->
+          mode == LocalizationMode.ARRAY
+              || lastArrayWindow == StreamAlerts.NONE
+              || window - lastArrayWindow > rule.getCooldownWindows() + ARRAY_FALLBACK_WINDOWS;
+    };
+  }
+
+  /** Beyond the cooldown, how long an ANY rule waits for a stopped array before it counts mono. */
+  static final int ARRAY_FALLBACK_WINDOWS = 60;
 
   /**
    * The counting peak with the highest contrast, or null when the window does not count: a silent

@@ -2,6 +2,7 @@ package ai.avloc.alerts;
 
 import ai.avloc.schemas.AlertRule;
 import ai.avloc.schemas.ImagePoint;
+import ai.avloc.schemas.RuleMode;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -30,7 +31,12 @@ import java.util.regex.Pattern;
  *     minDurationWindows: 12               # 1 s
  *     cooldownWindows: 24                  # 2 s
  *     enabled: true                        # optional, default true
+ *     mode: array                          # optional: any (default), mono or array; any case
  * </pre>
+ *
+ * <p>{@code mode} picks the localizations the rule counts on a camera: {@code mono} (the model's,
+ * from the camera's microphone and frames), {@code array} (beamformed from a microphone array) or
+ * {@code any}, the stream's array localizations while it sends them and its mono ones otherwise.
  *
  * <p>Numbers are read from their text, not through YAML 1.1's rules: a leading zero ({@code 010},
  * octal 8 to YAML 1.1), hexadecimal, {@code .inf} and {@code .nan} are refused rather than guessed,
@@ -47,7 +53,8 @@ public final class RuleFile {
           "minContrast",
           "minDurationWindows",
           "cooldownWindows",
-          "enabled");
+          "enabled",
+          "mode");
 
   /** Decimal whole numbers, YAML's '_' digit separators allowed; no leading zero. */
   private static final Pattern DECIMAL_INTEGER = Pattern.compile("[-+]?(0|[1-9][0-9_]*)");
@@ -141,6 +148,7 @@ public final class RuleFile {
     Integer minDuration = in.whole("minDurationWindows", f.get("minDurationWindows"));
     Integer cooldown = in.whole("cooldownWindows", f.get("cooldownWindows"));
     Boolean enabled = in.flag("enabled", f.get("enabled"), true);
+    RuleMode mode = in.mode("mode", f.get("mode"));
     if (in.failed) {
       return null;
     }
@@ -154,6 +162,7 @@ public final class RuleFile {
             .setMinDurationWindows(minDuration)
             .setCooldownWindows(cooldown)
             .setEnabled(enabled)
+            .setMode(mode)
             .build();
     for (String p : RuleValidation.problems(rule)) {
       problems.add(label + " (line " + node.line() + "): " + p);
@@ -200,6 +209,21 @@ public final class RuleFile {
         return s.text();
       }
       problem(field, node, "must be text");
+      return null;
+    }
+
+    RuleMode mode(String field, Node node) {
+      if (missing(field, node, false)) {
+        return RuleMode.ANY;
+      }
+      if (node instanceof Scalar s && !s.isNumber()) {
+        for (RuleMode m : RuleMode.values()) {
+          if (m.name().equalsIgnoreCase(s.text())) {
+            return m;
+          }
+        }
+      }
+      problem(field, node, "must be any, mono or array");
       return null;
     }
 

@@ -399,7 +399,7 @@ class AlertsTopologyTest {
     publish(rule("zone").build());
     inside("cam-1", 0, 2);
     StreamAlerts state =
-        (StreamAlerts) driver.getKeyValueStore(AlertsTopology.STATE_STORE).get("cam-1");
+        (StreamAlerts) driver.getKeyValueStore(AlertsTopology.STATE_STORE).get("cam-1|ARRAY");
     assertEquals(W0, state.lastWindow);
     assertEquals(1, state.runs.get("zone").runLength);
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.avloc.schemas.AlertRule;
+import ai.avloc.schemas.RuleMode;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -182,7 +183,7 @@ class RuleFileTest {
     assertEquals(
         List.of(
             "rules[0] (line 3): minDuration: unknown field; the fields are [cooldownWindows,"
-                + " enabled, minContrast, minDurationWindows, name, ruleId, streamIds, zone]",
+                + " enabled, minContrast, minDurationWindows, mode, name, ruleId, streamIds, zone]",
             "rules[0]: ruleId: is required",
             "rules[0] (line 7): zone[1]: must be a point [u, v] or {u: .., v: ..}",
             "rules[0] (line 4): minContrast: must be a number, got text 'high'",
@@ -201,6 +202,24 @@ class RuleFileTest {
     InvalidRuleException broken =
         assertThrows(InvalidRuleException.class, () -> parse("rules: [\n  - a: b\n"));
     assertTrue(broken.getMessage().startsWith("rules.yaml: not valid YAML"), broken.getMessage());
+  }
+
+  @Test
+  void shouldReadTheModeDefaultingToAny() {
+    assertEquals(RuleMode.ANY, parse(oneRule("1", "1", "0")).get(0).getMode());
+    assertEquals(
+        RuleMode.ARRAY, parse(oneRule("1", "1", "0") + "    mode: array\n").get(0).getMode());
+    assertEquals(
+        RuleMode.MONO, parse(oneRule("1", "1", "0") + "    mode: MONO\n").get(0).getMode());
+    assertEquals(
+        List.of("rule 'door' (line 6): mode: must be any, mono or array"),
+        problems(oneRule("1", "1", "0") + "    mode: stereo\n"));
+  }
+
+  @Test
+  void shouldReadTheDemoFileWithItsArrayRule() throws Exception {
+    List<AlertRule> rules = RuleFile.read(Path.of("../examples/demo-alert-rules.yaml"));
+    assertEquals(List.of(RuleMode.ARRAY), rules.stream().map(AlertRule::getMode).toList());
   }
 
   @Test

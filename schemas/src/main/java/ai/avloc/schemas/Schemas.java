@@ -1,5 +1,8 @@
 package ai.avloc.schemas;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.message.SchemaStore;
@@ -20,10 +23,25 @@ public final class Schemas {
           AlertRule.getClassSchema(),
           DeadLetter.getClassSchema());
 
+  /** Earlier versions still on topics (the rules topic is compacted and keeps old records). */
+  private static final List<String> PREVIOUS = List.of("history/AlertRule-1.avsc");
+
   private static final SchemaStore.Cache STORE = new SchemaStore.Cache();
 
   static {
     CURRENT.forEach(STORE::addSchema);
+    PREVIOUS.forEach(path -> STORE.addSchema(previous(path)));
+  }
+
+  private static Schema previous(String path) {
+    try (InputStream in = Schemas.class.getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IllegalStateException("schema resource " + path + " is missing");
+      }
+      return new Schema.Parser().parse(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read schema resource " + path, e);
+    }
   }
 
   private Schemas() {}
