@@ -1,4 +1,4 @@
-# Helpers shared by flink-start, flink-stop, flink-submit and flink-cancel; sourced, not run.
+# Helpers shared by the flink-* scripts; sourced, not run.
 # Needs bash only: HTTP goes through /dev/tcp so a bare Debian machine (no curl) can use the scripts.
 
 flink_classes=(
@@ -92,3 +92,41 @@ flink_json_num() { printf '%s' "$1" | grep -o "\"$2\":[0-9]*" | head -n 1 | cut 
 
 # A string field: flink_json_str '{"state":"RUNNING"}' state -> RUNNING
 flink_json_str() { printf '%s' "$1" | grep -o "\"$2\":\"[^\"]*\"" | head -n 1 | cut -d'"' -f4; }
+
+# Runs Flink's command-line client (CliFrontend ACTION ARGS...) against the cluster of DIR ($1), with
+# its classpath plus --classpath-extra; the client logs to DIR/log/client.log. Prints what it said.
+flink_client() {
+  local dir="$1" cp extra
+  shift
+  cp="$(flink_classpath)" || return 1
+  extra="$(cat "$dir/classpath-extra" 2>/dev/null || true)"
+  [ -z "$extra" ] || cp="$cp:$extra"
+  mkdir -p "$dir/tmp"
+  # the client reads the cluster's address from FLINK_CONF_DIR
+  FLINK_CONF_DIR="$dir/conf" java -XX:TieredStopAtLevel=1 "${jdk_opens[@]}" -Djava.io.tmpdir="$dir/tmp" \
+    -Dlog.file="$dir/log/client.log" -Dlog4j.configurationFile="file:$dir/conf/log4j.properties" \
+    -cp "$cp" org.apache.flink.client.cli.CliFrontend "$@" 2>&1
+}
+
+# Fails unless a cluster from DIR ($1) answers; $2 names the calling script in the message.
+flink_require_cluster() {
+  local port
+  port="$(flink_conf "$1" rest.port)"
+  if [ -z "$port" ] || ! flink_http "$port" GET /overview > /dev/null 2>&1; then
+    echo "$2: no cluster from $1 answers${port:+ on port $port}; start one with flink-start --dir $1" >&2
+    return 1
+  fi
+}
+
+# The savepoint path in the client's output ("Savepoint completed. Path: file:/..."), as a plain
+# path when it is on the local file system.
+flink_savepoint_path() {
+  local path
+  path="$(printf '%s\n' "$1" | sed -n 's/.*Savepoint completed\. Path: \([^ ]*\).*/\1/p' | tail -n 1)"
+  [ -n "$path" ] || return 1
+  case "$path" in
+    file://*) path="${path#file://}" ;;
+    file:*) path="${path#file:}" ;;
+  esac
+  printf '%s\n' "$path"
+}

@@ -31,8 +31,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * bin/flink-start, flink-submit, flink-cancel and flink-stop: a session cluster in two JVMs runs a
- * job from a jar it has never seen, cancels another, then stops without leaving a process or port.
+ * bin/flink-start, flink-submit, flink-cancel, flink-savepoint and flink-stop: a session cluster in
+ * two JVMs runs a job from a jar it has never seen, cancels another, then stops without leaving a
+ * process or port; a job stopped with a savepoint, or whose JobManager was killed, resumes from its
+ * savepoint or retained checkpoint and counts every number once.
  */
 class FlinkScriptsTest {
   @TempDir Path tmp;
@@ -87,6 +89,149 @@ class FlinkScriptsTest {
     assertFalse(listening(rpcPort), "RPC port " + rpcPort + " is free again");
     assertFalse(Files.exists(dir.resolve("jobmanager.pid")), "pid file removed");
     assertTrue(Files.exists(dir.resolve("log/jobmanager.log")), "logs kept");
+  }
+
+  @Test
+  void shouldStopAJobWithASavepointAndResumeItWithoutLosingOrRepeatingANumber() throws Exception {
+    Path dir = tmp.resolve("flink");
+    String rest = start(dir);
+    try {
+      Path jar = jobJar();
+      Path result = tmp.resolve("sum.txt");
+      String first = submit(dir, jar, result.toString(), "1000", "slow");
+      assertEquals("RUNNING", awaitState(rest, first, "RUNNING"));
+      Thread.sleep(3000);
+      Path savepoints = tmp.resolve("kept-savepoints");
+      String savepoint =
+          lastLine(
+              run(
+                  "bin/flink-cancel",
+                  "--dir",
+                  dir.toString(),
+                  "--with-savepoint",
+                  "--target",
+                  savepoints.toString(),
+                  first));
+      assertTrue(savepoint.startsWith(savepoints + "/savepoint-"), savepoint);
+      assertTrue(Files.exists(Path.of(savepoint, "_metadata")), "a whole savepoint " + savepoint);
+      assertEquals("FINISHED", state(rest, first));
+      assertFalse(Files.exists(result), "a job stopped with a savepoint has not ended its input");
+
+      // a savepoint of a running job, which goes on
+      String second =
+          lastLine(
+              run(
+                  "bin/flink-submit",
+                  "--dir",
+                  dir.toString(),
+                  "--jar",
+                  jar.toString(),
+                  "--from-savepoint",
+                  savepoint,
+                  "--",
+                  result.toString(),
+                  "1000",
+                  "slow"));
+      assertEquals("RUNNING", awaitState(rest, second, "RUNNING"));
+      String another = lastLine(run("bin/flink-savepoint", "--dir", dir.toString(), second));
+      assertTrue(another.startsWith(dir.resolve("savepoints") + "/savepoint-"), another);
+      assertEquals("RUNNING", state(rest, second));
+
+      assertEquals("FINISHED", awaitState(rest, second, "FINISHED"));
+      String[] sumAndSeen = Files.readString(result).split(" ");
+      assertEquals("500500", sumAndSeen[0], "every number once across the stop");
+      long seen = Long.parseLong(sumAndSeen[1]);
+      assertTrue(seen > 0 && seen < 1000, "the second run resumed, adding " + seen + " of 1000");
+    } finally {
+      run("bin/flink-stop", "--dir", dir.toString());
+    }
+    assertTrue(Files.isDirectory(tmp.resolve("kept-savepoints")), "savepoints outlive the cluster");
+  }
+
+  @Test
+  void shouldResumeFromTheRetainedCheckpointAfterTheJobManagerIsKilled() throws Exception {
+    Path dir = tmp.resolve("flink");
+    Path checkpoints = tmp.resolve("checkpoints");
+    Path result = tmp.resolve("sum.txt");
+    Path jar = jobJar();
+    String rest = start(dir);
+    try {
+      String job = submit(dir, jar, result.toString(), "1000", "slow", checkpoints.toString());
+      assertEquals("RUNNING", awaitState(rest, job, "RUNNING"));
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (newestCheckpoint(checkpoints) < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertTrue(newestCheckpoint(checkpoints) >= 3, "checkpoints in " + checkpoints);
+      long jobManager = pid(dir, "jobmanager");
+      assertEquals(0, exec("kill", "-9", "" + jobManager).exitCode());
+      long lost = System.nanoTime();
+      run("bin/flink-stop", "--dir", dir.toString(), "--grace", "5");
+      assertFalse(Files.exists(result), "the lost job never finished");
+
+      rest = start(dir);
+      String resumed =
+          lastLine(
+              run(
+                  "bin/flink-submit",
+                  "--dir",
+                  dir.toString(),
+                  "--jar",
+                  jar.toString(),
+                  "--from-latest-checkpoint",
+                  checkpoints.toString(),
+                  "--",
+                  result.toString(),
+                  "1000",
+                  "slow",
+                  checkpoints.toString()));
+      assertEquals("RUNNING", awaitState(rest, resumed, "RUNNING"));
+      System.out.printf(
+          "JobManager killed: resumed from the retained checkpoint %.1f s later%n",
+          (System.nanoTime() - lost) / 1e9);
+      assertEquals("FINISHED", awaitState(rest, resumed, "FINISHED"));
+      String[] sumAndSeen = Files.readString(result).split(" ");
+      assertEquals("500500", sumAndSeen[0], "every number once across the JobManager's loss");
+      long seen = Long.parseLong(sumAndSeen[1]);
+      assertTrue(seen > 0 && seen < 1000, "the resumed run added " + seen + " of 1000");
+    } finally {
+      run("bin/flink-stop", "--dir", dir.toString());
+    }
+  }
+
+  /** Starts a cluster on free ports and returns its REST address. */
+  private static String start(Path dir) throws Exception {
+    int restPort = freePort();
+    String started =
+        run(
+            "bin/flink-start",
+            "--dir",
+            dir.toString(),
+            "--rest-port",
+            "" + restPort,
+            "--rpc-port",
+            "" + freePort(),
+            "--slots",
+            "3");
+    String rest = "http://127.0.0.1:" + restPort;
+    assertEquals(rest, lastLine(started));
+    return rest;
+  }
+
+  /** N of the newest complete chk-N under the checkpoint folder (Flink keeps only that one). */
+  private static long newestCheckpoint(Path checkpoints) throws Exception {
+    if (!Files.isDirectory(checkpoints)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.walk(checkpoints, 3)) {
+      return files
+          .filter(f -> f.getFileName().toString().equals("_metadata"))
+          .map(f -> f.getParent().getFileName().toString())
+          .filter(chk -> chk.startsWith("chk-"))
+          .mapToLong(chk -> Long.parseLong(chk.substring(4)))
+          .max()
+          .orElse(0);
+    }
   }
 
   @Test

@@ -17,7 +17,10 @@ import java.util.Map;
  *     steering weights from bin to bin once per batch, which costs as much as one window's cgemm
  * @param arrayMaxWaitMillis how long an array window may wait for its batch to fill
  * @param checkpointDir where checkpoints go (a URI; array windows are too big for the JobManager's
- *     memory)
+ *     memory). The last one is kept when the job is canceled or its cluster lost, to resume from;
+ *     the default {@value #CHECKPOINTS}, resolved against the working directory of the process that
+ *     runs {@code main} (the submitting client), lies outside the folders {@code flink-stop}
+ *     deletes
  * @param closeCompleteWindows close a window as soon as nothing can change it, not only when the
  *     watermark passes (see {@link WindowAligner#WindowAligner(long, boolean)} and {@link
  *     ArrayAligner#ArrayAligner(boolean)})
@@ -25,6 +28,12 @@ import java.util.Map;
  *     cameras on 2 cores, aligned checkpoints put p99 at 2–6 s, unaligned ones at 130–155 ms
  * @param watermarkIntervalMillis how often sources emit watermarks, and the longest a record waits
  *     in a network buffer: a window cannot close or travel sooner
+ * @param restartFailures the most restarts within {@code restartInterval} (Flink's failure-rate
+ *     strategy); a failure beyond that fails the job for good instead of restarting it forever
+ * @param restartInterval the sliding interval over which restarts are counted
+ * @param restartDelay the pause before each restart
+ * @param fromSavepoint a savepoint or retained checkpoint to resume from (job state and source
+ *     offsets), or null; on a session cluster {@code flink-submit --from-savepoint} does the same
  */
 public record JobConfig(
     String bootstrapServers,
@@ -50,8 +59,15 @@ public record JobConfig(
     String checkpointDir,
     long watermarkIntervalMillis,
     boolean closeCompleteWindows,
-    boolean unalignedCheckpoints)
+    boolean unalignedCheckpoints,
+    int restartFailures,
+    Duration restartInterval,
+    Duration restartDelay,
+    String fromSavepoint)
     implements Serializable {
+
+  /** The default checkpoint directory, relative to the working directory. */
+  public static final String CHECKPOINTS = "runs/checkpoints";
 
   /** The trained compact U-VAE committed with the project, relative to the repository root. */
   public static final String SHIPPED_MODEL = "models/uvae-compact";
@@ -64,7 +80,8 @@ public record JobConfig(
           + " [--mono-max-flatness model] [--mono-confirm model] [--fov 65x50] [--band 500:5000]"
           + " [--array-max-batch 32] [--array-max-wait-ms 500] [--checkpoint-dir URI]"
           + " [--watermark-interval-ms 20] [--close-complete-windows true]"
-          + " [--unaligned-checkpoints true]";
+          + " [--unaligned-checkpoints true] [--restart-failures 3] [--restart-interval-s 300]"
+          + " [--restart-delay-s 5] [--from-savepoint PATH]";
 
   /** "model": the model card's threshold (NaN here), else a number. */
   static double flatness(String value) {
@@ -138,12 +155,14 @@ public record JobConfig(
               take(
                   a,
                   "checkpoint-dir",
-                  java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "avloc-checkpoints")
-                      .toUri()
-                      .toString()),
+                  java.nio.file.Path.of(CHECKPOINTS).toAbsolutePath().toUri().toString()),
               Long.parseLong(take(a, "watermark-interval-ms", "20")),
               Boolean.parseBoolean(take(a, "close-complete-windows", "true")),
-              Boolean.parseBoolean(take(a, "unaligned-checkpoints", "true")));
+              Boolean.parseBoolean(take(a, "unaligned-checkpoints", "true")),
+              Integer.parseInt(take(a, "restart-failures", "3")),
+              Duration.ofSeconds(Long.parseLong(take(a, "restart-interval-s", "300"))),
+              Duration.ofSeconds(Long.parseLong(take(a, "restart-delay-s", "5"))),
+              a.remove("from-savepoint"));
     } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
       throw new IllegalArgumentException(
           "a numeric option is not a number (--fov takes HxV, --band LO:HI): "

@@ -20,14 +20,21 @@ import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.KafkaSourceOptions;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
  * The localization job: Kafka sources with event-time watermarks, 1/12 s alignment per stream, the
@@ -100,8 +107,15 @@ public final class LocalizationJob {
             .setBootstrapServers(bootstrapServers)
             .setTopics(topic)
             .setGroupId(groupId)
-            .setStartingOffsets(OffsetsInitializer.earliest())
+            // a live job resumes where its consumer group left off, so a resubmission without a
+            // checkpoint does not publish its windows again; a replay reads the topic as it is
+            .setStartingOffsets(
+                bounded
+                    ? OffsetsInitializer.earliest()
+                    : OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
             .setProperty("isolation.level", "read_committed")
+            // offsets go to the group with each completed checkpoint, as the sinks' transactions do
+            .setProperty(KafkaSourceOptions.COMMIT_OFFSETS_ON_CHECKPOINT.key(), "true")
             .setDeserializer(decoder);
     if (bounded) {
       builder.setBounded(OffsetsInitializer.latest());
@@ -236,7 +250,8 @@ public final class LocalizationJob {
   }
 
   /** Rejected events (late, invalid) as dead letters, so nothing is dropped unseen. */
-  public static DataStream<Failed> rejectedAsDeadLetters(DataStream<Rejected> rejected, Topics t) {
+  public static SingleOutputStreamOperator<Failed> rejectedAsDeadLetters(
+      DataStream<Rejected> rejected, Topics t) {
     String frames = t.frames().name();
     String arrays = t.arrayAudio().name();
     String audio = t.audio().name();
@@ -273,24 +288,28 @@ public final class LocalizationJob {
       var frames =
           splitFailures(
               env.fromSource(
-                  frameSource(kafka, t.frames().name(), c.groupId(), c.bounded()),
-                  decodedWatermarks(FrameEvent::timestampMicros, lag, idle),
-                  "frames"),
+                      frameSource(kafka, t.frames().name(), c.groupId(), c.bounded()),
+                      decodedWatermarks(FrameEvent::timestampMicros, lag, idle),
+                      "frames")
+                  .uid("frame-source"),
               FrameEvent.class,
               "split-frames");
       var audio =
           splitFailures(
               env.fromSource(
-                  audioSource(kafka, t.audio().name(), c.groupId(), c.bounded()),
-                  decodedWatermarks(AudioEvent::timestampMicros, lag, idle),
-                  "audio"),
+                      audioSource(kafka, t.audio().name(), c.groupId(), c.bounded()),
+                      decodedWatermarks(AudioEvent::timestampMicros, lag, idle),
+                      "audio")
+                  .uid("audio-source"),
               AudioEvent.class,
               "split-audio");
       var windows = alignWindows(frames, audio, c.staleness(), c.closeCompleteWindows());
       var mono = monoInference(windows, c);
       failures.add(frames.getSideOutput(DeadLetters.TAG));
       failures.add(audio.getSideOutput(DeadLetters.TAG));
-      failures.add(rejectedAsDeadLetters(windows.getSideOutput(WindowAligner.REJECTED), t));
+      failures.add(
+          rejectedAsDeadLetters(windows.getSideOutput(WindowAligner.REJECTED), t)
+              .uid("rejected-windows-to-dead-letters"));
       failures.add(mono.getSideOutput(DeadLetters.TAG));
       localizations.add(confirmSources(mono, c));
     }
@@ -298,15 +317,18 @@ public final class LocalizationJob {
     var arrays =
         splitFailures(
             env.fromSource(
-                arraySource(kafka, t.arrayAudio().name(), c.groupId(), c.bounded()),
-                decodedWatermarks(ArrayEvent::timestampMicros, lag, idle),
-                "array audio"),
+                    arraySource(kafka, t.arrayAudio().name(), c.groupId(), c.bounded()),
+                    decodedWatermarks(ArrayEvent::timestampMicros, lag, idle),
+                    "array audio")
+                .uid("array-source"),
             ArrayEvent.class,
             "split-arrays");
     var arrayWindows = alignArrays(arrays, c.closeCompleteWindows());
     var beamformed = arrayBeamforming(arrayWindows, c);
     failures.add(arrays.getSideOutput(DeadLetters.TAG));
-    failures.add(rejectedAsDeadLetters(arrayWindows.getSideOutput(WindowAligner.REJECTED), t));
+    failures.add(
+        rejectedAsDeadLetters(arrayWindows.getSideOutput(WindowAligner.REJECTED), t)
+            .uid("rejected-arrays-to-dead-letters"));
     failures.add(beamformed.getSideOutput(DeadLetters.TAG));
     localizations.add(beamformed);
 
@@ -338,19 +360,40 @@ public final class LocalizationJob {
 
   /**
    * Checkpoints (exactly once, on the file system: an array window's state is half a megabyte, past
-   * the JobManager's 5 MB in-memory limit with a few streams) and the watermark cadence.
+   * the JobManager's 5 MB in-memory limit with a few streams, and kept when the job is canceled so
+   * it can resume from them), the restart strategy, the savepoint to resume from, and the watermark
+   * cadence. A restart strategy the environment already has (a test's, the cluster's) is left as it
+   * is.
    */
   public static void configure(StreamExecutionEnvironment env, JobConfig c) {
+    Configuration conf = new Configuration();
     if (!c.checkpointInterval().isZero()) {
       env.enableCheckpointing(c.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
-      org.apache.flink.configuration.Configuration conf =
-          new org.apache.flink.configuration.Configuration();
+      conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+      conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, c.checkpointDir());
+    }
+    if (env.getConfiguration().getOptional(RestartStrategyOptions.RESTART_STRATEGY).isEmpty()) {
+      // Flink's default with checkpoints retries forever: a record that fails the job every time
+      // would hold every camera down for good, without the job ever showing as failed
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY, "failure-rate");
       conf.set(
-          org.apache.flink.configuration.CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+          RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_MAX_FAILURES_PER_INTERVAL,
+          c.restartFailures());
       conf.set(
-          org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-          c.checkpointDir());
-      env.configure(conf);
+          RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_FAILURE_RATE_INTERVAL,
+          c.restartInterval());
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_DELAY, c.restartDelay());
+    }
+    if (c.fromSavepoint() != null) {
+      conf.set(StateRecoveryOptions.SAVEPOINT_PATH, c.fromSavepoint());
+    }
+    env.configure(conf);
+    if (!c.checkpointInterval().isZero()) {
+      // a canceled job or a lost cluster leaves its last checkpoint to resume from (Flink deletes
+      // it on cancellation otherwise); a job that fails for good keeps it as well
+      env.getCheckpointConfig()
+          .setExternalizedCheckpointRetention(
+              ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
       if (c.unalignedCheckpoints()) {
         // aligning barriers blocks the aligner's faster input until the slower one's barrier
         // arrives; under load that stalled every window for seconds after each checkpoint

@@ -5,7 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 
 class JobConfigTest {
@@ -22,7 +30,11 @@ class JobConfigTest {
               "--watermark-interval-ms", "10",
               "--fov", "90x60",
               "--band", "300:3000",
-              "--bounded", "true"
+              "--bounded", "true",
+              "--restart-failures", "5",
+              "--restart-interval-s", "60",
+              "--restart-delay-s", "2",
+              "--from-savepoint", "file:///tmp/sp/savepoint-1"
             });
     assertEquals("h:1", c.bootstrapServers());
     assertEquals("/m", c.modelDir());
@@ -40,6 +52,61 @@ class JobConfigTest {
     assertEquals(32, c.maxBatch());
     assertTrue(c.unalignedCheckpoints());
     assertTrue(c.closeCompleteWindows());
+    assertEquals(5, c.restartFailures());
+    assertEquals(Duration.ofSeconds(60), c.restartInterval());
+    assertEquals(Duration.ofSeconds(2), c.restartDelay());
+    assertEquals("file:///tmp/sp/savepoint-1", c.fromSavepoint());
+  }
+
+  @Test
+  void restartsAreBoundedAndCheckpointsLiveUnderRunsByDefault() {
+    JobConfig c = JobConfig.parse(new String[] {"--bootstrap", "h:1"});
+    assertEquals(3, c.restartFailures());
+    assertEquals(Duration.ofMinutes(5), c.restartInterval());
+    assertEquals(Duration.ofSeconds(5), c.restartDelay());
+    assertNull(c.fromSavepoint());
+    // not under java.io.tmpdir, nor runs/flink, which flink-stop --purge deletes
+    assertEquals(
+        Path.of(JobConfig.CHECKPOINTS).toAbsolutePath().toUri().toString(), c.checkpointDir());
+    assertTrue(c.checkpointDir().endsWith("/runs/checkpoints"), c.checkpointDir());
+  }
+
+  @Test
+  void configureBoundsRestartsRetainsCheckpointsAndResumes() {
+    JobConfig c =
+        JobConfig.parse(
+            new String[] {
+              "--bootstrap", "h:1",
+              "--checkpoint-dir", "file:///tmp/cp",
+              "--restart-failures", "4",
+              "--from-savepoint", "file:///tmp/cp/job/chk-7"
+            });
+    StreamExecutionEnvironment env = new StreamExecutionEnvironment(new Configuration());
+    LocalizationJob.configure(env, c);
+    ReadableConfig conf = env.getConfiguration();
+    assertEquals("failure-rate", conf.get(RestartStrategyOptions.RESTART_STRATEGY));
+    assertEquals(
+        4,
+        conf.get(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_MAX_FAILURES_PER_INTERVAL));
+    assertEquals(
+        Duration.ofMinutes(5),
+        conf.get(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_FAILURE_RATE_INTERVAL));
+    assertEquals(
+        Duration.ofSeconds(5),
+        conf.get(RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_DELAY));
+    assertEquals("file:///tmp/cp", conf.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY));
+    assertEquals(
+        ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION,
+        env.getCheckpointConfig().getExternalizedCheckpointRetention());
+    assertEquals(2000, env.getCheckpointConfig().getCheckpointInterval());
+    assertEquals("file:///tmp/cp/job/chk-7", conf.get(StateRecoveryOptions.SAVEPOINT_PATH));
+
+    // a test's own restart strategy stays
+    Configuration none = new Configuration();
+    none.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+    StreamExecutionEnvironment failFast = new StreamExecutionEnvironment(none);
+    LocalizationJob.configure(failFast, c);
+    assertEquals("none", failFast.getConfiguration().get(RestartStrategyOptions.RESTART_STRATEGY));
   }
 
   @Test

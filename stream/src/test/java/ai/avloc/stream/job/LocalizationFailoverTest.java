@@ -142,7 +142,12 @@ class LocalizationFailoverTest {
 
   /** 10 s of one camera at twice real time, then 2 s more so the watermark closes the last ones. */
   static void publish(EmbeddedKafka kafka, Instant t0, byte[] jpeg) {
-    Random random = new Random(11);
+    publish(kafka, t0, jpeg, 0, WINDOWS + 24);
+  }
+
+  /** Windows {@code from} (inclusive) to {@code to} of that camera, at twice real time. */
+  static void publish(EmbeddedKafka kafka, Instant t0, byte[] jpeg, int from, int to) {
+    Random random = new Random(11 + from);
     try (var producer =
         new KafkaProducer<>(
             Map.<String, Object>of(
@@ -154,7 +159,7 @@ class LocalizationFailoverTest {
             new ByteArraySerializer())) {
       String frames = TOPICS.frames().name();
       String audio = TOPICS.audio().name();
-      for (int k = 0; k < WINDOWS + 24; k++) {
+      for (int k = from; k < to; k++) {
         long start = LocalizationJobTest.sampleMicros(1024L * k);
         VideoFrame frame =
             VideoFrame.newBuilder()

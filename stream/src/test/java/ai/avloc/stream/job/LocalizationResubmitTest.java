@@ -1,0 +1,163 @@
+package ai.avloc.stream.job;
+
+import static ai.avloc.stream.job.LocalizationFailoverTest.TOPICS;
+import static ai.avloc.stream.job.LocalizationFailoverTest.WINDOWS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.avloc.schemas.Localization;
+import ai.avloc.schemas.ModelShapes;
+import ai.avloc.schemas.TopicReader;
+import ai.avloc.serving.BrightSpotModel;
+import ai.avloc.testsupport.EmbeddedKafka;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A live job canceled keeps its last checkpoint; submitted again from it, it publishes every window
+ * exactly once: none it had already published comes out a second time, the one still open at the
+ * cancellation is restored with its state, and those the cameras sent while no job ran still come.
+ */
+class LocalizationResubmitTest {
+  /** The windows published before the cancellation; the rest come while no job runs. */
+  static final int BEFORE = 60;
+
+  @TempDir Path dir;
+
+  @Test
+  void aJobResumedFromItsRetainedCheckpointPublishesEveryWindowOnce() throws Exception {
+    Path model = dir.resolve("bright-spot");
+    BrightSpotModel.export(model, ModelShapes.FRAME_HEIGHT, ModelShapes.FRAME_WIDTH);
+    byte[] jpeg = LocalizationJobTest.frameWithBrightSquare(200, 60);
+    Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(30);
+    long firstWindow = Math.floorDiv(ChronoUnit.MICROS.between(Instant.EPOCH, t0) * 12, 1_000_000);
+
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      kafka.createTopics(
+          2,
+          TOPICS.frames().name(),
+          TOPICS.audio().name(),
+          TOPICS.arrayAudio().name(),
+          TOPICS.localizations().name(),
+          TOPICS.deadLetters().name());
+      MiniClusterConfiguration cluster =
+          new MiniClusterConfiguration.Builder()
+              .setNumTaskManagers(1)
+              .setNumSlotsPerTaskManager(2)
+              .build();
+      String[] args = {
+        "--bootstrap", kafka.bootstrapServers(),
+        "--topic-prefix", "failover.",
+        "--group", "resubmitted",
+        "--model", model.toString(),
+        "--max-batch", "8",
+        "--checkpoint-ms", "500",
+        "--checkpoint-dir", dir.resolve("checkpoints").toUri().toString()
+      };
+      Map<Long, Integer> seen = new TreeMap<>();
+      try (MiniCluster flink = new MiniCluster(cluster);
+          TopicReader<Localization> reader =
+              TopicReader.on(kafka.bootstrapServers()).open(TOPICS.localizations())) {
+        flink.start();
+        JobID first = submit(flink, args);
+        LocalizationFailoverTest.publish(kafka, t0, jpeg, 0, BEFORE);
+        // every window of the first part out (the last one waits for the next frame), and a
+        // checkpoint after them to commit the offsets
+        read(reader, seen, firstWindow, BEFORE - 2, Duration.ofSeconds(120));
+        Thread.sleep(1500);
+        flink.cancelJob(first).get();
+        while (flink.getJobStatus(first).get() != JobStatus.CANCELED) {
+          Thread.sleep(100);
+        }
+        int beforeCancel = LocalizationFailoverTest.countIn(seen, firstWindow);
+
+        // the cameras go on while no job runs
+        LocalizationFailoverTest.publish(kafka, t0, jpeg, BEFORE, WINDOWS + 24);
+        String retained = newestCheckpoint(dir.resolve("checkpoints"));
+        long resubmitted = System.nanoTime();
+        submit(flink, args, "--from-savepoint", retained);
+        long resumedAfter = -1;
+        long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
+        while (!seen.containsKey(firstWindow + WINDOWS - 1) && System.nanoTime() < deadline) {
+          int before = seen.size();
+          read(reader, seen, firstWindow, -1, Duration.ofMillis(200));
+          if (resumedAfter < 0 && seen.size() > before) {
+            resumedAfter = (System.nanoTime() - resubmitted) / 1_000_000;
+          }
+        }
+        // anything published twice would come within the next seconds
+        read(reader, seen, firstWindow, -1, Duration.ofSeconds(3));
+        System.out.printf(
+            "resumed from the retained checkpoint: %d windows before the cancellation, first window"
+                + " of the new job %d ms after its submission, %d of %d windows out%n",
+            beforeCancel,
+            resumedAfter,
+            LocalizationFailoverTest.countIn(seen, firstWindow),
+            WINDOWS);
+      }
+      assertTrue(
+          LocalizationFailoverTest.countIn(seen, firstWindow) >= BEFORE, "the first part came");
+      for (long w = firstWindow; w < firstWindow + WINDOWS; w++) {
+        assertEquals(1, seen.getOrDefault(w, 0), "window " + (w - firstWindow) + " exactly once");
+      }
+    }
+  }
+
+  /** The newest complete checkpoint the canceled job left behind. */
+  private static String newestCheckpoint(Path checkpoints) throws Exception {
+    assertTrue(Files.isDirectory(checkpoints), "a checkpoint folder at " + checkpoints);
+    try (Stream<Path> files = Files.walk(checkpoints, 3)) {
+      Path newest =
+          files
+              .filter(f -> f.getFileName().toString().equals("_metadata"))
+              .map(Path::getParent)
+              .max(
+                  Comparator.comparingLong(
+                      chk -> Long.parseLong(chk.getFileName().toString().substring(4))))
+              .orElseThrow(() -> new AssertionError("no checkpoint kept in " + checkpoints));
+      return newest.toUri().toString();
+    }
+  }
+
+  private static JobID submit(MiniCluster flink, String[] args, String... more) throws Exception {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.setParallelism(2);
+    JobConfig c =
+        JobConfig.parse(Stream.concat(Stream.of(args), Stream.of(more)).toArray(String[]::new));
+    LocalizationJob.configure(env, c);
+    LocalizationJob.build(env, c);
+    return flink.submitJob(env.getStreamGraph()).get().getJobID();
+  }
+
+  /**
+   * Reads localizations into {@code seen} (count per window) until window {@code until} (offset
+   * from {@code firstWindow}) has come, or for {@code timeout} when until is negative.
+   */
+  private static void read(
+      TopicReader<Localization> reader,
+      Map<Long, Integer> seen,
+      long firstWindow,
+      int until,
+      Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline && (until < 0 || !seen.containsKey(firstWindow + until))) {
+      for (Localization l : reader.poll(Duration.ofMillis(200))) {
+        seen.merge(l.getWindow(), 1, Integer::sum);
+      }
+    }
+  }
+}
