@@ -353,6 +353,20 @@ public final class PeakFinder {
     }
   }
 
+  /**
+   * The first cell of a map that is NaN or infinite, or -1 when every value is finite: lets a
+   * caller that must not throw (a streaming job) set such a map aside before {@link #find} or
+   * {@link #flatness}, which reject it.
+   */
+  public static int firstNonFinite(float[] map) {
+    for (int i = 0; i < map.length; i++) {
+      if (!Float.isFinite(map[i])) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /** Rejects NaN and infinite values, naming the row and column when {@code cols > 0}. */
   private static void checkFinite(float value, int index, int cols) {
     if (Float.isFinite(value)) {

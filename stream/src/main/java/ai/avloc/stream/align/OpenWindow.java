@@ -8,7 +8,8 @@ import ai.avloc.schemas.WindowClock;
  * with its own serializer.
  */
 public final class OpenWindow {
-  public float[] samples = new float[WindowClock.SAMPLES_PER_WINDOW];
+  /** The 1024 samples, allocated with the first audio (a frame alone opens a window too). */
+  public float[] samples;
 
   /** One bit per sample: 16 longs for 1024 samples. */
   public long[] received = SampleMask.empty();
@@ -22,6 +23,9 @@ public final class OpenWindow {
 
   /** Copies {@code count} samples to {@code offset} (a sample sent twice keeps its last value). */
   public void addSamples(int offset, float[] source, int sourceOffset, int count) {
+    if (samples == null) {
+      samples = new float[WindowClock.SAMPLES_PER_WINDOW];
+    }
     System.arraycopy(source, sourceOffset, samples, offset, count);
     SampleMask.mark(received, offset, count);
   }
@@ -34,6 +38,11 @@ public final class OpenWindow {
             < Math.abs(frame.timestampMicros() - centre)) {
       frame = candidate;
     }
+  }
+
+  /** The window's 1024 samples, zeros where none arrived. */
+  public float[] samples() {
+    return samples != null ? samples : new float[WindowClock.SAMPLES_PER_WINDOW];
   }
 
   public double coverage() {

@@ -39,7 +39,7 @@ public final class StreamState {
     return new AlignedWindow(
         streamId,
         window,
-        open.samples,
+        open.samples(),
         open.coverage(),
         frame,
         frame == null ? -1 : age,

@@ -11,6 +11,7 @@ import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -18,41 +19,83 @@ import org.apache.flink.util.Collector;
  * Aligns an array camera's chunks into 1/12 s windows of 1024 samples per microphone (keyed by
  * stream id), as {@link WindowAligner} does for mono audio: open windows in MapState, closed by an
  * event-time timer at their last millisecond; late samples go to {@link WindowAligner#REJECTED}.
+ * State is bounded as there: at most {@link #MAX_OPEN_WINDOWS} open windows per stream, the last
+ * closed window forgotten once the stream has been idle for {@link WindowAligner#IDLE_RETENTION}
+ * and the watermark has passed it, and a TTL behind both.
  */
 public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent, ArrayWindow> {
+  /**
+   * Open windows one array stream may hold: 30 s, far beyond the out-of-orderness bound, enough for
+   * a bounded replay whose sources run apart; a full 128-mic window holds 512 KB.
+   */
+  public static final int MAX_OPEN_WINDOWS = 12 * 30;
+
   private final boolean closeWhenComplete;
+  private final int maxOpenWindows;
   private transient MapState<Long, OpenArrayWindow> open;
   private transient ValueState<Long> lastClosed;
   private transient Counter lateSamples;
   private transient Counter windows;
+  private transient Counter refusedSamples;
+  private transient Counter alignmentErrors;
 
   /**
    * @param closeWhenComplete also close the stream's oldest open window as soon as all its samples
    *     are in, before the watermark passes it; what arrives for it later is late
    */
   public ArrayAligner(boolean closeWhenComplete) {
+    this(closeWhenComplete, MAX_OPEN_WINDOWS);
+  }
+
+  /** As above, with samples for more than {@code maxOpenWindows} open windows refused. */
+  public ArrayAligner(boolean closeWhenComplete, int maxOpenWindows) {
     this.closeWhenComplete = closeWhenComplete;
+    this.maxOpenWindows = maxOpenWindows;
   }
 
   @Override
   public void open(OpenContext context) {
-    open =
-        getRuntimeContext()
-            .getMapState(
-                new MapStateDescriptor<>("open-array-windows", Long.class, OpenArrayWindow.class));
+    StateTtlConfig ttl = StateTtlConfig.newBuilder(WindowAligner.STREAM_STATE_TTL).build();
+    MapStateDescriptor<Long, OpenArrayWindow> windowsDescriptor =
+        new MapStateDescriptor<>("open-array-windows", Long.class, OpenArrayWindow.class);
+    // behind the timers: a window whose watermark never comes goes after an hour unwritten
+    windowsDescriptor.enableTimeToLive(ttl);
+    open = getRuntimeContext().getMapState(windowsDescriptor);
     ValueStateDescriptor<Long> closed = new ValueStateDescriptor<>("last-closed", Long.class);
-    closed.enableTimeToLive(StateTtlConfig.newBuilder(WindowAligner.STREAM_STATE_TTL).build());
+    closed.enableTimeToLive(ttl);
     lastClosed = getRuntimeContext().getState(closed);
-    lateSamples = getRuntimeContext().getMetricGroup().counter("lateArraySamples");
-    windows = getRuntimeContext().getMetricGroup().counter("arrayWindows");
+    var metrics = getRuntimeContext().getMetricGroup();
+    lateSamples = metrics.counter("lateArraySamples");
+    windows = metrics.counter("arrayWindows");
+    refusedSamples = metrics.counter("arraySamplesOverOpenWindowCap");
+    alignmentErrors = metrics.counter("arrayAlignmentErrors");
   }
 
   @Override
   public void processElement(ArrayEvent chunk, Context ctx, Collector<ArrayWindow> out)
       throws Exception {
+    try {
+      align(chunk, ctx, out);
+    } catch (RuntimeException e) {
+      // one stream's bad chunk must not fail the task every camera of the subtask runs in
+      alignmentErrors.inc();
+      ctx.output(
+          WindowAligner.REJECTED,
+          new Rejected(
+              chunk.streamId(),
+              "array-audio",
+              chunk.timestampMicros(),
+              "alignment failed: " + WindowAligner.describe(e)));
+    }
+  }
+
+  private void align(ArrayEvent chunk, Context ctx, Collector<ArrayWindow> out) throws Exception {
     Long closed = lastClosed.value();
     long watermark = ctx.timerService().currentWatermark();
     int[] late = {0};
+    int[] refused = {0};
+    int[] mismatched = {0};
+    int[] openCount = {-1};
     AudioPlacement.place(
         chunk.timestampMicros(),
         chunk.samplesPerChannel(),
@@ -63,10 +106,18 @@ public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent,
           }
           OpenArrayWindow w = open.get(window);
           if (w == null) {
+            if (openCount[0] < 0) {
+              openCount[0] = WindowAligner.countUpTo(open.keys(), maxOpenWindows);
+            }
+            if (openCount[0] >= maxOpenWindows) {
+              refused[0] += count;
+              return;
+            }
+            openCount[0]++;
             w = new OpenArrayWindow(chunk.geometryId(), chunk.channels());
             ctx.timerService().registerEventTimeTimer(WindowClock.lastMillis(window));
           } else if (w.channels != chunk.channels() || !w.geometryId.equals(chunk.geometryId())) {
-            late[0] += count; // a geometry change mid-window cannot be mixed; counted as lost
+            mismatched[0] += count; // a geometry change mid-window cannot be mixed
             return;
           }
           w.addSamples(offset, chunk.samples(), chunk.samplesPerChannel(), from, count);
@@ -76,8 +127,9 @@ public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent,
     if (closeWhenComplete) {
       closeCompleteWindows(ctx.getCurrentKey(), out);
     }
-    if (late[0] > 0) {
-      lateSamples.inc(late[0]);
+    int lost = late[0] + mismatched[0];
+    if (lost > 0) {
+      lateSamples.inc(lost);
       ctx.output(
           WindowAligner.REJECTED,
           new Rejected(
@@ -85,10 +137,21 @@ public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent,
               "array-audio",
               chunk.timestampMicros(),
               "late: "
-                  + late[0]
+                  + lost
                   + " of "
                   + chunk.samplesPerChannel()
-                  + " samples per channel fell in closed windows"));
+                  + " samples per channel fell in closed windows"
+                  + (mismatched[0] > 0 ? " or windows of another geometry" : "")));
+    }
+    if (refused[0] > 0) {
+      refusedSamples.inc(refused[0]);
+      ctx.output(
+          WindowAligner.REJECTED,
+          new Rejected(
+              chunk.streamId(),
+              "array-audio",
+              chunk.timestampMicros(),
+              WindowAligner.overCap(refused[0], chunk.samplesPerChannel(), maxOpenWindows)));
     }
   }
 
@@ -96,13 +159,32 @@ public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent,
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<ArrayWindow> out)
       throws Exception {
     long window = WindowClock.windowOf(timestamp * 1000);
-    OpenArrayWindow w = open.get(window);
-    if (w == null) {
+    OpenArrayWindow w = ctx.timeDomain() == TimeDomain.EVENT_TIME ? open.get(window) : null;
+    if (w != null) {
+      close(ctx.getCurrentKey(), window, w, out);
+      if (closeWhenComplete) {
+        closeCompleteWindows(ctx.getCurrentKey(), out);
+      }
+    }
+    forgetIfIdle(ctx);
+  }
+
+  /**
+   * Without open windows, the last closed one matters only until the watermark passes it (later
+   * samples for it are late either way); cleared on a processing-time timer once that holds.
+   */
+  private void forgetIfIdle(OnTimerContext ctx) throws Exception {
+    Long closed = lastClosed.value();
+    if (closed == null || !open.isEmpty()) {
       return;
     }
-    close(ctx.getCurrentKey(), window, w, out);
-    if (closeWhenComplete) {
-      closeCompleteWindows(ctx.getCurrentKey(), out);
+    if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME
+        && WindowClock.lastMillis(closed) <= ctx.timerService().currentWatermark()) {
+      lastClosed.clear();
+    } else {
+      ctx.timerService()
+          .registerProcessingTimeTimer(
+              WindowAligner.forgetAt(ctx.timerService().currentProcessingTime()));
     }
   }
 
@@ -110,7 +192,7 @@ public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent,
       throws Exception {
     out.collect(
         new ArrayWindow(
-            streamId, window, w.geometryId, w.channels, w.samples, w.coverage(), w.ingestMillis));
+            streamId, window, w.geometryId, w.channels, w.samples(), w.coverage(), w.ingestMillis));
     open.remove(window);
     Long closed = lastClosed.value();
     lastClosed.update(closed == null ? window : Math.max(closed, window));

@@ -9,9 +9,12 @@ import ai.avloc.acoustics.beamforming.LookGrid;
 import ai.avloc.acoustics.energy.PeakFinder;
 import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.LocalizationMode;
+import ai.avloc.schemas.Topics;
 import ai.avloc.schemas.WindowClock;
 import ai.avloc.stream.align.ArrayWindow;
 import ai.avloc.stream.features.Localizations;
+import ai.avloc.stream.kafka.Failed;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -25,13 +28,21 @@ import java.util.Map;
  * paper's energy map of a beamformed acoustic image: the energy map is a spectral-shape cue that
  * misses tonal sources, while band power localizes every source the array hears
  * (docs/decisions.md).
+ *
+ * <p>A map that is not finite (absurd samples overflow float32 power) cannot be searched for peaks:
+ * its window is published uninferred and dead-lettered with the first bad cell.
  */
 public final class ArrayBeamforming extends BatchingOperator<ArrayWindow> {
+  /** The map over the camera's view: 36 x 48 cells, as the mono path's. */
+  static final int ROWS = 36;
+
+  static final int COLS = 48;
 
   private final double hfovDeg;
   private final double vfovDeg;
   private final double lowHz;
   private final double highHz;
+  private final String arrayTopic;
 
   private transient Map<String, BandPowerMapper> mappers;
   private transient LookGrid grid;
@@ -50,11 +61,31 @@ public final class ArrayBeamforming extends BatchingOperator<ArrayWindow> {
       double highHz,
       int maxBatch,
       long maxWaitMillis) {
+    this(
+        hfovDeg,
+        vfovDeg,
+        lowHz,
+        highHz,
+        maxBatch,
+        maxWaitMillis,
+        Topics.defaults().arrayAudio().name());
+  }
+
+  /** As above; {@code arrayTopic} is named in the dead letters of windows that failed. */
+  public ArrayBeamforming(
+      double hfovDeg,
+      double vfovDeg,
+      double lowHz,
+      double highHz,
+      int maxBatch,
+      long maxWaitMillis,
+      String arrayTopic) {
     super(maxBatch, maxWaitMillis);
     this.hfovDeg = hfovDeg;
     this.vfovDeg = vfovDeg;
     this.lowHz = lowHz;
     this.highHz = highHz;
+    this.arrayTopic = arrayTopic;
   }
 
   /** The model id published with array windows: geometry, band and view. */
@@ -72,7 +103,7 @@ public final class ArrayBeamforming extends BatchingOperator<ArrayWindow> {
   @Override
   protected void openModel() {
     mappers = new HashMap<>();
-    grid = LookGrid.cameraFov(hfovDeg, vfovDeg, 36, 48);
+    grid = LookGrid.cameraFov(hfovDeg, vfovDeg, ROWS, COLS);
     bins =
         BeamformingMap.bins(WindowClock.SAMPLE_RATE, WindowClock.SAMPLES_PER_WINDOW, lowHz, highHz);
   }
@@ -114,32 +145,72 @@ public final class ArrayBeamforming extends BatchingOperator<ArrayWindow> {
       }
       float[] power = mapper.maps(channels, n, 0, members.size());
       for (int k = 0; k < members.size(); k++) {
-        maps[members.get(k)] = new float[cells];
-        System.arraycopy(power, k * cells, maps[members.get(k)], 0, cells);
+        float[] map = new float[cells];
+        System.arraycopy(power, k * cells, map, 0, cells);
+        int bad = PeakFinder.firstNonFinite(map);
+        if (bad >= 0) {
+          ArrayWindow w = batch.get(members.get(k));
+          deadLetters.send(
+              failedWindow(
+                  w,
+                  stage(),
+                  "band-power map not finite (row "
+                      + bad / grid.cols()
+                      + ", col "
+                      + bad % grid.cols()
+                      + " is "
+                      + map[bad]
+                      + "): absurd sample values; published uninferred"));
+          continue;
+        }
+        maps[members.get(k)] = map;
       }
     }
     List<Localization> out = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
-      ArrayWindow w = batch.get(i);
-      boolean silent = w.coverage() == 0;
-      out.add(
-          Localizations.of(
-              new Localizations.Window(
-                  w.streamId(),
-                  w.window(),
-                  LocalizationMode.ARRAY,
-                  modelId(w.geometryId()),
-                  maps[i],
-                  grid.rows(),
-                  grid.cols(),
-                  silent,
-                  PeakFinder.DEFAULT_POWER_MAP_FLATNESS,
-                  null,
-                  w.coverage(),
-                  w.ingestMillis() * 1000),
-              0));
+      out.add(Localizations.of(window(batch.get(i), maps[i]), 0));
     }
     return out;
+  }
+
+  /** What the record of window {@code w} says, with its map (null: not inferred). */
+  private Localizations.Window window(ArrayWindow w, float[] map) {
+    return new Localizations.Window(
+        w.streamId(),
+        w.window(),
+        LocalizationMode.ARRAY,
+        modelId(w.geometryId()),
+        map,
+        ROWS,
+        COLS,
+        w.coverage() == 0,
+        PeakFinder.DEFAULT_POWER_MAP_FLATNESS,
+        null,
+        w.coverage(),
+        w.ingestMillis() * 1000);
+  }
+
+  @Override
+  protected String stage() {
+    return "beamform";
+  }
+
+  @Override
+  protected Localization unlocalized(ArrayWindow w) {
+    return Localizations.of(window(w, null), 0);
+  }
+
+  @Override
+  protected Failed failedWindow(ArrayWindow w, String stage, String reason) {
+    return new Failed(
+        arrayTopic,
+        -1,
+        -1,
+        Math.floorDiv(WindowClock.startMicros(w.window()), 1000),
+        w.streamId().getBytes(StandardCharsets.UTF_8),
+        null,
+        stage,
+        "window " + w.window() + " of " + w.streamId() + ": " + reason);
   }
 
   @Override

@@ -23,6 +23,10 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * memory across a checkpoint and the operator needs no state of its own. Watermarks pass a waiting
  * batch (flushing on each would send every window alone, since the aligner closes one window per
  * watermark step); only the sinks follow, and they do not look at event time.
+ *
+ * <p>A batch that throws is run again window by window: the windows that go through are published
+ * as usual, each one that throws alone becomes a dead letter (stage {@link #stage()}, the
+ * exception) and is still published, uninferred, so no window goes missing and no task fails.
  */
 public abstract class BatchingOperator<IN> extends AbstractStreamOperator<Localization>
     implements OneInputStreamOperator<IN, Localization>, BoundedOneInput {
@@ -35,6 +39,8 @@ public abstract class BatchingOperator<IN> extends AbstractStreamOperator<Locali
   private transient Histogram batchSizes;
   private transient Histogram inferenceMicros;
   private transient Histogram endToEndMillis;
+  private transient Counter failedWindows;
+  private transient Counter retriedBatches;
 
   protected BatchingOperator(int maxBatch, long maxWaitMillis) {
     if (maxBatch < 1 || maxWaitMillis < 0) {
@@ -61,6 +67,18 @@ public abstract class BatchingOperator<IN> extends AbstractStreamOperator<Locali
 
   protected abstract void closeModel() throws Exception;
 
+  /** Where a window failed, for its dead letter: "infer", "beamform". */
+  protected abstract String stage();
+
+  /**
+   * The record published for a window that could not be localized: no map, not inferred; null when
+   * even that cannot be built.
+   */
+  protected abstract Localization unlocalized(IN window);
+
+  /** The dead letter of a window that could not be localized, saying why. */
+  protected abstract Failed failedWindow(IN window, String stage, String reason);
+
   /** Where a batch's failures go: the job's dead-letter side output. */
   public interface DeadLetterOutput {
     void send(Failed failed);
@@ -77,6 +95,8 @@ public abstract class BatchingOperator<IN> extends AbstractStreamOperator<Locali
     inferenceMicros =
         metrics.histogram("inferenceMicros", new DescriptiveStatisticsHistogram(1000));
     endToEndMillis = metrics.histogram("endToEndMillis", new DescriptiveStatisticsHistogram(1000));
+    failedWindows = metrics.counter("windowsFailed");
+    retriedBatches = metrics.counter("batchesRetriedPerWindow");
     openModel();
   }
 
@@ -126,8 +146,17 @@ public abstract class BatchingOperator<IN> extends AbstractStreamOperator<Locali
     List<IN> batch = buffer;
     buffer = new ArrayList<>(maxBatch);
     long start = System.nanoTime();
-    List<Localization> out =
-        localize(batch, failed -> output.collect(DeadLetters.TAG, new StreamRecord<>(failed)));
+    List<Failed> letters = new ArrayList<>();
+    List<Localization> out;
+    try {
+      out = localize(batch, letters::add);
+    } catch (Exception e) {
+      letters.clear(); // the windows' own retries send them again
+      out = windowByWindow(batch, e, letters);
+    }
+    for (Failed f : letters) {
+      output.collect(DeadLetters.TAG, new StreamRecord<>(f));
+    }
     long micros = (System.nanoTime() - start) / 1000;
     batchSizes.update(batch.size());
     inferenceMicros.update(micros);
@@ -139,6 +168,44 @@ public abstract class BatchingOperator<IN> extends AbstractStreamOperator<Locali
       output.collect(new StreamRecord<>(l));
     }
     windows.inc(out.size());
+  }
+
+  /** The batch again, one window at a time, to tell the window that throws from the others. */
+  private List<Localization> windowByWindow(
+      List<IN> batch, Exception batchError, List<Failed> letters) {
+    if (batch.size() > 1) {
+      retriedBatches.inc();
+    }
+    List<Localization> out = new ArrayList<>(batch.size());
+    for (IN window : batch) {
+      List<Failed> own = new ArrayList<>();
+      try {
+        out.addAll(batch.size() == 1 ? rethrow(batchError) : localize(List.of(window), own::add));
+        letters.addAll(own);
+        continue;
+      } catch (Exception e) {
+        failedWindows.inc();
+        letters.add(failedWindow(window, stage(), describe(e)));
+      }
+      try {
+        Localization l = unlocalized(window);
+        if (l != null) {
+          out.add(l);
+        }
+      } catch (RuntimeException e) {
+        // the dead letter already tells; a window that cannot even be described goes no further
+      }
+    }
+    return out;
+  }
+
+  private static List<Localization> rethrow(Exception e) throws Exception {
+    throw e;
+  }
+
+  /** An exception in words for a dead letter: its type and message, at most 500 characters. */
+  static String describe(Throwable e) {
+    return WindowAligner.describe(e);
   }
 
   @Override

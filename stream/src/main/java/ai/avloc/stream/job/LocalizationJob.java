@@ -245,7 +245,8 @@ public final class LocalizationJob {
                 c.lowHz(),
                 c.highHz(),
                 c.arrayMaxBatch(),
-                c.arrayMaxWaitMillis()))
+                c.arrayMaxWaitMillis(),
+                Topics.withPrefix(c.topicPrefix()).arrayAudio().name()))
         .uid("array-beamforming");
   }
 

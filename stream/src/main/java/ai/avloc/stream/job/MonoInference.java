@@ -1,6 +1,7 @@
 package ai.avloc.stream.job;
 
 import ai.avloc.acoustics.audio.Mfcc;
+import ai.avloc.acoustics.energy.PeakFinder;
 import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.LocalizationMode;
 import ai.avloc.schemas.ModelShapes;
@@ -15,11 +16,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The mono path: per window, the normalized MFCC of its 1024 samples and its frame's pixels; per
  * batch, one call of a contract model through DJL; per window again, the energy map's peaks. A
- * window without a usable frame is published uninferred rather than dropped.
+ * window without a usable frame, or whose map is not finite, is published uninferred rather than
+ * dropped.
+ *
+ * <p>A model that cannot be loaded (missing, corrupt, breaking the contract) or that fails {@link
+ * #MODEL_FAILURE_LIMIT} windows in a row, each alone, disables the mono path of the subtask until
+ * the job restarts: one ERROR in the log, one dead letter (stage "model") with the reason, and
+ * every mono window published uninferred with model id {@value #MODEL_UNAVAILABLE}. Array cameras
+ * are not touched; the job never fails over a model.
  */
 public final class MonoInference extends BatchingOperator<AlignedWindow> {
   private final String modelDir;
@@ -30,11 +40,25 @@ public final class MonoInference extends BatchingOperator<AlignedWindow> {
   /** Without a threshold from the job or the model card: a map within 2e-5 of flat. */
   static final double DEFAULT_MAX_FLATNESS = 0.99999;
 
+  /** The model id of mono windows published while the model is unavailable. */
+  public static final String MODEL_UNAVAILABLE = "unavailable";
+
+  /** Windows that fail inference one after another, each alone, before the model is disabled. */
+  static final int MODEL_FAILURE_LIMIT = 5;
+
+  private static final Logger LOG = LoggerFactory.getLogger(MonoInference.class);
+
   private transient AcousticModel model;
   private transient double flatnessLimit;
   private transient Mfcc mfcc;
   private transient float[] rgb;
   private transient float[] coefficients;
+
+  /** Why the model is off, null while it serves; reported once in a dead letter. */
+  private transient String disabled;
+
+  private transient boolean disabledReported;
+  private transient int failuresInRow;
 
   /**
    * @param modelDir a SavedModel directory with its model.json, readable on every TaskManager
@@ -59,12 +83,38 @@ public final class MonoInference extends BatchingOperator<AlignedWindow> {
   }
 
   @Override
-  protected void openModel() throws IOException {
-    model = AcousticModel.load(Path.of(modelDir));
-    flatnessLimit = flatnessLimit(maxFlatness, model.card());
+  protected void openModel() {
     mfcc = new Mfcc();
-    rgb = new float[maxBatch * model.height() * model.width() * 3];
     coefficients = new float[maxBatch * ModelShapes.COEFFICIENTS];
+    flatnessLimit = Double.isNaN(maxFlatness) ? DEFAULT_MAX_FLATNESS : maxFlatness;
+    try {
+      model = AcousticModel.load(Path.of(modelDir));
+      flatnessLimit = flatnessLimit(maxFlatness, model.card());
+      rgb = new float[maxBatch * model.height() * model.width() * 3];
+    } catch (IOException | RuntimeException | LinkageError e) {
+      // a LinkageError: TensorFlow's natives missing or broken, which no window can fix either
+      disable("the model in " + modelDir + " cannot be loaded: " + describe(e), e);
+    }
+  }
+
+  /** Turns the mono path of this subtask off, saying so once. */
+  private void disable(String reason, Throwable cause) {
+    disabled = reason;
+    LOG.error(
+        "Mono path disabled on subtask {}: {}. Mono windows are published uninferred (model id"
+            + " '{}') until the job restarts with a working model; array cameras go on.",
+        getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+        reason,
+        MODEL_UNAVAILABLE,
+        cause);
+    if (model != null) {
+      try {
+        model.close();
+      } catch (RuntimeException e) {
+        LOG.warn("closing the disabled model failed", e);
+      }
+      model = null;
+    }
   }
 
   /**
@@ -80,6 +130,13 @@ public final class MonoInference extends BatchingOperator<AlignedWindow> {
 
   @Override
   protected List<Localization> localize(List<AlignedWindow> batch, DeadLetterOutput deadLetters) {
+    if (model == null) {
+      if (!disabledReported) {
+        deadLetters.send(modelLetter(batch.get(0)));
+        disabledReported = true;
+      }
+      return uninferred(batch);
+    }
     int pixels = model.height() * model.width() * 3;
     int[] slot = new int[batch.size()];
     int inferred = 0;
@@ -99,7 +156,10 @@ public final class MonoInference extends BatchingOperator<AlignedWindow> {
       System.arraycopy(c, 0, coefficients, inferred * c.length, c.length);
       slot[i] = inferred++;
     }
-    AcousticModel.Output out = inferred > 0 ? model.predict(rgb, coefficients, inferred) : null;
+    AcousticModel.Output out = inferred > 0 ? predict(inferred) : null;
+    if (model == null) { // this call disabled it
+      return localize(batch, deadLetters);
+    }
     int cells = ModelShapes.ROWS * ModelShapes.COLS;
     List<Localization> result = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
@@ -108,26 +168,120 @@ public final class MonoInference extends BatchingOperator<AlignedWindow> {
       if (slot[i] >= 0) {
         map = new float[cells];
         System.arraycopy(out.energy(), slot[i] * cells, map, 0, cells);
+        int bad = PeakFinder.firstNonFinite(map);
+        if (bad >= 0) {
+          deadLetters.send(
+              failedWindow(
+                  w,
+                  stage(),
+                  "energy map not finite (row "
+                      + bad / ModelShapes.COLS
+                      + ", col "
+                      + bad % ModelShapes.COLS
+                      + " is "
+                      + map[bad]
+                      + "); published uninferred"));
+          map = null;
+        }
       }
-      boolean silent = AudioLevel.dbfs(w.samples()) < silenceDbfs;
-      result.add(
-          Localizations.of(
-              new Localizations.Window(
-                  w.streamId(),
-                  w.window(),
-                  LocalizationMode.MONO,
-                  model.card().id(),
-                  map,
-                  ModelShapes.ROWS,
-                  ModelShapes.COLS,
-                  silent,
-                  flatnessLimit,
-                  w.hasFrame() ? w.frameAgeMicros() : null,
-                  w.coverage(),
-                  w.ingestMillis() * 1000),
-              0));
+      result.add(Localizations.of(window(w, map, model.card().id()), 0));
     }
     return result;
+  }
+
+  /**
+   * One model call; a window that fails alone counts towards {@link #MODEL_FAILURE_LIMIT}, and one
+   * that passes resets the count.
+   *
+   * @return null when this failure disabled the model
+   */
+  private AcousticModel.Output predict(int windows) {
+    try {
+      AcousticModel.Output out = model.predict(rgb, coefficients, windows);
+      failuresInRow = 0;
+      return out;
+    } catch (RuntimeException e) {
+      if (windows == 1 && ++failuresInRow >= MODEL_FAILURE_LIMIT) {
+        disable(
+            "model "
+                + model.card().id()
+                + " failed "
+                + failuresInRow
+                + " windows in a row, each alone; last: "
+                + describe(e),
+            e);
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  private List<Localization> uninferred(List<AlignedWindow> batch) {
+    List<Localization> out = new ArrayList<>(batch.size());
+    for (AlignedWindow w : batch) {
+      out.add(unlocalized(w));
+    }
+    return out;
+  }
+
+  /** What the record of window {@code w} says, with its map (null: not inferred). */
+  private Localizations.Window window(AlignedWindow w, float[] map, String modelId) {
+    return new Localizations.Window(
+        w.streamId(),
+        w.window(),
+        LocalizationMode.MONO,
+        modelId,
+        map,
+        ModelShapes.ROWS,
+        ModelShapes.COLS,
+        AudioLevel.dbfs(w.samples()) < silenceDbfs,
+        flatnessLimit,
+        w.hasFrame() ? w.frameAgeMicros() : null,
+        w.coverage(),
+        w.ingestMillis() * 1000);
+  }
+
+  @Override
+  protected String stage() {
+    return "infer";
+  }
+
+  @Override
+  protected Localization unlocalized(AlignedWindow w) {
+    return Localizations.of(
+        window(w, null, model != null ? model.card().id() : MODEL_UNAVAILABLE), 0);
+  }
+
+  @Override
+  protected Failed failedWindow(AlignedWindow w, String stage, String reason) {
+    return new Failed(
+        framesTopic,
+        -1,
+        w.hasFrame() ? w.frame().sequence() : -1,
+        Math.floorDiv(w.startMicros(), 1000),
+        w.streamId().getBytes(StandardCharsets.UTF_8),
+        null,
+        stage,
+        "window " + w.window() + " of " + w.streamId() + ": " + reason);
+  }
+
+  /** The one dead letter that says the mono path of this subtask is off, and why. */
+  private Failed modelLetter(AlignedWindow first) {
+    return new Failed(
+        framesTopic,
+        -1,
+        -1,
+        Math.floorDiv(first.startMicros(), 1000),
+        null,
+        null,
+        "model",
+        "mono path disabled on subtask "
+            + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask()
+            + ": "
+            + disabled
+            + "; mono windows are published uninferred (model id '"
+            + MODEL_UNAVAILABLE
+            + "') until the job restarts with a working model");
   }
 
   private Failed undecodable(AlignedWindow w, Exception e) {

@@ -16,6 +16,8 @@ import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Per mono stream, publishes a window's sources only when the {@link SourceConfirmation} rule
@@ -30,6 +32,9 @@ public final class SourceConfirmer
   private transient SourceConfirmation rule;
   private transient ValueState<Tuple3<Long, Integer, Integer>> history;
   private transient Counter unconfirmed;
+  private transient Counter errors;
+
+  private static final Logger LOG = LoggerFactory.getLogger(SourceConfirmer.class);
 
   /**
    * @param configured "model" for the rule in the model card (none when the card has none), else
@@ -75,19 +80,44 @@ public final class SourceConfirmer
   }
 
   @Override
-  public void open(OpenContext context) throws IOException {
-    rule = rule(configured, configured.equals("model") ? ModelCard.read(Path.of(modelDir)) : null);
+  public void open(OpenContext context) {
+    try {
+      rule =
+          rule(configured, configured.equals("model") ? ModelCard.read(Path.of(modelDir)) : null);
+    } catch (IOException | RuntimeException e) {
+      // a missing or corrupt card also disables the model (MonoInference), whose windows go out
+      // uninferred; failing here would stop every camera of the job instead
+      rule = SourceConfirmation.NONE;
+      LOG.error(
+          "No source confirmation: the model card in {} cannot be used ({}); mono windows are"
+              + " published unconfirmed",
+          modelDir,
+          e.toString());
+    }
     ValueStateDescriptor<Tuple3<Long, Integer, Integer>> recent =
         new ValueStateDescriptor<>("source-history", Types.TUPLE(Types.LONG, Types.INT, Types.INT));
     // a camera that stops leaves no history behind; one that comes back starts afresh
     recent.enableTimeToLive(StateTtlConfig.newBuilder(WindowAligner.STREAM_STATE_TTL).build());
     history = getRuntimeContext().getState(recent);
     unconfirmed = getRuntimeContext().getMetricGroup().counter("unconfirmedSourceWindows");
+    errors = getRuntimeContext().getMetricGroup().counter("sourceConfirmationErrors");
   }
 
   @Override
   public void processElement(Localization l, Context ctx, Collector<Localization> out)
       throws IOException {
+    Localization confirmed;
+    try {
+      confirmed = confirm(l);
+    } catch (RuntimeException e) {
+      // the window still goes out, as inferred; one stream's odd history fails no task
+      errors.inc();
+      confirmed = l;
+    }
+    out.collect(confirmed);
+  }
+
+  private Localization confirm(Localization l) throws IOException {
     Tuple3<Long, Integer, Integer> t = history.value();
     SourceConfirmation.History before =
         t == null
@@ -99,9 +129,8 @@ public final class SourceConfirmer
     history.update(Tuple3.of(after.lastWindow(), after.known(), after.sources()));
     if (own && !confirmed) {
       unconfirmed.inc();
-      out.collect(Localization.newBuilder(l).setSilent(true).setPeaks(List.of()).build());
-    } else {
-      out.collect(l);
+      return Localization.newBuilder(l).setSilent(true).setPeaks(List.of()).build();
     }
+    return l;
   }
 }

@@ -13,6 +13,7 @@ import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -21,6 +22,12 @@ import org.apache.flink.util.OutputTag;
  * Aligns one stream's frames and audio into 1/12 s windows (keyed by stream id). Open windows live
  * in MapState, each closed by an event-time timer at its last millisecond; what arrives for a
  * window the watermark has passed goes to {@link #REJECTED} and a counter, never into a window.
+ *
+ * <p>State is bounded per stream: at most {@link #MAX_OPEN_WINDOWS} open windows (what would open
+ * another is refused to {@link #REJECTED}), the stream's memory between windows cleared once it has
+ * had no open window for {@link #IDLE_RETENTION} and the watermark has passed all it could still
+ * serve, and a TTL on both as a backstop for a watermark that never comes. An event whose alignment
+ * throws is rejected, never fails the task.
  */
 public final class WindowAligner
     extends KeyedCoProcessFunction<String, FrameEvent, AudioEvent, AlignedWindow> {
@@ -28,8 +35,22 @@ public final class WindowAligner
 
   static final Duration STREAM_STATE_TTL = Duration.ofHours(1);
 
+  /**
+   * How long a stream's memory (last closed window, latest frame) is kept once it has no open
+   * window and the watermark has passed all it could still serve: checked on a processing-time
+   * timer this often. A stream that comes back later starts afresh, as it would anyway.
+   */
+  public static final Duration IDLE_RETENTION = Duration.ofSeconds(60);
+
+  /**
+   * Open windows one mono stream may hold: 60 s of windows, far beyond the out-of-orderness bound
+   * (about 5 are open at steady state), enough for a bounded replay whose sources run apart.
+   */
+  public static final int MAX_OPEN_WINDOWS = 12 * 60;
+
   private final long stalenessMicros;
   private final boolean closeWhenComplete;
+  private final int maxOpenWindows;
   private transient MapState<Long, OpenWindow> open;
   private transient ValueState<StreamState> stream;
   private transient Counter lateSamples;
@@ -37,6 +58,8 @@ public final class WindowAligner
   private transient Counter invalidChunks;
   private transient Counter windows;
   private transient Counter earlyWindows;
+  private transient Counter refused;
+  private transient Counter alignmentErrors;
 
   public WindowAligner(long stalenessMicros) {
     this(stalenessMicros, false);
@@ -50,19 +73,29 @@ public final class WindowAligner
    *     event that still arrives for it is late, as after a watermark.
    */
   public WindowAligner(long stalenessMicros, boolean closeWhenComplete) {
+    this(stalenessMicros, closeWhenComplete, MAX_OPEN_WINDOWS);
+  }
+
+  /** As above, with events for more than {@code maxOpenWindows} open windows refused. */
+  public WindowAligner(long stalenessMicros, boolean closeWhenComplete, int maxOpenWindows) {
     this.stalenessMicros = stalenessMicros;
     this.closeWhenComplete = closeWhenComplete;
+    this.maxOpenWindows = maxOpenWindows;
   }
 
   @Override
   public void open(OpenContext context) {
-    open =
-        getRuntimeContext()
-            .getMapState(new MapStateDescriptor<>("open-windows", Long.class, OpenWindow.class));
+    StateTtlConfig ttl = StateTtlConfig.newBuilder(STREAM_STATE_TTL).build();
+    MapStateDescriptor<Long, OpenWindow> windowsDescriptor =
+        new MapStateDescriptor<>("open-windows", Long.class, OpenWindow.class);
+    // behind the timers: a window whose watermark never comes goes after an hour unwritten
+    windowsDescriptor.enableTimeToLive(ttl);
+    open = getRuntimeContext().getMapState(windowsDescriptor);
     ValueStateDescriptor<StreamState> streamDescriptor =
         new ValueStateDescriptor<>("stream", StreamState.class);
-    // a camera that stops sending releases its last frame and counters after an idle hour
-    streamDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(STREAM_STATE_TTL).build());
+    // behind the forgetting timer: a camera that stops sending releases its last frame and
+    // counters after an idle hour even if the watermark stops too
+    streamDescriptor.enableTimeToLive(ttl);
     stream = getRuntimeContext().getState(streamDescriptor);
     var metrics = getRuntimeContext().getMetricGroup();
     lateSamples = metrics.counter("lateSamples");
@@ -70,6 +103,8 @@ public final class WindowAligner
     invalidChunks = metrics.counter("invalidAudioChunks");
     windows = metrics.counter("windows");
     earlyWindows = metrics.counter("windowsClosedComplete");
+    refused = metrics.counter("eventsOverOpenWindowCap");
+    alignmentErrors = metrics.counter("alignmentErrors");
   }
 
   private StreamState streamState() throws Exception {
@@ -85,6 +120,40 @@ public final class WindowAligner
   @Override
   public void processElement1(FrameEvent frame, Context ctx, Collector<AlignedWindow> out)
       throws Exception {
+    try {
+      alignFrame(frame, ctx, out);
+    } catch (RuntimeException e) {
+      // one stream's bad event must not fail the task every camera of the subtask runs in
+      alignmentErrors.inc();
+      ctx.output(
+          REJECTED,
+          new Rejected(
+              frame.streamId(),
+              "frame",
+              frame.timestampMicros(),
+              "alignment failed: " + describe(e)));
+    }
+  }
+
+  @Override
+  public void processElement2(AudioEvent chunk, Context ctx, Collector<AlignedWindow> out)
+      throws Exception {
+    try {
+      alignAudio(chunk, ctx, out);
+    } catch (RuntimeException e) {
+      alignmentErrors.inc();
+      ctx.output(
+          REJECTED,
+          new Rejected(
+              chunk.streamId(),
+              "audio",
+              chunk.timestampMicros(),
+              "alignment failed: " + describe(e)));
+    }
+  }
+
+  private void alignFrame(FrameEvent frame, Context ctx, Collector<AlignedWindow> out)
+      throws Exception {
     long window = WindowClock.windowOf(frame.timestampMicros());
     if (isLate(streamState(), window, ctx)) {
       lateFrames.inc();
@@ -97,7 +166,18 @@ public final class WindowAligner
               "late: window " + window + " already closed"));
       return;
     }
-    OpenWindow w = windowFor(window, ctx);
+    OpenWindow w = windowFor(window, ctx, new int[] {-1});
+    if (w == null) {
+      refused.inc();
+      ctx.output(
+          REJECTED,
+          new Rejected(
+              frame.streamId(),
+              "frame",
+              frame.timestampMicros(),
+              "window " + window + ": " + overCap(maxOpenWindows)));
+      return;
+    }
     w.offerFrame(frame.frame(), window);
     w.ingestMillis = Math.max(w.ingestMillis, frame.ingestMillis());
     open.put(window, w);
@@ -109,8 +189,7 @@ public final class WindowAligner
     }
   }
 
-  @Override
-  public void processElement2(AudioEvent chunk, Context ctx, Collector<AlignedWindow> out)
+  private void alignAudio(AudioEvent chunk, Context ctx, Collector<AlignedWindow> out)
       throws Exception {
     if (chunk.sampleRate() != WindowClock.SAMPLE_RATE) {
       invalidChunks.inc();
@@ -129,6 +208,8 @@ public final class WindowAligner
     }
     StreamState s = streamState();
     int[] late = {0};
+    int[] overCap = {0};
+    int[] openCount = {-1};
     AudioPlacement.place(
         chunk.timestampMicros(),
         chunk.samples(),
@@ -137,7 +218,11 @@ public final class WindowAligner
             late[0] += count;
             return;
           }
-          OpenWindow w = windowFor(window, ctx);
+          OpenWindow w = windowFor(window, ctx, openCount);
+          if (w == null) {
+            overCap[0] += count;
+            return;
+          }
           w.addSamples(offset, chunk.samples(), from, count);
           w.ingestMillis = Math.max(w.ingestMillis, chunk.ingestMillis());
           open.put(window, w);
@@ -159,16 +244,76 @@ public final class WindowAligner
                   + chunk.samples().length
                   + " samples fell in closed windows"));
     }
+    if (overCap[0] > 0) {
+      refused.inc();
+      ctx.output(
+          REJECTED,
+          new Rejected(
+              chunk.streamId(),
+              "audio",
+              chunk.timestampMicros(),
+              overCap(overCap[0], chunk.samples().length, maxOpenWindows)));
+    }
   }
 
-  /** The open window, created with its closing timer on first use. */
-  private OpenWindow windowFor(long window, Context ctx) throws Exception {
+  /**
+   * The open window, created with its closing timer on first use; null when the stream already has
+   * {@code maxOpenWindows} open.
+   *
+   * @param openCount the stream's open windows, counted on first need ({@code -1} before)
+   */
+  private OpenWindow windowFor(long window, Context ctx, int[] openCount) throws Exception {
     OpenWindow w = open.get(window);
     if (w == null) {
+      if (openCount[0] < 0) {
+        openCount[0] = countUpTo(open.keys(), maxOpenWindows);
+      }
+      if (openCount[0] >= maxOpenWindows) {
+        return null;
+      }
+      openCount[0]++;
       w = new OpenWindow();
       ctx.timerService().registerEventTimeTimer(WindowClock.lastMillis(window));
     }
     return w;
+  }
+
+  /** How many windows are open, counting no further than {@code limit}. */
+  static int countUpTo(Iterable<Long> openWindows, int limit) {
+    int n = 0;
+    for (Long ignored : openWindows) {
+      if (++n >= limit) {
+        break;
+      }
+    }
+    return n;
+  }
+
+  static String overCap(int limit) {
+    return "the stream already has "
+        + limit
+        + " open windows (the cap per stream); events for further windows are refused until the"
+        + " watermark closes some";
+  }
+
+  static String overCap(int samples, int of, int limit) {
+    return samples + " of " + of + " samples refused: " + overCap(limit);
+  }
+
+  /** An exception in words for a dead letter: its type and message, at most 500 characters. */
+  static String describe(Throwable e) {
+    String text = e.getClass().getSimpleName() + ": " + e.getMessage();
+    return text.length() <= 500 ? text : text.substring(0, 500) + "...";
+  }
+
+  /**
+   * When an idle stream is next looked at: at least {@link #IDLE_RETENTION} after {@code
+   * nowMillis}, on a grid of that retention, so a stream holds at most two forgetting timers
+   * however many windows it closes.
+   */
+  static long forgetAt(long nowMillis) {
+    long r = IDLE_RETENTION.toMillis();
+    return (Math.floorDiv(nowMillis, r) + 2) * r;
   }
 
   /** Closes the oldest open windows for as long as each is complete (see the constructor). */
@@ -210,17 +355,48 @@ public final class WindowAligner
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<AlignedWindow> out)
       throws Exception {
     long window = WindowClock.windowOf(timestamp * 1000);
-    OpenWindow w = open.get(window);
-    if (w == null) {
+    OpenWindow w = ctx.timeDomain() == TimeDomain.EVENT_TIME ? open.get(window) : null;
+    if (w != null) {
+      StreamState s = streamState();
+      out.collect(s.close(ctx.getCurrentKey(), window, w, stalenessMicros));
+      open.remove(window);
+      stream.update(s);
+      windows.inc();
+      if (closeWhenComplete) {
+        closeCompleteWindows(ctx, out);
+      }
+    }
+    forgetIfIdle(ctx);
+  }
+
+  /**
+   * Without open windows, the stream's memory matters only until the watermark passes its last
+   * closed window, its latest frame's staleness bound and its newest frame; kept a retention
+   * longer, then cleared.
+   */
+  private void forgetIfIdle(OnTimerContext ctx) throws Exception {
+    StreamState s = stream.value();
+    if (s == null || !open.isEmpty()) {
       return;
     }
-    StreamState s = streamState();
-    out.collect(s.close(ctx.getCurrentKey(), window, w, stalenessMicros));
-    open.remove(window);
-    stream.update(s);
-    windows.inc();
-    if (closeWhenComplete) {
-      closeCompleteWindows(ctx, out);
+    long keepUntil = Long.MIN_VALUE;
+    if (s.lastClosed != Long.MIN_VALUE) {
+      keepUntil = WindowClock.lastMillis(s.lastClosed);
+    }
+    if (s.latestFrame != null) {
+      keepUntil =
+          Math.max(
+              keepUntil, Math.floorDiv(s.latestFrame.timestampMicros() + stalenessMicros, 1000));
+    }
+    if (s.newestFrameMicros != Long.MIN_VALUE) {
+      keepUntil = Math.max(keepUntil, Math.floorDiv(s.newestFrameMicros, 1000));
+    }
+    if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME
+        && keepUntil <= ctx.timerService().currentWatermark()) {
+      stream.clear();
+    } else {
+      ctx.timerService()
+          .registerProcessingTimeTimer(forgetAt(ctx.timerService().currentProcessingTime()));
     }
   }
 }
