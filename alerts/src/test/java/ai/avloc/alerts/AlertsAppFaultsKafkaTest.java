@@ -111,7 +111,9 @@ class AlertsAppFaultsKafkaTest {
         // counted per attempt: windows redone after the replacement count again, their dead
         // letters commit once (above)
         assertTrue(app.counters().processingErrors() >= 8, app.counters().toString());
-        assertEquals(2, app.counters().badRecords());
+        // likewise the undecodable records: the garbage localization counts again when it lies in
+        // the range the replaced thread redoes
+        assertTrue(app.counters().badRecords() >= 2, app.counters().toString());
       }
     }
   }
