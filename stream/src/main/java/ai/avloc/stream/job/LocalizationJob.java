@@ -7,6 +7,7 @@ import ai.avloc.schemas.Topics;
 import ai.avloc.schemas.VideoFrame;
 import ai.avloc.stream.align.AlignedWindow;
 import ai.avloc.stream.align.ArrayWindow;
+import ai.avloc.stream.kafka.CommittingKafkaSource;
 import ai.avloc.stream.kafka.DeadLetters;
 import ai.avloc.stream.kafka.Decoded;
 import ai.avloc.stream.kafka.EventDecoder;
@@ -20,6 +21,7 @@ import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
@@ -69,7 +71,7 @@ public final class LocalizationJob {
    * Frames from Kafka, decoded and validated; failures stay in the stream as {@link Decoded}
    * failures.
    */
-  public static KafkaSource<Decoded<FrameEvent>> frameSource(
+  public static Source<Decoded<FrameEvent>, ?, ?> frameSource(
       String bootstrapServers, String topic, String groupId, boolean bounded) {
     return source(
         bootstrapServers,
@@ -83,7 +85,7 @@ public final class LocalizationJob {
   }
 
   /** Audio chunks from Kafka, decoded and validated. */
-  public static KafkaSource<Decoded<AudioEvent>> audioSource(
+  public static Source<Decoded<AudioEvent>, ?, ?> audioSource(
       String bootstrapServers, String topic, String groupId, boolean bounded) {
     return source(
         bootstrapServers,
@@ -96,7 +98,7 @@ public final class LocalizationJob {
             TypeInformation.of(new TypeHint<Decoded<AudioEvent>>() {})));
   }
 
-  private static <E> KafkaSource<Decoded<E>> source(
+  private static <E> Source<Decoded<E>, ?, ?> source(
       String bootstrapServers,
       String topic,
       String groupId,
@@ -118,9 +120,11 @@ public final class LocalizationJob {
             .setProperty(KafkaSourceOptions.COMMIT_OFFSETS_ON_CHECKPOINT.key(), "true")
             .setDeserializer(decoder);
     if (bounded) {
-      builder.setBounded(OffsetsInitializer.latest());
+      return builder.setBounded(OffsetsInitializer.latest()).build();
     }
-    return builder.build();
+    // the connector alone leaves a quiet topic's commits waiting up to 10 s (decisions.md,
+    // "Source offsets reach the group with each checkpoint")
+    return new CommittingKafkaSource<>(builder.build());
   }
 
   /**
@@ -176,7 +180,7 @@ public final class LocalizationJob {
   }
 
   /** Array chunks from Kafka, decoded and validated. */
-  public static KafkaSource<Decoded<ArrayEvent>> arraySource(
+  public static Source<Decoded<ArrayEvent>, ?, ?> arraySource(
       String bootstrapServers, String topic, String groupId, boolean bounded) {
     return source(
         bootstrapServers,

@@ -117,6 +117,98 @@ class LocalizationResubmitTest {
     }
   }
 
+  /**
+   * Canceled and submitted again with the same group and no checkpoint, the job starts at the
+   * offsets its sources committed with their last checkpoint: no window it published comes out a
+   * second time, the cameras' later windows all come, and only the window still open at the
+   * cancellation is lost (its first records lie behind those offsets).
+   */
+  @Test
+  void aJobSubmittedAgainWithoutACheckpointPublishesNoWindowTwice() throws Exception {
+    Path model = dir.resolve("bright-spot");
+    BrightSpotModel.export(model, ModelShapes.FRAME_HEIGHT, ModelShapes.FRAME_WIDTH);
+    byte[] jpeg = LocalizationJobTest.frameWithBrightSquare(200, 60);
+    Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(30);
+    long firstWindow = Math.floorDiv(ChronoUnit.MICROS.between(Instant.EPOCH, t0) * 12, 1_000_000);
+
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      kafka.createTopics(
+          2,
+          TOPICS.frames().name(),
+          TOPICS.audio().name(),
+          TOPICS.arrayAudio().name(),
+          TOPICS.localizations().name(),
+          TOPICS.deadLetters().name());
+      MiniClusterConfiguration cluster =
+          new MiniClusterConfiguration.Builder()
+              .setNumTaskManagers(1)
+              .setNumSlotsPerTaskManager(2)
+              .build();
+      String[] args = {
+        "--bootstrap", kafka.bootstrapServers(),
+        "--topic-prefix", "failover.",
+        "--group", "submitted-again",
+        "--model", model.toString(),
+        "--max-batch", "8",
+        "--checkpoint-ms", "500",
+        "--checkpoint-dir", dir.resolve("checkpoints").toUri().toString()
+      };
+      Map<Long, Integer> seen = new TreeMap<>();
+      int beforeCancel;
+      try (MiniCluster flink = new MiniCluster(cluster);
+          TopicReader<Localization> reader =
+              TopicReader.on(kafka.bootstrapServers()).open(TOPICS.localizations())) {
+        flink.start();
+        JobID first = submit(flink, args);
+        LocalizationFailoverTest.publish(kafka, t0, jpeg, 0, BEFORE);
+        read(reader, seen, firstWindow, BEFORE - 2, Duration.ofSeconds(120));
+        // a checkpoint or two after the last record, as in any stop of a live job
+        Thread.sleep(1500);
+        flink.cancelJob(first).get();
+        while (flink.getJobStatus(first).get() != JobStatus.CANCELED) {
+          Thread.sleep(100);
+        }
+        // whatever the canceled job had in flight is out by now
+        read(reader, seen, firstWindow, -1, Duration.ofSeconds(1));
+        beforeCancel = LocalizationFailoverTest.countIn(seen, firstWindow);
+
+        LocalizationFailoverTest.publish(kafka, t0, jpeg, BEFORE, WINDOWS + 24);
+        long resubmitted = System.nanoTime();
+        submit(flink, args);
+        long resumedAfter = -1;
+        long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
+        while (!seen.containsKey(firstWindow + WINDOWS - 1) && System.nanoTime() < deadline) {
+          int before = LocalizationFailoverTest.countIn(seen, firstWindow);
+          read(reader, seen, firstWindow, -1, Duration.ofMillis(200));
+          if (resumedAfter < 0 && LocalizationFailoverTest.countIn(seen, firstWindow) > before) {
+            resumedAfter = (System.nanoTime() - resubmitted) / 1_000_000;
+          }
+        }
+        // anything published twice would come within the next seconds
+        read(reader, seen, firstWindow, -1, Duration.ofSeconds(3));
+        long twice = seen.values().stream().filter(n -> n > 1).count();
+        System.out.printf(
+            "submitted again without a checkpoint: %d windows before the cancellation, first"
+                + " window of the new job %d ms after its submission, %d of %d windows out, %d"
+                + " twice%n",
+            beforeCancel,
+            resumedAfter,
+            LocalizationFailoverTest.countIn(seen, firstWindow),
+            WINDOWS,
+            twice);
+      }
+      assertTrue(beforeCancel >= BEFORE - 1, "the first part came: " + beforeCancel);
+      for (long w = firstWindow; w < firstWindow + WINDOWS; w++) {
+        int n = seen.getOrDefault(w, 0);
+        assertTrue(n <= 1, "window " + (w - firstWindow) + " published " + n + " times");
+        // the windows the canceled job had closed, and all the new job got from the cameras
+        if (w < firstWindow + beforeCancel || w >= firstWindow + BEFORE) {
+          assertEquals(1, n, "window " + (w - firstWindow) + " once");
+        }
+      }
+    }
+  }
+
   /** The newest complete checkpoint the canceled job left behind. */
   private static String newestCheckpoint(Path checkpoints) throws Exception {
     assertTrue(Files.isDirectory(checkpoints), "a checkpoint folder at " + checkpoints);
