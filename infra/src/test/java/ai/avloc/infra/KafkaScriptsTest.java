@@ -71,7 +71,7 @@ class KafkaScriptsTest {
       }
       assertEquals("hello", read.get(0).value());
     } finally {
-      long pid = Long.parseLong(Files.readString(data.resolve("kafka.pid")).strip());
+      long pid = Long.parseLong(Files.readString(data.resolve("kafka-1.pid")).strip());
       run("bin/kafka-stop", "--dir", data.toString());
       assertFalse(
           ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
