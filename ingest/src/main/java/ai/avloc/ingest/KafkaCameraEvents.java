@@ -58,6 +58,9 @@ public final class KafkaCameraEvents implements CameraEvents, AutoCloseable {
   /** How long {@link #close()} waits for pending events to be acknowledged. */
   static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
+  /** Gaps kept for {@link #delivery()}; older ones leave the list, not the count. */
+  static final int MAX_GAPS = 1000;
+
   private static final Logger LOG = LoggerFactory.getLogger(KafkaCameraEvents.class);
 
   /** A run of events dropped while the buffer was full: their count and event-time range. */
@@ -73,11 +76,12 @@ public final class KafkaCameraEvents implements CameraEvents, AutoCloseable {
    *
    * @param sent events queued for the producer
    * @param acknowledged events the broker has acknowledged
-   * @param dropped events not buffered because the buffer was full (the sum over {@code gaps})
+   * @param dropped events not buffered because the buffer was full
    * @param failed events the producer gave up on, or that could not be serialized
    * @param pendingBytes serialized bytes queued or sent, not yet acknowledged
    * @param connected false from a {@link #STALL} without acknowledgement to the next one
-   * @param gaps every run of dropped events, the last one possibly still growing
+   * @param gaps the runs of dropped events (the latest {@value #MAX_GAPS}), the last one possibly
+   *     still growing
    */
   public record Delivery(
       long sent,
@@ -104,6 +108,7 @@ public final class KafkaCameraEvents implements CameraEvents, AutoCloseable {
   private long sent;
   private long acknowledged;
   private long failed;
+  private long dropped;
   private long pendingBytes;
   private long pendingEvents;
   private long lastProgressNanos = System.nanoTime();
@@ -191,7 +196,6 @@ public final class KafkaCameraEvents implements CameraEvents, AutoCloseable {
   }
 
   public synchronized Delivery delivery() {
-    long dropped = gaps.stream().mapToLong(Gap::events).sum();
     return new Delivery(
         sent, acknowledged, dropped, failed, pendingBytes, connected, List.copyOf(gaps));
   }
@@ -265,6 +269,9 @@ public final class KafkaCameraEvents implements CameraEvents, AutoCloseable {
     if (pendingBytes + size > limit && pendingEvents > 0) {
       if (!gapOpen) {
         gapOpen = true;
+        if (gaps.size() == MAX_GAPS) {
+          gaps.remove(0);
+        }
         gaps.add(new Gap(time, time, 1));
         LOG.warn(
             "Kafka buffer full ({} not yet acknowledged): dropping camera events from {} until"
@@ -275,6 +282,7 @@ public final class KafkaCameraEvents implements CameraEvents, AutoCloseable {
         Gap g = gaps.get(gaps.size() - 1);
         gaps.set(gaps.size() - 1, new Gap(g.from(), time, g.events() + 1));
       }
+      dropped++;
       return;
     }
     if (gapOpen) {
