@@ -4,56 +4,107 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 
 /**
- * A real Kafka broker in its own JVM, started and stopped through {@code infra/bin/kafka-start} and
- * {@code kafka-stop} on free loopback ports: what the demo and the stream bench run on, so the
- * broker's CPU and memory are not counted as the caller's.
+ * A real local Kafka cluster, each node (broker and KRaft controller) in its own JVM, started and
+ * stopped through {@code infra/bin/kafka-start} and {@code kafka-stop} on free loopback ports: what
+ * the demo and the stream bench run on, so the brokers' CPU and memory are not counted as the
+ * caller's. A cluster of three or more gives new topics replication factor 3 and {@code
+ * min.insync.replicas} 2, so tests can stop, kill and restart single nodes by id (1 to n).
  */
 public final class LocalKafka implements AutoCloseable {
   private final Path root;
   private final Path dir;
+  private final int brokers;
   private final String bootstrap;
 
-  private LocalKafka(Path root, Path dir, String bootstrap) {
+  private LocalKafka(Path root, Path dir, int brokers, String bootstrap) {
     this.root = root;
     this.dir = dir;
+    this.brokers = brokers;
     this.bootstrap = bootstrap;
   }
 
-  /** Starts a broker whose data, log and pid live in {@code dir}; {@code root} is the checkout. */
+  /**
+   * Starts one broker whose data, log and pid live in {@code dir}; {@code root} is the checkout.
+   */
   public static LocalKafka start(Path root, Path dir) throws IOException, InterruptedException {
-    int port = freePort();
-    int controllerPort = freePort();
-    Scripts.run(
-        root,
-        "infra/bin/kafka-start",
-        "--port",
-        "" + port,
-        "--controller-port",
-        "" + controllerPort,
-        "--dir",
-        dir.toString());
-    return new LocalKafka(root, dir, "127.0.0.1:" + port);
+    return start(root, dir, 1);
   }
 
+  /** Starts a cluster of {@code brokers} nodes, ids 1 to {@code brokers}, living in {@code dir}. */
+  public static LocalKafka start(Path root, Path dir, int brokers)
+      throws IOException, InterruptedException {
+    if (brokers < 1) {
+      throw new IllegalArgumentException("a cluster needs at least one broker, got " + brokers);
+    }
+    List<String> ports = new ArrayList<>();
+    List<String> controllerPorts = new ArrayList<>();
+    for (int n = 0; n < brokers; n++) {
+      ports.add("" + freePort());
+      controllerPorts.add("" + freePort());
+    }
+    String bootstrap =
+        Scripts.run(
+                root,
+                "infra/bin/kafka-start",
+                "--brokers",
+                "" + brokers,
+                "--port",
+                String.join(",", ports),
+                "--controller-port",
+                String.join(",", controllerPorts),
+                "--dir",
+                dir.toString())
+            .strip();
+    return new LocalKafka(root, dir, brokers, bootstrap);
+  }
+
+  /** Every node's address, comma-separated. */
   public String bootstrapServers() {
     return bootstrap;
   }
 
-  /** Creates topics with the given partitions, replication 1, waiting until they exist. */
+  public int brokers() {
+    return brokers;
+  }
+
+  /** Stops node {@code node} cleanly (SIGTERM), keeping its data and ports for a restart. */
+  public void stopBroker(int node) throws IOException, InterruptedException {
+    Scripts.run(root, "infra/bin/kafka-stop", "--dir", dir.toString(), "--node", node(node));
+  }
+
+  /** Kills node {@code node} (SIGKILL, as a crash or a pulled plug), keeping its data and ports. */
+  public void killBroker(int node) throws IOException, InterruptedException {
+    Scripts.run(
+        root, "infra/bin/kafka-stop", "--dir", dir.toString(), "--node", node(node), "--kill");
+  }
+
+  /** Starts a stopped or killed node again on its own data and ports; returns once it listens. */
+  public void restartBroker(int node) throws IOException, InterruptedException {
+    Scripts.run(root, "infra/bin/kafka-start", "--dir", dir.toString(), "--node", node(node));
+  }
+
+  /**
+   * Creates topics with the given partitions and the cluster's default replication (1 on one
+   * broker, 3 on three or more), waiting until they exist.
+   */
   public void createTopics(int partitions, String... names) {
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       List<NewTopic> topics =
-          Arrays.stream(names).map(n -> new NewTopic(n, partitions, (short) 1)).toList();
+          Arrays.stream(names)
+              .map(n -> new NewTopic(n, Optional.of(partitions), Optional.empty()))
+              .toList();
       admin.createTopics(topics).all().get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -64,10 +115,18 @@ public final class LocalKafka implements AutoCloseable {
     }
   }
 
-  /** Stops the broker by its pid and deletes its folder. */
+  /** Stops every node by its pid and deletes the cluster's folder. */
   @Override
   public void close() throws IOException, InterruptedException {
     Scripts.run(root, "infra/bin/kafka-stop", "--dir", dir.toString());
+  }
+
+  private String node(int node) {
+    if (node < 1 || node > brokers) {
+      throw new IllegalArgumentException(
+          "no node " + node + " in a cluster of " + brokers + " (ids 1 to " + brokers + ")");
+    }
+    return "" + node;
   }
 
   /** A port nobody listens on right now. */
