@@ -5,7 +5,9 @@ package ai.avloc.stream.align;
  * it: its watermark is the newest event time seen on each of its inputs (frames, audio) less the
  * out-of-orderness bound, the lower of the two, and never goes back. An input that has sent nothing
  * for the idleness bound (in processing time) no longer holds the camera back; a camera none of
- * whose inputs has sent anything for that long is idle, and its open windows may all close.
+ * whose inputs has sent anything for that long is idle, and its open windows may all close. An
+ * idleness bound of 0 turns idleness off (a replay, whose processing time says nothing about its
+ * event time).
  *
  * <p>A POJO for Flink's ValueState (public fields, no-argument constructor); times in ms.
  */
@@ -80,7 +82,7 @@ public final class CameraClock {
    */
   private long inputWatermark(long newest, long seenAt, long nowMillis, long idlenessMillis) {
     long since = seenAt == NONE ? startedAt : seenAt;
-    if (nowMillis - since >= idlenessMillis) {
+    if (idlenessMillis > 0 && nowMillis - since >= idlenessMillis) {
       return Long.MAX_VALUE;
     }
     return newest;
@@ -88,7 +90,7 @@ public final class CameraClock {
 
   /** Whether nothing at all has come from the camera for the idleness bound. */
   public boolean idle(long nowMillis, long idlenessMillis) {
-    return startedAt != NONE && nowMillis - lastSeenAt() >= idlenessMillis;
+    return idlenessMillis > 0 && startedAt != NONE && nowMillis - lastSeenAt() >= idlenessMillis;
   }
 
   /** Processing time the latest event of the camera arrived. */
@@ -102,6 +104,9 @@ public final class CameraClock {
    */
   public long nextIdleCheck(long nowMillis, long idlenessMillis) {
     long next = Long.MAX_VALUE;
+    if (idlenessMillis <= 0) {
+      return next;
+    }
     for (long seen : hasFrames ? new long[] {frameSeenAt, audioSeenAt} : new long[] {audioSeenAt}) {
       long at = (seen == NONE ? startedAt : seen) + idlenessMillis;
       if (at > nowMillis) {

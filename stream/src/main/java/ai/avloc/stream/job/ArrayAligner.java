@@ -121,8 +121,12 @@ public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent,
     long now = ctx.timerService().currentProcessingTime();
     s.clock.observe(false, Math.floorDiv(chunk.timestampMicros(), 1000), now);
     closePassedWindows(s, now, ctx.getCurrentKey(), ctx, out);
-    long next = s.clock.nextIdleCheck(now, idlenessMillis);
-    if (next != Long.MAX_VALUE && (s.clock.checkAt == CameraClock.NONE || next < s.clock.checkAt)) {
+    // the idleness check, or at the latest the check whether to forget the stream
+    long next =
+        Math.min(
+            s.clock.nextIdleCheck(now, idlenessMillis),
+            now + WindowAligner.IDLE_RETENTION.toMillis());
+    if (s.clock.checkAt == CameraClock.NONE || next < s.clock.checkAt) {
       s.clock.checkAt = next;
       ctx.timerService().registerProcessingTimeTimer(next);
     }

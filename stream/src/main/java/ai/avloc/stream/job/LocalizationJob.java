@@ -273,7 +273,9 @@ public final class LocalizationJob {
     Topics t = Topics.withPrefix(c.topicPrefix());
     String kafka = c.bootstrapServers();
     Duration lag = c.outOfOrderness();
-    Duration idle = c.idleness();
+    // a replay's processing time says nothing about its event time: a source that falls a few
+    // seconds behind another must not count as a quiet camera; its end of input flushes instead
+    Duration idle = c.bounded() ? Duration.ZERO : c.idleness();
     List<DataStream<Failed>> failures = new ArrayList<>();
     List<DataStream<Localization>> localizations = new ArrayList<>();
 

@@ -102,7 +102,8 @@ public final class WindowAligner
   /**
    * As above, with the camera's clock set by {@code outOfOrderness} (how far behind its newest
    * event one of its events may still arrive) and {@code idleness} (how long an input may stay
-   * quiet, in processing time, before it no longer holds the camera's windows open).
+   * quiet, in processing time, before it no longer holds the camera's windows open; {@link
+   * Duration#ZERO}: never, for a bounded replay, which the end of input flushes).
    */
   public WindowAligner(
       long stalenessMicros,
@@ -161,8 +162,10 @@ public final class WindowAligner
     long now = ctx.timerService().currentProcessingTime();
     s.clock.observe(frame, Math.floorDiv(eventMicros, 1000), now);
     closePassedWindows(s, now, ctx.getCurrentKey(), ctx, out);
-    long next = s.clock.nextIdleCheck(now, idlenessMillis);
-    if (next != Long.MAX_VALUE && (s.clock.checkAt == CameraClock.NONE || next < s.clock.checkAt)) {
+    // the idleness check, or at the latest the check whether to forget the stream
+    long next =
+        Math.min(s.clock.nextIdleCheck(now, idlenessMillis), now + IDLE_RETENTION.toMillis());
+    if (s.clock.checkAt == CameraClock.NONE || next < s.clock.checkAt) {
       s.clock.checkAt = next;
       ctx.timerService().registerProcessingTimeTimer(next);
     }

@@ -145,7 +145,7 @@ class PerCameraEventTimeTest {
             Duration.ofMillis(500),
             false,
             WindowAligner.OUT_OF_ORDERNESS,
-            WindowAligner.IDLENESS)
+            Duration.ZERO) // as the job does for a bounded read: its end flushes
         .executeAndCollect("per-camera-event-time")
         .forEachRemaining(windows::add);
     return windows.stream().collect(Collectors.groupingBy(AlignedWindow::streamId));
