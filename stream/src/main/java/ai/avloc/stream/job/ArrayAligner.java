@@ -51,7 +51,7 @@ public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent,
 
   /**
    * @param closeWhenComplete also close the stream's oldest open window as soon as all its samples
-   *     are in, before the watermark passes it; what arrives for it later is late
+   *     are in, before the camera's clock passes it; what arrives for it later is late
    */
   public ArrayAligner(boolean closeWhenComplete) {
     this(closeWhenComplete, MAX_OPEN_WINDOWS);

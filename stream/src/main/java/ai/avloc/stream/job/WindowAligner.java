@@ -84,9 +84,9 @@ public final class WindowAligner
   }
 
   /**
-   * @param closeWhenComplete also close a window before the watermark passes it, once nothing more
-   *     can change it: all 1024 samples are in, it has a frame that no later frame could beat (one
-   *     at or after its centre, or any once a newer frame has arrived), and it is the stream's
+   * @param closeWhenComplete also close a window before the camera's clock passes it, once nothing
+   *     more can change it: all 1024 samples are in, it has a frame that no later frame could beat
+   *     (one at or after its centre, or any once a newer frame has arrived), and it is the stream's
    *     oldest open window. Saves the out-of-orderness bound and a chunk's length of latency; an
    *     event that still arrives for it is late, as after a watermark.
    */
