@@ -4,8 +4,8 @@ import ai.avloc.schemas.WindowClock;
 
 /**
  * What a stream remembers between windows: the last window it closed (anything at or before it is
- * late) and the latest frame it has shown (reused by frameless windows within the staleness bound).
- * A POJO for Flink's ValueState.
+ * late), the latest frame it has shown (reused by frameless windows within the staleness bound) and
+ * the camera's own clock. A POJO for Flink's ValueState.
  */
 public final class StreamState {
   public long lastClosed = Long.MIN_VALUE;
@@ -13,6 +13,9 @@ public final class StreamState {
 
   /** Time of the newest frame that has arrived, in any window (µs); frames come in order. */
   public long newestFrameMicros = Long.MIN_VALUE;
+
+  /** The camera's own event time, from its frames and audio. */
+  public CameraClock clock = new CameraClock(true);
 
   public StreamState() {}
 

@@ -1,9 +1,15 @@
 package ai.avloc.stream.job;
 
 import ai.avloc.schemas.WindowClock;
+import ai.avloc.stream.align.ArrayStreamState;
 import ai.avloc.stream.align.ArrayWindow;
 import ai.avloc.stream.align.AudioPlacement;
+import ai.avloc.stream.align.CameraClock;
 import ai.avloc.stream.align.OpenArrayWindow;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -17,11 +23,13 @@ import org.apache.flink.util.Collector;
 
 /**
  * Aligns an array camera's chunks into 1/12 s windows of 1024 samples per microphone (keyed by
- * stream id), as {@link WindowAligner} does for mono audio: open windows in MapState, closed by an
- * event-time timer at their last millisecond; late samples go to {@link WindowAligner#REJECTED}.
- * State is bounded as there: at most {@link #MAX_OPEN_WINDOWS} open windows per stream, the last
- * closed window forgotten once the stream has been idle for {@link WindowAligner#IDLE_RETENTION}
- * and the watermark has passed it, and a TTL behind both.
+ * stream id), as {@link WindowAligner} does for mono audio: open windows in MapState, closed when
+ * the camera's own clock ({@link CameraClock}: its newest chunk less the out-of-orderness bound)
+ * passes their last millisecond or the camera has been quiet for the idleness bound, with an
+ * event-time timer at their last millisecond as the end-of-input flush; late samples go to {@link
+ * WindowAligner#REJECTED}. State is bounded as there: at most {@link #MAX_OPEN_WINDOWS} open
+ * windows per stream, the stream's memory forgotten once it has had no open window and no chunk for
+ * {@link WindowAligner#IDLE_RETENTION}, and a TTL behind both.
  */
 public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent, ArrayWindow> {
   /**
@@ -32,8 +40,10 @@ public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent,
 
   private final boolean closeWhenComplete;
   private final int maxOpenWindows;
+  private final long outOfOrdernessMillis;
+  private final long idlenessMillis;
   private transient MapState<Long, OpenArrayWindow> open;
-  private transient ValueState<Long> lastClosed;
+  private transient ValueState<ArrayStreamState> stream;
   private transient Counter lateSamples;
   private transient Counter windows;
   private transient Counter refusedSamples;
@@ -41,7 +51,7 @@ public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent,
 
   /**
    * @param closeWhenComplete also close the stream's oldest open window as soon as all its samples
-   *     are in, before the watermark passes it; what arrives for it later is late
+   *     are in, before the camera's clock passes it; what arrives for it later is late
    */
   public ArrayAligner(boolean closeWhenComplete) {
     this(closeWhenComplete, MAX_OPEN_WINDOWS);
@@ -49,8 +59,19 @@ public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent,
 
   /** As above, with samples for more than {@code maxOpenWindows} open windows refused. */
   public ArrayAligner(boolean closeWhenComplete, int maxOpenWindows) {
+    this(closeWhenComplete, maxOpenWindows, WindowAligner.OUT_OF_ORDERNESS, WindowAligner.IDLENESS);
+  }
+
+  /**
+   * As above, with the camera's clock set by {@code outOfOrderness} and {@code idleness} (see
+   * {@link WindowAligner#WindowAligner(long, boolean, int, Duration, Duration)}).
+   */
+  public ArrayAligner(
+      boolean closeWhenComplete, int maxOpenWindows, Duration outOfOrderness, Duration idleness) {
     this.closeWhenComplete = closeWhenComplete;
     this.maxOpenWindows = maxOpenWindows;
+    this.outOfOrdernessMillis = outOfOrderness.toMillis();
+    this.idlenessMillis = idleness.toMillis();
   }
 
   @Override
@@ -58,12 +79,13 @@ public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent,
     StateTtlConfig ttl = StateTtlConfig.newBuilder(WindowAligner.STREAM_STATE_TTL).build();
     MapStateDescriptor<Long, OpenArrayWindow> windowsDescriptor =
         new MapStateDescriptor<>("open-array-windows", Long.class, OpenArrayWindow.class);
-    // behind the timers: a window whose watermark never comes goes after an hour unwritten
+    // behind the timers: a window that no clock or timer closes goes after an hour unwritten
     windowsDescriptor.enableTimeToLive(ttl);
     open = getRuntimeContext().getMapState(windowsDescriptor);
-    ValueStateDescriptor<Long> closed = new ValueStateDescriptor<>("last-closed", Long.class);
-    closed.enableTimeToLive(ttl);
-    lastClosed = getRuntimeContext().getState(closed);
+    ValueStateDescriptor<ArrayStreamState> streamDescriptor =
+        new ValueStateDescriptor<>("array-stream", ArrayStreamState.class);
+    streamDescriptor.enableTimeToLive(ttl);
+    stream = getRuntimeContext().getState(streamDescriptor);
     var metrics = getRuntimeContext().getMetricGroup();
     lateSamples = metrics.counter("lateArraySamples");
     windows = metrics.counter("arrayWindows");
@@ -89,9 +111,28 @@ public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent,
     }
   }
 
+  private ArrayStreamState streamState() throws Exception {
+    ArrayStreamState s = stream.value();
+    return s == null ? new ArrayStreamState() : s;
+  }
+
   private void align(ArrayEvent chunk, Context ctx, Collector<ArrayWindow> out) throws Exception {
-    Long closed = lastClosed.value();
-    long watermark = ctx.timerService().currentWatermark();
+    ArrayStreamState s = streamState();
+    long now = ctx.timerService().currentProcessingTime();
+    s.clock.observe(false, Math.floorDiv(chunk.timestampMicros(), 1000), now);
+    closePassedWindows(s, now, ctx.getCurrentKey(), ctx, out);
+    // the idleness check, or at the latest the check whether to forget the stream
+    long next =
+        Math.min(
+            s.clock.nextIdleCheck(now, idlenessMillis),
+            now + WindowAligner.IDLE_RETENTION.toMillis());
+    if (s.clock.checkAt == CameraClock.NONE || next < s.clock.checkAt) {
+      s.clock.checkAt = next;
+      ctx.timerService().registerProcessingTimeTimer(next);
+    }
+    stream.update(s);
+    long closed = s.lastClosed;
+    long watermark = s.clock.watermarkMillis;
     int[] late = {0};
     int[] refused = {0};
     int[] mismatched = {0};
@@ -100,7 +141,8 @@ public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent,
         chunk.timestampMicros(),
         chunk.samplesPerChannel(),
         (window, offset, from, count) -> {
-          if ((closed != null && window <= closed) || WindowClock.lastMillis(window) <= watermark) {
+          // late for this camera only: a window it closed or its own clock passed
+          if (window <= closed || WindowClock.lastMillis(window) <= watermark) {
             late[0] += count;
             return;
           }
@@ -125,7 +167,7 @@ public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent,
           open.put(window, w);
         });
     if (closeWhenComplete) {
-      closeCompleteWindows(ctx.getCurrentKey(), out);
+      closeCompleteWindows(ctx.getCurrentKey(), ctx, out);
     }
     int lost = late[0] + mismatched[0];
     if (lost > 0) {
@@ -158,59 +200,94 @@ public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent,
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<ArrayWindow> out)
       throws Exception {
+    if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+      checkIdle(ctx, out);
+      return;
+    }
+    // the end-of-input flush: only a bounded read's final watermark gets here in the job
     long window = WindowClock.windowOf(timestamp * 1000);
-    OpenArrayWindow w = ctx.timeDomain() == TimeDomain.EVENT_TIME ? open.get(window) : null;
+    OpenArrayWindow w = open.get(window);
     if (w != null) {
-      close(ctx.getCurrentKey(), window, w, out);
+      ArrayStreamState s = streamState();
+      close(s, ctx.getCurrentKey(), window, w, ctx, out);
+      stream.update(s);
       if (closeWhenComplete) {
-        closeCompleteWindows(ctx.getCurrentKey(), out);
+        closeCompleteWindows(ctx.getCurrentKey(), ctx, out);
       }
     }
-    forgetIfIdle(ctx);
   }
 
   /**
-   * Without open windows, the last closed one matters only until the watermark passes it (later
-   * samples for it are late either way); cleared on a processing-time timer once that holds.
+   * The camera's idleness check: quiet for the idleness bound, all its windows close; with no open
+   * window and no chunk for {@link WindowAligner#IDLE_RETENTION}, its memory is cleared.
    */
-  private void forgetIfIdle(OnTimerContext ctx) throws Exception {
-    Long closed = lastClosed.value();
-    if (closed == null || !open.isEmpty()) {
+  private void checkIdle(OnTimerContext ctx, Collector<ArrayWindow> out) throws Exception {
+    ArrayStreamState s = stream.value();
+    if (s == null) {
       return;
     }
-    if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME
-        && WindowClock.lastMillis(closed) <= ctx.timerService().currentWatermark()) {
-      lastClosed.clear();
-    } else {
-      ctx.timerService()
-          .registerProcessingTimeTimer(
-              WindowAligner.forgetAt(ctx.timerService().currentProcessingTime()));
+    long now = ctx.timerService().currentProcessingTime();
+    s.clock.checkAt = CameraClock.NONE;
+    closePassedWindows(s, now, ctx.getCurrentKey(), ctx, out);
+    long forgetAt = s.clock.lastSeenAt() + WindowAligner.IDLE_RETENTION.toMillis();
+    if (open.isEmpty() && now >= forgetAt) {
+      stream.clear();
+      return;
+    }
+    long next = Math.min(s.clock.nextIdleCheck(now, idlenessMillis), Math.max(forgetAt, now + 1));
+    s.clock.checkAt = next;
+    ctx.timerService().registerProcessingTimeTimer(next);
+    stream.update(s);
+  }
+
+  /** Closes, oldest first, every open window the camera's clock has passed at {@code now}. */
+  private void closePassedWindows(
+      ArrayStreamState s, long now, String streamId, Context ctx, Collector<ArrayWindow> out)
+      throws Exception {
+    long watermark = s.clock.advance(now, outOfOrdernessMillis, idlenessMillis);
+    if (watermark == CameraClock.NONE) {
+      return;
+    }
+    List<Long> passed = new ArrayList<>();
+    for (Long window : open.keys()) {
+      if (WindowClock.lastMillis(window) <= watermark) {
+        passed.add(window);
+      }
+    }
+    Collections.sort(passed);
+    for (long window : passed) {
+      close(s, streamId, window, open.get(window), ctx, out);
     }
   }
 
-  private void close(String streamId, long window, OpenArrayWindow w, Collector<ArrayWindow> out)
+  private void close(
+      ArrayStreamState s,
+      String streamId,
+      long window,
+      OpenArrayWindow w,
+      Context ctx,
+      Collector<ArrayWindow> out)
       throws Exception {
     out.collect(
         new ArrayWindow(
             streamId, window, w.geometryId, w.channels, w.samples(), w.coverage(), w.ingestMillis));
     open.remove(window);
-    Long closed = lastClosed.value();
-    lastClosed.update(closed == null ? window : Math.max(closed, window));
+    ctx.timerService().deleteEventTimeTimer(WindowClock.lastMillis(window));
+    s.lastClosed = Math.max(s.lastClosed, window);
     windows.inc();
   }
 
   /** Closes the oldest open windows for as long as each holds all its samples. */
-  private void closeCompleteWindows(String streamId, Collector<ArrayWindow> out) throws Exception {
+  private void closeCompleteWindows(String streamId, Context ctx, Collector<ArrayWindow> out)
+      throws Exception {
+    ArrayStreamState s = streamState();
     while (true) {
       Long oldest = WindowAligner.oldest(open.keys());
-      if (oldest == null) {
-        return;
+      if (oldest == null || open.get(oldest).coverage() < 1.0) {
+        break;
       }
-      OpenArrayWindow w = open.get(oldest);
-      if (w.coverage() < 1.0) {
-        return;
-      }
-      close(streamId, oldest, w, out);
+      close(s, streamId, oldest, open.get(oldest), ctx, out);
     }
+    stream.update(s);
   }
 }

@@ -13,6 +13,10 @@ import java.util.Map;
  *     {@code --model} the shipped model {@value #SHIPPED_MODEL} is used when the working directory
  *     holds it; {@code --model none} turns the mono path off
  * @param bounded read the topics up to their current end and stop (tests, replays)
+ * @param outOfOrderness how far behind a camera's newest event one of its events may still arrive:
+ *     each camera's own clock is its newest event less this ({@link WindowAligner})
+ * @param idleness how long a camera (or one of its inputs) may send nothing, in processing time,
+ *     before its open windows close without it; not used by a bounded read, whose end flushes
  * @param arrayMaxBatch the array path batches more than the mono path: its beamformer turns its
  *     steering weights from bin to bin once per batch, which costs as much as one window's cgemm
  * @param arrayMaxWaitMillis how long an array window may wait for its batch to fill
@@ -22,12 +26,12 @@ import java.util.Map;
  *     runs {@code main} (the submitting client), lies outside the folders {@code flink-stop}
  *     deletes
  * @param closeCompleteWindows close a window as soon as nothing can change it, not only when the
- *     watermark passes (see {@link WindowAligner#WindowAligner(long, boolean)} and {@link
- *     ArrayAligner#ArrayAligner(boolean)})
+ *     camera's own clock passes it (see {@link WindowAligner#WindowAligner(long, boolean)} and
+ *     {@link ArrayAligner#ArrayAligner(boolean)})
  * @param unalignedCheckpoints checkpoint in-flight records instead of aligning barriers: with 32
  *     cameras on 2 cores, aligned checkpoints put p99 at 2–6 s, unaligned ones at 130–155 ms
- * @param watermarkIntervalMillis how often sources emit watermarks, and the longest a record waits
- *     in a network buffer: a window cannot close or travel sooner
+ * @param watermarkIntervalMillis the longest a record waits in a network buffer (and the interval
+ *     of the watermarks the sources would emit; they emit none, each camera keeps its own clock)
  * @param restartFailures the most restarts within {@code restartInterval} (Flink's failure-rate
  *     strategy); a failure beyond that fails the job for good instead of restarting it forever
  * @param restartInterval the sliding interval over which restarts are counted

@@ -39,7 +39,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
- * The localization job: Kafka sources with event-time watermarks, 1/12 s alignment per stream, the
+ * The localization job: Kafka sources, 1/12 s alignment per stream on each camera's own clock, the
  * mono path (MFCC + a contract model through DJL) and the array path (beamforming), and
  * exactly-once sinks for localizations and dead letters. The parts are static functions that take
  * their inputs from outside, so tests can feed them in-memory streams; {@link #build} wires them to
@@ -49,22 +49,15 @@ public final class LocalizationJob {
   private LocalizationJob() {}
 
   /**
-   * Watermarks for frames: bounded out-of-orderness, and idleness so a quiet partition never stalls
-   * the job.
+   * What the sources give for event time: no watermarks. A watermark is per source split (a Kafka
+   * partition) and the operator downstream takes the lowest of its inputs, so one camera could
+   * close or hold back the windows of every camera that shares its partition or subtask; each
+   * camera keeps its own clock in the aligners instead ({@link WindowAligner}, {@link
+   * ArrayAligner}). A bounded read still ends with the final watermark, which flushes every window
+   * left open.
    */
-  public static WatermarkStrategy<FrameEvent> frameWatermarks(
-      Duration outOfOrderness, Duration idleness) {
-    return WatermarkStrategy.<FrameEvent>forBoundedOutOfOrderness(outOfOrderness)
-        .withTimestampAssigner((e, previous) -> Math.floorDiv(e.timestampMicros(), 1000))
-        .withIdleness(idleness);
-  }
-
-  /** Watermarks for audio, on the chunk's first sample. */
-  public static WatermarkStrategy<AudioEvent> audioWatermarks(
-      Duration outOfOrderness, Duration idleness) {
-    return WatermarkStrategy.<AudioEvent>forBoundedOutOfOrderness(outOfOrderness)
-        .withTimestampAssigner((e, previous) -> Math.floorDiv(e.timestampMicros(), 1000))
-        .withIdleness(idleness);
+  public static <E> WatermarkStrategy<E> perCameraEventTime() {
+    return WatermarkStrategy.noWatermarks();
   }
 
   /**
@@ -128,26 +121,6 @@ public final class LocalizationJob {
   }
 
   /**
-   * Per-partition watermarks at the source, on event time. A failure has no event time: it gets the
-   * lowest timestamp, so it neither holds a watermark back nor pushes it forward (its Kafka
-   * timestamp may be the broker's clock on LogAppendTime topics, far ahead of a replay's events).
-   */
-  public static <E> WatermarkStrategy<Decoded<E>> decodedWatermarks(
-      SerializableTimestamp<E> eventMicros, Duration outOfOrderness, Duration idleness) {
-    return WatermarkStrategy.<Decoded<E>>forBoundedOutOfOrderness(outOfOrderness)
-        .withTimestampAssigner(
-            (d, previous) ->
-                d.event() != null
-                    ? Math.floorDiv(eventMicros.applyAsLong(d.event()), 1000)
-                    : Long.MIN_VALUE)
-        .withIdleness(idleness);
-  }
-
-  /** A serializable event-time getter, in microseconds. */
-  public interface SerializableTimestamp<E>
-      extends java.util.function.ToLongFunction<E>, java.io.Serializable {}
-
-  /**
    * Splits decoded records: events continue, failures go to the {@link DeadLetters#TAG} side
    * output.
    */
@@ -158,23 +131,36 @@ public final class LocalizationJob {
 
   /**
    * One {@link AlignedWindow} per stream and 1/12 s; rejected events on {@link
-   * WindowAligner#REJECTED}.
+   * WindowAligner#REJECTED}. Each camera's clock has the job's default out-of-orderness and
+   * idleness bounds.
    */
   public static SingleOutputStreamOperator<AlignedWindow> alignWindows(
       DataStream<FrameEvent> frames, DataStream<AudioEvent> audio, Duration staleness) {
-    return alignWindows(frames, audio, staleness, false);
+    return alignWindows(
+        frames, audio, staleness, false, WindowAligner.OUT_OF_ORDERNESS, WindowAligner.IDLENESS);
   }
 
-  /** As above; {@code closeWhenComplete} see {@link WindowAligner#WindowAligner(long, boolean)}. */
+  /**
+   * As above; {@code closeWhenComplete} see {@link WindowAligner#WindowAligner(long, boolean)},
+   * {@code outOfOrderness} and {@code idleness} set each camera's clock.
+   */
   public static SingleOutputStreamOperator<AlignedWindow> alignWindows(
       DataStream<FrameEvent> frames,
       DataStream<AudioEvent> audio,
       Duration staleness,
-      boolean closeWhenComplete) {
+      boolean closeWhenComplete,
+      Duration outOfOrderness,
+      Duration idleness) {
     return frames
         .connect(audio)
         .keyBy(FrameEvent::streamId, AudioEvent::streamId)
-        .process(new WindowAligner(staleness.toNanos() / 1000, closeWhenComplete))
+        .process(
+            new WindowAligner(
+                staleness.toNanos() / 1000,
+                closeWhenComplete,
+                WindowAligner.MAX_OPEN_WINDOWS,
+                outOfOrderness,
+                idleness))
         .uid("window-aligner")
         .name("align 1/12 s windows");
   }
@@ -195,13 +181,19 @@ public final class LocalizationJob {
 
   /**
    * One {@link ArrayWindow} per array stream and 1/12 s; see {@link
-   * ArrayAligner#ArrayAligner(boolean)}.
+   * ArrayAligner#ArrayAligner(boolean)}; {@code outOfOrderness} and {@code idleness} set each
+   * camera's clock.
    */
   public static SingleOutputStreamOperator<ArrayWindow> alignArrays(
-      DataStream<ArrayEvent> chunks, boolean closeWhenComplete) {
+      DataStream<ArrayEvent> chunks,
+      boolean closeWhenComplete,
+      Duration outOfOrderness,
+      Duration idleness) {
     return chunks
         .keyBy(ArrayEvent::streamId)
-        .process(new ArrayAligner(closeWhenComplete))
+        .process(
+            new ArrayAligner(
+                closeWhenComplete, ArrayAligner.MAX_OPEN_WINDOWS, outOfOrderness, idleness))
         .uid("array-aligner")
         .name("align array windows");
   }
@@ -285,7 +277,9 @@ public final class LocalizationJob {
     Topics t = Topics.withPrefix(c.topicPrefix());
     String kafka = c.bootstrapServers();
     Duration lag = c.outOfOrderness();
-    Duration idle = c.idleness();
+    // a replay's processing time says nothing about its event time: a source that falls a few
+    // seconds behind another must not count as a quiet camera; its end of input flushes instead
+    Duration idle = c.bounded() ? Duration.ZERO : c.idleness();
     List<DataStream<Failed>> failures = new ArrayList<>();
     List<DataStream<Localization>> localizations = new ArrayList<>();
 
@@ -294,7 +288,7 @@ public final class LocalizationJob {
           splitFailures(
               env.fromSource(
                       frameSource(kafka, t.frames().name(), c.groupId(), c.bounded()),
-                      decodedWatermarks(FrameEvent::timestampMicros, lag, idle),
+                      perCameraEventTime(),
                       "frames")
                   .uid("frame-source"),
               FrameEvent.class,
@@ -303,12 +297,12 @@ public final class LocalizationJob {
           splitFailures(
               env.fromSource(
                       audioSource(kafka, t.audio().name(), c.groupId(), c.bounded()),
-                      decodedWatermarks(AudioEvent::timestampMicros, lag, idle),
+                      perCameraEventTime(),
                       "audio")
                   .uid("audio-source"),
               AudioEvent.class,
               "split-audio");
-      var windows = alignWindows(frames, audio, c.staleness(), c.closeCompleteWindows());
+      var windows = alignWindows(frames, audio, c.staleness(), c.closeCompleteWindows(), lag, idle);
       var mono = monoInference(windows, c);
       failures.add(frames.getSideOutput(DeadLetters.TAG));
       failures.add(audio.getSideOutput(DeadLetters.TAG));
@@ -323,12 +317,12 @@ public final class LocalizationJob {
         splitFailures(
             env.fromSource(
                     arraySource(kafka, t.arrayAudio().name(), c.groupId(), c.bounded()),
-                    decodedWatermarks(ArrayEvent::timestampMicros, lag, idle),
+                    perCameraEventTime(),
                     "array audio")
                 .uid("array-source"),
             ArrayEvent.class,
             "split-arrays");
-    var arrayWindows = alignArrays(arrays, c.closeCompleteWindows());
+    var arrayWindows = alignArrays(arrays, c.closeCompleteWindows(), lag, idle);
     var beamformed = arrayBeamforming(arrayWindows, c);
     failures.add(arrays.getSideOutput(DeadLetters.TAG));
     failures.add(

@@ -3,9 +3,13 @@ package ai.avloc.stream.job;
 import ai.avloc.schemas.WindowClock;
 import ai.avloc.stream.align.AlignedWindow;
 import ai.avloc.stream.align.AudioPlacement;
+import ai.avloc.stream.align.CameraClock;
 import ai.avloc.stream.align.OpenWindow;
 import ai.avloc.stream.align.StreamState;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -20,14 +24,19 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Aligns one stream's frames and audio into 1/12 s windows (keyed by stream id). Open windows live
- * in MapState, each closed by an event-time timer at its last millisecond; what arrives for a
- * window the watermark has passed goes to {@link #REJECTED} and a counter, never into a window.
+ * in MapState. Each camera keeps its own event time ({@link CameraClock}, in its keyed state): a
+ * window closes when the camera's own watermark (its newest frame and audio, the older of the two,
+ * less the out-of-orderness bound) passes its last millisecond, checked on each of its events, or
+ * once the camera has sent nothing for the idleness bound, on a processing-time timer. No other
+ * camera, and no Kafka partition's watermark, moves that clock; what arrives for a window the
+ * camera has closed or its clock has passed goes to {@link #REJECTED} and a counter, never into a
+ * window. An event-time timer at each window's last millisecond remains as the end-of-input flush:
+ * the job's sources emit no watermarks but the final one of a bounded read.
  *
  * <p>State is bounded per stream: at most {@link #MAX_OPEN_WINDOWS} open windows (what would open
  * another is refused to {@link #REJECTED}), the stream's memory between windows cleared once it has
- * had no open window for {@link #IDLE_RETENTION} and the watermark has passed all it could still
- * serve, and a TTL on both as a backstop for a watermark that never comes. An event whose alignment
- * throws is rejected, never fails the task.
+ * had no open window and no event for {@link #IDLE_RETENTION}, and a TTL on both as a backstop. An
+ * event whose alignment throws is rejected, never fails the task.
  */
 public final class WindowAligner
     extends KeyedCoProcessFunction<String, FrameEvent, AudioEvent, AlignedWindow> {
@@ -36,9 +45,9 @@ public final class WindowAligner
   static final Duration STREAM_STATE_TTL = Duration.ofHours(1);
 
   /**
-   * How long a stream's memory (last closed window, latest frame) is kept once it has no open
-   * window and the watermark has passed all it could still serve: checked on a processing-time
-   * timer this often. A stream that comes back later starts afresh, as it would anyway.
+   * How long a stream's memory (last closed window, latest frame, its clock) is kept once it has no
+   * open window and has sent nothing, in processing time. A stream that comes back later starts
+   * afresh, as it would anyway.
    */
   public static final Duration IDLE_RETENTION = Duration.ofSeconds(60);
 
@@ -48,9 +57,18 @@ public final class WindowAligner
    */
   public static final int MAX_OPEN_WINDOWS = 12 * 60;
 
+  /**
+   * The job's defaults for a camera's clock: {@code --out-of-orderness-ms}, {@code --idleness-ms}.
+   */
+  public static final Duration OUT_OF_ORDERNESS = Duration.ofMillis(300);
+
+  public static final Duration IDLENESS = Duration.ofSeconds(2);
+
   private final long stalenessMicros;
   private final boolean closeWhenComplete;
   private final int maxOpenWindows;
+  private final long outOfOrdernessMillis;
+  private final long idlenessMillis;
   private transient MapState<Long, OpenWindow> open;
   private transient ValueState<StreamState> stream;
   private transient Counter lateSamples;
@@ -66,9 +84,9 @@ public final class WindowAligner
   }
 
   /**
-   * @param closeWhenComplete also close a window before the watermark passes it, once nothing more
-   *     can change it: all 1024 samples are in, it has a frame that no later frame could beat (one
-   *     at or after its centre, or any once a newer frame has arrived), and it is the stream's
+   * @param closeWhenComplete also close a window before the camera's clock passes it, once nothing
+   *     more can change it: all 1024 samples are in, it has a frame that no later frame could beat
+   *     (one at or after its centre, or any once a newer frame has arrived), and it is the stream's
    *     oldest open window. Saves the out-of-orderness bound and a chunk's length of latency; an
    *     event that still arrives for it is late, as after a watermark.
    */
@@ -78,9 +96,26 @@ public final class WindowAligner
 
   /** As above, with events for more than {@code maxOpenWindows} open windows refused. */
   public WindowAligner(long stalenessMicros, boolean closeWhenComplete, int maxOpenWindows) {
+    this(stalenessMicros, closeWhenComplete, maxOpenWindows, OUT_OF_ORDERNESS, IDLENESS);
+  }
+
+  /**
+   * As above, with the camera's clock set by {@code outOfOrderness} (how far behind its newest
+   * event one of its events may still arrive) and {@code idleness} (how long an input may stay
+   * quiet, in processing time, before it no longer holds the camera's windows open; {@link
+   * Duration#ZERO}: never, for a bounded replay, which the end of input flushes).
+   */
+  public WindowAligner(
+      long stalenessMicros,
+      boolean closeWhenComplete,
+      int maxOpenWindows,
+      Duration outOfOrderness,
+      Duration idleness) {
     this.stalenessMicros = stalenessMicros;
     this.closeWhenComplete = closeWhenComplete;
     this.maxOpenWindows = maxOpenWindows;
+    this.outOfOrdernessMillis = outOfOrderness.toMillis();
+    this.idlenessMillis = idleness.toMillis();
   }
 
   @Override
@@ -88,13 +123,13 @@ public final class WindowAligner
     StateTtlConfig ttl = StateTtlConfig.newBuilder(STREAM_STATE_TTL).build();
     MapStateDescriptor<Long, OpenWindow> windowsDescriptor =
         new MapStateDescriptor<>("open-windows", Long.class, OpenWindow.class);
-    // behind the timers: a window whose watermark never comes goes after an hour unwritten
+    // behind the timers: a window that no clock or timer closes goes after an hour unwritten
     windowsDescriptor.enableTimeToLive(ttl);
     open = getRuntimeContext().getMapState(windowsDescriptor);
     ValueStateDescriptor<StreamState> streamDescriptor =
         new ValueStateDescriptor<>("stream", StreamState.class);
     // behind the forgetting timer: a camera that stops sending releases its last frame and
-    // counters after an idle hour even if the watermark stops too
+    // clock after an idle hour whatever becomes of the timers
     streamDescriptor.enableTimeToLive(ttl);
     stream = getRuntimeContext().getState(streamDescriptor);
     var metrics = getRuntimeContext().getMetricGroup();
@@ -112,9 +147,52 @@ public final class WindowAligner
     return s == null ? new StreamState() : s;
   }
 
-  private boolean isLate(StreamState s, long window, Context ctx) {
-    return s.isClosed(window)
-        || WindowClock.lastMillis(window) <= ctx.timerService().currentWatermark();
+  /** Late for this camera: a window it has closed, or one its own clock has passed. */
+  private static boolean isLate(StreamState s, long window) {
+    return s.isClosed(window) || WindowClock.lastMillis(window) <= s.clock.watermarkMillis;
+  }
+
+  /**
+   * Records the event on the camera's clock, closes the windows that clock has passed and makes
+   * sure an idleness check is due.
+   */
+  private void tick(boolean frame, long eventMicros, Context ctx, Collector<AlignedWindow> out)
+      throws Exception {
+    StreamState s = streamState();
+    long now = ctx.timerService().currentProcessingTime();
+    s.clock.observe(frame, Math.floorDiv(eventMicros, 1000), now);
+    closePassedWindows(s, now, ctx.getCurrentKey(), ctx, out);
+    // the idleness check, or at the latest the check whether to forget the stream
+    long next =
+        Math.min(s.clock.nextIdleCheck(now, idlenessMillis), now + IDLE_RETENTION.toMillis());
+    if (s.clock.checkAt == CameraClock.NONE || next < s.clock.checkAt) {
+      s.clock.checkAt = next;
+      ctx.timerService().registerProcessingTimeTimer(next);
+    }
+    stream.update(s);
+  }
+
+  /** Closes, oldest first, every open window the camera's clock has passed at {@code now}. */
+  private void closePassedWindows(
+      StreamState s, long now, String streamId, Context ctx, Collector<AlignedWindow> out)
+      throws Exception {
+    long watermark = s.clock.advance(now, outOfOrdernessMillis, idlenessMillis);
+    if (watermark == CameraClock.NONE) {
+      return;
+    }
+    List<Long> passed = new ArrayList<>();
+    for (Long window : open.keys()) {
+      if (WindowClock.lastMillis(window) <= watermark) {
+        passed.add(window);
+      }
+    }
+    Collections.sort(passed);
+    for (long window : passed) {
+      out.collect(s.close(streamId, window, open.get(window), stalenessMicros));
+      open.remove(window);
+      ctx.timerService().deleteEventTimeTimer(WindowClock.lastMillis(window));
+      windows.inc();
+    }
   }
 
   @Override
@@ -154,8 +232,9 @@ public final class WindowAligner
 
   private void alignFrame(FrameEvent frame, Context ctx, Collector<AlignedWindow> out)
       throws Exception {
+    tick(true, frame.timestampMicros(), ctx, out);
     long window = WindowClock.windowOf(frame.timestampMicros());
-    if (isLate(streamState(), window, ctx)) {
+    if (isLate(streamState(), window)) {
       lateFrames.inc();
       ctx.output(
           REJECTED,
@@ -206,6 +285,7 @@ public final class WindowAligner
                   + " Hz"));
       return;
     }
+    tick(false, chunk.timestampMicros(), ctx, out);
     StreamState s = streamState();
     int[] late = {0};
     int[] overCap = {0};
@@ -214,7 +294,7 @@ public final class WindowAligner
         chunk.timestampMicros(),
         chunk.samples(),
         (window, offset, from, count) -> {
-          if (isLate(s, window, ctx)) {
+          if (isLate(s, window)) {
             late[0] += count;
             return;
           }
@@ -293,7 +373,7 @@ public final class WindowAligner
     return "the stream already has "
         + limit
         + " open windows (the cap per stream); events for further windows are refused until the"
-        + " watermark closes some";
+        + " camera's clock closes some";
   }
 
   static String overCap(int samples, int of, int limit) {
@@ -304,16 +384,6 @@ public final class WindowAligner
   static String describe(Throwable e) {
     String text = e.getClass().getSimpleName() + ": " + e.getMessage();
     return text.length() <= 500 ? text : text.substring(0, 500) + "...";
-  }
-
-  /**
-   * When an idle stream is next looked at: at least {@link #IDLE_RETENTION} after {@code
-   * nowMillis}, on a grid of that retention, so a stream holds at most two forgetting timers
-   * however many windows it closes.
-   */
-  static long forgetAt(long nowMillis) {
-    long r = IDLE_RETENTION.toMillis();
-    return (Math.floorDiv(nowMillis, r) + 2) * r;
   }
 
   /** Closes the oldest open windows for as long as each is complete (see the constructor). */
@@ -336,6 +406,7 @@ public final class WindowAligner
       }
       out.collect(s.close(ctx.getCurrentKey(), oldest, w, stalenessMicros));
       open.remove(oldest);
+      ctx.timerService().deleteEventTimeTimer(WindowClock.lastMillis(oldest));
       stream.update(s);
       windows.inc();
       earlyWindows.inc();
@@ -354,8 +425,13 @@ public final class WindowAligner
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<AlignedWindow> out)
       throws Exception {
+    if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+      checkIdle(ctx, out);
+      return;
+    }
+    // the end-of-input flush: only a bounded read's final watermark gets here in the job
     long window = WindowClock.windowOf(timestamp * 1000);
-    OpenWindow w = ctx.timeDomain() == TimeDomain.EVENT_TIME ? open.get(window) : null;
+    OpenWindow w = open.get(window);
     if (w != null) {
       StreamState s = streamState();
       out.collect(s.close(ctx.getCurrentKey(), window, w, stalenessMicros));
@@ -366,37 +442,29 @@ public final class WindowAligner
         closeCompleteWindows(ctx, out);
       }
     }
-    forgetIfIdle(ctx);
   }
 
   /**
-   * Without open windows, the stream's memory matters only until the watermark passes its last
-   * closed window, its latest frame's staleness bound and its newest frame; kept a retention
-   * longer, then cleared.
+   * The camera's idleness check: an input quiet for the idleness bound no longer holds its clock, a
+   * camera wholly quiet has all its windows closed; once it has had no open window and no event for
+   * {@link #IDLE_RETENTION}, its memory is cleared.
    */
-  private void forgetIfIdle(OnTimerContext ctx) throws Exception {
+  private void checkIdle(OnTimerContext ctx, Collector<AlignedWindow> out) throws Exception {
     StreamState s = stream.value();
-    if (s == null || !open.isEmpty()) {
+    if (s == null) {
       return;
     }
-    long keepUntil = Long.MIN_VALUE;
-    if (s.lastClosed != Long.MIN_VALUE) {
-      keepUntil = WindowClock.lastMillis(s.lastClosed);
-    }
-    if (s.latestFrame != null) {
-      keepUntil =
-          Math.max(
-              keepUntil, Math.floorDiv(s.latestFrame.timestampMicros() + stalenessMicros, 1000));
-    }
-    if (s.newestFrameMicros != Long.MIN_VALUE) {
-      keepUntil = Math.max(keepUntil, Math.floorDiv(s.newestFrameMicros, 1000));
-    }
-    if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME
-        && keepUntil <= ctx.timerService().currentWatermark()) {
+    long now = ctx.timerService().currentProcessingTime();
+    s.clock.checkAt = CameraClock.NONE;
+    closePassedWindows(s, now, ctx.getCurrentKey(), ctx, out);
+    long forgetAt = s.clock.lastSeenAt() + IDLE_RETENTION.toMillis();
+    if (open.isEmpty() && now >= forgetAt) {
       stream.clear();
-    } else {
-      ctx.timerService()
-          .registerProcessingTimeTimer(forgetAt(ctx.timerService().currentProcessingTime()));
+      return;
     }
+    long next = Math.min(s.clock.nextIdleCheck(now, idlenessMillis), Math.max(forgetAt, now + 1));
+    s.clock.checkAt = next;
+    ctx.timerService().registerProcessingTimeTimer(next);
+    stream.update(s);
   }
 }

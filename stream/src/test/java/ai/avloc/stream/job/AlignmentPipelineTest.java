@@ -46,17 +46,23 @@ class AlignmentPipelineTest {
                 cam, T0 + Math.round(k * 512 * 1e6 / 12_288), k, 12_288, new float[512], 0L));
       }
     }
+    // the sources emit each camera's whole history before the next camera's: only a clock per
+    // camera keeps the later cameras' windows from being late
     Duration lateness = Duration.ofMillis(200);
     var frameStream =
         env.fromData(frames)
-            .assignTimestampsAndWatermarks(
-                LocalizationJob.frameWatermarks(lateness, Duration.ofSeconds(5)));
+            .assignTimestampsAndWatermarks(LocalizationJob.<FrameEvent>perCameraEventTime());
     var audioStream =
         env.fromData(audio)
-            .assignTimestampsAndWatermarks(
-                LocalizationJob.audioWatermarks(lateness, Duration.ofSeconds(5)));
+            .assignTimestampsAndWatermarks(LocalizationJob.<AudioEvent>perCameraEventTime());
     List<AlignedWindow> windows = new ArrayList<>();
-    LocalizationJob.alignWindows(frameStream, audioStream, Duration.ofMillis(500))
+    LocalizationJob.alignWindows(
+            frameStream,
+            audioStream,
+            Duration.ofMillis(500),
+            false,
+            lateness,
+            Duration.ZERO) // bounded input: its end flushes, no idleness
         .executeAndCollect("alignment")
         .forEachRemaining(windows::add);
     Map<String, List<AlignedWindow>> byCamera =

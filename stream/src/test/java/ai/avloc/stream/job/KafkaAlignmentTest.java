@@ -138,18 +138,18 @@ class KafkaAlignmentTest {
     conf.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "none");
     env.configure(conf);
     Duration lateness = Duration.ofMillis(300);
-    Duration idle = Duration.ofSeconds(2);
+    Duration idle = Duration.ZERO; // a bounded read: its end flushes
     var decodedFrames =
         env.fromSource(
             LocalizationJob.frameSource(
                 kafka.bootstrapServers(), TOPICS.frames().name(), "job", true),
-            LocalizationJob.decodedWatermarks(FrameEvent::timestampMicros, lateness, idle),
+            LocalizationJob.perCameraEventTime(),
             "frames");
     var decodedAudio =
         env.fromSource(
             LocalizationJob.audioSource(
                 kafka.bootstrapServers(), TOPICS.audio().name(), "job", true),
-            LocalizationJob.decodedWatermarks(AudioEvent::timestampMicros, lateness, idle),
+            LocalizationJob.perCameraEventTime(),
             "audio");
     var frames = LocalizationJob.splitFailures(decodedFrames, FrameEvent.class, "split-frames");
     var audio = LocalizationJob.splitFailures(decodedAudio, AudioEvent.class, "split-audio");
@@ -163,7 +163,7 @@ class KafkaAlignmentTest {
                 DeliveryGuarantee.EXACTLY_ONCE,
                 "dead-letters-test"));
     List<AlignedWindow> windows = new ArrayList<>();
-    LocalizationJob.alignWindows(frames, audio, Duration.ofMillis(500))
+    LocalizationJob.alignWindows(frames, audio, Duration.ofMillis(500), false, lateness, idle)
         .executeAndCollect("kafka-alignment")
         .forEachRemaining(windows::add);
 

@@ -103,7 +103,8 @@ class StateBoundsTest {
         h.processElement1(new StreamRecord<>(frame(cam, T0 + 40_000), T0 / 1000));
         h.processElement2(new StreamRecord<>(chunk(cam, T0, 1024), T0 / 1000));
       }
-      assertEquals(STREAMS, h.numKeyedStateEntries(), "one open window each");
+      assertEquals(
+          2 * STREAMS, h.numKeyedStateEntries(), "one open window and the camera's clock each");
       long open = stateBytes(h);
       report("mono, one open window with a " + JPEG_BYTES + " B frame", open, STREAMS);
       assertTrue(open / STREAMS <= MONO_OPEN_BUDGET, open / STREAMS + " B per stream");
@@ -146,7 +147,8 @@ class StateBoundsTest {
                     0L),
                 micros / 1000));
       }
-      assertEquals(STREAMS, h.numKeyedStateEntries());
+      assertEquals(
+          2 * STREAMS, h.numKeyedStateEntries(), "one open window and the camera's clock each");
       long held = stateBytes(h);
       report("array (64 mics), one sample of a future window", held, STREAMS);
       assertTrue(

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.avloc.schemas.WindowClock;
 import ai.avloc.stream.align.AlignedWindow;
 import ai.avloc.stream.align.FrameRef;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -258,5 +259,58 @@ class WindowAlignerTest {
     assertEquals(W0, out.get(0).window());
     assertEquals(0.5, out.get(0).coverage());
     assertEquals(W0 + 1, out.get(1).window());
+  }
+
+  @Test
+  void anIdleCameraHoldsNoOtherBackAndItsOwnWindowsCloseWithinTheIdlenessBound() throws Exception {
+    restartWith(
+        new WindowAligner(
+            500_000,
+            false,
+            WindowAligner.MAX_OPEN_WINDOWS,
+            Duration.ofMillis(300),
+            Duration.ofSeconds(2)));
+    harness.setProcessingTime(0);
+    for (int k = 0; k < 3; k++) { // three windows, then the camera goes quiet
+      video(frame("quiet", WindowClock.startMicros(W0 + k) + 1000));
+      audio(chunk("quiet", WindowClock.startMicros(W0 + k), 1024, 12_288));
+    }
+    for (int k = 0; k < 24; k++) { // another camera goes on for 2 s, in real time
+      harness.setProcessingTime(k * 1000L / 12);
+      video(frame("busy", WindowClock.startMicros(W0 + k) + 1000));
+      audio(chunk("busy", WindowClock.startMicros(W0 + k), 1024, 12_288));
+    }
+    // busy's clock: its newest chunk starts 1917 ms in, less 300 ms: W0 .. W0 + 18 have passed
+    assertEquals(19, windowsOf("busy").size(), "closed on busy's own clock, quiet or not");
+    assertEquals(0, windowsOf("quiet").size(), "quiet's own clock has passed none of its windows");
+
+    harness.setProcessingTime(1999);
+    assertEquals(0, windowsOf("quiet").size());
+    harness.setProcessingTime(2000); // quiet has sent nothing for the idleness bound
+    List<AlignedWindow> quiet = windowsOf("quiet");
+    assertEquals(3, quiet.size(), "all of quiet's windows, once it is idle");
+    assertTrue(quiet.stream().allMatch(w -> w.coverage() == 1.0 && w.hasFrame()));
+    assertEquals(19, windowsOf("busy").size(), "busy is not idle: its open windows wait");
+  }
+
+  @Test
+  void aCameraAheadOfAnotherMakesOnlyItsOwnEventsLate() throws Exception {
+    audio(chunk("ahead", T0 + 50_000_000, 1024, 12_288)); // a clock 50 s ahead
+    video(frame("ahead", T0 + 50_000_000));
+    audio(chunk("ahead", T0, 1024, 12_288)); // its own 50 s old window: late
+    audio(chunk("cam", T0, 1024, 12_288));
+    video(frame("cam", T0 + 40_000));
+    var rejected = harness.getSideOutput(WindowAligner.REJECTED);
+    assertEquals(1, rejected.size());
+    assertEquals("ahead", rejected.peek().getValue().streamId());
+    assertEquals(0, windowsOf("cam").size(), "cam's window waits for cam's own clock");
+    audio(chunk("cam", WindowClock.startMicros(W0 + 5), 1024, 12_288));
+    video(frame("cam", WindowClock.startMicros(W0 + 5) + 40_000));
+    assertEquals(1, windowsOf("cam").size());
+    assertEquals(1.0, windowsOf("cam").get(0).coverage());
+  }
+
+  List<AlignedWindow> windowsOf(String camera) {
+    return harness.extractOutputValues().stream().filter(w -> w.streamId().equals(camera)).toList();
   }
 }
