@@ -223,14 +223,22 @@ class FlinkScriptsTest {
     if (!Files.isDirectory(checkpoints)) {
       return 0;
     }
-    try (Stream<Path> files = Files.walk(checkpoints, 3)) {
-      return files
-          .filter(f -> f.getFileName().toString().equals("_metadata"))
-          .map(f -> f.getParent().getFileName().toString())
-          .filter(chk -> chk.startsWith("chk-"))
-          .mapToLong(chk -> Long.parseLong(chk.substring(4)))
-          .max()
-          .orElse(0);
+    // Flink deletes the subsumed chk-N while we walk: a folder can vanish under the walk
+    for (int attempt = 0; ; attempt++) {
+      try (Stream<Path> files = Files.walk(checkpoints, 3)) {
+        return files
+            .filter(f -> f.getFileName().toString().equals("_metadata"))
+            .map(f -> f.getParent().getFileName().toString())
+            .filter(chk -> chk.startsWith("chk-"))
+            .mapToLong(chk -> Long.parseLong(chk.substring(4)))
+            .max()
+            .orElse(0);
+      } catch (java.io.UncheckedIOException vanished) {
+        if (attempt == 20) {
+          throw vanished;
+        }
+        Thread.sleep(50);
+      }
     }
   }
 
