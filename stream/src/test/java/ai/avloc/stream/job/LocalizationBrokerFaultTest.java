@@ -88,7 +88,7 @@ class LocalizationBrokerFaultTest {
     void inject() throws Exception;
   }
 
-  /** Windows seen per number, and the timings of the fault. */
+  /** How often each window came, and how many of the camera's records the brokers never took. */
   record Result(Map<Long, Integer> seen, long firstWindow, long failed) {
     void assertEveryWindowOnce() {
       assertEquals(0, failed, "every input record was acknowledged by the brokers");
@@ -99,6 +99,10 @@ class LocalizationBrokerFaultTest {
     }
   }
 
+  /**
+   * Runs the job and the camera on {@code kafka}, injects {@code fault} once windows flow, and
+   * reads the localizations until the camera's last window has come (and 3 s longer).
+   */
   private Result run(LocalKafka kafka, String name, Fault fault) throws Exception {
     Path model = dir.resolve("bright-spot");
     BrightSpotModel.export(model, ModelShapes.FRAME_HEIGHT, ModelShapes.FRAME_WIDTH);
@@ -189,6 +193,9 @@ class LocalizationBrokerFaultTest {
                     (restarted - faultStartMillis) / 1e3),
             failed.get());
         assertEquals(JobStatus.RUNNING, flink.getJobStatus(job).get(), "the job still runs");
+        assertTrue(
+            flowing > 0 && flowing - faultEnd < Duration.ofSeconds(30).toNanos(),
+            "windows flow again within 30 s of the fault's end");
       }
       flink.cancelJob(job).get();
     }
