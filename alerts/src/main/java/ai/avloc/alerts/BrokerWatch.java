@@ -73,11 +73,17 @@ final class BrokerWatch implements AutoCloseable {
     }
   }
 
-  /** Open broker connections of all the app's clients. */
+  /**
+   * Open broker connections of the app's clients that are in use. The restore consumers are left
+   * out: polled only while a store restores, they keep counting the connections they had when they
+   * went idle, through an outage and after it.
+   */
   private double connections() {
     double total = 0;
     for (Metric metric : streams.metrics().values()) {
+      String client = metric.metricName().tags().getOrDefault("client-id", "");
       if (metric.metricName().name().equals("connection-count")
+          && !client.endsWith("-restore-consumer")
           && metric.metricValue() instanceof Number n) {
         total += n.doubleValue();
       }
