@@ -52,7 +52,7 @@ class LocalizationFailoverTest {
   void everyWindowOnceAcrossATaskManagerLoss() throws Exception {
     Path model = dir.resolve("bright-spot");
     BrightSpotModel.export(model, ModelShapes.FRAME_HEIGHT, ModelShapes.FRAME_WIDTH);
-    byte[] jpeg = LocalizationJobTest.frameWithBrightSquare(200, 60);
+    byte[] jpeg = JobTestKit.frameWithBrightSquare(200, 60);
     Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(30);
     long firstWindow = Math.floorDiv(ChronoUnit.MICROS.between(Instant.EPOCH, t0) * 12, 1_000_000);
 
@@ -126,8 +126,8 @@ class LocalizationFailoverTest {
         // A chunk for window 3, long closed, arrives now: a dead letter, not a second window 3.
         publishLateChunk(kafka, t0);
         var letters =
-            LocalizationJobTest.readAll(
-                TOPICS.deadLetters().name(), ai.avloc.schemas.DeadLetter.class, kafka);
+            JobTestKit.readAll(
+                kafka, TOPICS.deadLetters().name(), ai.avloc.schemas.DeadLetter.class);
         assertEquals(1, letters.size(), "dead letters " + letters);
         assertTrue(letters.get(0).getError().toString().startsWith("late: 1024 of 1024"));
         flink.cancelJob(job).get();
@@ -160,7 +160,7 @@ class LocalizationFailoverTest {
       String frames = TOPICS.frames().name();
       String audio = TOPICS.audio().name();
       for (int k = from; k < to; k++) {
-        long start = LocalizationJobTest.sampleMicros(1024L * k);
+        long start = JobTestKit.sampleMicros(1024L * k);
         VideoFrame frame =
             VideoFrame.newBuilder()
                 .setStreamId("cam")
@@ -201,7 +201,7 @@ class LocalizationFailoverTest {
         AudioChunk.newBuilder()
             .setStreamId("cam")
             .setSequence(9999)
-            .setTimestamp(t0.plus(LocalizationJobTest.sampleMicros(1024L * 3), ChronoUnit.MICROS))
+            .setTimestamp(t0.plus(JobTestKit.sampleMicros(1024L * 3), ChronoUnit.MICROS))
             .setSampleRate(12_288)
             .setPcm16(ByteBuffer.wrap(new byte[2048]))
             .build();

@@ -22,7 +22,6 @@ import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,34 +41,14 @@ class LocalizationResubmitTest {
   void aJobResumedFromItsRetainedCheckpointPublishesEveryWindowOnce() throws Exception {
     Path model = dir.resolve("bright-spot");
     BrightSpotModel.export(model, ModelShapes.FRAME_HEIGHT, ModelShapes.FRAME_WIDTH);
-    byte[] jpeg = LocalizationJobTest.frameWithBrightSquare(200, 60);
+    byte[] jpeg = JobTestKit.frameWithBrightSquare(200, 60);
     Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(30);
-    long firstWindow = Math.floorDiv(ChronoUnit.MICROS.between(Instant.EPOCH, t0) * 12, 1_000_000);
+    long firstWindow = JobTestKit.windowOf(t0);
 
-    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      kafka.createTopics(
-          2,
-          TOPICS.frames().name(),
-          TOPICS.audio().name(),
-          TOPICS.arrayAudio().name(),
-          TOPICS.localizations().name(),
-          TOPICS.deadLetters().name());
-      MiniClusterConfiguration cluster =
-          new MiniClusterConfiguration.Builder()
-              .setNumTaskManagers(1)
-              .setNumSlotsPerTaskManager(2)
-              .build();
-      String[] args = {
-        "--bootstrap", kafka.bootstrapServers(),
-        "--topic-prefix", "failover.",
-        "--group", "resubmitted",
-        "--model", model.toString(),
-        "--max-batch", "8",
-        "--checkpoint-ms", "500",
-        "--checkpoint-dir", dir.resolve("checkpoints").toUri().toString()
-      };
+    try (EmbeddedKafka kafka = JobTestKit.startKafka(TOPICS)) {
+      String[] args = liveArgs(kafka, "resubmitted", model);
       Map<Long, Integer> seen = new TreeMap<>();
-      try (MiniCluster flink = new MiniCluster(cluster);
+      try (MiniCluster flink = new MiniCluster(JobTestKit.oneTaskManagerTwoSlots());
           TopicReader<Localization> reader =
               TopicReader.on(kafka.bootstrapServers()).open(TOPICS.localizations())) {
         flink.start();
@@ -79,10 +58,7 @@ class LocalizationResubmitTest {
         // checkpoint after them to commit the offsets
         read(reader, seen, firstWindow, BEFORE - 2, Duration.ofSeconds(120));
         Thread.sleep(1500);
-        flink.cancelJob(first).get();
-        while (flink.getJobStatus(first).get() != JobStatus.CANCELED) {
-          Thread.sleep(100);
-        }
+        cancel(flink, first);
         int beforeCancel = LocalizationFailoverTest.countIn(seen, firstWindow);
 
         // the cameras go on while no job runs
@@ -127,35 +103,15 @@ class LocalizationResubmitTest {
   void aJobSubmittedAgainWithoutACheckpointPublishesNoWindowTwice() throws Exception {
     Path model = dir.resolve("bright-spot");
     BrightSpotModel.export(model, ModelShapes.FRAME_HEIGHT, ModelShapes.FRAME_WIDTH);
-    byte[] jpeg = LocalizationJobTest.frameWithBrightSquare(200, 60);
+    byte[] jpeg = JobTestKit.frameWithBrightSquare(200, 60);
     Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(30);
-    long firstWindow = Math.floorDiv(ChronoUnit.MICROS.between(Instant.EPOCH, t0) * 12, 1_000_000);
+    long firstWindow = JobTestKit.windowOf(t0);
 
-    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      kafka.createTopics(
-          2,
-          TOPICS.frames().name(),
-          TOPICS.audio().name(),
-          TOPICS.arrayAudio().name(),
-          TOPICS.localizations().name(),
-          TOPICS.deadLetters().name());
-      MiniClusterConfiguration cluster =
-          new MiniClusterConfiguration.Builder()
-              .setNumTaskManagers(1)
-              .setNumSlotsPerTaskManager(2)
-              .build();
-      String[] args = {
-        "--bootstrap", kafka.bootstrapServers(),
-        "--topic-prefix", "failover.",
-        "--group", "submitted-again",
-        "--model", model.toString(),
-        "--max-batch", "8",
-        "--checkpoint-ms", "500",
-        "--checkpoint-dir", dir.resolve("checkpoints").toUri().toString()
-      };
+    try (EmbeddedKafka kafka = JobTestKit.startKafka(TOPICS)) {
+      String[] args = liveArgs(kafka, "submitted-again", model);
       Map<Long, Integer> seen = new TreeMap<>();
       int beforeCancel;
-      try (MiniCluster flink = new MiniCluster(cluster);
+      try (MiniCluster flink = new MiniCluster(JobTestKit.oneTaskManagerTwoSlots());
           TopicReader<Localization> reader =
               TopicReader.on(kafka.bootstrapServers()).open(TOPICS.localizations())) {
         flink.start();
@@ -164,10 +120,7 @@ class LocalizationResubmitTest {
         read(reader, seen, firstWindow, BEFORE - 2, Duration.ofSeconds(120));
         // a checkpoint or two after the last record, as in any stop of a live job
         Thread.sleep(1500);
-        flink.cancelJob(first).get();
-        while (flink.getJobStatus(first).get() != JobStatus.CANCELED) {
-          Thread.sleep(100);
-        }
+        cancel(flink, first);
         // whatever the canceled job had in flight is out by now
         read(reader, seen, firstWindow, -1, Duration.ofSeconds(1));
         beforeCancel = LocalizationFailoverTest.countIn(seen, firstWindow);
@@ -207,6 +160,34 @@ class LocalizationResubmitTest {
         }
       }
     }
+  }
+
+  /** Cancels {@code job} and waits until it is canceled. */
+  private static void cancel(MiniCluster flink, JobID job) throws Exception {
+    flink.cancelJob(job).get();
+    while (flink.getJobStatus(job).get() != JobStatus.CANCELED) {
+      Thread.sleep(100);
+    }
+  }
+
+  /** The live job's arguments: consumer group {@code group}, checkpoints every 500 ms. */
+  private String[] liveArgs(EmbeddedKafka kafka, String group, Path model) {
+    return new String[] {
+      "--bootstrap",
+      kafka.bootstrapServers(),
+      "--topic-prefix",
+      "failover.",
+      "--group",
+      group,
+      "--model",
+      model.toString(),
+      "--max-batch",
+      "8",
+      "--checkpoint-ms",
+      "500",
+      "--checkpoint-dir",
+      dir.resolve("checkpoints").toUri().toString()
+    };
   }
 
   /** The newest complete checkpoint the canceled job left behind. */
