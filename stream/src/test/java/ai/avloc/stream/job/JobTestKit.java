@@ -4,10 +4,12 @@ import ai.avloc.schemas.ArrayChunk;
 import ai.avloc.schemas.AudioChunk;
 import ai.avloc.schemas.AvroSerde;
 import ai.avloc.schemas.Localization;
+import ai.avloc.schemas.ModelShapes;
 import ai.avloc.schemas.Topic;
 import ai.avloc.schemas.TopicReader;
 import ai.avloc.schemas.Topics;
 import ai.avloc.schemas.VideoFrame;
+import ai.avloc.serving.BrightSpotModel;
 import ai.avloc.simulator.Scene;
 import ai.avloc.simulator.SceneSimulator;
 import ai.avloc.simulator.Simulation;
@@ -35,7 +37,9 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -49,6 +53,27 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 final class JobTestKit {
   private JobTestKit() {}
+
+  /** The contract's bright-spot model, exported under {@code dir}. */
+  static Path brightSpotModel(Path dir) throws Exception {
+    Path model = dir.resolve("bright-spot");
+    BrightSpotModel.export(model, ModelShapes.FRAME_HEIGHT, ModelShapes.FRAME_WIDTH);
+    return model;
+  }
+
+  /** A live camera's stream start: 30 s ago, so its windows are recent to the broker. */
+  static Instant liveStart() {
+    return Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(30);
+  }
+
+  /** A MiniCluster of one TaskManager with {@code slots} slots for the test class. */
+  static MiniClusterExtension flink(int slots) {
+    return new MiniClusterExtension(
+        new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(slots)
+            .build());
+  }
 
   /** A broker with the job's five topics of {@code topics}, two partitions each. */
   static EmbeddedKafka startKafka(Topics topics) {
@@ -77,8 +102,13 @@ final class JobTestKit {
   /** Sends {@code value}, serialized as {@code topic} holds it, keyed by {@code key}. */
   static <V extends SpecificRecord> void send(
       KafkaProducer<String, byte[]> producer, Topic<V> topic, String key, V value) {
-    producer.send(
-        new ProducerRecord<>(topic.name(), key, topic.values().serialize(topic.name(), value)));
+    producer.send(record(topic, key, value));
+  }
+
+  /** {@code value} serialized as {@code topic} holds it, keyed by {@code key}. */
+  static <V extends SpecificRecord> ProducerRecord<String, byte[]> record(
+      Topic<V> topic, String key, V value) {
+    return new ProducerRecord<>(topic.name(), key, topic.values().serialize(topic.name(), value));
   }
 
   /** Microseconds from the start of the stream to sample {@code sample} at 12 288 Hz. */

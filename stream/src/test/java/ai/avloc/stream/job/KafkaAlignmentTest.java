@@ -18,7 +18,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -32,13 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * alignment; bad records in between end as dead letters in Kafka while every good window is made.
  */
 class KafkaAlignmentTest {
-  @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .build());
+  @RegisterExtension static final MiniClusterExtension FLINK = JobTestKit.flink(2);
 
   static final Topics TOPICS = Topics.withPrefix("it.");
   static final Instant T0 = Instant.parse("2026-11-25T12:00:00Z");

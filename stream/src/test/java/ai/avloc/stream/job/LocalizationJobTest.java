@@ -8,9 +8,7 @@ import ai.avloc.schemas.AudioChunk;
 import ai.avloc.schemas.DeadLetter;
 import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.LocalizationMode;
-import ai.avloc.schemas.ModelShapes;
 import ai.avloc.schemas.Topics;
-import ai.avloc.serving.BrightSpotModel;
 import ai.avloc.simulator.Simulation;
 import ai.avloc.testsupport.EmbeddedKafka;
 import java.nio.ByteBuffer;
@@ -60,8 +58,7 @@ class LocalizationJobTest {
   @Test
   void monoAndArrayCamerasYieldOneLocalizationPerWindowAndBadInputBecomesDeadLetters()
       throws Exception {
-    Path model = dir.resolve("bright-spot");
-    BrightSpotModel.export(model, ModelShapes.FRAME_HEIGHT, ModelShapes.FRAME_WIDTH);
+    Path model = JobTestKit.brightSpotModel(dir);
     Simulation simulation = JobTestKit.pump(ARRAY_SECONDS);
 
     byte[] square = JobTestKit.frameWithBrightSquare(60, 150);

@@ -6,15 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.avloc.schemas.Localization;
-import ai.avloc.schemas.ModelShapes;
 import ai.avloc.schemas.TopicReader;
-import ai.avloc.serving.BrightSpotModel;
 import ai.avloc.testsupport.EmbeddedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.TreeMap;
@@ -39,10 +36,9 @@ class LocalizationResubmitTest {
 
   @Test
   void aJobResumedFromItsRetainedCheckpointPublishesEveryWindowOnce() throws Exception {
-    Path model = dir.resolve("bright-spot");
-    BrightSpotModel.export(model, ModelShapes.FRAME_HEIGHT, ModelShapes.FRAME_WIDTH);
+    Path model = JobTestKit.brightSpotModel(dir);
     byte[] jpeg = JobTestKit.frameWithBrightSquare(200, 60);
-    Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(30);
+    Instant t0 = JobTestKit.liveStart();
     long firstWindow = JobTestKit.windowOf(t0);
 
     try (EmbeddedKafka kafka = JobTestKit.startKafka(TOPICS)) {
@@ -51,14 +47,7 @@ class LocalizationResubmitTest {
       try (MiniCluster flink = new MiniCluster(JobTestKit.oneTaskManagerTwoSlots());
           TopicReader<Localization> reader =
               TopicReader.on(kafka.bootstrapServers()).open(TOPICS.localizations())) {
-        flink.start();
-        JobID first = submit(flink, args);
-        LocalizationFailoverTest.publish(kafka, t0, jpeg, 0, BEFORE);
-        // every window of the first part out (the last one waits for the next frame), and a
-        // checkpoint after them to commit the offsets
-        read(reader, seen, firstWindow, BEFORE - 2, Duration.ofSeconds(120));
-        Thread.sleep(1500);
-        cancel(flink, first);
+        runFirstPart(flink, args, kafka, reader, seen, t0, jpeg);
         int beforeCancel = LocalizationFailoverTest.countIn(seen, firstWindow);
 
         // the cameras go on while no job runs
@@ -101,10 +90,9 @@ class LocalizationResubmitTest {
    */
   @Test
   void aJobSubmittedAgainWithoutACheckpointPublishesNoWindowTwice() throws Exception {
-    Path model = dir.resolve("bright-spot");
-    BrightSpotModel.export(model, ModelShapes.FRAME_HEIGHT, ModelShapes.FRAME_WIDTH);
+    Path model = JobTestKit.brightSpotModel(dir);
     byte[] jpeg = JobTestKit.frameWithBrightSquare(200, 60);
-    Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(30);
+    Instant t0 = JobTestKit.liveStart();
     long firstWindow = JobTestKit.windowOf(t0);
 
     try (EmbeddedKafka kafka = JobTestKit.startKafka(TOPICS)) {
@@ -114,13 +102,7 @@ class LocalizationResubmitTest {
       try (MiniCluster flink = new MiniCluster(JobTestKit.oneTaskManagerTwoSlots());
           TopicReader<Localization> reader =
               TopicReader.on(kafka.bootstrapServers()).open(TOPICS.localizations())) {
-        flink.start();
-        JobID first = submit(flink, args);
-        LocalizationFailoverTest.publish(kafka, t0, jpeg, 0, BEFORE);
-        read(reader, seen, firstWindow, BEFORE - 2, Duration.ofSeconds(120));
-        // a checkpoint or two after the last record, as in any stop of a live job
-        Thread.sleep(1500);
-        cancel(flink, first);
+        runFirstPart(flink, args, kafka, reader, seen, t0, jpeg);
         // whatever the canceled job had in flight is out by now
         read(reader, seen, firstWindow, -1, Duration.ofSeconds(1));
         beforeCancel = LocalizationFailoverTest.countIn(seen, firstWindow);
@@ -162,10 +144,27 @@ class LocalizationResubmitTest {
     }
   }
 
-  /** Cancels {@code job} and waits until it is canceled. */
-  private static void cancel(MiniCluster flink, JobID job) throws Exception {
-    flink.cancelJob(job).get();
-    while (flink.getJobStatus(job).get() != JobStatus.CANCELED) {
+  /**
+   * Starts the cluster, submits the job, publishes the first {@link #BEFORE} windows, reads them
+   * into {@code seen} (the last one waits for the next frame), lets a checkpoint or two pass after
+   * the last record to commit the offsets, as in any stop of a live job, and cancels the job.
+   */
+  private static void runFirstPart(
+      MiniCluster flink,
+      String[] args,
+      EmbeddedKafka kafka,
+      TopicReader<Localization> reader,
+      Map<Long, Integer> seen,
+      Instant t0,
+      byte[] jpeg)
+      throws Exception {
+    flink.start();
+    JobID first = submit(flink, args);
+    LocalizationFailoverTest.publish(kafka, t0, jpeg, 0, BEFORE);
+    read(reader, seen, JobTestKit.windowOf(t0), BEFORE - 2, Duration.ofSeconds(120));
+    Thread.sleep(1500);
+    flink.cancelJob(first).get();
+    while (flink.getJobStatus(first).get() != JobStatus.CANCELED) {
       Thread.sleep(100);
     }
   }

@@ -8,9 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.avloc.schemas.DeadLetter;
 import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.LocalizationMode;
-import ai.avloc.schemas.ModelShapes;
 import ai.avloc.schemas.Topics;
-import ai.avloc.serving.BrightSpotModel;
 import ai.avloc.simulator.Simulation;
 import ai.avloc.testsupport.EmbeddedKafka;
 import java.nio.file.Files;
@@ -35,8 +33,7 @@ class ModelFailureTest {
 
   @Test
   void aCorruptModelDisablesTheMonoPathOnlyAndTheJobGoesOn() throws Exception {
-    Path model = dir.resolve("bright-spot");
-    BrightSpotModel.export(model, ModelShapes.FRAME_HEIGHT, ModelShapes.FRAME_WIDTH);
+    Path model = JobTestKit.brightSpotModel(dir);
     Files.write(model.resolve("saved_model.pb"), "not a protobuf".getBytes()); // corrupt
     Simulation simulation = JobTestKit.pump(SECONDS);
     byte[] jpeg = JobTestKit.frameWithBrightSquare(60, 150);
