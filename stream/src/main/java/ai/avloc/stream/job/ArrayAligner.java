@@ -10,10 +10,7 @@ import ai.avloc.stream.align.WindowKeeping;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -74,16 +71,12 @@ public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent,
 
   @Override
   public void open(OpenContext context) {
-    StateTtlConfig ttl = StateTtlConfig.newBuilder(WindowAligner.STREAM_STATE_TTL).build();
-    MapStateDescriptor<Long, OpenArrayWindow> windowsDescriptor =
-        new MapStateDescriptor<>("open-array-windows", Long.class, OpenArrayWindow.class);
-    // behind the timers: a window that no clock or timer closes goes after an hour unwritten
-    windowsDescriptor.enableTimeToLive(ttl);
-    open = getRuntimeContext().getMapState(windowsDescriptor);
-    ValueStateDescriptor<ArrayStreamState> streamDescriptor =
-        new ValueStateDescriptor<>("array-stream", ArrayStreamState.class);
-    streamDescriptor.enableTimeToLive(ttl);
-    stream = getRuntimeContext().getState(streamDescriptor);
+    open =
+        getRuntimeContext()
+            .getMapState(WindowAligner.openWindows("open-array-windows", OpenArrayWindow.class));
+    stream =
+        getRuntimeContext()
+            .getState(WindowAligner.streamMemory("array-stream", ArrayStreamState.class));
     var metrics = getRuntimeContext().getMetricGroup();
     lateSamples = metrics.counter("lateArraySamples");
     windows = metrics.counter("arrayWindows");
@@ -101,11 +94,7 @@ public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent,
       alignmentErrors.inc();
       ctx.output(
           WindowAligner.REJECTED,
-          new Rejected(
-              chunk.streamId(),
-              "array-audio",
-              chunk.timestampMicros(),
-              "alignment failed: " + WindowAligner.describe(e)));
+          Rejected.alignmentFailed(chunk.streamId(), "array-audio", chunk.timestampMicros(), e));
     }
   }
 

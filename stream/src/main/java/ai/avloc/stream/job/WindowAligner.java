@@ -118,18 +118,8 @@ public final class WindowAligner
 
   @Override
   public void open(OpenContext context) {
-    StateTtlConfig ttl = StateTtlConfig.newBuilder(STREAM_STATE_TTL).build();
-    MapStateDescriptor<Long, OpenWindow> windowsDescriptor =
-        new MapStateDescriptor<>("open-windows", Long.class, OpenWindow.class);
-    // behind the timers: a window that no clock or timer closes goes after an hour unwritten
-    windowsDescriptor.enableTimeToLive(ttl);
-    open = getRuntimeContext().getMapState(windowsDescriptor);
-    ValueStateDescriptor<StreamState> streamDescriptor =
-        new ValueStateDescriptor<>("stream", StreamState.class);
-    // behind the forgetting timer: a camera that stops sending releases its last frame and
-    // clock after an idle hour whatever becomes of the timers
-    streamDescriptor.enableTimeToLive(ttl);
-    stream = getRuntimeContext().getState(streamDescriptor);
+    open = getRuntimeContext().getMapState(openWindows("open-windows", OpenWindow.class));
+    stream = getRuntimeContext().getState(streamMemory("stream", StreamState.class));
     var metrics = getRuntimeContext().getMetricGroup();
     lateSamples = metrics.counter("lateSamples");
     lateFrames = metrics.counter("lateFrames");
@@ -138,6 +128,23 @@ public final class WindowAligner
     earlyWindows = metrics.counter("windowsClosedComplete");
     refused = metrics.counter("eventsOverOpenWindowCap");
     alignmentErrors = metrics.counter("alignmentErrors");
+  }
+
+  /** The open windows' state, by window number, behind a TTL of {@link #STREAM_STATE_TTL}. */
+  static <W> MapStateDescriptor<Long, W> openWindows(String name, Class<W> type) {
+    MapStateDescriptor<Long, W> descriptor = new MapStateDescriptor<>(name, Long.class, type);
+    // behind the timers: a window that no clock or timer closes goes after an hour unwritten
+    descriptor.enableTimeToLive(StateTtlConfig.newBuilder(STREAM_STATE_TTL).build());
+    return descriptor;
+  }
+
+  /** A stream's memory between windows (its clock, last closed window), behind the same TTL. */
+  static <S> ValueStateDescriptor<S> streamMemory(String name, Class<S> type) {
+    ValueStateDescriptor<S> descriptor = new ValueStateDescriptor<>(name, type);
+    // behind the forgetting timer: a camera that stops sending releases its last frame and
+    // clock after an idle hour whatever becomes of the timers
+    descriptor.enableTimeToLive(StateTtlConfig.newBuilder(STREAM_STATE_TTL).build());
+    return descriptor;
   }
 
   private StreamState streamState() throws Exception {
@@ -192,12 +199,9 @@ public final class WindowAligner
     } catch (RuntimeException e) {
       // one stream's bad event must not fail the task every camera of the subtask runs in
       alignmentErrors.inc();
-      reject(
-          ctx,
-          frame.streamId(),
-          "frame",
-          frame.timestampMicros(),
-          "alignment failed: " + describe(e));
+      ctx.output(
+          REJECTED,
+          Rejected.alignmentFailed(frame.streamId(), "frame", frame.timestampMicros(), e));
     }
   }
 
@@ -208,12 +212,9 @@ public final class WindowAligner
       alignAudio(chunk, ctx, out);
     } catch (RuntimeException e) {
       alignmentErrors.inc();
-      reject(
-          ctx,
-          chunk.streamId(),
-          "audio",
-          chunk.timestampMicros(),
-          "alignment failed: " + describe(e));
+      ctx.output(
+          REJECTED,
+          Rejected.alignmentFailed(chunk.streamId(), "audio", chunk.timestampMicros(), e));
     }
   }
 
