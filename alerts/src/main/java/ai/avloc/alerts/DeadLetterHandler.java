@@ -68,34 +68,28 @@ public final class DeadLetterHandler
         record.offset(),
         count,
         exception.getMessage());
-    String reason = String.valueOf(exception.getMessage());
+    DeadLetter letter =
+        DeadLetters.of(
+            record.topic(),
+            record.partition(),
+            record.offset(),
+            record.timestamp(),
+            record.key(),
+            record.value(),
+            "decode",
+            String.valueOf(exception.getMessage()),
+            Instant.now());
     if (record.topic().equals(rulesTopic) && ruleDeadLetters != null) {
-      ruleDeadLetters.send(
-          record.topic(),
-          record.partition(),
-          record.offset(),
-          record.timestamp(),
-          record.key(),
-          record.value(),
-          "decode",
-          reason);
+      ruleDeadLetters.send(letter);
       return DeserializationExceptionHandler.Response.resume();
     }
     if (deadLettersTopic == null || !record.topic().equals(localizationsTopic)) {
       return DeserializationExceptionHandler.Response.resume();
     }
     counters.deadLetters.incrementAndGet();
+    // the task's producer sends it, under exactly-once within the task's transaction
     return DeserializationExceptionHandler.Response.resume(
-        List.of(
-            deadLetter(
-                record.topic(),
-                record.partition(),
-                record.offset(),
-                record.timestamp(),
-                record.key(),
-                record.value(),
-                "decode",
-                reason)));
+        List.of(RuleDeadLetters.record(serde, deadLettersTopic, letter)));
   }
 
   @Override
@@ -117,15 +111,19 @@ public final class DeadLetterHandler
     counters.deadLetters.incrementAndGet();
     return ProcessingExceptionHandler.Response.resume(
         List.of(
-            deadLetter(
-                context.topic(),
-                context.partition(),
-                context.offset(),
-                context.timestamp(),
-                context.sourceRawKey(),
-                context.sourceRawValue(),
-                "alert",
-                exception.getClass().getSimpleName() + ": " + exception.getMessage())));
+            RuleDeadLetters.record(
+                serde,
+                deadLettersTopic,
+                DeadLetters.of(
+                    context.topic(),
+                    context.partition(),
+                    context.offset(),
+                    context.timestamp(),
+                    context.sourceRawKey(),
+                    context.sourceRawValue(),
+                    "alert",
+                    exception.getClass().getSimpleName() + ": " + exception.getMessage(),
+                    Instant.now()))));
   }
 
   @Override
@@ -155,25 +153,5 @@ public final class DeadLetterHandler
         count,
         exception.toString());
     return ProductionExceptionHandler.Response.resume();
-  }
-
-  private ProducerRecord<byte[], byte[]> deadLetter(
-      String topic,
-      int partition,
-      long offset,
-      long timestamp,
-      byte[] key,
-      byte[] value,
-      String stage,
-      String reason) {
-    DeadLetter letter =
-        DeadLetters.of(
-            topic, partition, offset, timestamp, key, value, stage, reason, Instant.now());
-    return new ProducerRecord<>(
-        deadLettersTopic,
-        null,
-        timestamp < 0 ? null : timestamp,
-        key,
-        serde.serialize(deadLettersTopic, letter));
   }
 }

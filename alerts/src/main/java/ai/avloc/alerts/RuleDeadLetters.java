@@ -38,20 +38,37 @@ final class RuleDeadLetters {
       byte[] value,
       String stage,
       String reason) {
+    if (out != null) {
+      send(
+          DeadLetters.of(
+              topic, partition, offset, timestamp, key, value, stage, reason, Instant.now()));
+    }
+  }
+
+  /** Writes {@code letter}, a dead letter for a record of the rules topic. */
+  void send(DeadLetter letter) {
     Consumer<ProducerRecord<byte[], byte[]>> target = out;
     if (target == null) {
       return;
     }
-    DeadLetter letter =
-        DeadLetters.of(
-            topic, partition, offset, timestamp, key, value, stage, reason, Instant.now());
-    target.accept(
-        new ProducerRecord<>(
-            deadLettersTopic,
-            null,
-            timestamp < 0 ? null : timestamp,
-            key,
-            serde.serialize(deadLettersTopic, letter)));
+    target.accept(record(serde, deadLettersTopic, letter));
     counters.deadLetters.incrementAndGet();
+  }
+
+  /**
+   * The record that carries {@code letter} to {@code deadLettersTopic}, with the key and timestamp
+   * of the record it is about.
+   */
+  static ProducerRecord<byte[], byte[]> record(
+      AvroSerde<DeadLetter> serde, String deadLettersTopic, DeadLetter letter) {
+    long timestamp = letter.getRecordTimestamp().toEpochMilli();
+    // DeadLetters.of wraps the record's own key array
+    byte[] key = letter.getKey() == null ? null : letter.getKey().array();
+    return new ProducerRecord<>(
+        deadLettersTopic,
+        null,
+        timestamp < 0 ? null : timestamp,
+        key,
+        serde.serialize(deadLettersTopic, letter));
   }
 }

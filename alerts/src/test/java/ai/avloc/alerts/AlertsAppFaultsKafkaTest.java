@@ -26,10 +26,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
-import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -138,25 +135,15 @@ class AlertsAppFaultsKafkaTest {
    */
   static ProcessorSupplier<String, Localization, String, Alert> faulty(
       ProcessorSupplier<String, Localization, String, Alert> real, AtomicBoolean errorThrown) {
-    return () -> {
-      Processor<String, Localization, String, Alert> inner = real.get();
-      return new Processor<>() {
-        @Override
-        public void init(ProcessorContext<String, Alert> context) {
-          inner.init(context);
-        }
-
-        @Override
-        public void process(Record<String, Localization> record) {
+    return Fixtures.withFault(
+        real,
+        record -> {
           if (record.key().equals("cam-error") && errorThrown.compareAndSet(false, true)) {
             throw new AssertionError("an error no handler takes");
           }
           if (record.key().equals("cam-bad")) {
             throw new IllegalStateException("a fault in cam-bad's window");
           }
-          inner.process(record);
-        }
-      };
-    };
+        });
   }
 }

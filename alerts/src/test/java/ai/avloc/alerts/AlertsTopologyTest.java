@@ -15,19 +15,11 @@ import ai.avloc.schemas.AlertState;
 import ai.avloc.schemas.DeadLetter;
 import ai.avloc.schemas.ImagePoint;
 import ai.avloc.schemas.Localization;
-import ai.avloc.schemas.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,14 +38,7 @@ class AlertsTopologyTest {
   static final double OUT_U = 0.75;
 
   @TempDir Path stateDir;
-  AlertsApp app;
-  TopologyTestDriver driver;
-  TestInputTopic<String, Localization> localizations;
-  TestInputTopic<String, byte[]> rawLocalizations;
-  TestInputTopic<String, AlertRule> rules;
-  TestInputTopic<String, byte[]> rawRules;
-  TestOutputTopic<String, Alert> alerts;
-  TestOutputTopic<byte[], DeadLetter> deadLetters;
+  AlertsDriver topology;
 
   @BeforeEach
   void startDriver() {
@@ -61,51 +46,23 @@ class AlertsTopologyTest {
   }
 
   void startDriver(String guarantee) {
-    app =
-        AlertsApp.builder()
-            .bootstrapServers("never-contacted:9092")
-            .applicationId("alerts-topology-test")
-            .stateDir(stateDir)
-            .topicPrefix("t.")
-            .streamsProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee)
-            .build();
-    driver = new TopologyTestDriver(app.topology(), app.streamsProperties());
-    Topics topics = app.topics();
-    localizations =
-        driver.createInputTopic(
-            topics.localizations().name(), new StringSerializer(), topics.localizations().values());
-    rawLocalizations =
-        driver.createInputTopic(
-            topics.localizations().name(), new StringSerializer(), new ByteArraySerializer());
-    rules =
-        driver.createInputTopic(
-            topics.alertRules().name(), new StringSerializer(), topics.alertRules().values());
-    rawRules =
-        driver.createInputTopic(
-            topics.alertRules().name(), new StringSerializer(), new ByteArraySerializer());
-    alerts =
-        driver.createOutputTopic(
-            topics.alerts().name(), new StringDeserializer(), topics.alerts().values());
-    deadLetters =
-        driver.createOutputTopic(
-            topics.deadLetters().name(),
-            new ByteArrayDeserializer(),
-            topics.deadLetters().values());
+    topology =
+        new AlertsDriver(
+            stateDir, guarantee, builder -> builder.applicationId("alerts-topology-test"), null);
   }
 
   @AfterEach
   void closeDriver() {
-    driver.close();
+    topology.driver.close();
   }
 
   void publish(AlertRule rule) {
-    rules.pipeInput(rule.getRuleId(), rule);
+    topology.publish(rule);
   }
 
   /** Sends one window and returns the alerts it raised, each as "STATE rule stream +w from +s". */
   List<String> send(Localization localization) {
-    localizations.pipeInput(localization.getStreamId(), localization);
-    return alerts.readValuesToList().stream().map(AlertsTopologyTest::brief).toList();
+    return topology.send(localization);
   }
 
   List<String> inside(String stream, long offset, double contrast) {
@@ -130,17 +87,17 @@ class AlertsTopologyTest {
     assertEquals(List.of("START zone cam-1 +2 from +0"), inside("cam-1", 2, 2));
     assertEquals(List.of("UPDATE zone cam-1 +3 from +0"), inside("cam-1", 3, 2));
     // the camera goes away: cooldown (3 windows, 250 ms) plus 5 s grace
-    driver.advanceWallClockTime(java.time.Duration.ofSeconds(5));
-    assertTrue(alerts.isEmpty(), "still within the grace");
-    driver.advanceWallClockTime(java.time.Duration.ofSeconds(1));
-    List<Alert> ended = alerts.readValuesToList();
+    topology.driver.advanceWallClockTime(java.time.Duration.ofSeconds(5));
+    assertTrue(topology.alerts.isEmpty(), "still within the grace");
+    topology.driver.advanceWallClockTime(java.time.Duration.ofSeconds(1));
+    List<Alert> ended = topology.alerts.readValuesToList();
     assertEquals(1, ended.size());
     assertEquals(AlertState.END, ended.get(0).getState());
     assertEquals(
         W0 + 3 + 2 + 1, ended.get(0).getWindow(), "where the cooldown would have ended it");
     assertEquals("zone/cam-1/" + W0, ended.get(0).getAlertId());
-    driver.advanceWallClockTime(java.time.Duration.ofSeconds(10));
-    assertTrue(alerts.isEmpty(), "ended once");
+    topology.driver.advanceWallClockTime(java.time.Duration.ofSeconds(10));
+    assertTrue(topology.alerts.isEmpty(), "ended once");
     // it comes back later: a new alert, not a continuation
     inside("cam-1", 100, 2);
     inside("cam-1", 101, 2);
@@ -155,8 +112,8 @@ class AlertsTopologyTest {
     assertEquals(List.of(), inside("cam-1", 2, 2));
     assertEquals(List.of(), inside("cam-1", 3, 3));
 
-    localizations.pipeInput("cam-1", sounding("cam-1", W0 + 4, peak(IN_U, 0.5, 4)));
-    Alert start = alerts.readValue();
+    topology.localizations.pipeInput("cam-1", sounding("cam-1", W0 + 4, peak(IN_U, 0.5, 4)));
+    Alert start = topology.alerts.readValue();
     assertEquals(AlertState.START, start.getState());
     assertEquals("zone/cam-1/" + (W0 + 2), start.getAlertId());
     assertEquals("rule zone", start.getRuleName());
@@ -166,11 +123,11 @@ class AlertsTopologyTest {
     assertEquals(new ImagePoint(0.25f, 0.5f), start.getWhere());
     assertEquals(4f, start.getContrast());
     assertEquals(4f, start.getPeakContrast());
-    assertTrue(alerts.isEmpty());
+    assertTrue(topology.alerts.isEmpty());
 
     assertEquals(List.of("UPDATE zone cam-1 +5 from +2"), inside("cam-1", 5, 2.5));
-    localizations.pipeInput("cam-1", sounding("cam-1", W0 + 6, peak(IN_U, 0.75, 6)));
-    Alert update = alerts.readValue();
+    topology.localizations.pipeInput("cam-1", sounding("cam-1", W0 + 6, peak(IN_U, 0.75, 6)));
+    Alert update = topology.alerts.readValue();
     assertEquals(AlertState.UPDATE, update.getState());
     assertEquals(start.getAlertId(), update.getAlertId());
     assertEquals(new ImagePoint(0.25f, 0.75f), update.getWhere());
@@ -181,8 +138,8 @@ class AlertsTopologyTest {
     // leaves: windows +8 and +9 are the cooldown, +10 ends it
     assertEquals(List.of(), outside("cam-1", 8));
     assertEquals(List.of(), send(silent("cam-1", W0 + 9)));
-    localizations.pipeInput("cam-1", sounding("cam-1", W0 + 10, peak(OUT_U, 0.5, 5)));
-    Alert end = alerts.readValue();
+    topology.localizations.pipeInput("cam-1", sounding("cam-1", W0 + 10, peak(OUT_U, 0.5, 5)));
+    Alert end = topology.alerts.readValue();
     assertEquals(AlertState.END, end.getState());
     assertEquals(start.getAlertId(), end.getAlertId());
     assertEquals(W0 + 10, end.getWindow());
@@ -190,13 +147,13 @@ class AlertsTopologyTest {
     assertNull(end.getWhere());
     assertEquals(0f, end.getContrast());
     assertEquals(6f, end.getPeakContrast(), "the highest since the start");
-    assertTrue(alerts.isEmpty());
+    assertTrue(topology.alerts.isEmpty());
 
     // the rule may start again, with a new id and a fresh peak contrast
     assertEquals(List.of(), inside("cam-1", 11, 1.5));
     assertEquals(List.of(), inside("cam-1", 12, 1.5));
-    localizations.pipeInput("cam-1", sounding("cam-1", W0 + 13, peak(IN_U, 0.5, 1.5)));
-    Alert again = alerts.readValue();
+    topology.localizations.pipeInput("cam-1", sounding("cam-1", W0 + 13, peak(IN_U, 0.5, 1.5)));
+    Alert again = topology.alerts.readValue();
     assertEquals("zone/cam-1/" + (W0 + 11), again.getAlertId());
     assertEquals(AlertState.START, again.getState());
     assertEquals(1.5f, again.getPeakContrast());
@@ -228,7 +185,7 @@ class AlertsTopologyTest {
     assertEquals(List.of(), inside("cam-1", 0, 0.99));
     assertEquals(List.of(), inside("cam-1", 1, 0.99));
     assertEquals(List.of(), inside("cam-1", 2, 1.0)); // reaching counts
-    localizations.pipeInput(
+    topology.localizations.pipeInput(
         "cam-1",
         sounding(
             "cam-1",
@@ -237,7 +194,7 @@ class AlertsTopologyTest {
             peak(0.1, 0.2, 1.5),
             peak(0.4, 0.8, 3),
             peak(0.3, 0.3, 0.5))); // inside, too weak
-    Alert start = alerts.readValue();
+    Alert start = topology.alerts.readValue();
     assertEquals(W0 + 2, start.getStartWindow());
     assertEquals(new ImagePoint(0.4f, 0.8f), start.getWhere());
     assertEquals(3f, start.getContrast());
@@ -302,9 +259,9 @@ class AlertsTopologyTest {
   void shouldEndTheAlertWhenTheRuleIsDeletedKeepingItsName() {
     publish(rule("zone").setName("Loading dock").setMinDurationWindows(1).build());
     assertEquals(List.of("START zone cam-1 +0 from +0"), inside("cam-1", 0, 2));
-    rules.pipeInput("zone", (AlertRule) null);
-    localizations.pipeInput("cam-1", sounding("cam-1", W0 + 1, peak(IN_U, 0.5, 3)));
-    Alert end = alerts.readValue();
+    topology.rules.pipeInput("zone", (AlertRule) null);
+    topology.localizations.pipeInput("cam-1", sounding("cam-1", W0 + 1, peak(IN_U, 0.5, 3)));
+    Alert end = topology.alerts.readValue();
     assertEquals(AlertState.END, end.getState());
     assertEquals("Loading dock", end.getRuleName());
     assertEquals(W0 + 1, end.getWindow());
@@ -319,10 +276,10 @@ class AlertsTopologyTest {
     publish(rule("zone").setMinDurationWindows(0).build()); // not through the seeder
     assertEquals(List.of("END zone cam-1 +1 from +0"), inside("cam-1", 1, 2));
     assertEquals(List.of(), inside("cam-1", 2, 2));
-    assertEquals(1, app.counters().invalidRules(), "each bad version once");
-    rules.pipeInput("other-key", rule("zone").build()); // key and ruleId disagree
+    assertEquals(1, topology.app.counters().invalidRules(), "each bad version once");
+    topology.rules.pipeInput("other-key", rule("zone").build()); // key and ruleId disagree
     assertEquals(List.of(), inside("cam-1", 3, 2));
-    assertEquals(2, app.counters().invalidRules());
+    assertEquals(2, topology.app.counters().invalidRules());
   }
 
   @Test
@@ -337,11 +294,11 @@ class AlertsTopologyTest {
     // a gap as long as the cooldown keeps the alert
     assertEquals(List.of("UPDATE zone cam-1 +8 from +3"), inside("cam-1", 8, 2));
     // a longer gap ends it on the window the cooldown ran out, which never arrived
-    localizations.pipeInput("cam-1", sounding("cam-1", W0 + 20, peak(IN_U, 0.5, 2)));
-    Alert end = alerts.readValue();
+    topology.localizations.pipeInput("cam-1", sounding("cam-1", W0 + 20, peak(IN_U, 0.5, 2)));
+    Alert end = topology.alerts.readValue();
     assertEquals("END zone cam-1 +11 from +3", brief(end));
     assertEquals(Fixtures.start(W0 + 11), end.getTimestamp());
-    assertTrue(alerts.isEmpty(), "window +20 starts a new run, no alert yet");
+    assertTrue(topology.alerts.isEmpty(), "window +20 starts a new run, no alert yet");
     assertEquals(List.of(), inside("cam-1", 21, 2));
     assertEquals(List.of("START zone cam-1 +22 from +20"), inside("cam-1", 22, 2));
   }
@@ -355,32 +312,33 @@ class AlertsTopologyTest {
     assertEquals(List.of(), outside("cam-1", 0));
     assertEquals(List.of(), outside("cam-1", 1));
     assertEquals(List.of(), inside("cam-1", 1, 2));
-    assertEquals(3, app.counters().outOfOrder());
+    assertEquals(3, topology.app.counters().outOfOrder());
     assertEquals(List.of("START zone cam-1 +2 from +0"), inside("cam-1", 2, 2));
     // another stream has its own order
     assertEquals(List.of(), inside("cam-2", 0, 2));
-    assertEquals(3, app.counters().outOfOrder());
+    assertEquals(3, topology.app.counters().outOfOrder());
   }
 
   @Test
   void shouldDeadLetterGarbageAndKeepProcessing() {
     // Under exactly-once the test driver drops what is produced while a record is decoded (its
     // MockProducer.clear() discards the open transaction); the broker test covers that case.
-    driver.close();
+    topology.driver.close();
     startDriver(StreamsConfig.AT_LEAST_ONCE);
     publish(rule("zone").build());
     inside("cam-1", 0, 2);
     byte[] garbage = "not avro at all".getBytes(StandardCharsets.UTF_8);
-    rawLocalizations.pipeInput("cam-1", garbage);
-    rawLocalizations.pipeInput("cam-1", new byte[] {(byte) 0xC3, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 0});
-    rawRules.pipeInput("zone", new byte[] {0, 1, 2});
+    topology.rawLocalizations.pipeInput("cam-1", garbage);
+    topology.rawLocalizations.pipeInput(
+        "cam-1", new byte[] {(byte) 0xC3, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 0});
+    topology.rawRules.pipeInput("zone", new byte[] {0, 1, 2});
     inside("cam-1", 1, 2);
     assertEquals(List.of("START zone cam-1 +2 from +0"), inside("cam-1", 2, 2));
 
-    List<DeadLetter> letters = deadLetters.readValuesToList();
+    List<DeadLetter> letters = topology.deadLetters.readValuesToList();
     assertEquals(2, letters.size(), "the rules topic's garbage is only counted");
     DeadLetter first = letters.get(0);
-    assertEquals(app.topics().localizations().name(), first.getTopic());
+    assertEquals(topology.app.topics().localizations().name(), first.getTopic());
     assertEquals("decode", first.getStage());
     assertEquals(ByteBuffer.wrap(garbage), first.getValue());
     assertEquals(ByteBuffer.wrap("cam-1".getBytes(StandardCharsets.UTF_8)), first.getKey());
@@ -389,17 +347,18 @@ class AlertsTopologyTest {
         letters.get(1).getError().contains("unknown schema fingerprint"),
         letters.get(1).getError());
     // the driver decodes the rules topic with its own handler; the broker test counts those too
-    assertEquals(2, app.counters().badRecords());
-    assertEquals(3, app.counters().localizations(), "every good window was processed");
+    assertEquals(2, topology.app.counters().badRecords());
+    assertEquals(3, topology.app.counters().localizations(), "every good window was processed");
   }
 
   @Test
   void shouldKeepStateInAPersistentStore() {
-    assertTrue(driver.getKeyValueStore(AlertsTopology.STATE_STORE).persistent());
+    assertTrue(topology.driver.getKeyValueStore(AlertsTopology.STATE_STORE).persistent());
     publish(rule("zone").build());
     inside("cam-1", 0, 2);
     StreamAlerts state =
-        (StreamAlerts) driver.getKeyValueStore(AlertsTopology.STATE_STORE).get("cam-1|ARRAY");
+        (StreamAlerts)
+            topology.driver.getKeyValueStore(AlertsTopology.STATE_STORE).get("cam-1|ARRAY");
     assertEquals(W0, state.lastWindow);
     assertEquals(1, state.runs.get("zone").runLength);
   }

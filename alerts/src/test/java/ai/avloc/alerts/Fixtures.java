@@ -1,5 +1,6 @@
 package ai.avloc.alerts;
 
+import ai.avloc.schemas.Alert;
 import ai.avloc.schemas.AlertRule;
 import ai.avloc.schemas.ImagePoint;
 import ai.avloc.schemas.Localization;
@@ -10,6 +11,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
 
 /** Localizations and rules for the tests. */
 final class Fixtures {
@@ -84,5 +90,29 @@ final class Fixtures {
         .setMinDurationWindows(3)
         .setCooldownWindows(2)
         .setEnabled(true);
+  }
+
+  /**
+   * The real processor, with {@code fault} run on each record before it: what {@code fault} throws
+   * is what the app's handlers see.
+   */
+  static ProcessorSupplier<String, Localization, String, Alert> withFault(
+      ProcessorSupplier<String, Localization, String, Alert> real,
+      Consumer<Record<String, Localization>> fault) {
+    return () -> {
+      Processor<String, Localization, String, Alert> inner = real.get();
+      return new Processor<>() {
+        @Override
+        public void init(ProcessorContext<String, Alert> context) {
+          inner.init(context);
+        }
+
+        @Override
+        public void process(Record<String, Localization> record) {
+          fault.accept(record);
+          inner.process(record);
+        }
+      };
+    };
   }
 }

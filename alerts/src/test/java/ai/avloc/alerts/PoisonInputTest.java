@@ -8,16 +8,10 @@ import ai.avloc.schemas.AlertRule;
 import ai.avloc.schemas.DeadLetter;
 import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.Topics;
-import java.io.ByteArrayOutputStream;
+import ai.avloc.testsupport.HandWrittenRecords;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.avro.Schema;
-import org.apache.avro.SchemaNormalization;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -35,25 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 class PoisonInputTest {
   @TempDir Path stateDir;
 
-  static byte[] handWritten(Schema schema, Body body) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(0xC3);
-    out.write(0x01);
-    out.write(
-        ByteBuffer.allocate(8)
-            .order(ByteOrder.LITTLE_ENDIAN)
-            .putLong(SchemaNormalization.parsingFingerprint64(schema))
-            .array());
-    BinaryEncoder e = EncoderFactory.get().directBinaryEncoder(out, null);
-    body.write(e);
-    e.flush();
-    return out.toByteArray();
-  }
-
-  interface Body {
-    void write(BinaryEncoder e) throws IOException;
-  }
-
   @Test
   void shouldSkipA41ByteRuleAndATinyLocalizationDeclaringHugeArrays() throws IOException {
     // under exactly-once the test driver drops what a deserialization handler produces (see
@@ -68,7 +43,7 @@ class PoisonInputTest {
             .build();
     Topics topics = app.topics();
     byte[] rule =
-        handWritten(
+        HandWrittenRecords.singleObject(
             AlertRule.getClassSchema(),
             e -> {
               e.writeString("rule-1");
@@ -79,7 +54,7 @@ class PoisonInputTest {
             });
     assertEquals(41, rule.length);
     byte[] localization =
-        handWritten(
+        HandWrittenRecords.singleObject(
             Localization.getClassSchema(),
             e -> {
               e.writeString("cam-1");

@@ -19,10 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
-import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
@@ -105,23 +102,13 @@ class RobustnessTest {
 
   static ProcessorSupplier<String, Localization, String, Alert> throwingFor(
       ProcessorSupplier<String, Localization, String, Alert> real) {
-    return () -> {
-      Processor<String, Localization, String, Alert> inner = real.get();
-      return new Processor<>() {
-        @Override
-        public void init(ProcessorContext<String, Alert> context) {
-          inner.init(context);
-        }
-
-        @Override
-        public void process(Record<String, Localization> record) {
+    return Fixtures.withFault(
+        real,
+        record -> {
           if (record.key().equals("cam-bad")) {
             throw new IllegalStateException("a fault in cam-bad's window");
           }
-          inner.process(record);
-        }
-      };
-    };
+        });
   }
 
   @Test

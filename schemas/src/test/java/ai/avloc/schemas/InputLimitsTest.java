@@ -6,17 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
+import ai.avloc.testsupport.HandWrittenRecords;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import org.apache.avro.Schema;
-import org.apache.avro.SchemaNormalization;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,28 +23,6 @@ class InputLimitsTest {
   static final long T0_MICROS = ChronoUnit.MICROS.between(Instant.EPOCH, T0);
   static final long HUGE = 2_000_000_000L;
 
-  /**
-   * A hand-written single-object record of {@code schema}: header, then what {@code body} writes.
-   */
-  static byte[] record(Schema schema, Body body) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(0xC3);
-    out.write(0x01);
-    out.write(
-        ByteBuffer.allocate(8)
-            .order(ByteOrder.LITTLE_ENDIAN)
-            .putLong(SchemaNormalization.parsingFingerprint64(schema))
-            .array());
-    BinaryEncoder e = EncoderFactory.get().directBinaryEncoder(out, null);
-    body.write(e);
-    e.flush();
-    return out.toByteArray();
-  }
-
-  interface Body {
-    void write(BinaryEncoder e) throws IOException;
-  }
-
   static <T extends org.apache.avro.specific.SpecificRecord> InputLimitException refused(
       Class<T> type, byte[] data) {
     return assertThrows(
@@ -59,7 +32,7 @@ class InputLimitsTest {
   @Test
   void shouldRefuseA37ByteFrameDeclaringA2GigabyteJpeg() throws IOException {
     byte[] data =
-        record(
+        HandWrittenRecords.singleObject(
             VideoFrame.getClassSchema(),
             e -> {
               e.writeString("cam-0001");
@@ -102,7 +75,7 @@ class InputLimitsTest {
   @Test
   void shouldRefuseAnAudioChunkDeclaringHugePcm() throws IOException {
     byte[] data =
-        record(
+        HandWrittenRecords.singleObject(
             AudioChunk.getClassSchema(),
             e -> {
               e.writeString("cam");
@@ -121,7 +94,7 @@ class InputLimitsTest {
   @Test
   void shouldRefuseAnArrayChunkDeclaringAHugeFloatBlockOrGeometry() throws IOException {
     byte[] block =
-        record(
+        HandWrittenRecords.singleObject(
             ArrayChunk.getClassSchema(),
             e -> {
               e.writeString("cam");
@@ -134,7 +107,7 @@ class InputLimitsTest {
               e.writeLong(HUGE);
             });
     byte[] geometry =
-        record(
+        HandWrittenRecords.singleObject(
             ArrayChunk.getClassSchema(),
             e -> {
               e.writeString("cam");
@@ -155,7 +128,7 @@ class InputLimitsTest {
   @Test
   void shouldRefuseA41ByteRuleDeclaringHugeArrays() throws IOException {
     byte[] streams =
-        record(
+        HandWrittenRecords.singleObject(
             AlertRule.getClassSchema(),
             e -> {
               e.writeString("rule-1");
@@ -165,7 +138,7 @@ class InputLimitsTest {
               e.writeString("cam-123");
             });
     byte[] zone =
-        record(
+        HandWrittenRecords.singleObject(
             AlertRule.getClassSchema(),
             e -> {
               e.writeString("rule-1");
@@ -192,7 +165,7 @@ class InputLimitsTest {
   @Test
   void shouldRefuseAStreamIdLongerThanItsBound() throws IOException {
     byte[] data =
-        record(
+        HandWrittenRecords.singleObject(
             AudioChunk.getClassSchema(),
             e -> e.writeString("c".repeat(InputLimits.MAX_STREAM_ID_BYTES + 1)));
 

@@ -6,16 +6,11 @@ import ai.avloc.stream.align.ArrayWindow;
 import ai.avloc.stream.align.AudioPlacement;
 import ai.avloc.stream.align.CameraClock;
 import ai.avloc.stream.align.OpenArrayWindow;
+import ai.avloc.stream.align.WindowKeeping;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -76,16 +71,12 @@ public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent,
 
   @Override
   public void open(OpenContext context) {
-    StateTtlConfig ttl = StateTtlConfig.newBuilder(WindowAligner.STREAM_STATE_TTL).build();
-    MapStateDescriptor<Long, OpenArrayWindow> windowsDescriptor =
-        new MapStateDescriptor<>("open-array-windows", Long.class, OpenArrayWindow.class);
-    // behind the timers: a window that no clock or timer closes goes after an hour unwritten
-    windowsDescriptor.enableTimeToLive(ttl);
-    open = getRuntimeContext().getMapState(windowsDescriptor);
-    ValueStateDescriptor<ArrayStreamState> streamDescriptor =
-        new ValueStateDescriptor<>("array-stream", ArrayStreamState.class);
-    streamDescriptor.enableTimeToLive(ttl);
-    stream = getRuntimeContext().getState(streamDescriptor);
+    open =
+        getRuntimeContext()
+            .getMapState(WindowAligner.openWindows("open-array-windows", OpenArrayWindow.class));
+    stream =
+        getRuntimeContext()
+            .getState(WindowAligner.streamMemory("array-stream", ArrayStreamState.class));
     var metrics = getRuntimeContext().getMetricGroup();
     lateSamples = metrics.counter("lateArraySamples");
     windows = metrics.counter("arrayWindows");
@@ -103,11 +94,7 @@ public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent,
       alignmentErrors.inc();
       ctx.output(
           WindowAligner.REJECTED,
-          new Rejected(
-              chunk.streamId(),
-              "array-audio",
-              chunk.timestampMicros(),
-              "alignment failed: " + WindowAligner.describe(e)));
+          Rejected.alignmentFailed(chunk.streamId(), "array-audio", chunk.timestampMicros(), e));
     }
   }
 
@@ -121,14 +108,11 @@ public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent,
     long now = ctx.timerService().currentProcessingTime();
     s.clock.observe(false, Math.floorDiv(chunk.timestampMicros(), 1000), now);
     closePassedWindows(s, now, ctx.getCurrentKey(), ctx, out);
-    // the idleness check, or at the latest the check whether to forget the stream
-    long next =
-        Math.min(
-            s.clock.nextIdleCheck(now, idlenessMillis),
-            now + WindowAligner.IDLE_RETENTION.toMillis());
-    if (s.clock.checkAt == CameraClock.NONE || next < s.clock.checkAt) {
-      s.clock.checkAt = next;
-      ctx.timerService().registerProcessingTimeTimer(next);
+    long check =
+        WindowKeeping.checkAfterEvent(
+            s.clock, now, idlenessMillis, WindowAligner.IDLE_RETENTION.toMillis());
+    if (check != CameraClock.NONE) {
+      ctx.timerService().registerProcessingTimeTimer(check);
     }
     stream.update(s);
     long closed = s.lastClosed;
@@ -149,7 +133,7 @@ public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent,
           OpenArrayWindow w = open.get(window);
           if (w == null) {
             if (openCount[0] < 0) {
-              openCount[0] = WindowAligner.countUpTo(open.keys(), maxOpenWindows);
+              openCount[0] = WindowKeeping.countUpTo(open.keys(), maxOpenWindows);
             }
             if (openCount[0] >= maxOpenWindows) {
               refused[0] += count;
@@ -229,13 +213,13 @@ public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent,
     long now = ctx.timerService().currentProcessingTime();
     s.clock.checkAt = CameraClock.NONE;
     closePassedWindows(s, now, ctx.getCurrentKey(), ctx, out);
-    long forgetAt = s.clock.lastSeenAt() + WindowAligner.IDLE_RETENTION.toMillis();
-    if (open.isEmpty() && now >= forgetAt) {
+    long next =
+        WindowKeeping.checkAfterIdleCheck(
+            s.clock, now, idlenessMillis, WindowAligner.IDLE_RETENTION.toMillis(), !open.isEmpty());
+    if (next == CameraClock.NONE) {
       stream.clear();
       return;
     }
-    long next = Math.min(s.clock.nextIdleCheck(now, idlenessMillis), Math.max(forgetAt, now + 1));
-    s.clock.checkAt = next;
     ctx.timerService().registerProcessingTimeTimer(next);
     stream.update(s);
   }
@@ -248,14 +232,7 @@ public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent,
     if (watermark == CameraClock.NONE) {
       return;
     }
-    List<Long> passed = new ArrayList<>();
-    for (Long window : open.keys()) {
-      if (WindowClock.lastMillis(window) <= watermark) {
-        passed.add(window);
-      }
-    }
-    Collections.sort(passed);
-    for (long window : passed) {
+    for (long window : WindowKeeping.passed(open.keys(), watermark)) {
       close(s, streamId, window, open.get(window), ctx, out);
     }
   }
@@ -282,7 +259,7 @@ public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent,
       throws Exception {
     ArrayStreamState s = streamState();
     while (true) {
-      Long oldest = WindowAligner.oldest(open.keys());
+      Long oldest = WindowKeeping.oldest(open.keys());
       if (oldest == null || open.get(oldest).coverage() < 1.0) {
         break;
       }

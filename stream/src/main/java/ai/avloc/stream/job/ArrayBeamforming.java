@@ -14,7 +14,6 @@ import ai.avloc.schemas.WindowClock;
 import ai.avloc.stream.align.ArrayWindow;
 import ai.avloc.stream.features.Localizations;
 import ai.avloc.stream.kafka.Failed;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -202,15 +201,14 @@ public final class ArrayBeamforming extends BatchingOperator<ArrayWindow> {
 
   @Override
   protected Failed failedWindow(ArrayWindow w, String stage, String reason) {
-    return new Failed(
+    return failedWindow(
         arrayTopic,
         -1,
-        -1,
-        Math.floorDiv(WindowClock.startMicros(w.window()), 1000),
-        w.streamId().getBytes(StandardCharsets.UTF_8),
-        null,
+        WindowClock.startMicros(w.window()),
+        w.streamId(),
+        w.window(),
         stage,
-        "window " + w.window() + " of " + w.streamId() + ": " + reason);
+        reason);
   }
 
   @Override

@@ -4,6 +4,7 @@ import ai.avloc.schemas.Localization;
 import ai.avloc.stream.features.Localizations;
 import ai.avloc.stream.kafka.DeadLetters;
 import ai.avloc.stream.kafka.Failed;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
@@ -78,6 +79,30 @@ public abstract class BatchingOperator<IN> extends AbstractStreamOperator<Locali
 
   /** The dead letter of a window that could not be localized, saying why. */
   protected abstract Failed failedWindow(IN window, String stage, String reason);
+
+  /**
+   * The dead letter of window {@code window} of camera {@code streamId}, which starts at {@code
+   * startMicros}: keyed by the camera, named after the input {@code topic} and, where one record
+   * stands for the window, its {@code sequence} (else -1).
+   */
+  protected static Failed failedWindow(
+      String topic,
+      long sequence,
+      long startMicros,
+      String streamId,
+      long window,
+      String stage,
+      String reason) {
+    return new Failed(
+        topic,
+        -1,
+        sequence,
+        Math.floorDiv(startMicros, 1000),
+        streamId.getBytes(StandardCharsets.UTF_8),
+        null,
+        stage,
+        "window " + window + " of " + streamId + ": " + reason);
+  }
 
   /** Where a batch's failures go: the job's dead-letter side output. */
   public interface DeadLetterOutput {

@@ -254,15 +254,14 @@ public final class MonoInference extends BatchingOperator<AlignedWindow> {
 
   @Override
   protected Failed failedWindow(AlignedWindow w, String stage, String reason) {
-    return new Failed(
+    return failedWindow(
         framesTopic,
-        -1,
         w.hasFrame() ? w.frame().sequence() : -1,
-        Math.floorDiv(w.startMicros(), 1000),
-        w.streamId().getBytes(StandardCharsets.UTF_8),
-        null,
+        w.startMicros(),
+        w.streamId(),
+        w.window(),
         stage,
-        "window " + w.window() + " of " + w.streamId() + ": " + reason);
+        reason);
   }
 
   /** The one dead letter that says the mono path of this subtask is off, and why. */

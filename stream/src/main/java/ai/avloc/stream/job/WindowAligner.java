@@ -6,10 +6,8 @@ import ai.avloc.stream.align.AudioPlacement;
 import ai.avloc.stream.align.CameraClock;
 import ai.avloc.stream.align.OpenWindow;
 import ai.avloc.stream.align.StreamState;
+import ai.avloc.stream.align.WindowKeeping;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -120,18 +118,8 @@ public final class WindowAligner
 
   @Override
   public void open(OpenContext context) {
-    StateTtlConfig ttl = StateTtlConfig.newBuilder(STREAM_STATE_TTL).build();
-    MapStateDescriptor<Long, OpenWindow> windowsDescriptor =
-        new MapStateDescriptor<>("open-windows", Long.class, OpenWindow.class);
-    // behind the timers: a window that no clock or timer closes goes after an hour unwritten
-    windowsDescriptor.enableTimeToLive(ttl);
-    open = getRuntimeContext().getMapState(windowsDescriptor);
-    ValueStateDescriptor<StreamState> streamDescriptor =
-        new ValueStateDescriptor<>("stream", StreamState.class);
-    // behind the forgetting timer: a camera that stops sending releases its last frame and
-    // clock after an idle hour whatever becomes of the timers
-    streamDescriptor.enableTimeToLive(ttl);
-    stream = getRuntimeContext().getState(streamDescriptor);
+    open = getRuntimeContext().getMapState(openWindows("open-windows", OpenWindow.class));
+    stream = getRuntimeContext().getState(streamMemory("stream", StreamState.class));
     var metrics = getRuntimeContext().getMetricGroup();
     lateSamples = metrics.counter("lateSamples");
     lateFrames = metrics.counter("lateFrames");
@@ -140,6 +128,23 @@ public final class WindowAligner
     earlyWindows = metrics.counter("windowsClosedComplete");
     refused = metrics.counter("eventsOverOpenWindowCap");
     alignmentErrors = metrics.counter("alignmentErrors");
+  }
+
+  /** The open windows' state, by window number, behind a TTL of {@link #STREAM_STATE_TTL}. */
+  static <W> MapStateDescriptor<Long, W> openWindows(String name, Class<W> type) {
+    MapStateDescriptor<Long, W> descriptor = new MapStateDescriptor<>(name, Long.class, type);
+    // behind the timers: a window that no clock or timer closes goes after an hour unwritten
+    descriptor.enableTimeToLive(StateTtlConfig.newBuilder(STREAM_STATE_TTL).build());
+    return descriptor;
+  }
+
+  /** A stream's memory between windows (its clock, last closed window), behind the same TTL. */
+  static <S> ValueStateDescriptor<S> streamMemory(String name, Class<S> type) {
+    ValueStateDescriptor<S> descriptor = new ValueStateDescriptor<>(name, type);
+    // behind the forgetting timer: a camera that stops sending releases its last frame and
+    // clock after an idle hour whatever becomes of the timers
+    descriptor.enableTimeToLive(StateTtlConfig.newBuilder(STREAM_STATE_TTL).build());
+    return descriptor;
   }
 
   private StreamState streamState() throws Exception {
@@ -162,12 +167,10 @@ public final class WindowAligner
     long now = ctx.timerService().currentProcessingTime();
     s.clock.observe(frame, Math.floorDiv(eventMicros, 1000), now);
     closePassedWindows(s, now, ctx.getCurrentKey(), ctx, out);
-    // the idleness check, or at the latest the check whether to forget the stream
-    long next =
-        Math.min(s.clock.nextIdleCheck(now, idlenessMillis), now + IDLE_RETENTION.toMillis());
-    if (s.clock.checkAt == CameraClock.NONE || next < s.clock.checkAt) {
-      s.clock.checkAt = next;
-      ctx.timerService().registerProcessingTimeTimer(next);
+    long check =
+        WindowKeeping.checkAfterEvent(s.clock, now, idlenessMillis, IDLE_RETENTION.toMillis());
+    if (check != CameraClock.NONE) {
+      ctx.timerService().registerProcessingTimeTimer(check);
     }
     stream.update(s);
   }
@@ -180,14 +183,7 @@ public final class WindowAligner
     if (watermark == CameraClock.NONE) {
       return;
     }
-    List<Long> passed = new ArrayList<>();
-    for (Long window : open.keys()) {
-      if (WindowClock.lastMillis(window) <= watermark) {
-        passed.add(window);
-      }
-    }
-    Collections.sort(passed);
-    for (long window : passed) {
+    for (long window : WindowKeeping.passed(open.keys(), watermark)) {
       out.collect(s.close(streamId, window, open.get(window), stalenessMicros));
       open.remove(window);
       ctx.timerService().deleteEventTimeTimer(WindowClock.lastMillis(window));
@@ -205,11 +201,7 @@ public final class WindowAligner
       alignmentErrors.inc();
       ctx.output(
           REJECTED,
-          new Rejected(
-              frame.streamId(),
-              "frame",
-              frame.timestampMicros(),
-              "alignment failed: " + describe(e)));
+          Rejected.alignmentFailed(frame.streamId(), "frame", frame.timestampMicros(), e));
     }
   }
 
@@ -222,12 +214,14 @@ public final class WindowAligner
       alignmentErrors.inc();
       ctx.output(
           REJECTED,
-          new Rejected(
-              chunk.streamId(),
-              "audio",
-              chunk.timestampMicros(),
-              "alignment failed: " + describe(e)));
+          Rejected.alignmentFailed(chunk.streamId(), "audio", chunk.timestampMicros(), e));
     }
+  }
+
+  /** Sends what could not be aligned to {@link #REJECTED}. */
+  private static void reject(
+      Context ctx, String streamId, String kind, long timestampMicros, String reason) {
+    ctx.output(REJECTED, new Rejected(streamId, kind, timestampMicros, reason));
   }
 
   private void alignFrame(FrameEvent frame, Context ctx, Collector<AlignedWindow> out)
@@ -236,25 +230,23 @@ public final class WindowAligner
     long window = WindowClock.windowOf(frame.timestampMicros());
     if (isLate(streamState(), window)) {
       lateFrames.inc();
-      ctx.output(
-          REJECTED,
-          new Rejected(
-              frame.streamId(),
-              "frame",
-              frame.timestampMicros(),
-              "late: window " + window + " already closed"));
+      reject(
+          ctx,
+          frame.streamId(),
+          "frame",
+          frame.timestampMicros(),
+          "late: window " + window + " already closed");
       return;
     }
     OpenWindow w = windowFor(window, ctx, new int[] {-1});
     if (w == null) {
       refused.inc();
-      ctx.output(
-          REJECTED,
-          new Rejected(
-              frame.streamId(),
-              "frame",
-              frame.timestampMicros(),
-              "window " + window + ": " + overCap(maxOpenWindows)));
+      reject(
+          ctx,
+          frame.streamId(),
+          "frame",
+          frame.timestampMicros(),
+          "window " + window + ": " + overCap(maxOpenWindows));
       return;
     }
     w.offerFrame(frame.frame(), window);
@@ -272,17 +264,16 @@ public final class WindowAligner
       throws Exception {
     if (chunk.sampleRate() != WindowClock.SAMPLE_RATE) {
       invalidChunks.inc();
-      ctx.output(
-          REJECTED,
-          new Rejected(
-              chunk.streamId(),
-              "audio",
-              chunk.timestampMicros(),
-              "sample rate "
-                  + chunk.sampleRate()
-                  + " Hz, the job takes "
-                  + WindowClock.SAMPLE_RATE
-                  + " Hz"));
+      reject(
+          ctx,
+          chunk.streamId(),
+          "audio",
+          chunk.timestampMicros(),
+          "sample rate "
+              + chunk.sampleRate()
+              + " Hz, the job takes "
+              + WindowClock.SAMPLE_RATE
+              + " Hz");
       return;
     }
     tick(false, chunk.timestampMicros(), ctx, out);
@@ -312,27 +303,21 @@ public final class WindowAligner
     }
     if (late[0] > 0) {
       lateSamples.inc(late[0]);
-      ctx.output(
-          REJECTED,
-          new Rejected(
-              chunk.streamId(),
-              "audio",
-              chunk.timestampMicros(),
-              "late: "
-                  + late[0]
-                  + " of "
-                  + chunk.samples().length
-                  + " samples fell in closed windows"));
+      reject(
+          ctx,
+          chunk.streamId(),
+          "audio",
+          chunk.timestampMicros(),
+          "late: " + late[0] + " of " + chunk.samples().length + " samples fell in closed windows");
     }
     if (overCap[0] > 0) {
       refused.inc();
-      ctx.output(
-          REJECTED,
-          new Rejected(
-              chunk.streamId(),
-              "audio",
-              chunk.timestampMicros(),
-              overCap(overCap[0], chunk.samples().length, maxOpenWindows)));
+      reject(
+          ctx,
+          chunk.streamId(),
+          "audio",
+          chunk.timestampMicros(),
+          overCap(overCap[0], chunk.samples().length, maxOpenWindows));
     }
   }
 
@@ -346,7 +331,7 @@ public final class WindowAligner
     OpenWindow w = open.get(window);
     if (w == null) {
       if (openCount[0] < 0) {
-        openCount[0] = countUpTo(open.keys(), maxOpenWindows);
+        openCount[0] = WindowKeeping.countUpTo(open.keys(), maxOpenWindows);
       }
       if (openCount[0] >= maxOpenWindows) {
         return null;
@@ -356,17 +341,6 @@ public final class WindowAligner
       ctx.timerService().registerEventTimeTimer(WindowClock.lastMillis(window));
     }
     return w;
-  }
-
-  /** How many windows are open, counting no further than {@code limit}. */
-  static int countUpTo(Iterable<Long> openWindows, int limit) {
-    int n = 0;
-    for (Long ignored : openWindows) {
-      if (++n >= limit) {
-        break;
-      }
-    }
-    return n;
   }
 
   static String overCap(int limit) {
@@ -389,7 +363,7 @@ public final class WindowAligner
   /** Closes the oldest open windows for as long as each is complete (see the constructor). */
   private void closeCompleteWindows(Context ctx, Collector<AlignedWindow> out) throws Exception {
     while (true) {
-      Long oldest = oldest(open.keys());
+      Long oldest = WindowKeeping.oldest(open.keys());
       if (oldest == null) {
         return;
       }
@@ -411,15 +385,6 @@ public final class WindowAligner
       windows.inc();
       earlyWindows.inc();
     }
-  }
-
-  /** The oldest of a stream's open windows, or null when none is open. */
-  static Long oldest(Iterable<Long> openWindows) {
-    Long oldest = null;
-    for (Long window : openWindows) {
-      oldest = oldest == null ? window : Math.min(oldest, window);
-    }
-    return oldest;
   }
 
   @Override
@@ -457,13 +422,13 @@ public final class WindowAligner
     long now = ctx.timerService().currentProcessingTime();
     s.clock.checkAt = CameraClock.NONE;
     closePassedWindows(s, now, ctx.getCurrentKey(), ctx, out);
-    long forgetAt = s.clock.lastSeenAt() + IDLE_RETENTION.toMillis();
-    if (open.isEmpty() && now >= forgetAt) {
+    long next =
+        WindowKeeping.checkAfterIdleCheck(
+            s.clock, now, idlenessMillis, IDLE_RETENTION.toMillis(), !open.isEmpty());
+    if (next == CameraClock.NONE) {
       stream.clear();
       return;
     }
-    long next = Math.min(s.clock.nextIdleCheck(now, idlenessMillis), Math.max(forgetAt, now + 1));
-    s.clock.checkAt = next;
     ctx.timerService().registerProcessingTimeTimer(next);
     stream.update(s);
   }

@@ -55,22 +55,34 @@ public final class Validation {
     return e;
   }
 
+  /** {@link #checked}, and the chunk's sample rate is the job's: the name to report it by. */
+  private static String checkedChunk(
+      String what, CharSequence streamId, Instant timestamp, int sampleRate, long nowMillis) {
+    String named = checked(what, streamId, timestamp, nowMillis);
+    require(
+        sampleRate == WindowClock.SAMPLE_RATE,
+        "sample-rate",
+        named
+            + ": sample rate "
+            + sampleRate
+            + " Hz, the job takes "
+            + WindowClock.SAMPLE_RATE
+            + " Hz");
+    return named;
+  }
+
   public static AudioEvent audio(AudioChunk c, long ingestMillis) {
     return audio(c, ingestMillis, System.currentTimeMillis());
   }
 
   public static AudioEvent audio(AudioChunk c, long ingestMillis, long nowMillis) {
     String what =
-        checked("audio chunk " + c.getSequence(), c.getStreamId(), c.getTimestamp(), nowMillis);
-    require(
-        c.getSampleRate() == WindowClock.SAMPLE_RATE,
-        "sample-rate",
-        what
-            + ": sample rate "
-            + c.getSampleRate()
-            + " Hz, the job takes "
-            + WindowClock.SAMPLE_RATE
-            + " Hz");
+        checkedChunk(
+            "audio chunk " + c.getSequence(),
+            c.getStreamId(),
+            c.getTimestamp(),
+            c.getSampleRate(),
+            nowMillis);
     require(
         c.getPcm16().remaining() % 2 == 0,
         "samples",
@@ -84,16 +96,12 @@ public final class Validation {
 
   public static ArrayEvent array(ArrayChunk c, long ingestMillis, long nowMillis) {
     String what =
-        checked("array chunk " + c.getSequence(), c.getStreamId(), c.getTimestamp(), nowMillis);
-    require(
-        c.getSampleRate() == WindowClock.SAMPLE_RATE,
-        "sample-rate",
-        what
-            + ": sample rate "
-            + c.getSampleRate()
-            + " Hz, the job takes "
-            + WindowClock.SAMPLE_RATE
-            + " Hz");
+        checkedChunk(
+            "array chunk " + c.getSequence(),
+            c.getStreamId(),
+            c.getTimestamp(),
+            c.getSampleRate(),
+            nowMillis);
     require(
         BuiltinArrays.names().contains(c.getGeometryId()),
         "geometry",

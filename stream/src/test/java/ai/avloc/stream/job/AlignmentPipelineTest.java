@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -19,13 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The alignment part of the job on a real Flink MiniCluster at parallelism 2. */
 class AlignmentPipelineTest {
-  @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .build());
+  @RegisterExtension static final MiniClusterExtension FLINK = JobTestKit.flink(2);
 
   static final long T0 = Instant.parse("2026-11-25T12:00:00Z").toEpochMilli() * 1000;
 

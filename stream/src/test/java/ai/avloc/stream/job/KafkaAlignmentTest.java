@@ -17,16 +17,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,13 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * alignment; bad records in between end as dead letters in Kafka while every good window is made.
  */
 class KafkaAlignmentTest {
-  @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .build());
+  @RegisterExtension static final MiniClusterExtension FLINK = JobTestKit.flink(2);
 
   static final Topics TOPICS = Topics.withPrefix("it.");
   static final Instant T0 = Instant.parse("2026-11-25T12:00:00Z");
@@ -66,14 +54,7 @@ class KafkaAlignmentTest {
   }
 
   static VideoFrame frame(String cam, long k, byte[] jpeg) {
-    return VideoFrame.newBuilder()
-        .setStreamId(cam)
-        .setSequence(k)
-        .setTimestamp(T0.plus(k * 80_000, ChronoUnit.MICROS))
-        .setWidth(298)
-        .setHeight(224)
-        .setJpeg(ByteBuffer.wrap(jpeg))
-        .build();
+    return JobTestKit.frame(cam, k, T0.plus(k * 80_000, ChronoUnit.MICROS), jpeg);
   }
 
   static AudioChunk chunk(String cam, long k, int rate) {
@@ -88,27 +69,13 @@ class KafkaAlignmentTest {
 
   @Test
   void shouldAlignGoodRecordsAndDeadLetterTheBadOnes() throws Exception {
-    Map<String, Object> producerConfig =
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            kafka.bootstrapServers(),
-            ProducerConfig.ACKS_CONFIG,
-            "all");
-    try (var producer =
-        new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer())) {
-      String frames = TOPICS.frames().name();
+    try (var producer = JobTestKit.producer(kafka)) {
       String audio = TOPICS.audio().name();
       for (long k = 0; k < 25; k++) { // 2 s at 12.5 fps
-        producer.send(
-            new ProducerRecord<>(
-                frames,
-                "cam",
-                TOPICS.frames().values().serialize(frames, frame("cam", k, jpeg()))));
+        JobTestKit.send(producer, TOPICS.frames(), "cam", frame("cam", k, jpeg()));
       }
       for (long k = 0; k < 24; k++) { // 2 s of 1024-sample chunks
-        producer.send(
-            new ProducerRecord<>(
-                audio, "cam", TOPICS.audio().values().serialize(audio, chunk("cam", k, 12_288))));
+        JobTestKit.send(producer, TOPICS.audio(), "cam", chunk("cam", k, 12_288));
       }
       // bad input: garbage bytes, an unknown schema fingerprint, a corrupt JPEG, a wrong sample
       // rate
@@ -116,27 +83,14 @@ class KafkaAlignmentTest {
       byte[] unknown = TOPICS.audio().values().serialize(audio, chunk("cam", 3, 12_288));
       unknown[5] ^= 0x77;
       producer.send(new ProducerRecord<>(audio, "cam", unknown));
-      producer.send(
-          new ProducerRecord<>(
-              frames,
-              "cam",
-              TOPICS
-                  .frames()
-                  .values()
-                  .serialize(frames, frame("cam", 7, new byte[] {1, 2, 3, 4}))));
-      producer.send(
-          new ProducerRecord<>(
-              audio, "cam", TOPICS.audio().values().serialize(audio, chunk("cam", 5, 48_000))));
+      JobTestKit.send(producer, TOPICS.frames(), "cam", frame("cam", 7, new byte[] {1, 2, 3, 4}));
+      JobTestKit.send(producer, TOPICS.audio(), "cam", chunk("cam", 5, 48_000));
     }
 
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(2);
     env.enableCheckpointing(500);
-    // fail fast: with checkpointing the default is to restart forever, which would hide an error
-    org.apache.flink.configuration.Configuration conf =
-        new org.apache.flink.configuration.Configuration();
-    conf.set(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY, "none");
-    env.configure(conf);
+    JobTestKit.noRestarts(env);
     Duration lateness = Duration.ofMillis(300);
     Duration idle = Duration.ZERO; // a bounded read: its end flushes
     var decodedFrames =

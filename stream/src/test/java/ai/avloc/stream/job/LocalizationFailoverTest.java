@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.avloc.schemas.AudioChunk;
 import ai.avloc.schemas.Localization;
-import ai.avloc.schemas.ModelShapes;
 import ai.avloc.schemas.TopicReader;
 import ai.avloc.schemas.Topics;
-import ai.avloc.schemas.VideoFrame;
-import ai.avloc.serving.BrightSpotModel;
 import ai.avloc.testsupport.EmbeddedKafka;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,11 +25,6 @@ import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,20 +41,12 @@ class LocalizationFailoverTest {
 
   @Test
   void everyWindowOnceAcrossATaskManagerLoss() throws Exception {
-    Path model = dir.resolve("bright-spot");
-    BrightSpotModel.export(model, ModelShapes.FRAME_HEIGHT, ModelShapes.FRAME_WIDTH);
-    byte[] jpeg = LocalizationJobTest.frameWithBrightSquare(200, 60);
-    Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(30);
-    long firstWindow = Math.floorDiv(ChronoUnit.MICROS.between(Instant.EPOCH, t0) * 12, 1_000_000);
+    Path model = JobTestKit.brightSpotModel(dir);
+    byte[] jpeg = JobTestKit.frameWithBrightSquare(200, 60);
+    Instant t0 = JobTestKit.liveStart();
+    long firstWindow = JobTestKit.windowOf(t0);
 
-    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      kafka.createTopics(
-          2,
-          TOPICS.frames().name(),
-          TOPICS.audio().name(),
-          TOPICS.arrayAudio().name(),
-          TOPICS.localizations().name(),
-          TOPICS.deadLetters().name());
+    try (EmbeddedKafka kafka = JobTestKit.startKafka(TOPICS)) {
       Configuration conf = new Configuration();
       conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
       conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
@@ -126,8 +109,8 @@ class LocalizationFailoverTest {
         // A chunk for window 3, long closed, arrives now: a dead letter, not a second window 3.
         publishLateChunk(kafka, t0);
         var letters =
-            LocalizationJobTest.readAll(
-                TOPICS.deadLetters().name(), ai.avloc.schemas.DeadLetter.class, kafka);
+            JobTestKit.readAll(
+                kafka, TOPICS.deadLetters().name(), ai.avloc.schemas.DeadLetter.class);
         assertEquals(1, letters.size(), "dead letters " + letters);
         assertTrue(letters.get(0).getError().toString().startsWith("late: 1024 of 1024"));
         flink.cancelJob(job).get();
@@ -148,45 +131,9 @@ class LocalizationFailoverTest {
   /** Windows {@code from} (inclusive) to {@code to} of that camera, at twice real time. */
   static void publish(EmbeddedKafka kafka, Instant t0, byte[] jpeg, int from, int to) {
     Random random = new Random(11 + from);
-    try (var producer =
-        new KafkaProducer<>(
-            Map.<String, Object>of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG,
-                "all"),
-            new StringSerializer(),
-            new ByteArraySerializer())) {
-      String frames = TOPICS.frames().name();
-      String audio = TOPICS.audio().name();
+    try (var producer = JobTestKit.producer(kafka)) {
       for (int k = from; k < to; k++) {
-        long start = LocalizationJobTest.sampleMicros(1024L * k);
-        VideoFrame frame =
-            VideoFrame.newBuilder()
-                .setStreamId("cam")
-                .setSequence(k)
-                .setTimestamp(t0.plus(start + 1000, ChronoUnit.MICROS))
-                .setWidth(298)
-                .setHeight(224)
-                .setJpeg(ByteBuffer.wrap(jpeg))
-                .build();
-        producer.send(
-            new ProducerRecord<>(frames, "cam", TOPICS.frames().values().serialize(frames, frame)));
-        ByteBuffer pcm = ByteBuffer.allocate(2048).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < 1024; i++) {
-          pcm.putShort((short) (random.nextGaussian() * 3000));
-        }
-        pcm.flip();
-        AudioChunk chunk =
-            AudioChunk.newBuilder()
-                .setStreamId("cam")
-                .setSequence(k)
-                .setTimestamp(t0.plus(start, ChronoUnit.MICROS))
-                .setSampleRate(12_288)
-                .setPcm16(pcm)
-                .build();
-        producer.send(
-            new ProducerRecord<>(audio, "cam", TOPICS.audio().values().serialize(audio, chunk)));
+        JobTestKit.sendMonoWindow(producer, TOPICS, "cam", k, t0, jpeg, random);
         producer.flush();
         Thread.sleep(1000 / 24);
       }
@@ -196,23 +143,16 @@ class LocalizationFailoverTest {
   }
 
   static void publishLateChunk(EmbeddedKafka kafka, Instant t0) {
-    String audio = TOPICS.audio().name();
     AudioChunk late =
         AudioChunk.newBuilder()
             .setStreamId("cam")
             .setSequence(9999)
-            .setTimestamp(t0.plus(LocalizationJobTest.sampleMicros(1024L * 3), ChronoUnit.MICROS))
+            .setTimestamp(t0.plus(JobTestKit.sampleMicros(1024L * 3), ChronoUnit.MICROS))
             .setSampleRate(12_288)
             .setPcm16(ByteBuffer.wrap(new byte[2048]))
             .build();
-    try (var producer =
-        new KafkaProducer<>(
-            Map.<String, Object>of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-            new StringSerializer(),
-            new ByteArraySerializer())) {
-      producer.send(
-          new ProducerRecord<>(audio, "cam", TOPICS.audio().values().serialize(audio, late)));
+    try (var producer = JobTestKit.producer(kafka)) {
+      JobTestKit.send(producer, TOPICS.audio(), "cam", late);
     }
   }
 }

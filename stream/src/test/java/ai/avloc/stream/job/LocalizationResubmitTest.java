@@ -6,15 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.avloc.schemas.Localization;
-import ai.avloc.schemas.ModelShapes;
 import ai.avloc.schemas.TopicReader;
-import ai.avloc.serving.BrightSpotModel;
 import ai.avloc.testsupport.EmbeddedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.TreeMap;
@@ -22,7 +19,6 @@ import java.util.stream.Stream;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,49 +36,18 @@ class LocalizationResubmitTest {
 
   @Test
   void aJobResumedFromItsRetainedCheckpointPublishesEveryWindowOnce() throws Exception {
-    Path model = dir.resolve("bright-spot");
-    BrightSpotModel.export(model, ModelShapes.FRAME_HEIGHT, ModelShapes.FRAME_WIDTH);
-    byte[] jpeg = LocalizationJobTest.frameWithBrightSquare(200, 60);
-    Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(30);
-    long firstWindow = Math.floorDiv(ChronoUnit.MICROS.between(Instant.EPOCH, t0) * 12, 1_000_000);
+    Path model = JobTestKit.brightSpotModel(dir);
+    byte[] jpeg = JobTestKit.frameWithBrightSquare(200, 60);
+    Instant t0 = JobTestKit.liveStart();
+    long firstWindow = JobTestKit.windowOf(t0);
 
-    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      kafka.createTopics(
-          2,
-          TOPICS.frames().name(),
-          TOPICS.audio().name(),
-          TOPICS.arrayAudio().name(),
-          TOPICS.localizations().name(),
-          TOPICS.deadLetters().name());
-      MiniClusterConfiguration cluster =
-          new MiniClusterConfiguration.Builder()
-              .setNumTaskManagers(1)
-              .setNumSlotsPerTaskManager(2)
-              .build();
-      String[] args = {
-        "--bootstrap", kafka.bootstrapServers(),
-        "--topic-prefix", "failover.",
-        "--group", "resubmitted",
-        "--model", model.toString(),
-        "--max-batch", "8",
-        "--checkpoint-ms", "500",
-        "--checkpoint-dir", dir.resolve("checkpoints").toUri().toString()
-      };
+    try (EmbeddedKafka kafka = JobTestKit.startKafka(TOPICS)) {
+      String[] args = liveArgs(kafka, "resubmitted", model);
       Map<Long, Integer> seen = new TreeMap<>();
-      try (MiniCluster flink = new MiniCluster(cluster);
+      try (MiniCluster flink = new MiniCluster(JobTestKit.oneTaskManagerTwoSlots());
           TopicReader<Localization> reader =
               TopicReader.on(kafka.bootstrapServers()).open(TOPICS.localizations())) {
-        flink.start();
-        JobID first = submit(flink, args);
-        LocalizationFailoverTest.publish(kafka, t0, jpeg, 0, BEFORE);
-        // every window of the first part out (the last one waits for the next frame), and a
-        // checkpoint after them to commit the offsets
-        read(reader, seen, firstWindow, BEFORE - 2, Duration.ofSeconds(120));
-        Thread.sleep(1500);
-        flink.cancelJob(first).get();
-        while (flink.getJobStatus(first).get() != JobStatus.CANCELED) {
-          Thread.sleep(100);
-        }
+        runFirstPart(flink, args, kafka, reader, seen, t0, jpeg);
         int beforeCancel = LocalizationFailoverTest.countIn(seen, firstWindow);
 
         // the cameras go on while no job runs
@@ -125,49 +90,19 @@ class LocalizationResubmitTest {
    */
   @Test
   void aJobSubmittedAgainWithoutACheckpointPublishesNoWindowTwice() throws Exception {
-    Path model = dir.resolve("bright-spot");
-    BrightSpotModel.export(model, ModelShapes.FRAME_HEIGHT, ModelShapes.FRAME_WIDTH);
-    byte[] jpeg = LocalizationJobTest.frameWithBrightSquare(200, 60);
-    Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(30);
-    long firstWindow = Math.floorDiv(ChronoUnit.MICROS.between(Instant.EPOCH, t0) * 12, 1_000_000);
+    Path model = JobTestKit.brightSpotModel(dir);
+    byte[] jpeg = JobTestKit.frameWithBrightSquare(200, 60);
+    Instant t0 = JobTestKit.liveStart();
+    long firstWindow = JobTestKit.windowOf(t0);
 
-    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-      kafka.createTopics(
-          2,
-          TOPICS.frames().name(),
-          TOPICS.audio().name(),
-          TOPICS.arrayAudio().name(),
-          TOPICS.localizations().name(),
-          TOPICS.deadLetters().name());
-      MiniClusterConfiguration cluster =
-          new MiniClusterConfiguration.Builder()
-              .setNumTaskManagers(1)
-              .setNumSlotsPerTaskManager(2)
-              .build();
-      String[] args = {
-        "--bootstrap", kafka.bootstrapServers(),
-        "--topic-prefix", "failover.",
-        "--group", "submitted-again",
-        "--model", model.toString(),
-        "--max-batch", "8",
-        "--checkpoint-ms", "500",
-        "--checkpoint-dir", dir.resolve("checkpoints").toUri().toString()
-      };
+    try (EmbeddedKafka kafka = JobTestKit.startKafka(TOPICS)) {
+      String[] args = liveArgs(kafka, "submitted-again", model);
       Map<Long, Integer> seen = new TreeMap<>();
       int beforeCancel;
-      try (MiniCluster flink = new MiniCluster(cluster);
+      try (MiniCluster flink = new MiniCluster(JobTestKit.oneTaskManagerTwoSlots());
           TopicReader<Localization> reader =
               TopicReader.on(kafka.bootstrapServers()).open(TOPICS.localizations())) {
-        flink.start();
-        JobID first = submit(flink, args);
-        LocalizationFailoverTest.publish(kafka, t0, jpeg, 0, BEFORE);
-        read(reader, seen, firstWindow, BEFORE - 2, Duration.ofSeconds(120));
-        // a checkpoint or two after the last record, as in any stop of a live job
-        Thread.sleep(1500);
-        flink.cancelJob(first).get();
-        while (flink.getJobStatus(first).get() != JobStatus.CANCELED) {
-          Thread.sleep(100);
-        }
+        runFirstPart(flink, args, kafka, reader, seen, t0, jpeg);
         // whatever the canceled job had in flight is out by now
         read(reader, seen, firstWindow, -1, Duration.ofSeconds(1));
         beforeCancel = LocalizationFailoverTest.countIn(seen, firstWindow);
@@ -207,6 +142,51 @@ class LocalizationResubmitTest {
         }
       }
     }
+  }
+
+  /**
+   * Starts the cluster, submits the job, publishes the first {@link #BEFORE} windows, reads them
+   * into {@code seen} (the last one waits for the next frame), lets a checkpoint or two pass after
+   * the last record to commit the offsets, as in any stop of a live job, and cancels the job.
+   */
+  private static void runFirstPart(
+      MiniCluster flink,
+      String[] args,
+      EmbeddedKafka kafka,
+      TopicReader<Localization> reader,
+      Map<Long, Integer> seen,
+      Instant t0,
+      byte[] jpeg)
+      throws Exception {
+    flink.start();
+    JobID first = submit(flink, args);
+    LocalizationFailoverTest.publish(kafka, t0, jpeg, 0, BEFORE);
+    read(reader, seen, JobTestKit.windowOf(t0), BEFORE - 2, Duration.ofSeconds(120));
+    Thread.sleep(1500);
+    flink.cancelJob(first).get();
+    while (flink.getJobStatus(first).get() != JobStatus.CANCELED) {
+      Thread.sleep(100);
+    }
+  }
+
+  /** The live job's arguments: consumer group {@code group}, checkpoints every 500 ms. */
+  private String[] liveArgs(EmbeddedKafka kafka, String group, Path model) {
+    return new String[] {
+      "--bootstrap",
+      kafka.bootstrapServers(),
+      "--topic-prefix",
+      "failover.",
+      "--group",
+      group,
+      "--model",
+      model.toString(),
+      "--max-batch",
+      "8",
+      "--checkpoint-ms",
+      "500",
+      "--checkpoint-dir",
+      dir.resolve("checkpoints").toUri().toString()
+    };
   }
 
   /** The newest complete checkpoint the canceled job left behind. */

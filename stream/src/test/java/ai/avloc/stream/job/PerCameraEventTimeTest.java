@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.avloc.schemas.AudioChunk;
 import ai.avloc.schemas.Topics;
-import ai.avloc.schemas.VideoFrame;
 import ai.avloc.schemas.WindowClock;
 import ai.avloc.stream.align.AlignedWindow;
 import ai.avloc.testsupport.EmbeddedKafka;
@@ -17,16 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,13 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * loses none of its windows and takes none of the other's.
  */
 class PerCameraEventTimeTest {
-  @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(1)
-              .build());
+  @RegisterExtension static final MiniClusterExtension FLINK = JobTestKit.flink(1);
 
   static final Instant T0 = Instant.parse("2026-11-25T12:00:00Z");
 
@@ -72,31 +57,18 @@ class PerCameraEventTimeTest {
     String frames = topics.frames().name();
     String audio = topics.audio().name();
     kafka.createTopics(1, frames, audio);
-    try (var producer =
-        new KafkaProducer<>(
-            Map.<String, Object>of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG,
-                "all"),
-            new StringSerializer(),
-            new ByteArraySerializer())) {
+    try (var producer = JobTestKit.producer(kafka)) {
       for (int k = 0; k < WINDOWS; k++) {
         for (int i = 0; i < cameras.size(); i++) {
           String cam = cameras.get(i);
           Instant t0 = T0.plus(offsets.get(i));
           long start = WindowClock.microsOfSample(1024L * k);
-          VideoFrame frame =
-              VideoFrame.newBuilder()
-                  .setStreamId(cam)
-                  .setSequence(k)
-                  .setTimestamp(t0.plus(start + 1000, ChronoUnit.MICROS))
-                  .setWidth(298)
-                  .setHeight(224)
-                  .setJpeg(ByteBuffer.wrap(KafkaAlignmentTest.jpeg()))
-                  .build();
-          producer.send(
-              new ProducerRecord<>(frames, cam, topics.frames().values().serialize(frames, frame)));
+          JobTestKit.send(
+              producer,
+              topics.frames(),
+              cam,
+              JobTestKit.frame(
+                  cam, k, t0.plus(start + 1000, ChronoUnit.MICROS), KafkaAlignmentTest.jpeg()));
           AudioChunk chunk =
               AudioChunk.newBuilder()
                   .setStreamId(cam)
@@ -105,8 +77,7 @@ class PerCameraEventTimeTest {
                   .setSampleRate(WindowClock.SAMPLE_RATE)
                   .setPcm16(ByteBuffer.wrap(new byte[2048]))
                   .build();
-          producer.send(
-              new ProducerRecord<>(audio, cam, topics.audio().values().serialize(audio, chunk)));
+          JobTestKit.send(producer, topics.audio(), cam, chunk);
         }
       }
     }
@@ -116,9 +87,7 @@ class PerCameraEventTimeTest {
   static Map<String, List<AlignedWindow>> align(Topics topics) throws Exception {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(1);
-    Configuration conf = new Configuration();
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-    env.configure(conf);
+    JobTestKit.noRestarts(env);
     // as often as it can: a partition's watermark would follow its newest camera at once
     env.getConfig().setAutoWatermarkInterval(1);
     String kafkaServers = kafka.bootstrapServers();

@@ -7,12 +7,10 @@ import ai.avloc.schemas.ArrayChunk;
 import ai.avloc.schemas.AudioChunk;
 import ai.avloc.schemas.DeadLetter;
 import ai.avloc.schemas.Localization;
-import ai.avloc.schemas.ModelShapes;
 import ai.avloc.schemas.Topics;
 import ai.avloc.schemas.VideoFrame;
-import ai.avloc.serving.BrightSpotModel;
 import ai.avloc.testsupport.EmbeddedKafka;
-import java.io.ByteArrayOutputStream;
+import ai.avloc.testsupport.HandWrittenRecords;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -23,21 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
-import org.apache.avro.Schema;
-import org.apache.avro.SchemaNormalization;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.core.execution.CheckpointingMode;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,74 +39,10 @@ class PoisonRecordsTest {
   static final int ARRAY_SECONDS = 2;
   static final long HUGE = 2_000_000_000L;
 
-  static EmbeddedKafka kafka;
-  @TempDir static Path dir;
-
-  @BeforeAll
-  static void startKafka() {
-    kafka = EmbeddedKafka.start();
-    kafka.createTopics(
-        2,
-        TOPICS.frames().name(),
-        TOPICS.audio().name(),
-        TOPICS.arrayAudio().name(),
-        TOPICS.localizations().name(),
-        TOPICS.deadLetters().name());
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    kafka.close();
-  }
-
-  /** A single-object record of {@code schema} whose body {@code body} writes by hand. */
-  static byte[] handWritten(Schema schema, Body body) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(0xC3);
-    out.write(0x01);
-    out.write(
-        ByteBuffer.allocate(8)
-            .order(ByteOrder.LITTLE_ENDIAN)
-            .putLong(SchemaNormalization.parsingFingerprint64(schema))
-            .array());
-    BinaryEncoder e = EncoderFactory.get().directBinaryEncoder(out, null);
-    body.write(e);
-    e.flush();
-    return out.toByteArray();
-  }
-
-  interface Body {
-    void write(BinaryEncoder e) throws IOException;
-  }
+  @TempDir Path dir;
 
   static long micros(Instant t) {
     return ChronoUnit.MICROS.between(Instant.EPOCH, t);
-  }
-
-  static VideoFrame frame(String id, long k, Instant at, byte[] jpeg) {
-    return VideoFrame.newBuilder()
-        .setStreamId(id)
-        .setSequence(k)
-        .setTimestamp(at)
-        .setWidth(298)
-        .setHeight(224)
-        .setJpeg(ByteBuffer.wrap(jpeg))
-        .build();
-  }
-
-  static AudioChunk chunk(String id, long k, Instant at, Random random) {
-    ByteBuffer pcm = ByteBuffer.allocate(2048).order(ByteOrder.LITTLE_ENDIAN);
-    for (int i = 0; i < 1024; i++) {
-      pcm.putShort((short) (random.nextGaussian() * 3000));
-    }
-    pcm.flip();
-    return AudioChunk.newBuilder()
-        .setStreamId(id)
-        .setSequence(k)
-        .setTimestamp(at)
-        .setSampleRate(12_288)
-        .setPcm16(pcm)
-        .build();
   }
 
   static ArrayChunk arrayChunk(long k, Instant at, float loudest, Random random) {
@@ -159,129 +80,78 @@ class PoisonRecordsTest {
 
   @Test
   void shouldPublishEveryHealthyWindowOnceAndDeadLetterEveryPoison() throws Exception {
-    Path model = dir.resolve("bright-spot");
-    BrightSpotModel.export(model, ModelShapes.FRAME_HEIGHT, ModelShapes.FRAME_WIDTH);
-    byte[] square = LocalizationJobTest.frameWithBrightSquare(60, 150);
-    Random random = new Random(7);
-    String frames = TOPICS.frames().name();
-    String audio = TOPICS.audio().name();
-    String arrays = TOPICS.arrayAudio().name();
-    Map<String, Object> config =
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            kafka.bootstrapServers(),
-            ProducerConfig.ACKS_CONFIG,
-            "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-            true,
-            // the broker's 1 MiB limit counts compressed batches: a 2 MB record of zeros passes
-            ProducerConfig.COMPRESSION_TYPE_CONFIG,
-            "lz4",
-            ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
-            8 << 20);
-    try (var producer =
-        new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
-      for (int k = 0; k < 12 * MONO_SECONDS; k++) {
-        Instant start = T0.plus(LocalizationJobTest.sampleMicros(1024L * k), ChronoUnit.MICROS);
-        producer.send(
-            new ProducerRecord<>(
-                frames,
-                "cam-ok",
-                TOPICS
-                    .frames()
-                    .values()
-                    .serialize(frames, frame("cam-ok", k, start.plusMillis(1), square))));
-        producer.send(
-            new ProducerRecord<>(
-                audio,
-                "cam-ok",
-                TOPICS.audio().values().serialize(audio, chunk("cam-ok", k, start, random))));
-        if (k < 12 * ARRAY_SECONDS) {
-          producer.send(
-              new ProducerRecord<>(
-                  arrays,
-                  "cam-array",
-                  TOPICS
-                      .arrayAudio()
-                      .values()
-                      .serialize(arrays, arrayChunk(k, start, 0.05f, random))));
-        }
-        if (k == 10) {
-          poison(start, square, random).forEach(producer::send);
+    try (EmbeddedKafka kafka = JobTestKit.startKafka(TOPICS)) {
+      Path model = JobTestKit.brightSpotModel(dir);
+      byte[] square = JobTestKit.frameWithBrightSquare(60, 150);
+      Random random = new Random(7);
+      try (var producer =
+          JobTestKit.producer(
+              kafka,
+              ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+              true,
+              // the broker's 1 MiB limit counts compressed batches: a 2 MB record of zeros passes
+              ProducerConfig.COMPRESSION_TYPE_CONFIG,
+              "lz4",
+              ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+              8 << 20)) {
+        for (int k = 0; k < 12 * MONO_SECONDS; k++) {
+          Instant start = T0.plus(JobTestKit.sampleMicros(1024L * k), ChronoUnit.MICROS);
+          JobTestKit.sendMonoWindow(producer, TOPICS, "cam-ok", k, T0, square, random);
+          if (k < 12 * ARRAY_SECONDS) {
+            JobTestKit.send(
+                producer, TOPICS.arrayAudio(), "cam-array", arrayChunk(k, start, 0.05f, random));
+          }
+          if (k == 10) {
+            poison(start, square, random).forEach(producer::send);
+          }
         }
       }
+
+      // any failure, an OutOfMemoryError in a source included, fails the job and the test
+      JobTestKit.runBounded(kafka, "poison.", model, "poison-records-test");
+
+      Map<String, List<Localization>> byStream = JobTestKit.localizationsByStream(kafka, TOPICS);
+      assertEquals(List.of("cam-array", "cam-ok"), byStream.keySet().stream().sorted().toList());
+      List<Localization> mono = byStream.get("cam-ok");
+      assertEquals(12 * MONO_SECONDS, mono.size(), "every mono window published");
+      assertEquals(12 * MONO_SECONDS, JobTestKit.distinctWindows(mono), "none twice");
+      assertTrue(mono.stream().allMatch(Localization::getInferred), "every frame was used");
+      List<Localization> array = byStream.get("cam-array");
+      assertEquals(12 * ARRAY_SECONDS, array.size(), "every array window published");
+      assertEquals(12 * ARRAY_SECONDS, JobTestKit.distinctWindows(array));
+
+      List<DeadLetter> letters =
+          JobTestKit.readAll(kafka, TOPICS.deadLetters().name(), DeadLetter.class);
+      String all =
+          letters.stream()
+              .map(d -> d.getTopic() + " " + d.getStage() + ": " + d.getError())
+              .sorted()
+              .collect(Collectors.joining("\n"));
+      assertEquals(10, letters.size(), all);
+      for (String reason :
+          List.of(
+              "VideoFrame on topic poison.frames: refused before decoding (37-byte record): field"
+                  + " jpeg declares 2000000000 bytes",
+              "AudioChunk on topic poison.audio: refused before decoding (",
+              "): field pcm16 declares 2000000000 bytes",
+              "ArrayChunk on topic poison.array-audio: refused before decoding (",
+              "): field float32 declares 2000000000 bytes",
+              "field jpeg declares 2000000 bytes with 2000001 left in the record (at most 1048576)"
+                  + " [dead letter truncated; value cut to its first 983040 of 20000",
+              "frame 10 of cam-ok: image header declares 20000 x 20000 pixels, at most 1192 x 896",
+              "frame 10 of cam-ok: timestamp",
+              "s ahead of processing time, at most 60 s",
+              // bounded on the wire before it is decoded, then in characters by validation
+              "field streamId declares 500000 bytes with 501892 left in the record (at most 1020)",
+              "audio chunk 10: stream id holds control character U+000A at 6",
+              "audio chunk 10 of cam-ok: timestamp 1969-12-31T23:00:00Z is before 2000",
+              "array chunk 10 of cam-array: sample 777 of channel 0 is 1.0E30, at most 1000000.0")) {
+        assertTrue(all.contains(reason), "no dead letter says '" + reason + "':\n" + all);
+      }
+      assertTrue(
+          letters.stream().allMatch(l -> l.getValue() != null && l.getValue().remaining() > 0),
+          "original bytes are kept");
     }
-
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    env.setParallelism(2);
-    env.enableCheckpointing(500, CheckpointingMode.EXACTLY_ONCE);
-    Configuration conf = new Configuration();
-    // any failure, an OutOfMemoryError in a source included, fails the job and the test
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-    env.configure(conf);
-    LocalizationJob.build(
-        env,
-        JobConfig.parse(
-            new String[] {
-              "--bootstrap",
-              kafka.bootstrapServers(),
-              "--topic-prefix",
-              "poison.",
-              "--model",
-              model.toString(),
-              "--bounded",
-              "true"
-            }));
-    env.execute("poison-records-test");
-
-    Map<String, List<Localization>> byStream =
-        LocalizationJobTest.readAll(TOPICS.localizations().name(), Localization.class, kafka)
-            .stream()
-            .collect(Collectors.groupingBy(l -> l.getStreamId().toString()));
-    assertEquals(List.of("cam-array", "cam-ok"), byStream.keySet().stream().sorted().toList());
-    List<Localization> mono = byStream.get("cam-ok");
-    assertEquals(12 * MONO_SECONDS, mono.size(), "every mono window published");
-    assertEquals(
-        12 * MONO_SECONDS,
-        mono.stream().map(Localization::getWindow).distinct().count(),
-        "none twice");
-    assertTrue(mono.stream().allMatch(Localization::getInferred), "every frame was used");
-    List<Localization> array = byStream.get("cam-array");
-    assertEquals(12 * ARRAY_SECONDS, array.size(), "every array window published");
-    assertEquals(
-        12 * ARRAY_SECONDS, array.stream().map(Localization::getWindow).distinct().count());
-
-    List<DeadLetter> letters =
-        LocalizationJobTest.readAll(TOPICS.deadLetters().name(), DeadLetter.class, kafka);
-    String all =
-        letters.stream()
-            .map(d -> d.getTopic() + " " + d.getStage() + ": " + d.getError())
-            .sorted()
-            .collect(Collectors.joining("\n"));
-    assertEquals(10, letters.size(), all);
-    for (String reason :
-        List.of(
-            "VideoFrame on topic poison.frames: refused before decoding (37-byte record): field"
-                + " jpeg declares 2000000000 bytes",
-            "AudioChunk on topic poison.audio: refused before decoding (",
-            "): field pcm16 declares 2000000000 bytes",
-            "ArrayChunk on topic poison.array-audio: refused before decoding (",
-            "): field float32 declares 2000000000 bytes",
-            "field jpeg declares 2000000 bytes with 2000001 left in the record (at most 1048576)"
-                + " [dead letter truncated; value cut to its first 983040 of 20000",
-            "frame 10 of cam-ok: image header declares 20000 x 20000 pixels, at most 1192 x 896",
-            "frame 10 of cam-ok: timestamp",
-            "s ahead of processing time, at most 60 s",
-            // bounded on the wire before it is decoded, then in characters by validation
-            "field streamId declares 500000 bytes with 501892 left in the record (at most 1020)",
-            "audio chunk 10: stream id holds control character U+000A at 6",
-            "audio chunk 10 of cam-ok: timestamp 1969-12-31T23:00:00Z is before 2000",
-            "array chunk 10 of cam-array: sample 777 of channel 0 is 1.0E30, at most 1000000.0")) {
-      assertTrue(all.contains(reason), "no dead letter says '" + reason + "':\n" + all);
-    }
-    assertTrue(
-        letters.stream().allMatch(l -> l.getValue() != null && l.getValue().remaining() > 0),
-        "original bytes are kept");
   }
 
   /** One record of each poison kind, keyed as the healthy cameras so they share partitions. */
@@ -290,10 +160,9 @@ class PoisonRecordsTest {
     String frames = TOPICS.frames().name();
     String audio = TOPICS.audio().name();
     String arrays = TOPICS.arrayAudio().name();
-    var frameSerde = TOPICS.frames().values();
     long t = micros(at);
     byte[] jpegBomb =
-        handWritten(
+        HandWrittenRecords.singleObject(
             VideoFrame.getClassSchema(),
             e -> {
               e.writeString("cam-0001");
@@ -305,7 +174,7 @@ class PoisonRecordsTest {
             });
     assertEquals(37, jpegBomb.length);
     byte[] pcmBomb =
-        handWritten(
+        HandWrittenRecords.singleObject(
             AudioChunk.getClassSchema(),
             e -> {
               e.writeString("cam-ok");
@@ -315,7 +184,7 @@ class PoisonRecordsTest {
               e.writeLong(HUGE);
             });
     byte[] floatBomb =
-        handWritten(
+        HandWrittenRecords.singleObject(
             ArrayChunk.getClassSchema(),
             e -> {
               e.writeString("cam-array");
@@ -335,36 +204,22 @@ class PoisonRecordsTest {
         new ProducerRecord<>(frames, "cam-ok", jpegBomb),
         new ProducerRecord<>(audio, "cam-ok", pcmBomb),
         new ProducerRecord<>(arrays, "cam-array", floatBomb),
-        new ProducerRecord<>(
-            frames, "cam-ok", frameSerde.serialize(frames, frame("cam-ok", 12, at, twoMegabytes))),
-        new ProducerRecord<>(
-            frames,
+        JobTestKit.record(
+            TOPICS.frames(), "cam-ok", JobTestKit.frame("cam-ok", 12, at, twoMegabytes)),
+        JobTestKit.record(
+            TOPICS.frames(), "cam-ok", JobTestKit.frame("cam-ok", 10, at, headerBomb(square))),
+        JobTestKit.record(
+            TOPICS.frames(),
             "cam-ok",
-            frameSerde.serialize(frames, frame("cam-ok", 10, at, headerBomb(square)))),
-        new ProducerRecord<>(
-            frames,
+            JobTestKit.frame("cam-ok", 10, at.plus(3, ChronoUnit.HOURS), square)),
+        JobTestKit.record(
+            TOPICS.frames(), "cam-ok", JobTestKit.frame("c".repeat(500_000), 11, at, square)),
+        JobTestKit.record(
+            TOPICS.audio(), "cam-ok", JobTestKit.noiseChunk("cam-ok\nfake", 10, at, random)),
+        JobTestKit.record(
+            TOPICS.audio(),
             "cam-ok",
-            frameSerde.serialize(
-                frames, frame("cam-ok", 10, at.plus(3, ChronoUnit.HOURS), square))),
-        new ProducerRecord<>(
-            frames,
-            "cam-ok",
-            frameSerde.serialize(frames, frame("c".repeat(500_000), 11, at, square))),
-        new ProducerRecord<>(
-            audio,
-            "cam-ok",
-            TOPICS.audio().values().serialize(audio, chunk("cam-ok\nfake", 10, at, random))),
-        new ProducerRecord<>(
-            audio,
-            "cam-ok",
-            TOPICS
-                .audio()
-                .values()
-                .serialize(
-                    audio, chunk("cam-ok", 10, Instant.parse("1969-12-31T23:00:00Z"), random))),
-        new ProducerRecord<>(
-            arrays,
-            "cam-array",
-            TOPICS.arrayAudio().values().serialize(arrays, arrayChunk(10, at, 1e30f, random))));
+            JobTestKit.noiseChunk("cam-ok", 10, Instant.parse("1969-12-31T23:00:00Z"), random)),
+        JobTestKit.record(TOPICS.arrayAudio(), "cam-array", arrayChunk(10, at, 1e30f, random)));
   }
 }

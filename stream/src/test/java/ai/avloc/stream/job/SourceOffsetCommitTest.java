@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.legacy.DiscardingSink;
 import org.apache.kafka.clients.admin.Admin;
@@ -49,12 +48,7 @@ class SourceOffsetCommitTest {
           end.merge(new TopicPartition("offsets.frames", i % 2), 1L, Long::sum);
         }
       }
-      MiniClusterConfiguration cluster =
-          new MiniClusterConfiguration.Builder()
-              .setNumTaskManagers(1)
-              .setNumSlotsPerTaskManager(2)
-              .build();
-      try (MiniCluster flink = new MiniCluster(cluster);
+      try (MiniCluster flink = new MiniCluster(JobTestKit.oneTaskManagerTwoSlots());
           Admin admin =
               Admin.create(
                   Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
