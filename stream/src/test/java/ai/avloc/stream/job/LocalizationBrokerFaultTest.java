@@ -106,7 +106,7 @@ class LocalizationBrokerFaultTest {
   private Result run(LocalKafka kafka, String name, Fault fault) throws Exception {
     Path model = dir.resolve("bright-spot");
     BrightSpotModel.export(model, ModelShapes.FRAME_HEIGHT, ModelShapes.FRAME_WIDTH);
-    byte[] jpeg = LocalizationJobTest.frameWithBrightSquare(200, 60);
+    byte[] jpeg = JobTestKit.frameWithBrightSquare(200, 60);
     kafka.createTopics(
         2,
         TOPICS.frames().name(),
@@ -253,7 +253,7 @@ class LocalizationBrokerFaultTest {
                 String audio = TOPICS.audio().name();
                 for (int k = 0; k < WINDOWS + 24; k++) {
                   Instant start =
-                      t0.plus(LocalizationJobTest.sampleMicros(1024L * k), ChronoUnit.MICROS);
+                      t0.plus(JobTestKit.sampleMicros(1024L * k), ChronoUnit.MICROS);
                   long wait = Duration.between(Instant.now(), start).toMillis();
                   if (wait > 0) {
                     Thread.sleep(wait);
