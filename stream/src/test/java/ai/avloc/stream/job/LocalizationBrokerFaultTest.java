@@ -252,8 +252,7 @@ class LocalizationBrokerFaultTest {
                 String frames = TOPICS.frames().name();
                 String audio = TOPICS.audio().name();
                 for (int k = 0; k < WINDOWS + 24; k++) {
-                  Instant start =
-                      t0.plus(JobTestKit.sampleMicros(1024L * k), ChronoUnit.MICROS);
+                  Instant start = t0.plus(JobTestKit.sampleMicros(1024L * k), ChronoUnit.MICROS);
                   long wait = Duration.between(Instant.now(), start).toMillis();
                   if (wait > 0) {
                     Thread.sleep(wait);
@@ -263,13 +262,12 @@ class LocalizationBrokerFaultTest {
                           .frames()
                           .values()
                           .serialize(
-                              frames,
-                              PoisonRecordsTest.frame(CAMERA, k, start.plusMillis(1), jpeg));
+                              frames, JobTestKit.frame(CAMERA, k, start.plusMillis(1), jpeg));
                   byte[] chunk =
                       TOPICS
                           .audio()
                           .values()
-                          .serialize(audio, PoisonRecordsTest.chunk(CAMERA, k, start, random));
+                          .serialize(audio, JobTestKit.noiseChunk(CAMERA, k, start, random));
                   producer.send(
                       new ProducerRecord<>(frames, CAMERA, frame),
                       (m, e) -> {
