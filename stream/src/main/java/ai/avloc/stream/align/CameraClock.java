@@ -38,6 +38,19 @@ public final class CameraClock {
     this.hasFrames = hasFrames;
   }
 
+  /**
+   * Counts the camera as seen no earlier than {@code resumedAt}, the processing time its operator
+   * (re)started. A clock restored from a checkpoint carries the arrival times of the run before the
+   * failure; the job was down in between, so they say nothing about the camera's idleness now, and
+   * left as they are they would close its open windows as idle the moment the job is back, while
+   * the sources still replay their events.
+   */
+  public void notBefore(long resumedAt) {
+    startedAt = startedAt == NONE ? NONE : Math.max(startedAt, resumedAt);
+    frameSeenAt = frameSeenAt == NONE ? NONE : Math.max(frameSeenAt, resumedAt);
+    audioSeenAt = audioSeenAt == NONE ? NONE : Math.max(audioSeenAt, resumedAt);
+  }
+
   /** Records an event of the camera at {@code eventMillis}, arrived at {@code nowMillis}. */
   public void observe(boolean frame, long eventMillis, long nowMillis) {
     if (startedAt == NONE) {

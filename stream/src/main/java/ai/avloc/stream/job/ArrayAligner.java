@@ -103,9 +103,20 @@ public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent,
     return s == null ? new ArrayStreamState() : s;
   }
 
+  /** Processing time of this operator's first callback since it (re)started; see notBefore. */
+  private transient long resumedAt = CameraClock.NONE;
+
+  private long resumedAt(long now) {
+    if (resumedAt == CameraClock.NONE) {
+      resumedAt = now;
+    }
+    return resumedAt;
+  }
+
   private void align(ArrayEvent chunk, Context ctx, Collector<ArrayWindow> out) throws Exception {
     ArrayStreamState s = streamState();
     long now = ctx.timerService().currentProcessingTime();
+    s.clock.notBefore(resumedAt(now));
     s.clock.observe(false, Math.floorDiv(chunk.timestampMicros(), 1000), now);
     closePassedWindows(s, now, ctx.getCurrentKey(), ctx, out);
     long check =
@@ -211,6 +222,7 @@ public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent,
       return;
     }
     long now = ctx.timerService().currentProcessingTime();
+    s.clock.notBefore(resumedAt(now));
     s.clock.checkAt = CameraClock.NONE;
     closePassedWindows(s, now, ctx.getCurrentKey(), ctx, out);
     long next =

@@ -152,6 +152,16 @@ public final class WindowAligner
     return s == null ? new StreamState() : s;
   }
 
+  /** Processing time of this operator's first callback since it (re)started; see notBefore. */
+  private transient long resumedAt = CameraClock.NONE;
+
+  private long resumedAt(long now) {
+    if (resumedAt == CameraClock.NONE) {
+      resumedAt = now;
+    }
+    return resumedAt;
+  }
+
   /** Late for this camera: a window it has closed, or one its own clock has passed. */
   private static boolean isLate(StreamState s, long window) {
     return s.isClosed(window) || WindowClock.lastMillis(window) <= s.clock.watermarkMillis;
@@ -165,6 +175,7 @@ public final class WindowAligner
       throws Exception {
     StreamState s = streamState();
     long now = ctx.timerService().currentProcessingTime();
+    s.clock.notBefore(resumedAt(now));
     s.clock.observe(frame, Math.floorDiv(eventMicros, 1000), now);
     closePassedWindows(s, now, ctx.getCurrentKey(), ctx, out);
     long check =
@@ -420,6 +431,7 @@ public final class WindowAligner
       return;
     }
     long now = ctx.timerService().currentProcessingTime();
+    s.clock.notBefore(resumedAt(now));
     s.clock.checkAt = CameraClock.NONE;
     closePassedWindows(s, now, ctx.getCurrentKey(), ctx, out);
     long next =

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
@@ -308,6 +309,44 @@ class WindowAlignerTest {
     video(frame("cam", WindowClock.startMicros(W0 + 5) + 40_000));
     assertEquals(1, windowsOf("cam").size());
     assertEquals(1.0, windowsOf("cam").get(0).coverage());
+  }
+
+  @Test
+  void aRestoredCameraIsNotIdleForTheTimeTheJobWasDown() throws Exception {
+    java.util.function.Supplier<WindowAligner> aligner =
+        () ->
+            new WindowAligner(
+                500_000,
+                false,
+                WindowAligner.MAX_OPEN_WINDOWS,
+                Duration.ofMillis(300),
+                Duration.ofSeconds(2));
+    restartWith(aligner.get());
+    harness.setProcessingTime(0);
+    video(frame("cam", WindowClock.startMicros(W0) + 1000));
+    audio(
+        chunk("cam", WindowClock.startMicros(W0), 512, 12_288)); // half the window, then a failure
+    var checkpoint = harness.snapshot(1, 0);
+    harness.close();
+
+    // the job comes back 10 s later from that checkpoint; the source replays the rest of the audio
+    harness =
+        new KeyedTwoInputStreamOperatorTestHarness<>(
+            new KeyedCoProcessOperator<>(aligner.get()), // a fresh instance, as Flink deserializes
+            FrameEvent::streamId,
+            AudioEvent::streamId,
+            Types.STRING);
+    harness.setup();
+    harness.initializeState(checkpoint);
+    harness.open();
+    harness.setProcessingTime(10_000); // the idleness check due at 2 s fires now
+    assertEquals(0, windowsOf("cam").size(), "the 10 s the job was down are not the camera's");
+    audio(chunk("cam", WindowClock.startMicros(W0) + 41_667, 512, 12_288));
+    harness.setProcessingTime(12_000); // now the camera has been quiet for 2 s
+    List<AlignedWindow> cam = windowsOf("cam");
+    assertEquals(1, cam.size());
+    assertEquals(1.0, cam.get(0).coverage(), "the replayed half joined its window");
+    assertEquals(null, harness.getSideOutput(WindowAligner.REJECTED), "nothing late");
   }
 
   List<AlignedWindow> windowsOf(String camera) {
