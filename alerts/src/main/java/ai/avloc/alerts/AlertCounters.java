@@ -16,6 +16,14 @@ public final class AlertCounters {
   final AtomicLong deadLetters = new AtomicLong();
   final AtomicLong processingErrors = new AtomicLong();
   final AtomicLong unsentRecords = new AtomicLong();
+
+  /**
+   * Wall-clock ms since the broker has been unreachable (0 while it is reachable), and when it was
+   * last reachable again: a lane is not quiet for the time nothing could reach the app.
+   */
+  final AtomicLong brokerDownSince = new AtomicLong();
+
+  final AtomicLong brokerBackAt = new AtomicLong();
   final AtomicLong replacedThreads = new AtomicLong();
   final AtomicLong brokerOutages = new AtomicLong();
 

@@ -44,6 +44,12 @@ final class AlertProcessor implements Processor<String, Localization, String, Al
   private KeyValueStore<String, StreamAlerts> state;
   private ReadOnlyKeyValueStore<String, AlertRule> rules;
 
+  /**
+   * Wall-clock ms this processor started (or restarted): the time the app was down is not the
+   * lanes' quiet time.
+   */
+  private long resumedAt;
+
   AlertProcessor(AlertCounters counters, Duration forgetAfter) {
     this.counters = counters;
     this.forgetAfter = forgetAfter;
@@ -77,6 +83,7 @@ final class AlertProcessor implements Processor<String, Localization, String, Al
     this.context = context;
     this.state = context.getStateStore(AlertsTopology.STATE_STORE);
     this.rules = context.getStateStore(AlertsTopology.RULES_STORE);
+    this.resumedAt = context.currentSystemTimeMs();
     context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, this::endQuietLanes);
   }
 
@@ -85,6 +92,11 @@ final class AlertProcessor implements Processor<String, Localization, String, Al
    * lanes that have sent nothing for the forget time.
    */
   private void endQuietLanes(long now) {
+    if (counters.brokerDownSince.get() != 0) {
+      return; // nothing can reach the app: its cameras' windows wait in Kafka, not silent
+    }
+    // quiet since the lane's last window, or since the app or the broker came back if later
+    long heardFrom = Math.max(resumedAt, counters.brokerBackAt.get());
     List<CompiledRule> current = ruleBook.current(rules);
     long longestCooldownMillis = 0;
     for (CompiledRule rule : current) {
@@ -103,7 +115,7 @@ final class AlertProcessor implements Processor<String, Localization, String, Al
           changed.add(entry);
           continue;
         }
-        long idle = now - lane.lastSeenMillis;
+        long idle = now - Math.max(lane.lastSeenMillis, heardFrom);
         boolean forget = idle >= forgetAfter.toMillis();
         if (lane.hasActiveAlert() && (forget || idle >= quietAfter)) {
           String streamId = streamOf(entry.key);

@@ -59,10 +59,13 @@ final class BrokerWatch implements AutoCloseable {
               bootstrapServers,
               (System.currentTimeMillis() - downSince) / 1000);
           downSince = 0;
+          counters.brokerBackAt.set(System.currentTimeMillis());
+          counters.brokerDownSince.set(0);
         }
         unconnected = 0;
       } else if (++unconnected == DOWN_AFTER) {
         downSince = System.currentTimeMillis() - (DOWN_AFTER - 1) * PERIOD.toMillis();
+        counters.brokerDownSince.set(downSince);
         counters.brokerOutages.incrementAndGet();
         LOG.warn(
             "lost the broker {}: no connection for {} s; retrying until it is back (no alerts"

@@ -96,6 +96,15 @@ public final class DeadLetterHandler
   public ProcessingExceptionHandler.Response handleError(
       ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
     long count = counters.processingErrors.incrementAndGet();
+    if (record == null || context.topic() == null) {
+      // a punctuation threw: there is no record to dead-letter, and the next second retries it
+      LOG.error(
+          "a punctuation of {} threw ({} errors so far)",
+          context.processorNodeId(),
+          count,
+          exception);
+      return ProcessingExceptionHandler.Response.resume();
+    }
     LOG.error(
         "skipping record {}-{}@{} (key {}) whose processing in {} threw ({} so far)",
         context.topic(),

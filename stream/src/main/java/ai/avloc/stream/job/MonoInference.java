@@ -156,7 +156,7 @@ public final class MonoInference extends BatchingOperator<AlignedWindow> {
       System.arraycopy(c, 0, coefficients, inferred * c.length, c.length);
       slot[i] = inferred++;
     }
-    AcousticModel.Output out = inferred > 0 ? predict(inferred) : null;
+    AcousticModel.Output out = inferred > 0 ? predict(inferred, batch.size() == 1) : null;
     if (model == null) { // this call disabled it
       return localize(batch, deadLetters);
     }
@@ -191,17 +191,18 @@ public final class MonoInference extends BatchingOperator<AlignedWindow> {
 
   /**
    * One model call; a window that fails alone counts towards {@link #MODEL_FAILURE_LIMIT}, and one
-   * that passes resets the count.
+   * that passes resets the count. Only a call for a batch of one window counts: a larger batch with
+   * one decodable frame is retried window by window, and would count that window twice.
    *
    * @return null when this failure disabled the model
    */
-  private AcousticModel.Output predict(int windows) {
+  private AcousticModel.Output predict(int windows, boolean batchOfOne) {
     try {
       AcousticModel.Output out = model.predict(rgb, coefficients, windows);
       failuresInRow = 0;
       return out;
     } catch (RuntimeException e) {
-      if (windows == 1 && ++failuresInRow >= MODEL_FAILURE_LIMIT) {
+      if (windows == 1 && batchOfOne && ++failuresInRow >= MODEL_FAILURE_LIMIT) {
         disable(
             "model "
                 + model.card().id()
