@@ -6,6 +6,7 @@ import ai.avloc.stream.align.ArrayWindow;
 import ai.avloc.stream.align.AudioPlacement;
 import ai.avloc.stream.align.CameraClock;
 import ai.avloc.stream.align.OpenArrayWindow;
+import ai.avloc.stream.align.RestartMark;
 import ai.avloc.stream.align.WindowKeeping;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -38,6 +39,7 @@ public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent,
   private final long outOfOrdernessMillis;
   private final long idlenessMillis;
   private transient MapState<Long, OpenArrayWindow> open;
+  private transient RestartMark restart;
   private transient ValueState<ArrayStreamState> stream;
   private transient Counter lateSamples;
   private transient Counter windows;
@@ -71,6 +73,7 @@ public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent,
 
   @Override
   public void open(OpenContext context) {
+    restart = new RestartMark();
     open =
         getRuntimeContext()
             .getMapState(WindowAligner.openWindows("open-array-windows", OpenArrayWindow.class));
@@ -103,20 +106,10 @@ public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent,
     return s == null ? new ArrayStreamState() : s;
   }
 
-  /** Processing time of this operator's first callback since it (re)started; see notBefore. */
-  private transient long resumedAt = CameraClock.NONE;
-
-  private long resumedAt(long now) {
-    if (resumedAt == CameraClock.NONE) {
-      resumedAt = now;
-    }
-    return resumedAt;
-  }
-
   private void align(ArrayEvent chunk, Context ctx, Collector<ArrayWindow> out) throws Exception {
     ArrayStreamState s = streamState();
     long now = ctx.timerService().currentProcessingTime();
-    s.clock.notBefore(resumedAt(now));
+    s.clock.notBefore(restart.at(now));
     s.clock.observe(false, Math.floorDiv(chunk.timestampMicros(), 1000), now);
     closePassedWindows(s, now, ctx.getCurrentKey(), ctx, out);
     long check =
@@ -222,7 +215,7 @@ public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent,
       return;
     }
     long now = ctx.timerService().currentProcessingTime();
-    s.clock.notBefore(resumedAt(now));
+    s.clock.notBefore(restart.at(now));
     s.clock.checkAt = CameraClock.NONE;
     closePassedWindows(s, now, ctx.getCurrentKey(), ctx, out);
     long next =

@@ -5,6 +5,7 @@ import ai.avloc.stream.align.AlignedWindow;
 import ai.avloc.stream.align.AudioPlacement;
 import ai.avloc.stream.align.CameraClock;
 import ai.avloc.stream.align.OpenWindow;
+import ai.avloc.stream.align.RestartMark;
 import ai.avloc.stream.align.StreamState;
 import ai.avloc.stream.align.WindowKeeping;
 import java.time.Duration;
@@ -68,6 +69,7 @@ public final class WindowAligner
   private final long outOfOrdernessMillis;
   private final long idlenessMillis;
   private transient MapState<Long, OpenWindow> open;
+  private transient RestartMark restart;
   private transient ValueState<StreamState> stream;
   private transient Counter lateSamples;
   private transient Counter lateFrames;
@@ -118,6 +120,7 @@ public final class WindowAligner
 
   @Override
   public void open(OpenContext context) {
+    restart = new RestartMark();
     open = getRuntimeContext().getMapState(openWindows("open-windows", OpenWindow.class));
     stream = getRuntimeContext().getState(streamMemory("stream", StreamState.class));
     var metrics = getRuntimeContext().getMetricGroup();
@@ -152,16 +155,6 @@ public final class WindowAligner
     return s == null ? new StreamState() : s;
   }
 
-  /** Processing time of this operator's first callback since it (re)started; see notBefore. */
-  private transient long resumedAt = CameraClock.NONE;
-
-  private long resumedAt(long now) {
-    if (resumedAt == CameraClock.NONE) {
-      resumedAt = now;
-    }
-    return resumedAt;
-  }
-
   /** Late for this camera: a window it has closed, or one its own clock has passed. */
   private static boolean isLate(StreamState s, long window) {
     return s.isClosed(window) || WindowClock.lastMillis(window) <= s.clock.watermarkMillis;
@@ -175,7 +168,7 @@ public final class WindowAligner
       throws Exception {
     StreamState s = streamState();
     long now = ctx.timerService().currentProcessingTime();
-    s.clock.notBefore(resumedAt(now));
+    s.clock.notBefore(restart.at(now));
     s.clock.observe(frame, Math.floorDiv(eventMicros, 1000), now);
     closePassedWindows(s, now, ctx.getCurrentKey(), ctx, out);
     long check =
@@ -431,7 +424,7 @@ public final class WindowAligner
       return;
     }
     long now = ctx.timerService().currentProcessingTime();
-    s.clock.notBefore(resumedAt(now));
+    s.clock.notBefore(restart.at(now));
     s.clock.checkAt = CameraClock.NONE;
     closePassedWindows(s, now, ctx.getCurrentKey(), ctx, out);
     long next =

@@ -296,4 +296,27 @@ final class JobTestKit {
   static long distinctWindows(List<Localization> localizations) {
     return localizations.stream().map(Localization::getWindow).distinct().count();
   }
+
+  /**
+   * Reads localizations into {@code seen} (count per window) until window {@code until} (offset
+   * from {@code firstWindow}) has come, or for {@code timeout} when until is negative; each must
+   * come from {@code camera} when it is not null.
+   */
+  static void countWindows(
+      TopicReader<Localization> reader,
+      Map<Long, Integer> seen,
+      long firstWindow,
+      int until,
+      Duration timeout,
+      String camera) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline && (until < 0 || !seen.containsKey(firstWindow + until))) {
+      for (Localization l : reader.poll(Duration.ofMillis(200))) {
+        if (camera != null) {
+          org.junit.jupiter.api.Assertions.assertEquals(camera, l.getStreamId().toString());
+        }
+        seen.merge(l.getWindow(), 1, Integer::sum);
+      }
+    }
+  }
 }

@@ -149,7 +149,8 @@ class LocalizationBrokerFaultTest {
       Thread camera = camera(kafka.bootstrapServers(), t0, jpeg, failed);
       try (TopicReader<Localization> reader =
           TopicReader.on(kafka.bootstrapServers()).open(TOPICS.localizations())) {
-        read(reader, seen, firstWindow, BEFORE_FAULT, Duration.ofSeconds(60));
+        JobTestKit.countWindows(
+            reader, seen, firstWindow, BEFORE_FAULT, Duration.ofSeconds(60), CAMERA);
         assertTrue(seen.containsKey(firstWindow + BEFORE_FAULT), "windows flow before the fault");
         long faultStart = System.nanoTime();
         long faultStartMillis = System.currentTimeMillis();
@@ -160,14 +161,14 @@ class LocalizationBrokerFaultTest {
         long flowing = -1;
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (!seen.containsKey(firstWindow + WINDOWS - 1) && System.nanoTime() < deadline) {
-          read(reader, seen, firstWindow, -1, Duration.ofMillis(200));
+          JobTestKit.countWindows(reader, seen, firstWindow, -1, Duration.ofMillis(200), CAMERA);
           if (flowing < 0 && countIn(seen, firstWindow) > atFaultEnd) {
             flowing = System.nanoTime();
           }
         }
         camera.join(30_000);
         // anything published twice would come within the next seconds
-        read(reader, seen, firstWindow, -1, Duration.ofSeconds(3));
+        JobTestKit.countWindows(reader, seen, firstWindow, -1, Duration.ofSeconds(3), CAMERA);
         long twice = seen.values().stream().filter(n -> n > 1).count();
         // when the job last restarted, 0 when it never did
         long restarted =
@@ -298,24 +299,5 @@ class LocalizationBrokerFaultTest {
   static int countIn(Map<Long, Integer> seen, long firstWindow) {
     return (int)
         seen.keySet().stream().filter(w -> w >= firstWindow && w < firstWindow + WINDOWS).count();
-  }
-
-  /**
-   * Reads localizations into {@code seen} (count per window) until window {@code until} (offset
-   * from {@code firstWindow}) has come, or for {@code timeout} when until is negative.
-   */
-  private static void read(
-      TopicReader<Localization> reader,
-      Map<Long, Integer> seen,
-      long firstWindow,
-      int until,
-      Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline && (until < 0 || !seen.containsKey(firstWindow + until))) {
-      for (Localization l : reader.poll(Duration.ofMillis(200))) {
-        assertEquals(CAMERA, l.getStreamId().toString());
-        seen.merge(l.getWindow(), 1, Integer::sum);
-      }
-    }
   }
 }

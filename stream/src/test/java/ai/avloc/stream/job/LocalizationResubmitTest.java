@@ -59,13 +59,13 @@ class LocalizationResubmitTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
         while (!seen.containsKey(firstWindow + WINDOWS - 1) && System.nanoTime() < deadline) {
           int before = seen.size();
-          read(reader, seen, firstWindow, -1, Duration.ofMillis(200));
+          JobTestKit.countWindows(reader, seen, firstWindow, -1, Duration.ofMillis(200), null);
           if (resumedAfter < 0 && seen.size() > before) {
             resumedAfter = (System.nanoTime() - resubmitted) / 1_000_000;
           }
         }
         // anything published twice would come within the next seconds
-        read(reader, seen, firstWindow, -1, Duration.ofSeconds(3));
+        JobTestKit.countWindows(reader, seen, firstWindow, -1, Duration.ofSeconds(3), null);
         System.out.printf(
             "resumed from the retained checkpoint: %d windows before the cancellation, first window"
                 + " of the new job %d ms after its submission, %d of %d windows out%n",
@@ -104,7 +104,7 @@ class LocalizationResubmitTest {
               TopicReader.on(kafka.bootstrapServers()).open(TOPICS.localizations())) {
         runFirstPart(flink, args, kafka, reader, seen, t0, jpeg);
         // whatever the canceled job had in flight is out by now
-        read(reader, seen, firstWindow, -1, Duration.ofSeconds(1));
+        JobTestKit.countWindows(reader, seen, firstWindow, -1, Duration.ofSeconds(1), null);
         beforeCancel = LocalizationFailoverTest.countIn(seen, firstWindow);
 
         LocalizationFailoverTest.publish(kafka, t0, jpeg, BEFORE, WINDOWS + 24);
@@ -114,13 +114,13 @@ class LocalizationResubmitTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
         while (!seen.containsKey(firstWindow + WINDOWS - 1) && System.nanoTime() < deadline) {
           int before = LocalizationFailoverTest.countIn(seen, firstWindow);
-          read(reader, seen, firstWindow, -1, Duration.ofMillis(200));
+          JobTestKit.countWindows(reader, seen, firstWindow, -1, Duration.ofMillis(200), null);
           if (resumedAfter < 0 && LocalizationFailoverTest.countIn(seen, firstWindow) > before) {
             resumedAfter = (System.nanoTime() - resubmitted) / 1_000_000;
           }
         }
         // anything published twice would come within the next seconds
-        read(reader, seen, firstWindow, -1, Duration.ofSeconds(3));
+        JobTestKit.countWindows(reader, seen, firstWindow, -1, Duration.ofSeconds(3), null);
         long twice = seen.values().stream().filter(n -> n > 1).count();
         System.out.printf(
             "submitted again without a checkpoint: %d windows before the cancellation, first"
@@ -161,7 +161,8 @@ class LocalizationResubmitTest {
     flink.start();
     JobID first = submit(flink, args);
     LocalizationFailoverTest.publish(kafka, t0, jpeg, 0, BEFORE);
-    read(reader, seen, JobTestKit.windowOf(t0), BEFORE - 2, Duration.ofSeconds(120));
+    JobTestKit.countWindows(
+        reader, seen, JobTestKit.windowOf(t0), BEFORE - 2, Duration.ofSeconds(120), null);
     Thread.sleep(1500);
     flink.cancelJob(first).get();
     while (flink.getJobStatus(first).get() != JobStatus.CANCELED) {
@@ -213,23 +214,5 @@ class LocalizationResubmitTest {
     LocalizationJob.configure(env, c);
     LocalizationJob.build(env, c);
     return flink.submitJob(env.getStreamGraph()).get().getJobID();
-  }
-
-  /**
-   * Reads localizations into {@code seen} (count per window) until window {@code until} (offset
-   * from {@code firstWindow}) has come, or for {@code timeout} when until is negative.
-   */
-  private static void read(
-      TopicReader<Localization> reader,
-      Map<Long, Integer> seen,
-      long firstWindow,
-      int until,
-      Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline && (until < 0 || !seen.containsKey(firstWindow + until))) {
-      for (Localization l : reader.poll(Duration.ofMillis(200))) {
-        seen.merge(l.getWindow(), 1, Integer::sum);
-      }
-    }
   }
 }
