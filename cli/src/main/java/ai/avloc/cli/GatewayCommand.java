@@ -1,6 +1,7 @@
 package ai.avloc.cli;
 
 import ai.avloc.ingest.CameraSource;
+import ai.avloc.ingest.ContainerTime;
 import ai.avloc.ingest.DecodeOptions;
 import ai.avloc.ingest.Gateway;
 import ai.avloc.ingest.KafkaCameraEvents;
@@ -111,7 +112,11 @@ final class GatewayCommand implements Callable<Integer> {
   @Option(
       names = "--start",
       defaultValue = "now",
-      description = "wall-clock time of the streams' start: now or an ISO instant (default: now)")
+      description = {
+        "wall-clock time of the streams' start: now, an ISO instant, or creation-time: each",
+        "media file at the recording start its container holds (an NVR export), scenes at now",
+        "(default: now)"
+      })
   String start;
 
   @Override
@@ -147,7 +152,8 @@ final class GatewayCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           streamIds.size() + " --stream-id for " + sources.size() + " source(s)");
     }
-    Instant t0 = start.equalsIgnoreCase("now") ? Instant.now() : parseInstant(start);
+    boolean ownTime = start.equalsIgnoreCase("creation-time");
+    Instant t0 = start.equalsIgnoreCase("now") || ownTime ? Instant.now() : parseInstant(start);
     Topics topics = Topics.withPrefix(topicPrefix);
 
     List<CameraSource> cameras = new ArrayList<>();
@@ -169,8 +175,10 @@ final class GatewayCommand implements Callable<Integer> {
               scene.sources().size(),
               array == null ? "mono" : "array " + sceneOptions.arrayGeometry());
         } else {
-          cameras.add(new MediaFileSource(s.video, id, t0, media, loop));
-          out.printf(Locale.ROOT, "%s: media file %s%n", id, file);
+          Instant begin = ownTime ? recordingStart(s.video) : t0;
+          cameras.add(new MediaFileSource(s.video, id, begin, media, loop));
+          out.printf(
+              Locale.ROOT, "%s: media file %s%s%n", id, file, ownTime ? ", from " + begin : "");
         }
       }
     } catch (RuntimeException | java.io.IOException e) {
@@ -235,12 +243,24 @@ final class GatewayCommand implements Callable<Integer> {
     return 0;
   }
 
+  private static Instant recordingStart(Path video) {
+    return ContainerTime.creationTime(video)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    video
+                        + ": its container holds no creation_time; give --start as an ISO"
+                        + " instant"));
+  }
+
   private static Instant parseInstant(String text) {
     try {
       return Instant.parse(text);
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException(
-          "--start '" + text + "': expected now or an ISO instant such as 2026-01-01T12:00:00Z");
+          "--start '"
+              + text
+              + "': expected now, creation-time or an ISO instant such as 2026-01-01T12:00:00Z");
     }
   }
 

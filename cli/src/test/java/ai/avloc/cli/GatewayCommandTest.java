@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.avloc.schemas.ArrayChunk;
 import ai.avloc.schemas.TopicReader;
 import ai.avloc.schemas.Topics;
+import ai.avloc.schemas.VideoFrame;
 import ai.avloc.testsupport.EmbeddedKafka;
+import ai.avloc.testsupport.RealData;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -15,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -93,6 +96,37 @@ class GatewayCommandTest {
   }
 
   @Test
+  @Tag("real-data")
+  void shouldPublishAnExportAtTheTimeItWasRecorded() throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      Run run =
+          run(
+              "gateway",
+              "--bootstrap",
+              kafka.bootstrapServers(),
+              "--video",
+              RealData.file("car-detection.mp4").toString(),
+              "--stream-id",
+              "nvr",
+              "--rate",
+              "max",
+              "--duration",
+              "1s",
+              "--start",
+              "creation-time");
+      assertEquals(0, run.exit(), run.err());
+      assertTrue(run.out().contains("from 2018-04-19T22:46:00Z"), run.out());
+      Topics topics = Topics.defaults();
+      List<VideoFrame> frames =
+          read(kafka.bootstrapServers(), topics.frames().name(), topics.frames().values(), 12);
+      assertEquals(
+          Instant.parse("2018-04-19T22:46:00Z"),
+          frames.stream().map(VideoFrame::getTimestamp).min(Instant::compareTo).orElseThrow(),
+          "the container's creation_time, not the time of publishing");
+    }
+  }
+
+  @Test
   void shouldNameBadOptions() {
     BadInputTest.assertFailsWith(
         BadInputTest.run("gateway", "--bootstrap", "localhost:1", "--scene", "none.json"),
@@ -107,5 +141,10 @@ class GatewayCommandTest {
         "--duration 'soon'");
     BadInputTest.assertFailsWith(
         BadInputTest.run("gateway", "--bootstrap", "localhost:1"), "--scene", "--video");
+    BadInputTest.assertFailsWith(
+        BadInputTest.run(
+            "gateway", "--bootstrap", "localhost:1", "--video", "x.mp4", "--start", "yesterday"),
+        "--start 'yesterday'",
+        "creation-time");
   }
 }
