@@ -106,7 +106,7 @@ public final class MultichannelSource implements CameraSource {
     }
     return new MultichannelSource(
         camera.url(),
-        withCredentials(camera),
+        decoderUrl(camera),
         camera.transport(),
         camera.id(),
         camera.array().geometryId(),
@@ -286,7 +286,11 @@ public final class MultichannelSource implements CameraSource {
     pendingCount = 0;
   }
 
-  private static String withCredentials(CameraSpec camera) {
+  /**
+   * The camera's URL as the decoder needs it: with {@code user:password@} (percent-encoded) for a
+   * URL with a host, unchanged for a device or a path. Never log it.
+   */
+  static String decoderUrl(CameraSpec camera) {
     if (camera.user() == null) {
       return camera.url();
     }

@@ -230,4 +230,24 @@ class MultichannelSourceTest {
                         wav.toString(), "hall", "respeaker4", new int[] {0, 1, 2}, WALL))
             .getMessage());
   }
+
+  @Test
+  void credentialsShouldReachTheDecoderUrlEncodedButNeverAnError() throws IOException {
+    Path yaml = dir.resolve("cred.yaml");
+    Files.writeString(
+        yaml,
+        "cameras:\n  - id: cam\n    url: rtsp://127.0.0.1:1/x\n"
+            + "    credentials: {user: admin, passwordEnv: P}\n"
+            + "    array: {geometry: respeaker4}\n");
+    CameraSpec spec = CameraInventory.parse(yaml, Map.of("P", "hunter2@b:c/d")).get(0);
+
+    assertEquals(
+        "rtsp://admin:hunter2%40b%3Ac%2Fd@127.0.0.1:1/x", MultichannelSource.decoderUrl(spec));
+    // nothing listens on port 1: the open fails, and its message shows the URL without them
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> MultichannelSource.open(spec, WALL));
+    assertTrue(
+        e.getMessage().startsWith("rtsp://127.0.0.1:1/x: FFmpeg cannot open it"), e.getMessage());
+    assertTrue(!e.getMessage().contains("hunter2"), e.getMessage());
+  }
 }
