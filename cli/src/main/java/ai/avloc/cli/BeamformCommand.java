@@ -41,7 +41,7 @@ final class BeamformCommand implements Callable<Integer> {
       names = "--geometry",
       required = true,
       description =
-          "microphone positions: Acoular XML, CSV (x,y,z), or a built-in name (dualcam128, vogel64)")
+          "microphone positions: Acoular XML, CSV (x,y,z), or a built-in name (dualcam128, vogel64, respeaker4, respeaker6, uma16)")
   String geometry;
 
   @ArgGroup(exclusive = true, multiplicity = "1")

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 public final class Inputs {
   private Inputs() {}
 
-  /** A built-in array name (dualcam128, vogel64) or an Acoular XML / CSV file. */
+  /** A built-in array name (BuiltinArrays.names()) or an Acoular XML / CSV file. */
   static MicArray geometry(String nameOrPath) throws IOException {
     Path path = Path.of(nameOrPath);
     if (Files.exists(path)) {

@@ -232,7 +232,7 @@ class SceneTest {
             "sources[0].signal.high: must be above low (300 Hz), got 200"),
         Arguments.of(
             scene("\"array\": \"dualcam\", ", src),
-            "array: 'dualcam' is neither a built-in array (dualcam128, vogel64) nor a .xml or .csv"),
+            "array: 'dualcam' is neither a built-in array (dualcam128, vogel64, respeaker4, respeaker6, uma16) nor a .xml or .csv"),
         Arguments.of(scene("\"array\": \"missing.csv\", ", src), "array: cannot read"),
         Arguments.of(
             scene("\"sensorNoise\": {\"snrDb\": 20, \"rms\": 0.1}, ", src),

@@ -10,12 +10,18 @@ import java.util.Map;
  * = 0, centred on the camera) and all deterministic: the same name always gives an equal {@link
  * MicArray}.
  *
- * <p>Both layouts are sunflower (Vogel) spirals: point n sits at radius {@code R·sqrt((n + 0.5) /
- * N)} and angle {@code n·φ}, with φ the golden angle {@code π(3 − √5)} ≈ 137.5°. The points cover a
- * disc almost uniformly, but no two difference vectors repeat the way they do on a grid, so there
- * are no grating lobes: a uniform 4.5 cm grid aliases above c/(2d) ≈ 3.8 kHz, whereas the spiral
- * trades that for a raised but spread side-lobe floor ({@code acoustic-imaging.md}, "Spatial
- * aliasing"). Microphone index = order of n, which is also channel order.
+ * <p>Two are avloc's own simulation layouts ({@code dualcam128}, {@code vogel64}); three are common
+ * USB arrays, with their published positions ({@code respeaker4}, {@code respeaker6}, {@code
+ * uma16}). A hardware array's microphone index is the order of the positions in the source named on
+ * its method, which is the order a channel map in {@code cameras.yaml} maps device channels to.
+ *
+ * <p>The two simulation layouts are sunflower (Vogel) spirals: point n sits at radius {@code
+ * R·sqrt((n + 0.5) / N)} and angle {@code n·φ}, with φ the golden angle {@code π(3 − √5)} ≈ 137.5°.
+ * The points cover a disc almost uniformly, but no two difference vectors repeat the way they do on
+ * a grid, so there are no grating lobes: a uniform 4.5 cm grid aliases above c/(2d) ≈ 3.8 kHz,
+ * whereas the spiral trades that for a raised but spread side-lobe floor ({@code
+ * acoustic-imaging.md}, "Spatial aliasing"). Microphone index = order of n, which is also channel
+ * order.
  *
  * <p>Known limit: the innermost microphone of each spiral lies within a few centimetres of the
  * origin, where a real camera's lens would be. For simulation that does not matter; a physical
@@ -38,13 +44,40 @@ public final class BuiltinArrays {
   private static final MicArray DUALCAM128 = buildDualcam128();
   private static final MicArray VOGEL64 = new MicArray("vogel64", sunflower(64, VOGEL64_RADIUS_M));
 
+  /** Radius of the ReSpeaker USB Mic Array v2.0's square of 4 microphones, metres. */
+  public static final double RESPEAKER4_RADIUS_M = 0.032;
+
+  /** Radius of the ReSpeaker 6-Mic Circular Array's hexagon of microphones, metres. */
+  public static final double RESPEAKER6_RADIUS_M = 0.0463;
+
+  /** Pitch of the miniDSP UMA-16's 4x4 grid, metres. */
+  public static final double UMA16_PITCH_M = 0.042;
+
+  private static final MicArray RESPEAKER4 = buildRespeaker4();
+  private static final MicArray RESPEAKER6 = buildRespeaker6();
+  private static final MicArray UMA16 = buildUma16();
+
   private static final Map<String, MicArray> BY_NAME =
-      Map.of("dualcam128", DUALCAM128, "vogel64", VOGEL64);
-  private static final List<String> NAMES = List.of("dualcam128", "vogel64");
+      Map.of(
+          "dualcam128",
+          DUALCAM128,
+          "vogel64",
+          VOGEL64,
+          "respeaker4",
+          RESPEAKER4,
+          "respeaker6",
+          RESPEAKER6,
+          "uma16",
+          UMA16);
+  private static final List<String> NAMES =
+      List.of("dualcam128", "vogel64", "respeaker4", "respeaker6", "uma16");
 
   private BuiltinArrays() {}
 
-  /** The built-in names, in a fixed order: {@code dualcam128}, {@code vogel64}. */
+  /**
+   * The built-in names, in a fixed order: {@code dualcam128}, {@code vogel64}, {@code respeaker4},
+   * {@code respeaker6}, {@code uma16}.
+   */
   public static List<String> names() {
     return NAMES;
   }
@@ -94,6 +127,76 @@ public final class BuiltinArrays {
    */
   public static MicArray vogel64() {
     return VOGEL64;
+  }
+
+  /**
+   * The ReSpeaker USB Mic Array v2.0 (4 microphones, XMOS XVF-3000): a square of 4 microphones on a
+   * circle of radius {@value #RESPEAKER4_RADIUS_M} m (45.3 mm between neighbours, 64 mm across).
+   * Microphone m = 0..3 sits at (−r, 0), (0, −r), (r, 0), (0, r): the order and positions of ODAS's
+   * configuration for this array, {@code config/odaslive/respeaker_usb_4_mic_array.cfg} in
+   * github.com/introlab/odas, whose map takes the raw microphones from device channels 1..4 of the
+   * 6-channel firmware (channel 0 is the processed beam, 5 the playback loop), so the channel map
+   * is {@code [1, 2, 3, 4]}. Board frame as ODAS gives it, with the microphones facing the scene
+   * (+z) and ODAS's +x to the right of the image.
+   */
+  public static MicArray respeaker4() {
+    return RESPEAKER4;
+  }
+
+  /**
+   * The ReSpeaker 6-Mic Circular Array (for Raspberry Pi): 6 microphones on a hexagon of radius
+   * {@value #RESPEAKER6_RADIUS_M} m (neighbours 46.3 mm apart, 92.6 mm across). Microphone m = 0..5
+   * sits at angle 120° + 60°·m from +x (120°, 180°, 240°, 300°, 0°, 60°): the order and positions,
+   * to 0.1 mm, of ODAS's {@code config/odaslive/respeaker_6_mic_array.cfg} in
+   * github.com/introlab/odas ("Circular shape, R = 0.0463m"), whose map takes them from channels
+   * 1..6 of the 8-channel capture. Board frame as ODAS gives it, microphones facing the scene (+z).
+   */
+  public static MicArray respeaker6() {
+    return RESPEAKER6;
+  }
+
+  /**
+   * The miniDSP UMA-16 (v2): a 4x4 uniform rectangular array with a {@value #UMA16_PITCH_M} m
+   * pitch, spanning 126 mm per side (178 mm diagonal), centred on the board. Positions and channel
+   * order are Acoular's {@code acoular/xml/minidsp_uma-16.xml} (github.com/acoular/acoular), the
+   * file corrected in x after Acoular issue #63 so that the map is seen from the array towards the
+   * sources, as a camera sees: channel 0 at (21, −63) mm, channel 1 at (63, −63) mm, then pairs
+   * going down the image in y, channels 8..15 mirrored on the −x half.
+   */
+  public static MicArray uma16() {
+    return UMA16;
+  }
+
+  private static MicArray buildRespeaker4() {
+    double r = RESPEAKER4_RADIUS_M;
+    return new MicArray(
+        "respeaker4", new double[][] {{-r, 0, 0}, {0, -r, 0}, {r, 0, 0}, {0, r, 0}});
+  }
+
+  private static MicArray buildRespeaker6() {
+    double[][] p = new double[6][];
+    for (int m = 0; m < 6; m++) {
+      double angle = Math.toRadians(120 + 60 * m);
+      p[m] =
+          new double[] {
+            RESPEAKER6_RADIUS_M * Math.cos(angle), RESPEAKER6_RADIUS_M * Math.sin(angle), 0
+          };
+    }
+    return new MicArray("respeaker6", p);
+  }
+
+  private static MicArray buildUma16() {
+    // grid units of one pitch, each odd so the grid is centred: ±1 = ±21 mm, ±3 = ±63 mm
+    int[][] units = {
+      {1, -3}, {3, -3}, {1, -1}, {3, -1}, {1, 1}, {3, 1}, {1, 3}, {3, 3},
+      {-3, 3}, {-1, 3}, {-3, 1}, {-1, 1}, {-3, -1}, {-1, -1}, {-3, -3}, {-1, -3}
+    };
+    double half = UMA16_PITCH_M / 2;
+    double[][] p = new double[units.length][];
+    for (int m = 0; m < units.length; m++) {
+      p[m] = new double[] {units[m][0] * half, units[m][1] * half, 0};
+    }
+    return new MicArray("uma16", p);
   }
 
   private static MicArray buildDualcam128() {

@@ -1,5 +1,6 @@
 package ai.avloc.acoustics.array;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -91,7 +92,9 @@ class BuiltinArraysTest {
 
   @Test
   void byNameShouldReturnEachBuiltinAndListThemInNames() {
-    assertEquals(List.of("dualcam128", "vogel64"), BuiltinArrays.names());
+    assertEquals(
+        List.of("dualcam128", "vogel64", "respeaker4", "respeaker6", "uma16"),
+        BuiltinArrays.names());
     assertSame(BuiltinArrays.dualcam128(), BuiltinArrays.byName("dualcam128"));
     assertSame(BuiltinArrays.vogel64(), BuiltinArrays.byName("Vogel64"));
   }
@@ -101,6 +104,57 @@ class BuiltinArraysTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> BuiltinArrays.byName("ring32"));
 
-    assertEquals("unknown built-in array 'ring32', known: dualcam128, vogel64", e.getMessage());
+    assertEquals(
+        "unknown built-in array 'ring32', known: dualcam128, vogel64, respeaker4, respeaker6, uma16",
+        e.getMessage());
+  }
+
+  @Test
+  void respeaker4ShouldBeASquareOn32MillimetreRadiusInOdasOrder() {
+    MicArray array = BuiltinArrays.byName("respeaker4");
+
+    assertEquals(4, array.size());
+    assertEquals(0.032 * Math.sqrt(2), array.minSpacing(), 1e-12);
+    assertEquals(0.064, array.aperture(), 1e-12);
+    assertArrayEquals(new double[] {-0.032, 0, 0}, array.position(0), 1e-12);
+    assertArrayEquals(new double[] {0, -0.032, 0}, array.position(1), 1e-12);
+    assertArrayEquals(new double[] {0.032, 0, 0}, array.position(2), 1e-12);
+    assertArrayEquals(new double[] {0, 0.032, 0}, array.position(3), 1e-12);
+  }
+
+  @Test
+  void respeaker6ShouldBeAHexagonOf46Point3MillimetreRadiusMatchingOdasToATenthOfAMillimetre() {
+    MicArray array = BuiltinArrays.respeaker6();
+    double[][] odas = {
+      {-0.0232, 0.0401, 0}, {-0.0463, 0, 0}, {-0.0232, -0.0401, 0},
+      {0.0232, -0.0401, 0}, {0.0463, 0, 0}, {0.0232, 0.0401, 0}
+    };
+
+    assertEquals(6, array.size());
+    for (int m = 0; m < 6; m++) {
+      double[] p = array.position(m);
+      assertEquals(0.0463, Math.hypot(p[0], p[1]), 1e-12, "radius of microphone " + m);
+      assertArrayEquals(odas[m], p, 0.00006, "microphone " + m);
+    }
+    assertEquals(0.0463, array.minSpacing(), 1e-12);
+    assertEquals(0.0926, array.aperture(), 1e-12);
+  }
+
+  @Test
+  void uma16ShouldBeA4x4GridOf42MillimetrePitchCentredOnTheBoard() {
+    MicArray array = BuiltinArrays.uma16();
+
+    assertEquals(16, array.size());
+    assertEquals(0.042, array.minSpacing(), 1e-12);
+    assertEquals(0.126 * Math.sqrt(2), array.aperture(), 1e-12);
+    assertArrayEquals(new double[] {0, 0, 0}, array.centroid(), 1e-15);
+    assertArrayEquals(new double[] {0.021, -0.063, 0}, array.position(0), 1e-12);
+    assertArrayEquals(new double[] {0.063, -0.063, 0}, array.position(1), 1e-12);
+    assertArrayEquals(new double[] {-0.063, 0.063, 0}, array.position(8), 1e-12);
+    assertArrayEquals(new double[] {-0.021, -0.063, 0}, array.position(15), 1e-12);
+    double[] x = extent(array, 0);
+    double[] y = extent(array, 1);
+    assertEquals(0.126, x[1] - x[0], 1e-12);
+    assertEquals(0.126, y[1] - y[0], 1e-12);
   }
 }
