@@ -133,7 +133,7 @@ public record JobConfig(
   }
 
   /** The model to serve: the one given, none, or the shipped one when it is here. */
-  static String modelDir(String given) {
+  public static String modelDir(String given) {
     if ("none".equals(given)) {
       return null;
     }
