@@ -444,6 +444,7 @@ public final class ReplayRun {
   private static long count(String bootstrap, String topic) {
     try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrap)) {
       List<TopicPartition> partitions = partitions(consumer, topic);
+      consumer.assign(partitions);
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
       Map<TopicPartition, Long> starts = consumer.beginningOffsets(partitions);
       return partitions.stream().mapToLong(p -> ends.get(p) - starts.get(p)).sum();
@@ -451,7 +452,7 @@ public final class ReplayRun {
   }
 
   /** The rules on the rules topic now: each key's newest value, deletions applied. */
-  static List<AlertRule> rules(String bootstrap, Topics topics) {
+  public static List<AlertRule> rules(String bootstrap, Topics topics) {
     String topic = topics.alertRules().name();
     Map<String, AlertRule> byId = new TreeMap<>();
     try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrap)) {
