@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       EvaluateCommand.class,
       JobCommand.class,
       TailCommand.class,
+      ReplayCommand.class,
       GatewayCommand.class,
       AlertsCommand.class,
       CommandLine.HelpCommand.class
@@ -59,6 +60,7 @@ public final class Avloc implements Runnable {
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Avloc());
     cli.registerConverter(Duration.class, new DurationConverter());
+    cli.registerConverter(java.time.Instant.class, new InstantConverter());
     CommandLine.IParameterExceptionHandler picocliDefault = cli.getParameterExceptionHandler();
     cli.setParameterExceptionHandler(
         (e, args) -> {

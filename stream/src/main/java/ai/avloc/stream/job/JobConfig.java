@@ -38,6 +38,10 @@ import java.util.Map;
  * @param restartDelay the pause before each restart
  * @param fromSavepoint a savepoint or retained checkpoint to resume from (job state and source
  *     offsets), or null; on a session cluster {@code flink-submit --from-savepoint} does the same
+ * @param replay a replay's range and streams, or null for the live job: the sources then read the
+ *     range's records by their timestamps (the job must be {@code bounded}), keep the range's
+ *     events of its streams, and publish to the replay's own topics ({@link #localizationsTopic},
+ *     {@link #deadLettersTopic}), never the live ones
  */
 public record JobConfig(
     String bootstrapServers,
@@ -67,8 +71,30 @@ public record JobConfig(
     int restartFailures,
     Duration restartInterval,
     Duration restartDelay,
-    String fromSavepoint)
+    String fromSavepoint,
+    ReplayRange replay)
     implements Serializable {
+
+  public JobConfig {
+    if (replay != null && !bounded) {
+      throw new IllegalArgumentException(
+          "a replay (--replay-from) runs bounded: add --bounded true");
+    }
+  }
+
+  /** Where the localizations go: the live topic, or the replay's. */
+  public String localizationsTopic() {
+    return replay == null
+        ? ai.avloc.schemas.Topics.withPrefix(topicPrefix).localizations().name()
+        : replay.localizationsTopic(topicPrefix);
+  }
+
+  /** Where the dead letters go: the live topic, or the replay's. */
+  public String deadLettersTopic() {
+    return replay == null
+        ? ai.avloc.schemas.Topics.withPrefix(topicPrefix).deadLetters().name()
+        : replay.deadLettersTopic(topicPrefix);
+  }
 
   /** The default checkpoint directory, relative to the working directory. */
   public static final String CHECKPOINTS = "runs/checkpoints";
@@ -85,7 +111,9 @@ public record JobConfig(
           + " [--array-max-batch 32] [--array-max-wait-ms 500] [--checkpoint-dir URI]"
           + " [--watermark-interval-ms 20] [--close-complete-windows true]"
           + " [--unaligned-checkpoints true] [--restart-failures 3] [--restart-interval-s 300]"
-          + " [--restart-delay-s 5] [--from-savepoint PATH]";
+          + " [--restart-delay-s 5] [--from-savepoint PATH] [--replay-from INSTANT --replay-to"
+          + " INSTANT --replay-streams ID,ID --replay-run NAME [--replay-rate 0|1|4]"
+          + " [--replay-arrival-slack-ms 10000]]";
 
   /** "model": the model card's threshold (NaN here), else a number. */
   static double flatness(String value) {
@@ -105,7 +133,7 @@ public record JobConfig(
   }
 
   /** The model to serve: the one given, none, or the shipped one when it is here. */
-  static String modelDir(String given) {
+  public static String modelDir(String given) {
     if ("none".equals(given)) {
       return null;
     }
@@ -166,7 +194,8 @@ public record JobConfig(
               Integer.parseInt(take(a, "restart-failures", "3")),
               Duration.ofSeconds(Long.parseLong(take(a, "restart-interval-s", "300"))),
               Duration.ofSeconds(Long.parseLong(take(a, "restart-delay-s", "5"))),
-              a.remove("from-savepoint"));
+              a.remove("from-savepoint"),
+              replay(a));
     } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
       throw new IllegalArgumentException(
           "a numeric option is not a number (--fov takes HxV, --band LO:HI): "
@@ -179,6 +208,42 @@ public record JobConfig(
       throw new IllegalArgumentException("unknown option(s) " + a.keySet() + ": " + USAGE);
     }
     return c;
+  }
+
+  /** The replay the {@code --replay-*} options describe, or null when there is none. */
+  static ReplayRange replay(Map<String, String> a) {
+    String from = a.remove("replay-from");
+    String to = a.remove("replay-to");
+    String streams = a.remove("replay-streams");
+    String run = a.remove("replay-run");
+    String rate = a.remove("replay-rate");
+    String slack = a.remove("replay-arrival-slack-ms");
+    if (from == null && to == null && streams == null && run == null) {
+      if (rate != null || slack != null) {
+        throw new IllegalArgumentException(
+            "--replay-rate and --replay-arrival-slack-ms need --replay-from");
+      }
+      return null;
+    }
+    if (from == null || to == null || streams == null || run == null) {
+      throw new IllegalArgumentException(
+          "a replay needs --replay-from, --replay-to, --replay-streams and --replay-run: " + USAGE);
+    }
+    try {
+      return new ReplayRange(
+          java.time.Instant.parse(from),
+          java.time.Instant.parse(to),
+          java.util.Arrays.stream(streams.split(","))
+              .map(String::strip)
+              .filter(s -> !s.isEmpty())
+              .toList(),
+          run,
+          rate == null ? 0 : Double.parseDouble(rate),
+          slack == null ? ReplayRange.ARRIVAL_SLACK : Duration.ofMillis(Long.parseLong(slack)));
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          "--replay-from/--replay-to take ISO-8601 instants: " + e.getMessage(), e);
+    }
   }
 
   /** The option's value, removed from {@code a} so that what is left over is unknown. */

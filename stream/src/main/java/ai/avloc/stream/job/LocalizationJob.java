@@ -66,11 +66,18 @@ public final class LocalizationJob {
    */
   public static Source<Decoded<FrameEvent>, ?, ?> frameSource(
       String bootstrapServers, String topic, String groupId, boolean bounded) {
+    return frameSource(bootstrapServers, topic, groupId, bounded, null);
+  }
+
+  /** As above; a replay's source reads only its range's records (see {@link ReplayRange}). */
+  public static Source<Decoded<FrameEvent>, ?, ?> frameSource(
+      String bootstrapServers, String topic, String groupId, boolean bounded, ReplayRange replay) {
     return source(
         bootstrapServers,
         topic,
         groupId,
         bounded,
+        replay,
         new EventDecoder<>(
             VideoFrame.class,
             Validation::frame,
@@ -80,11 +87,18 @@ public final class LocalizationJob {
   /** Audio chunks from Kafka, decoded and validated. */
   public static Source<Decoded<AudioEvent>, ?, ?> audioSource(
       String bootstrapServers, String topic, String groupId, boolean bounded) {
+    return audioSource(bootstrapServers, topic, groupId, bounded, null);
+  }
+
+  /** As above; a replay's source reads only its range's records (see {@link ReplayRange}). */
+  public static Source<Decoded<AudioEvent>, ?, ?> audioSource(
+      String bootstrapServers, String topic, String groupId, boolean bounded, ReplayRange replay) {
     return source(
         bootstrapServers,
         topic,
         groupId,
         bounded,
+        replay,
         new EventDecoder<>(
             AudioChunk.class,
             Validation::audio,
@@ -96,6 +110,7 @@ public final class LocalizationJob {
       String topic,
       String groupId,
       boolean bounded,
+      ReplayRange replay,
       EventDecoder<?, E> decoder) {
     KafkaSourceBuilder<Decoded<E>> builder =
         KafkaSource.<Decoded<E>>builder()
@@ -105,13 +120,21 @@ public final class LocalizationJob {
             // a live job resumes where its consumer group left off, so a resubmission without a
             // checkpoint does not publish its windows again; a replay reads the topic as it is
             .setStartingOffsets(
-                bounded
-                    ? OffsetsInitializer.earliest()
-                    : OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                replay != null
+                    ? OffsetsInitializer.timestamp(replay.readFrom().toEpochMilli())
+                    : bounded
+                        ? OffsetsInitializer.earliest()
+                        : OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
             .setProperty("isolation.level", "read_committed")
             // offsets go to the group with each completed checkpoint, as the sinks' transactions do
             .setProperty(KafkaSourceOptions.COMMIT_OFFSETS_ON_CHECKPOINT.key(), "true")
             .setDeserializer(decoder);
+    if (replay != null) {
+      // a partition with nothing at or after the timestamp stops at its end as it is now
+      return builder
+          .setBounded(OffsetsInitializer.timestamp(replay.readTo().toEpochMilli()))
+          .build();
+    }
     if (bounded) {
       return builder.setBounded(OffsetsInitializer.latest()).build();
     }
@@ -168,11 +191,18 @@ public final class LocalizationJob {
   /** Array chunks from Kafka, decoded and validated. */
   public static Source<Decoded<ArrayEvent>, ?, ?> arraySource(
       String bootstrapServers, String topic, String groupId, boolean bounded) {
+    return arraySource(bootstrapServers, topic, groupId, bounded, null);
+  }
+
+  /** As above; a replay's source reads only its range's records (see {@link ReplayRange}). */
+  public static Source<Decoded<ArrayEvent>, ?, ?> arraySource(
+      String bootstrapServers, String topic, String groupId, boolean bounded, ReplayRange replay) {
     return source(
         bootstrapServers,
         topic,
         groupId,
         bounded,
+        replay,
         new EventDecoder<>(
             ArrayChunk.class,
             Validation::array,
@@ -280,6 +310,7 @@ public final class LocalizationJob {
     // a replay's processing time says nothing about its event time: a source that falls a few
     // seconds behind another must not count as a quiet camera; its end of input flushes instead
     Duration idle = c.bounded() ? Duration.ZERO : c.idleness();
+    ReplayRange replay = c.replay();
     List<DataStream<Failed>> failures = new ArrayList<>();
     List<DataStream<Localization>> localizations = new ArrayList<>();
 
@@ -287,7 +318,7 @@ public final class LocalizationJob {
       var frames =
           splitFailures(
               env.fromSource(
-                      frameSource(kafka, t.frames().name(), c.groupId(), c.bounded()),
+                      frameSource(kafka, t.frames().name(), c.groupId(), c.bounded(), replay),
                       perCameraEventTime(),
                       "frames")
                   .uid("frame-source"),
@@ -296,13 +327,30 @@ public final class LocalizationJob {
       var audio =
           splitFailures(
               env.fromSource(
-                      audioSource(kafka, t.audio().name(), c.groupId(), c.bounded()),
+                      audioSource(kafka, t.audio().name(), c.groupId(), c.bounded(), replay),
                       perCameraEventTime(),
                       "audio")
                   .uid("audio-source"),
               AudioEvent.class,
               "split-audio");
-      var windows = alignWindows(frames, audio, c.staleness(), c.closeCompleteWindows(), lag, idle);
+      var windows =
+          alignWindows(
+              inRange(
+                  frames,
+                  replay,
+                  FrameEvent.class,
+                  FrameEvent::streamId,
+                  FrameEvent::timestampMicros),
+              inRange(
+                  audio,
+                  replay,
+                  AudioEvent.class,
+                  AudioEvent::streamId,
+                  AudioEvent::timestampMicros),
+              c.staleness(),
+              c.closeCompleteWindows(),
+              lag,
+              idle);
       var mono = monoInference(windows, c);
       failures.add(frames.getSideOutput(DeadLetters.TAG));
       failures.add(audio.getSideOutput(DeadLetters.TAG));
@@ -316,13 +364,23 @@ public final class LocalizationJob {
     var arrays =
         splitFailures(
             env.fromSource(
-                    arraySource(kafka, t.arrayAudio().name(), c.groupId(), c.bounded()),
+                    arraySource(kafka, t.arrayAudio().name(), c.groupId(), c.bounded(), replay),
                     perCameraEventTime(),
                     "array audio")
                 .uid("array-source"),
             ArrayEvent.class,
             "split-arrays");
-    var arrayWindows = alignArrays(arrays, c.closeCompleteWindows(), lag, idle);
+    var arrayWindows =
+        alignArrays(
+            inRange(
+                arrays,
+                replay,
+                ArrayEvent.class,
+                ArrayEvent::streamId,
+                ArrayEvent::timestampMicros),
+            c.closeCompleteWindows(),
+            lag,
+            idle);
     var beamformed = arrayBeamforming(arrayWindows, c);
     failures.add(arrays.getSideOutput(DeadLetters.TAG));
     failures.add(
@@ -335,18 +393,42 @@ public final class LocalizationJob {
         c.checkpointInterval().isZero()
             ? DeliveryGuarantee.AT_LEAST_ONCE
             : DeliveryGuarantee.EXACTLY_ONCE;
-    union(localizations)
+    DataStream<Localization> published = union(localizations);
+    if (replay != null) {
+      published =
+          published
+              .filter(l -> replay.publishes(l.getWindowStart()))
+              .name("windows in the replay's range");
+    }
+    published
         .sinkTo(
             LocalizationSink.sink(
-                kafka, t.localizations().name(), guarantee, c.groupId() + "-localizations"))
+                kafka, c.localizationsTopic(), guarantee, c.groupId() + "-localizations"))
         .uid("localization-sink")
         .name("localizations to Kafka");
     union(failures)
         .sinkTo(
-            DeadLetters.sink(
-                kafka, t.deadLetters().name(), guarantee, c.groupId() + "-dead-letters"))
+            DeadLetters.sink(kafka, c.deadLettersTopic(), guarantee, c.groupId() + "-dead-letters"))
         .uid("dead-letter-sink")
         .name("dead letters to Kafka");
+  }
+
+  /** A replay's events of {@code events} ({@link ReplayFilter}); the events as they are live. */
+  private static <E> DataStream<E> inRange(
+      DataStream<E> events,
+      ReplayRange replay,
+      Class<E> type,
+      ReplayFilter.StreamOf<E> streamOf,
+      ReplayFilter.TimeOf<E> timeOf) {
+    if (replay == null) {
+      return events;
+    }
+    String name = "replay range of " + type.getSimpleName();
+    return events
+        .flatMap(new ReplayFilter<>(replay, streamOf, timeOf))
+        .returns(type)
+        .name(name)
+        .uid(name);
   }
 
   private static <T> DataStream<T> union(List<DataStream<T>> streams) {

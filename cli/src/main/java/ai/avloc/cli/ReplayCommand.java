@@ -1,0 +1,156 @@
+package ai.avloc.cli;
+
+import ai.avloc.cli.replay.ReplayRun;
+import ai.avloc.schemas.Topics;
+import ai.avloc.serving.ModelCard;
+import ai.avloc.stream.job.JobConfig;
+import ai.avloc.stream.job.ReplayRange;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "replay",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Re-analyses archived camera streams: reads the camera topics for a time range (by",
+      "timestamp, offsetsForTimes), runs the localization job over it bounded in this JVM, keeping",
+      "the events' own times, and publishes to <prefix>localizations.replay.<suffix>, never the live",
+      "topic. An empty range, an unknown stream or a range older than the archive's retention is",
+      "refused (exit 2). Times: ISO-8601 (2026-12-04T10:00:00Z), now, or before now (-10m, -2h, -1d)."
+    })
+final class ReplayCommand implements Callable<Integer> {
+  @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", description = "Kafka brokers")
+  String bootstrap;
+
+  @Option(
+      names = "--stream",
+      required = true,
+      split = ",",
+      description = "the stream id(s) to replay, comma separated or repeated")
+  List<String> streams;
+
+  @Option(names = "--from", required = true, description = "start of the range")
+  Instant from;
+
+  @Option(names = "--to", required = true, description = "end of the range (exclusive)")
+  Instant to;
+
+  @Option(
+      names = "--rate",
+      defaultValue = "max",
+      description =
+          "max: as fast as it can; 1x: the archive read at the speed it was recorded (event time"
+              + " paces the read); 4x: four times that (default: ${DEFAULT-VALUE})")
+  String rate;
+
+  @Option(
+      names = "--model",
+      description =
+          "re-analyse with this model (A/B against the live one); default: the job's default model")
+  Path model;
+
+  @Option(
+      names = "--out",
+      description = "write localizations.jsonl and summary.json (and the clips) into this folder")
+  Path out;
+
+  @Option(
+      names = "--topic-suffix",
+      description =
+          "names the replay's topics <prefix>localizations.replay.<suffix> (default: the start time"
+              + " of the replay and the model, e.g. 20261204-101500-bright-spot-1)")
+  String suffix;
+
+  @Option(names = "--topic-prefix", defaultValue = Topics.DEFAULT_PREFIX)
+  String prefix;
+
+  @Option(
+      names = "--arrival-slack",
+      description =
+          "how much later than its event time a camera record's Kafka timestamp may be (topics"
+              + " stamped with the broker's clock) (default: 10s)")
+  Duration arrivalSlack;
+
+  @Option(
+      names = "--parallelism",
+      defaultValue = "0",
+      description = "the job's parallelism (default: the cores)")
+  int parallelism;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!from.isBefore(to)) {
+      throw new IllegalArgumentException(
+          "the range is empty: --from " + from + " is not before --to " + to);
+    }
+    List<String> ids = streams.stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+    if (ids.isEmpty()) {
+      throw new IllegalArgumentException("--stream names no stream");
+    }
+    if (model != null && !Files.isRegularFile(model.resolve("saved_model.pb"))) {
+      throw new IllegalArgumentException("--model " + model + " holds no saved_model.pb");
+    }
+    String modelDir = model == null ? null : model.toAbsolutePath().toString();
+    String runId = suffix != null ? suffix : defaultSuffix(modelDir);
+    ReplayRange range =
+        new ReplayRange(
+            from,
+            to,
+            ids,
+            runId,
+            rate(rate),
+            arrivalSlack == null ? ReplayRange.ARRIVAL_SLACK : arrivalSlack);
+    // the mp4 of each stream: ClipExport is where the evidence clip exporter plugs in
+    new ReplayRun(
+            new ReplayRun.Options(bootstrap, prefix, range, modelDir, out, parallelism, null),
+            System.out)
+        .run();
+    return 0;
+  }
+
+  /**
+   * "max", "1x", "4x", "0.5x" (or a bare factor): seconds of event time per second of wall time.
+   */
+  static double rate(String text) {
+    String t = text.strip().toLowerCase(Locale.ROOT);
+    if (t.equals("max")) {
+      return 0;
+    }
+    try {
+      double factor = Double.parseDouble(t.endsWith("x") ? t.substring(0, t.length() - 1) : t);
+      if (factor > 0 && !Double.isInfinite(factor)) {
+        return factor;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        "--rate '" + text + "': expected max, 1x, 4x or another factor");
+  }
+
+  /** The replay's start time and its model: a topic name that says when and with what. */
+  static String defaultSuffix(String modelDir) throws java.io.IOException {
+    String shipped = modelDir != null ? modelDir : JobConfig.modelDir(null);
+    String model = shipped == null ? "array" : ModelCard.read(Path.of(shipped)).id();
+    String slug =
+        Arrays.stream(model.toLowerCase(Locale.ROOT).split("[^a-z0-9]+"))
+            .filter(s -> !s.isEmpty())
+            .reduce((a, b) -> a + "-" + b)
+            .orElse("model");
+    return DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+            .withZone(ZoneOffset.UTC)
+            .format(Instant.now())
+        + "-"
+        + slug;
+  }
+}
