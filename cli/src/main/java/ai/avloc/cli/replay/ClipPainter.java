@@ -53,16 +53,21 @@ final class ClipPainter {
       return false;
     }
     double range = (double) max - min;
-    // Per column: the two neighbouring cells and the weight of the right one (pixel centres mapped
-    // to cell coordinates, cell centres at integer + 0.5, as in Heatmap's overlay).
-    int[] c0 = new int[width];
-    int[] c1 = new int[width];
-    double[] tx = new double[width];
+    // Separable bilinear interpolation: each map row is first stretched to the frame's width, then
+    // each pixel interpolates between two stretched rows. Pixel centres map to cell coordinates
+    // with cell centres at integer + 0.5, as in Heatmap's overlay; a NaN neighbour leaves it bare.
+    float[] stretched = new float[rows * width];
     for (int x = 0; x < width; x++) {
       double fx = clamp((x + 0.5) * cols / width - 0.5, 0.0, cols - 1.0);
-      c0[x] = (int) Math.floor(fx);
-      c1[x] = Math.min(c0[x] + 1, cols - 1);
-      tx[x] = fx - c0[x];
+      int c0 = (int) Math.floor(fx);
+      int c1 = Math.min(c0 + 1, cols - 1);
+      double tx = fx - c0;
+      for (int r = 0; r < rows; r++) {
+        float a = map[r * cols + c0];
+        float b = map[r * cols + c1];
+        stretched[r * width + x] =
+            Float.isFinite(a) && Float.isFinite(b) ? (float) (a + (b - a) * tx) : Float.NaN;
+      }
     }
     for (int y = 0; y < height; y++) {
       double fy = clamp((y + 0.5) * rows / height - 0.5, 0.0, rows - 1.0);
@@ -70,25 +75,19 @@ final class ClipPainter {
       int r1 = Math.min(r0 + 1, rows - 1);
       double ty = fy - r0;
       for (int x = 0; x < width; x++) {
-        float a = map[r0 * cols + c0[x]];
-        float b = map[r0 * cols + c1[x]];
-        float c = map[r1 * cols + c0[x]];
-        float d = map[r1 * cols + c1[x]];
-        if (!(Float.isFinite(a) && Float.isFinite(b) && Float.isFinite(c) && Float.isFinite(d))) {
-          continue;
-        }
-        double top = a + (b - a) * tx[x];
-        double bottom = c + (d - c) * tx[x];
+        float top = stretched[r0 * width + x];
+        float bottom = stretched[r1 * width + x];
         double t = (top + (bottom - top) * ty - min) / range;
-        double alpha = MAP_ALPHA * t;
-        if (alpha <= 0.0) {
+        // In 1/256 steps; NaN and the map's floor (weight below one step) leave the pixel as is.
+        int weight = (int) (MAP_ALPHA * t * 256 + 0.5);
+        if (weight <= 0) {
           continue;
         }
         int rgb = Heatmap.jetRgb(t);
         int i = 3 * (y * width + x);
-        bgr[i] = mix(rgb & 0xFF, bgr[i], alpha);
-        bgr[i + 1] = mix((rgb >> 8) & 0xFF, bgr[i + 1], alpha);
-        bgr[i + 2] = mix((rgb >> 16) & 0xFF, bgr[i + 2], alpha);
+        bgr[i] = mix(rgb & 0xFF, bgr[i], weight);
+        bgr[i + 1] = mix((rgb >> 8) & 0xFF, bgr[i + 1], weight);
+        bgr[i + 2] = mix((rgb >> 16) & 0xFF, bgr[i + 2], weight);
       }
     }
     return true;
@@ -146,12 +145,9 @@ final class ClipPainter {
     }
   }
 
-  private static byte mix(int fg, byte bg, double alpha) {
-    return (byte) blendChannel(fg, bg & 0xFF, alpha);
-  }
-
-  private static int blendChannel(int fg, int bg, double alpha) {
-    return (int) Math.round(alpha * fg + (1 - alpha) * bg);
+  /** {@code weight / 256} of {@code fg} over {@code bg}. */
+  private static byte mix(int fg, byte bg, int weight) {
+    return (byte) ((fg * weight + (bg & 0xFF) * (256 - weight) + 128) >> 8);
   }
 
   private static double clamp(double v, double lo, double hi) {
