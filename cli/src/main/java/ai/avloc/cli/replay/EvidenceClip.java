@@ -221,7 +221,11 @@ public final class EvidenceClip implements AutoCloseable {
     return new EvidenceClip(mp4, streamId, maxLag);
   }
 
-  /** The localization of one window, before or after that window's frame. */
+  /**
+   * The localization of one window, before or after that window's frame (up to {@code maxLag} after
+   * it); one that comes after its window was written is counted in {@code unusedLocalizations} and
+   * ignored. Writes the windows it completes.
+   */
   public void localization(Localization l) throws IOException {
     checkOpen();
     checkStream(l.getStreamId().toString(), "localization");
@@ -235,7 +239,11 @@ public final class EvidenceClip implements AutoCloseable {
     drain(false);
   }
 
-  /** The stream's next frame, in event-time order. */
+  /**
+   * The stream's next frame, in event-time order. A second frame in one window, or a frame whose
+   * window was already written, is counted in {@code droppedFrames}. Writes the windows it
+   * completes.
+   */
   public void frame(VideoFrame f) throws IOException {
     checkOpen();
     checkStream(f.getStreamId().toString(), "frame");
@@ -253,7 +261,12 @@ public final class EvidenceClip implements AutoCloseable {
     drain(false);
   }
 
-  /** The stream's next audio chunk (12288 Hz mono PCM16 LE), in event-time order. */
+  /**
+   * The stream's next audio chunk (12288 Hz mono PCM16 LE), in event-time order. Samples that
+   * overlap audio already received, or fall before the clip's first window, are skipped.
+   *
+   * @throws IllegalArgumentException at another sample rate (the job's topics hold none)
+   */
   public void audio(AudioChunk c) throws IOException {
     checkOpen();
     checkStream(c.getStreamId().toString(), "audio chunk");

@@ -310,7 +310,6 @@ class EvidenceClipTest {
                   "ffprobe",
                   "-v",
                   "error",
-                  "-count_frames",
                   "-show_entries",
                   "format=duration:stream=index,codec_type,codec_name,r_frame_rate,avg_frame_rate,"
                       + "nb_frames,width",
