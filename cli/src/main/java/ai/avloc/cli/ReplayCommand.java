@@ -1,5 +1,6 @@
 package ai.avloc.cli;
 
+import ai.avloc.cli.replay.ArchiveClips;
 import ai.avloc.cli.replay.ReplayRun;
 import ai.avloc.schemas.Topics;
 import ai.avloc.serving.ModelCard;
@@ -110,9 +111,9 @@ final class ReplayCommand implements Callable<Integer> {
             runId,
             rate(rate),
             arrivalSlack == null ? ReplayRange.ARRIVAL_SLACK : arrivalSlack);
-    // the mp4 of each stream: ClipExport is where the evidence clip exporter plugs in
     new ReplayRun(
-            new ReplayRun.Options(bootstrap, prefix, range, modelDir, out, parallelism, null),
+            new ReplayRun.Options(
+                bootstrap, prefix, range, modelDir, out, parallelism, new ArchiveClips(System.out)),
             System.out)
         .run();
     return 0;

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.avloc.alerts.RuleReplay;
+import ai.avloc.cli.replay.ClipProbe;
+import ai.avloc.cli.replay.EvidenceClip;
 import ai.avloc.schemas.Alert;
 import ai.avloc.schemas.AlertRule;
 import ai.avloc.schemas.AlertState;
@@ -35,6 +37,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -201,6 +204,32 @@ class ReplayCommandTest {
     assertEquals(starts, summary.get("alerts").get("raised").asLong());
     assertEquals(starts, summary.get("sourceEpisodes").get("cam-r").asLong(), "a burst, an alert");
     assertTrue(run.out.contains("windows/s"), run.out);
+
+    // the evidence clip: the range's 30 windows at 12 fps, the map burned in at a peak
+    Path mp4 = out.resolve("cam-r.mp4");
+    Map<String, String> probe = ClipProbe.ffprobe(mp4);
+    assertEquals("30", probe.get("0.nb_frames"), probe.toString());
+    assertEquals(2.5, Double.parseDouble(probe.get("format.duration")), 0.1, probe.toString());
+    List<BufferedImage> frames = ClipProbe.decode(mp4);
+    Localization sounding =
+        replayed.stream()
+            .filter(l -> !l.getPeaks().isEmpty())
+            .min(Comparator.comparingLong(Localization::getWindow))
+            .orElseThrow();
+    long firstWindow = replayed.stream().mapToLong(Localization::getWindow).min().orElseThrow();
+    SourcePeak peak = sounding.getPeaks().get(0);
+    int rgb =
+        frames
+            .get((int) (sounding.getWindow() - firstWindow))
+            .getRGB(
+                (int) (peak.getPosition().getU() * EvidenceClip.WIDTH),
+                (int) (peak.getPosition().getV() * EvidenceClip.HEIGHT));
+    int r = (rgb >> 16) & 0xff;
+    int g = (rgb >> 8) & 0xff;
+    int b = rgb & 0xff;
+    // the frames are grey and white; only the map's hot end makes the peak red
+    assertTrue(
+        r - g > 40 && r - b > 40, "the peak is coloured by the map: #" + Integer.toHexString(rgb));
   }
 
   @Test

@@ -32,7 +32,9 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.TreeMap;
 import javax.imageio.ImageIO;
+import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.FFmpegLogCallback;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameRecorder;
 
@@ -60,6 +62,11 @@ import org.bytedeco.javacv.FrameRecorder;
  * <p>Not thread-safe: one thread feeds one clip.
  */
 public final class EvidenceClip implements AutoCloseable {
+  static {
+    // the muxer's and encoder's notes (second pass, quantizer averages) are not the user's business
+    FFmpegLogCallback.setLevel(avutil.AV_LOG_ERROR);
+  }
+
   static {
     if (System.getProperty("java.awt.headless") == null) {
       System.setProperty("java.awt.headless", "true");

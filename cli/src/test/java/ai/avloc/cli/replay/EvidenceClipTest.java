@@ -2,7 +2,6 @@ package ai.avloc.cli.replay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import ai.avloc.acoustics.io.Heatmap;
 import ai.avloc.schemas.AudioChunk;
@@ -21,21 +20,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
-import org.bytedeco.javacv.Frame;
-import org.bytedeco.javacv.Java2DFrameConverter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,7 +73,7 @@ class EvidenceClipTest {
     assertEquals(3.0, summary.audioSeconds(), 1e-9);
     assertEquals(Instant.parse("2026-12-04T10:00:00Z"), summary.start());
 
-    Map<String, String> probe = ffprobe(mp4);
+    Map<String, String> probe = ClipProbe.ffprobe(mp4);
     assertEquals(3.0, Double.parseDouble(probe.get("format.duration")), 1.0 / 12, probe.toString());
     assertEquals("video", probe.get("0.codec_type"), probe.toString());
     assertEquals(
@@ -94,7 +87,7 @@ class EvidenceClipTest {
     assertEquals("aac", probe.get("1.codec_name"));
     assertEquals(null, probe.get("2.codec_type"), "only one video and one audio stream");
 
-    List<BufferedImage> decoded = decode(mp4);
+    List<BufferedImage> decoded = ClipProbe.decode(mp4);
     assertEquals(WINDOWS, decoded.size());
     int peakX = (int) (peakU() * EvidenceClip.WIDTH);
     int peakY = (int) (peakV() * EvidenceClip.HEIGHT);
@@ -143,7 +136,7 @@ class EvidenceClipTest {
     assertEquals(SILENT.size(), summary.silentWindows());
     assertEquals(WINDOWS - SILENT.size() - 1, summary.mapWindows());
 
-    List<BufferedImage> decoded = decode(mp4);
+    List<BufferedImage> decoded = ClipProbe.decode(mp4);
     int peakX = (int) (peakU() * EvidenceClip.WIDTH);
     int peakY = (int) (peakV() * EvidenceClip.HEIGHT);
     assertGrey(decoded.get(withheld), peakX, peakY, "the withheld window has no overlay");
@@ -171,7 +164,7 @@ class EvidenceClipTest {
     assertEquals(WINDOWS - 6, summary.cameraFrames());
     assertEquals(6, summary.heldFrames());
     assertEquals(WINDOWS, summary.missingLocalizations());
-    assertEquals(3.0, Double.parseDouble(ffprobe(mp4).get("format.duration")), 1.0 / 12);
+    assertEquals(3.0, Double.parseDouble(ClipProbe.ffprobe(mp4).get("format.duration")), 1.0 / 12);
   }
 
   // ------------------------------------------------------------------ events
@@ -300,66 +293,6 @@ class EvidenceClipTest {
   }
 
   // ------------------------------------------------------------------ reading the clip back
-
-  /** ffprobe's stream and format entries as {@code index.key} and {@code format.key}. */
-  static Map<String, String> ffprobe(Path mp4) throws Exception {
-    Process p;
-    try {
-      p =
-          new ProcessBuilder(
-                  "ffprobe",
-                  "-v",
-                  "error",
-                  "-show_entries",
-                  "format=duration:stream=index,codec_type,codec_name,r_frame_rate,avg_frame_rate,"
-                      + "nb_frames,width",
-                  "-of",
-                  "default=noprint_wrappers=0",
-                  mp4.toString())
-              .redirectErrorStream(true)
-              .start();
-    } catch (IOException e) {
-      throw new AssertionError("ffprobe is missing: install the Debian package ffmpeg", e);
-    }
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      fail("ffprobe failed on " + mp4 + ":\n" + out);
-    }
-    Map<String, String> entries = new HashMap<>();
-    String section = null;
-    for (String line : out.split("\n")) {
-      line = line.strip();
-      if (line.equals("[STREAM]")) {
-        section = "stream";
-      } else if (line.equals("[FORMAT]")) {
-        section = "format";
-      } else if (line.startsWith("index=")) {
-        section = line.substring("index=".length());
-      } else if (line.contains("=") && section != null) {
-        int eq = line.indexOf('=');
-        entries.put(section + "." + line.substring(0, eq), line.substring(eq + 1));
-      }
-    }
-    return entries;
-  }
-
-  static List<BufferedImage> decode(Path mp4) throws Exception {
-    List<BufferedImage> images = new ArrayList<>();
-    try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(mp4.toFile());
-        Java2DFrameConverter converter = new Java2DFrameConverter()) {
-      grabber.start();
-      Frame f;
-      while ((f = grabber.grabImage()) != null) {
-        BufferedImage view = converter.convert(f);
-        BufferedImage copy =
-            new BufferedImage(view.getWidth(), view.getHeight(), BufferedImage.TYPE_INT_RGB);
-        copy.getGraphics().drawImage(view, 0, 0, null);
-        images.add(copy);
-      }
-      grabber.stop();
-    }
-    return images;
-  }
 
   /** Mean colour of the 3x3 pixels around (x, y). */
   static int mean(BufferedImage image, int x, int y) {
