@@ -23,11 +23,15 @@ import picocli.CommandLine.Option;
     name = "replay",
     mixinStandardHelpOptions = true,
     description = {
-      "Re-analyses archived camera streams: reads the camera topics for a time range (by",
-      "timestamp, offsetsForTimes), runs the localization job over it bounded in this JVM, keeping",
-      "the events' own times, and publishes to <prefix>localizations.replay.<suffix>, never the live",
-      "topic. An empty range, an unknown stream or a range older than the archive's retention is",
-      "refused (exit 2). Times: ISO-8601 (2026-12-04T10:00:00Z), now, or before now (-10m, -2h, -1d)."
+      "Re-analyses archived camera streams: reads the camera topics for a time",
+      "range (offsetsForTimes), runs the localization job over it bounded in this",
+      "JVM with the events' own times, and publishes to",
+      "<prefix>localizations.replay.<suffix>, never to the live topic. With --out:",
+      "localizations.jsonl, summary.json and an evidence clip <stream>.mp4.",
+      "An empty range, an unknown stream or a range older than the archive's",
+      "retention is refused (exit 2).",
+      "Times: ISO-8601 (2026-12-04T10:00:00Z), now, or before now (-10m, -2h, -1d).",
+      ""
     })
 final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", description = "Kafka brokers")
