@@ -1,6 +1,8 @@
 package ai.avloc.cli;
 
 import ai.avloc.cli.replay.ArchiveClips;
+import ai.avloc.cli.replay.ExportReplay;
+import ai.avloc.cli.replay.RangeBound;
 import ai.avloc.cli.replay.ReplayRun;
 import ai.avloc.schemas.Topics;
 import ai.avloc.serving.ModelCard;
@@ -17,7 +19,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "replay",
@@ -31,24 +35,52 @@ import picocli.CommandLine.Option;
       "An empty range, an unknown stream or a range older than the archive's",
       "retention is refused (exit 2).",
       "Times: ISO-8601 (2026-12-04T10:00:00Z), now, or before now (-10m, -2h, -1d).",
+      "NVR exports (--video instead of --stream): the files replay at their own",
+      "time (the container's creation_time or --start-time) on a private broker",
+      "started for the replay; --from/--to may then be times after their start",
+      "(+30s) and default to the whole recording.",
       ""
     })
 final class ReplayCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", description = "Kafka brokers")
   String bootstrap;
 
   @Option(
       names = "--stream",
-      required = true,
       split = ",",
       description = "the stream id(s) to replay, comma separated or repeated")
   List<String> streams;
 
-  @Option(names = "--from", required = true, description = "start of the range")
-  Instant from;
+  @Option(
+      names = "--video",
+      description = "a media file of an NVR export to replay instead of the archive (repeatable)")
+  List<Path> videos;
 
-  @Option(names = "--to", required = true, description = "end of the range (exclusive)")
-  Instant to;
+  @Option(
+      names = "--stream-id",
+      description = "with --video: each file's stream id in order (default: the file's name)")
+  List<String> streamIds;
+
+  @Option(
+      names = "--start-time",
+      description =
+          "with --video: when the files' recording started, an ISO instant, or creation-time:"
+              + " each container's creation_time (default: creation-time)")
+  String startTime;
+
+  @Option(
+      names = "--from",
+      converter = RangeBoundConverter.class,
+      description = "start of the range; with --video also +30s after the recording's start")
+  RangeBound from;
+
+  @Option(
+      names = "--to",
+      converter = RangeBoundConverter.class,
+      description = "end of the range (exclusive); with --video also +30s after the start")
+  RangeBound to;
 
   @Option(
       names = "--rate",
@@ -94,23 +126,58 @@ final class ReplayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!from.isBefore(to)) {
+    boolean export = videos != null;
+    if (export && streams != null) {
       throw new IllegalArgumentException(
-          "the range is empty: --from " + from + " is not before --to " + to);
+          "--video and --stream exclude each other: --video replays media files of an export,"
+              + " --stream the archive on --bootstrap");
     }
-    List<String> ids = streams.stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
-    if (ids.isEmpty()) {
-      throw new IllegalArgumentException("--stream names no stream");
+    if (!export && streams == null) {
+      throw new IllegalArgumentException(
+          "give --stream (streams of the archive on --bootstrap) or --video (media files of an"
+              + " NVR export)");
+    }
+    if (export) {
+      for (String archiveOnly : List.of("--bootstrap", "--arrival-slack")) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(archiveOnly)) {
+          throw new IllegalArgumentException(
+              archiveOnly
+                  + " is for the archive (--stream); --video replays on a private broker of its"
+                  + " own");
+        }
+      }
+    } else {
+      for (String exportOnly : List.of("--stream-id", "--start-time")) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(exportOnly)) {
+          throw new IllegalArgumentException(exportOnly + " goes with --video (an NVR export)");
+        }
+      }
     }
     if (model != null && !Files.isRegularFile(model.resolve("saved_model.pb"))) {
       throw new IllegalArgumentException("--model " + model + " holds no saved_model.pb");
     }
     String modelDir = model == null ? null : model.toAbsolutePath().toString();
+    if (export) {
+      return exportReplay(modelDir);
+    }
+    if (from == null || to == null) {
+      throw new IllegalArgumentException("--stream needs --from and --to: the range to replay");
+    }
+    Instant start = instant(from, "--from");
+    Instant end = instant(to, "--to");
+    if (!start.isBefore(end)) {
+      throw new IllegalArgumentException(
+          "the range is empty: --from " + start + " is not before --to " + end);
+    }
+    List<String> ids = streams.stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+    if (ids.isEmpty()) {
+      throw new IllegalArgumentException("--stream names no stream");
+    }
     String runId = suffix != null ? suffix : defaultSuffix(modelDir);
     ReplayRange range =
         new ReplayRange(
-            from,
-            to,
+            start,
+            end,
             ids,
             runId,
             rate(rate),
@@ -121,6 +188,53 @@ final class ReplayCommand implements Callable<Integer> {
             System.out)
         .run();
     return 0;
+  }
+
+  /** --video: the files at their own time on a private broker, the same replay over them. */
+  private int exportReplay(String modelDir) throws Exception {
+    Instant start = null;
+    if (startTime != null && !startTime.strip().equalsIgnoreCase("creation-time")) {
+      try {
+        start = new InstantConverter().convert(startTime);
+      } catch (picocli.CommandLine.TypeConversionException e) {
+        throw new IllegalArgumentException(
+            "--start-time '"
+                + startTime
+                + "': expected creation-time or an ISO-8601 instant such as"
+                + " 2026-12-04T10:00:00Z");
+      }
+    }
+    new ExportReplay(
+            new ExportReplay.Options(
+                ExportReplay.checkout(Path.of("").toAbsolutePath()),
+                videos,
+                streamIds == null ? List.of() : streamIds,
+                start,
+                from,
+                to,
+                prefix,
+                suffix != null ? suffix : defaultSuffix(modelDir),
+                rate(rate),
+                modelDir,
+                out,
+                parallelism,
+                new ArchiveClips(System.out)),
+            System.out)
+        .run();
+    return 0;
+  }
+
+  /** An archive replay's bound: an instant; a time after a recording's start has no meaning. */
+  private static Instant instant(RangeBound bound, String option) {
+    if (bound.relative()) {
+      throw new IllegalArgumentException(
+          option
+              + " "
+              + bound
+              + ": a time after the recording's start is for --video; the archive takes an"
+              + " instant or a time before now (-10m)");
+    }
+    return bound.instant();
   }
 
   /**
