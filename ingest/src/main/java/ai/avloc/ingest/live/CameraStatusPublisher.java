@@ -147,12 +147,17 @@ public final class CameraStatusPublisher implements AutoCloseable {
 
   private void log(CameraStatus s) {
     String line = s.getState() + " " + s.getLastError();
+    String previous;
     synchronized (logged) {
-      if (line.equals(logged.put(s.getStreamId(), line))) {
-        return; // the same failure again, at a retry
-      }
+      previous = logged.put(s.getStreamId(), line);
     }
-    if (s.getState() == CameraState.CONNECTED) {
+    if (line.equals(previous)) {
+      return; // the same failure again, at a retry
+    }
+    if (previous != null && previous.startsWith(s.getState() + " ")) {
+      // no change of state: a problem noted while connected (a resolution change, a re-anchor)
+      LOG.warn("{}", s.getLastError());
+    } else if (s.getState() == CameraState.CONNECTED) {
       LOG.info(
           "camera {} ({}) connected: video={} audio={}{}",
           s.getStreamId(),

@@ -415,13 +415,13 @@ public final class LiveCamera implements AutoCloseable {
       if (connectionMedia++ == 0) {
         connected(g, now);
       }
-      lastMediaNanos = now;
+      pace(frame.timestamp);
+      lastMediaNanos = System.nanoTime();
       if (frame.image != null) {
         frame(frame);
       } else {
         audio(frame);
       }
-      pace(frame.timestamp);
     }
   }
 
@@ -560,14 +560,15 @@ public final class LiveCamera implements AutoCloseable {
           CameraEvent.instant(anchorWall - anchorPts));
     }
     long micros = anchorWall + pts - anchorPts;
-    if (anchoredOnArrival && micros > now) {
+    long skew = micros - now;
+    boolean outOfBounds = Math.abs(skew) > config.maxClockSkew().toNanos() / 1000;
+    if (anchoredOnArrival && micros > now && !outOfBounds && config.url().isNetwork()) {
       // media FFmpeg buffered while probing the stream comes out in a burst: the first media
       // arrived earlier than it was decoded, and no event can have happened after its arrival
       anchorWall -= micros - now;
       micros = now;
     }
-    long skew = micros - now;
-    if (Math.abs(skew) > config.maxClockSkew().toNanos() / 1000) {
+    if (outOfBounds) {
       anchorWall = now;
       anchorPts = pts;
       synchronized (this) {
@@ -595,13 +596,16 @@ public final class LiveCamera implements AutoCloseable {
     return realtime == avutil.AV_NOPTS_VALUE ? 0 : realtime;
   }
 
-  /** Files are read as fast as FFmpeg decodes them: hold each event until its time has come. */
+  /**
+   * Files are read as fast as FFmpeg decodes them: hold each frame or audio until its media time
+   * has come, so a file plays as a camera would send it (and no event is published early).
+   */
   private void pace(long pts) throws InterruptedException {
     if (config.url().kind() != CameraUrl.Kind.FILE || anchorWall == Long.MIN_VALUE) {
       return;
     }
     long ahead = anchorWall + pts - anchorPts - CameraEvent.epochMicros(Instant.now());
-    if (ahead > 0) {
+    if (ahead > 0 && ahead < config.maxClockSkew().toNanos() / 1000) {
       stopping.await(ahead, TimeUnit.MICROSECONDS);
     }
   }
