@@ -15,11 +15,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.junit.jupiter.api.Test;
 
 /** A camera's status on the compacted camera-status topic of a real (in-process) broker. */
@@ -35,14 +37,25 @@ class CameraStatusKafkaTest {
           Admin.create(
               Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
         ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, "st.camera-status");
-        String policy =
-            admin
-                .describeConfigs(Set.of(topic))
-                .all()
-                .get()
-                .get(topic)
-                .get(TopicConfig.CLEANUP_POLICY_CONFIG)
-                .value();
+        String policy = null;
+        // a topic just created may not be known to the broker's metadata for a moment
+        for (int attempt = 0; policy == null; attempt++) {
+          try {
+            policy =
+                admin
+                    .describeConfigs(Set.of(topic))
+                    .all()
+                    .get()
+                    .get(topic)
+                    .get(TopicConfig.CLEANUP_POLICY_CONFIG)
+                    .value();
+          } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || attempt == 50) {
+              throw e;
+            }
+            Thread.sleep(200);
+          }
+        }
         assertEquals(TopicConfig.CLEANUP_POLICY_COMPACT, policy);
       }
 
