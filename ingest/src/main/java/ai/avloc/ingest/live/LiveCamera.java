@@ -360,11 +360,11 @@ public final class LiveCamera implements AutoCloseable {
         g.setOption("rtsp_transport", config.transport().name().toLowerCase(Locale.ROOT));
         g.setOption("timeout", socketTimeout);
       }
-      // rtmp's "timeout" would mean listening: rw_timeout is the I/O timeout of every protocol
+      // rtmp's "timeout" would mean listening: rw_timeout is the I/O timeout of every protocol.
+      // (JavaCV 1.5.12's grabber keeps a timeout but never applies it: these bound every read.)
       case RTMP, RTMPS, HTTP, HTTPS -> g.setOption("rw_timeout", socketTimeout);
       default -> {}
     }
-    g.setTimeout((int) config.stallTimeout().toMillis());
     g.setSampleRate(WindowClock.SAMPLE_RATE);
     g.setAudioChannels(1);
     g.setSampleFormat(avutil.AV_SAMPLE_FMT_S16);

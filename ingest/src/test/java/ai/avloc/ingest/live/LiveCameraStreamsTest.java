@@ -21,7 +21,10 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Live cameras on real servers: RTSP (GStreamer) with AAC, G.711 and no audio; HTTP MPEG-TS. */
+/**
+ * Live cameras on real servers: RTSP (GStreamer) with AAC, G.711 and no audio, over TCP and UDP;
+ * HTTP MPEG-TS (ffmpeg).
+ */
 class LiveCameraStreamsTest {
   static final Duration RUN = Duration.ofSeconds(6);
 
@@ -78,13 +81,34 @@ class LiveCameraStreamsTest {
     }
   }
 
+  @Test
+  void shouldReadRtspOverUdpWhenAsked() throws Exception {
+    int port = LivePeers.freePort();
+    Process server = LivePeers.rtspServer(port, "/cam", "h264-pcmu", null);
+    try {
+      Run run =
+          run(
+              LiveCamera.Config.of("cam-1", CameraUrl.parse("rtsp://127.0.0.1:" + port + "/cam"))
+                  .withTransport(LiveCamera.Transport.UDP));
+      assertNull(run.status.getLastError(), "no problem reported");
+      assertStreams(run, LivePeers.RTSP_SINE_DBFS);
+    } finally {
+      LivePeers.kill(server);
+    }
+  }
+
   record Run(ListSink sink, CameraStatus status, List<CameraStatus> sent) {}
 
   /** Runs a camera for {@link #RUN} after its first event; the status is taken before stop. */
   static Run run(CameraUrl url) throws Exception {
+    return run(LiveCamera.Config.of("cam-1", url));
+  }
+
+  static Run run(LiveCamera.Config config) throws Exception {
+    CameraUrl url = config.url();
     ListSink sink = new ListSink();
     StatusLog log = new StatusLog();
-    LiveCamera camera = new LiveCamera(LiveCamera.Config.of("cam-1", url), sink, log.publisher);
+    LiveCamera camera = new LiveCamera(config, sink, log.publisher);
     try {
       camera.start();
       await("first frame from " + url, Duration.ofSeconds(15), () -> !sink.frames.isEmpty());
