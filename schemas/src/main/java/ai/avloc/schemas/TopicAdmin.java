@@ -18,7 +18,7 @@ public final class TopicAdmin {
   /**
    * Every avloc topic: camera topics stamped with the broker's clock, so a window's ingest time is
    * when its events arrived rather than when they happened; the rules topic compacted, one
-   * partition; the camera status topic compacted (the latest status of each camera).
+   * partition.
    */
   public static List<NewTopic> standard(Topics t, int partitions) {
     List<NewTopic> topics = new ArrayList<>();
@@ -39,14 +39,7 @@ public final class TopicAdmin {
         new NewTopic(t.alertRules().name(), 1, (short) 1)
             .configs(
                 Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
-    topics.add(cameraStatus(t, partitions));
     return topics;
-  }
-
-  /** The camera status topic: compacted, so a reader finds every camera's latest status. */
-  public static NewTopic cameraStatus(Topics t, int partitions) {
-    return new NewTopic(t.cameraStatus().name(), partitions, (short) 1)
-        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
   }
 
   /**
