@@ -22,6 +22,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
@@ -181,8 +182,9 @@ public final class KafkaCameraEvents implements CameraEvents, AutoCloseable {
   }
 
   /**
-   * Creates whichever of the gateway topics (frames, audio, array audio) do not exist yet, with the
-   * broker's default partitions and replication; brokers here run without auto-creation.
+   * Creates whichever of the gateway topics (frames, audio, array audio, camera status) do not
+   * exist yet, with the broker's default partitions and replication; brokers here run without
+   * auto-creation. The camera status topic is compacted: the latest status of each camera stays.
    *
    * @return the names it created
    */
@@ -190,8 +192,15 @@ public final class KafkaCameraEvents implements CameraEvents, AutoCloseable {
     // the broker's defaults: the events' own times stay the records' times
     return TopicAdmin.createMissing(
         bootstrapServers,
-        Stream.of(topics.frames(), topics.audio(), topics.arrayAudio())
-            .map(t -> new NewTopic(t.name(), Optional.empty(), Optional.empty()))
+        Stream.concat(
+                Stream.of(topics.frames(), topics.audio(), topics.arrayAudio())
+                    .map(t -> new NewTopic(t.name(), Optional.empty(), Optional.empty())),
+                Stream.of(
+                    new NewTopic(topics.cameraStatus().name(), Optional.empty(), Optional.empty())
+                        .configs(
+                            Map.of(
+                                TopicConfig.CLEANUP_POLICY_CONFIG,
+                                TopicConfig.CLEANUP_POLICY_COMPACT))))
             .toList());
   }
 

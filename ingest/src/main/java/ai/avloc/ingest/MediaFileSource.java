@@ -2,7 +2,6 @@ package ai.avloc.ingest;
 
 import ai.avloc.schemas.VideoFrame;
 import ai.avloc.schemas.WindowClock;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ShortBuffer;
@@ -16,7 +15,6 @@ import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FFmpegLogCallback;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
-import org.bytedeco.javacv.Java2DFrameConverter;
 
 /**
  * A media file as a camera: FFmpeg decodes it into frames resized to the model's input and
@@ -47,7 +45,9 @@ public final class MediaFileSource implements CameraSource {
   private final long wallStartMicros;
   private final DecodeOptions options;
   private final boolean loop;
-  private final Java2DFrameConverter converter = new Java2DFrameConverter();
+  private final FrameJpeg jpeg;
+  private final FrameSlots slots;
+  private final AudioChunker chunker;
   private final PriorityQueue<Pending> buffer =
       new PriorityQueue<>(
           Comparator.comparing(Pending::event, CameraEvent.BY_TIME)
@@ -57,16 +57,11 @@ public final class MediaFileSource implements CameraSource {
 
   private FFmpegFrameGrabber grabber;
   private long passOffsetMicros;
-  private long lastSlot;
   private long firstAudioMicros;
-  private long passSamples;
   private long lastMediaMicros;
   private long lastVideoMicros;
-  private final short[] pending;
-  private int pendingCount;
 
   private long frames;
-  private long dropped;
   private long samples;
   private long audioSequence;
   private double sourceFps;
@@ -92,7 +87,9 @@ public final class MediaFileSource implements CameraSource {
     this.wallStartMicros = CameraEvent.epochMicros(wallStart);
     this.options = options;
     this.loop = loop;
-    this.pending = new short[options.chunkSamples()];
+    this.jpeg = new FrameJpeg(options);
+    this.slots = new FrameSlots(options.maxFps());
+    this.chunker = new AudioChunker(options.chunkSamples());
     openPass();
   }
 
@@ -119,7 +116,12 @@ public final class MediaFileSource implements CameraSource {
   /** What has been decoded so far, over every pass; media seconds from {@code wallStart}. */
   public MediaFileDecoder.Summary summary() {
     return new MediaFileDecoder.Summary(
-        frames, dropped, samples, (passOffsetMicros + lastMediaMicros) / 1e6, sourceFps, hasAudio);
+        frames,
+        slots.dropped(),
+        samples,
+        (passOffsetMicros + lastMediaMicros) / 1e6,
+        sourceFps,
+        hasAudio);
   }
 
   /** Completed and started passes over the file. */
@@ -160,12 +162,11 @@ public final class MediaFileSource implements CameraSource {
     passes++;
     hasAudio = g.getAudioChannels() > 0;
     sourceFps = g.getFrameRate();
-    lastSlot = Long.MIN_VALUE;
+    slots.restart();
     firstAudioMicros = Long.MIN_VALUE;
-    passSamples = 0;
     lastMediaMicros = 0;
     lastVideoMicros = Long.MIN_VALUE;
-    pendingCount = 0;
+    chunker.restart();
   }
 
   private void decodeOne() throws IOException {
@@ -182,17 +183,10 @@ public final class MediaFileSource implements CameraSource {
     lastMediaMicros = Math.max(lastMediaMicros, frame.timestamp);
     if (frame.image != null) {
       lastVideoMicros = Math.max(lastVideoMicros, frame.timestamp);
-      long slot = (long) Math.floor(frame.timestamp * options.maxFps() / 1e6);
-      if (slot == lastSlot) {
-        dropped++;
+      if (!slots.keep(frame.timestamp)) {
         return;
       }
-      lastSlot = slot;
-      BufferedImage image = converter.convert(frame);
-      byte[] jpeg =
-          MediaFileDecoder.jpeg(
-              MediaFileDecoder.coverAndCrop(image, options.width(), options.height()),
-              options.jpegQuality());
+      byte[] jpeg = this.jpeg.encode(frame);
       add(
           CameraEvent.of(
               VideoFrame.newBuilder()
@@ -208,38 +202,26 @@ public final class MediaFileSource implements CameraSource {
       if (firstAudioMicros == Long.MIN_VALUE) {
         firstAudioMicros = frame.timestamp;
       }
-      ShortBuffer in = (ShortBuffer) frame.samples[0];
-      while (in.hasRemaining()) {
-        int n = Math.min(in.remaining(), pending.length - pendingCount);
-        in.get(pending, pendingCount, n);
-        pendingCount += n;
-        if (pendingCount == pending.length) {
-          emitChunk();
-        }
-      }
+      chunker.add((ShortBuffer) frame.samples[0], this::emitChunk);
     }
   }
 
-  /** The pending samples as one chunk; its time comes from the sample count, so chunks tile. */
-  private void emitChunk() {
-    long chunkStart = firstAudioMicros + Math.round(passSamples * 1e6 / WindowClock.SAMPLE_RATE);
+  /** One chunk of the pass; its time comes from the sample count, so chunks tile. */
+  private void emitChunk(short[] pcm, int count, long firstSample) {
+    long chunkStart = firstAudioMicros + Math.round(firstSample * 1e6 / WindowClock.SAMPLE_RATE);
     add(
         CameraEvent.of(
-            MediaFileDecoder.audioChunk(
+            AudioChunker.chunk(
                 streamId,
                 audioSequence++,
                 wallStartMicros + passOffsetMicros + chunkStart,
-                pending,
-                pendingCount)));
-    passSamples += pendingCount;
-    samples += pendingCount;
-    pendingCount = 0;
+                pcm,
+                count)));
+    samples += count;
   }
 
   private void endPass() {
-    if (pendingCount > 0) {
-      emitChunk();
-    }
+    chunker.flush(this::emitChunk);
     try {
       grabber.close();
     } catch (FrameGrabber.Exception e) {
@@ -260,7 +242,8 @@ public final class MediaFileSource implements CameraSource {
       if (firstAudioMicros != Long.MIN_VALUE) {
         end =
             Math.max(
-                end, firstAudioMicros + Math.round(passSamples * 1e6 / WindowClock.SAMPLE_RATE));
+                end,
+                firstAudioMicros + Math.round(chunker.emitted() * 1e6 / WindowClock.SAMPLE_RATE));
       }
       passOffsetMicros += Math.max(1, end);
       openPass();

@@ -258,7 +258,7 @@ public final class SceneCamera implements CameraSource {
         .setTimestamp(CameraEvent.instant(startMicros + relativeMicros))
         .setWidth(width)
         .setHeight(height)
-        .setJpeg(ByteBuffer.wrap(MediaFileDecoder.jpeg(image, options.media().jpegQuality())))
+        .setJpeg(ByteBuffer.wrap(FrameJpeg.jpeg(image, options.media().jpegQuality())))
         .build();
   }
 
@@ -299,7 +299,7 @@ public final class SceneCamera implements CameraSource {
                   .setFloat32(bytes)
                   .build());
     }
-    return CameraEvent.of(MediaFileDecoder.audioChunk(streamId, sequence, micros, pcm, n));
+    return CameraEvent.of(AudioChunker.chunk(streamId, sequence, micros, pcm, n));
   }
 
   private static long samplesIn(Duration duration) {

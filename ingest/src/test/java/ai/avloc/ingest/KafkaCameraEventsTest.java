@@ -50,7 +50,7 @@ class KafkaCameraEventsTest {
     Topics topics = Topics.withPrefix("gw.");
     kafka.createTopics(2, topics.frames().name());
     assertEquals(
-        List.of(topics.audio().name(), topics.arrayAudio().name()),
+        List.of(topics.audio().name(), topics.arrayAudio().name(), topics.cameraStatus().name()),
         KafkaCameraEvents.createMissingTopics(kafka.bootstrapServers(), topics),
         "creates only what is missing");
     SceneCamera camera =

@@ -3,7 +3,7 @@ package ai.avloc.schemas;
 /**
  * The one registry of avloc's topics, shared by gateways, the job, the alerts app and the
  * dashboard, so a name or a value type is defined once. Names take a configurable prefix (default
- * {@code avloc.}).
+ * {@code avloc.}). {@code cameraStatus} is compacted: the latest health of each live camera.
  */
 public record Topics(
     Topic<VideoFrame> frames,
@@ -13,7 +13,8 @@ public record Topics(
     Topic<AcousticImage> acousticImages,
     Topic<Alert> alerts,
     Topic<AlertRule> alertRules,
-    Topic<DeadLetter> deadLetters) {
+    Topic<DeadLetter> deadLetters,
+    Topic<CameraStatus> cameraStatus) {
 
   public static final String DEFAULT_PREFIX = "avloc.";
 
@@ -30,7 +31,8 @@ public record Topics(
         new Topic<>(prefix + "acoustic-images", new AvroSerde<>(AcousticImage.class)),
         new Topic<>(prefix + "alerts", new AvroSerde<>(Alert.class)),
         new Topic<>(prefix + "alert-rules", new AvroSerde<>(AlertRule.class)),
-        new Topic<>(prefix + "dead-letters", new AvroSerde<>(DeadLetter.class)));
+        new Topic<>(prefix + "dead-letters", new AvroSerde<>(DeadLetter.class)),
+        new Topic<>(prefix + "camera-status", new AvroSerde<>(CameraStatus.class)));
   }
 
   public static Topics defaults() {

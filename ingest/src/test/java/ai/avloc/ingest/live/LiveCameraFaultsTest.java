@@ -1,0 +1,152 @@
+package ai.avloc.ingest.live;
+
+import static ai.avloc.ingest.live.LivePeers.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.avloc.ingest.CameraEvent;
+import ai.avloc.ingest.live.LivePeers.ListSink;
+import ai.avloc.ingest.live.LivePeers.StatusLog;
+import ai.avloc.schemas.CameraState;
+import ai.avloc.schemas.CameraStatus;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** A camera whose server goes away, cannot be reached, or refuses its credentials. */
+class LiveCameraFaultsTest {
+  static final LiveCamera.Backoff FAST =
+      new LiveCamera.Backoff(Duration.ofMillis(500), Duration.ofSeconds(2), 0.2);
+
+  @Test
+  void shouldReconnectByItselfAfterTheServerWasDownForTenSeconds() throws Exception {
+    int port = LivePeers.freePort();
+    Process server = LivePeers.rtspServer(port, "/cam", "h264-aac", null);
+    ListSink sink = new ListSink();
+    StatusLog log = new StatusLog();
+    CameraUrl url = CameraUrl.parse("rtsp://viewer:pw-reconnect@127.0.0.1:" + port + "/cam");
+    LiveCamera camera =
+        new LiveCamera(
+            LiveCamera.Config.of("cam-r", url)
+                .withStallTimeout(Duration.ofSeconds(2))
+                .withBackoff(FAST),
+            sink,
+            log.publisher);
+    try {
+      camera.start();
+      await("frames before the outage", Duration.ofSeconds(15), () -> sink.frames.size() >= 24);
+      LivePeers.kill(server);
+      Instant killed = Instant.now();
+      await(
+          "the camera notices the outage",
+          Duration.ofSeconds(8),
+          () -> camera.status().getState() == CameraState.RECONNECTING);
+      int framesBefore = sink.frames.size();
+      int chunksBefore = sink.chunks.size();
+      Thread.sleep(Math.max(0, 10_000 - Duration.between(killed, Instant.now()).toMillis()));
+      server = LivePeers.rtspServer(port, "/cam", "h264-aac", null);
+      await(
+          "reconnected",
+          Duration.ofSeconds(15),
+          () -> camera.status().getState() == CameraState.CONNECTED);
+      Thread.sleep(3000);
+      CameraStatus s = camera.status();
+      assertTrue(camera.isAlive());
+      assertEquals(1, s.getReconnects(), "reconnects");
+      assertTrue(
+          s.getGapSeconds() >= 9.5 && s.getGapSeconds() < 16, "gap reported: " + s.getGapSeconds());
+      assertTrue(sink.frames.size() >= framesBefore + 24, "frames resumed: " + sink.frames.size());
+      assertTrue(sink.chunks.size() >= chunksBefore + 24, "audio resumed: " + sink.chunks.size());
+      // no (stream, sequence) twice, no event time twice, both on the wall clock
+      LiveCameraStreamsTest.assertOrderedAndOnTheWallClock(sink.frames);
+      LiveCameraStreamsTest.assertOrderedAndOnTheWallClock(sink.chunks);
+      long gapMicros =
+          CameraEvent.epochMicros(sink.frames.get(framesBefore).value().getTimestamp())
+              - CameraEvent.epochMicros(sink.frames.get(framesBefore - 1).value().getTimestamp());
+      assertTrue(gapMicros > 9_000_000, "event times skip the outage: " + gapMicros);
+      assertTrue(
+          log.sent.stream()
+              .anyMatch(x -> x.getState() == CameraState.RECONNECTING && x.getLastError() != null),
+          "the outage was sent as a status");
+      for (CameraStatus x : log.sent) {
+        assertFalse(String.valueOf(x).contains("pw-reconnect"), "no password in " + x);
+      }
+    } finally {
+      camera.stop();
+      log.publisher.close();
+      LivePeers.kill(server);
+    }
+    assertEquals(CameraState.STOPPED, camera.status().getState());
+    assertFalse(camera.isAlive());
+  }
+
+  @Test
+  void shouldReportAnUnreachableCameraByHostAndKeepRetrying() throws Exception {
+    int port = LivePeers.freePort(); // nothing listens there
+    ListSink sink = new ListSink();
+    StatusLog log = new StatusLog();
+    CameraUrl url = CameraUrl.parse("rtsp://admin:unreachable-pw@127.0.0.1:" + port + "/cam");
+    LiveCamera camera =
+        new LiveCamera(LiveCamera.Config.of("cam-u", url).withBackoff(FAST), sink, log.publisher);
+    try {
+      camera.start();
+      await("a failed attempt", Duration.ofSeconds(10), () -> log.sent.size() >= 2);
+      Thread.sleep(2500); // a few retries
+      CameraStatus s = camera.status();
+      assertEquals(CameraState.FAILED, s.getState());
+      String error = s.getLastError();
+      assertTrue(error.contains("cam-u") && error.contains("127.0.0.1:" + port), error);
+      assertTrue(error.contains("Connection refused"), error);
+      assertFalse(error.contains("unreachable-pw") || error.contains("admin"), error);
+      assertEquals("rtsp://***@127.0.0.1:" + port + "/cam", s.getUrl());
+      assertTrue(camera.isAlive(), "the camera's thread goes on retrying");
+      assertTrue(sink.frames.isEmpty());
+    } finally {
+      camera.stop();
+      log.publisher.close();
+    }
+  }
+
+  @Test
+  void shouldNameWrongCredentialsWithoutQuotingThem() throws Exception {
+    int port = LivePeers.freePort();
+    Process server = LivePeers.rtspServer(port, "/cam", "h264-only", "operator:right-pw");
+    StatusLog log = new StatusLog();
+    try {
+      CameraUrl wrong =
+          CameraUrl.parse("rtsp://127.0.0.1:" + port + "/cam")
+              .withCredentials("operator", "wrong-pw-123");
+      ListSink sink = new ListSink();
+      LiveCamera camera =
+          new LiveCamera(
+              LiveCamera.Config.of("cam-a", wrong).withBackoff(FAST), sink, log.publisher);
+      camera.start();
+      await(
+          "a refused attempt",
+          Duration.ofSeconds(10),
+          () -> camera.status().getLastError() != null);
+      CameraStatus s = camera.status();
+      camera.stop();
+      assertEquals(CameraState.FAILED, s.getState());
+      assertTrue(s.getLastError().contains("401"), s.getLastError());
+      assertTrue(s.getLastError().contains("credentials"), s.getLastError());
+      assertFalse(s.getLastError().contains("wrong-pw-123"), s.getLastError());
+      assertTrue(sink.frames.isEmpty());
+
+      ListSink right = new ListSink();
+      LiveCamera allowed =
+          new LiveCamera(
+              LiveCamera.Config.of("cam-a", wrong.withCredentials("operator", "right-pw")),
+              right,
+              log.publisher);
+      allowed.start();
+      await(
+          "frames with the right password", Duration.ofSeconds(15), () -> right.frames.size() > 5);
+      allowed.stop();
+    } finally {
+      log.publisher.close();
+      LivePeers.kill(server);
+    }
+  }
+}

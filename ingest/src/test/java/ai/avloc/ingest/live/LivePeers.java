@@ -1,0 +1,203 @@
+package ai.avloc.ingest.live;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import ai.avloc.ingest.CameraEvents;
+import ai.avloc.schemas.ArrayChunk;
+import ai.avloc.schemas.AudioChunk;
+import ai.avloc.schemas.CameraStatus;
+import ai.avloc.schemas.VideoFrame;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/** Real peers for the live camera tests (child processes) and a list-backed sink. */
+final class LivePeers {
+  private LivePeers() {}
+
+  static final Path PYTHON = Paths.get("/usr/bin/python3");
+
+  /** RMS of the test server's sine (peak 0.1 of full scale): 20 log10(0.1 / sqrt 2). */
+  static final double RTSP_SINE_DBFS = 20 * Math.log10(0.1 / Math.sqrt(2));
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Starts rtsp-test-server.py; returns once it listens. */
+  static Process rtspServer(int port, String mount, String kind, String userPassword)
+      throws Exception {
+    if (!Files.isExecutable(PYTHON)) {
+      fail(
+          "/usr/bin/python3 is missing: install the Debian packages python3-gi and"
+              + " gir1.2-gst-rtsp-server-1.0");
+    }
+    Path script = Paths.get(LivePeers.class.getResource("/rtsp-test-server.py").toURI());
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(PYTHON.toString(), script.toString(), Integer.toString(port), mount, kind));
+    if (userPassword != null) {
+      cmd.add(userPassword);
+    }
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    StringBuilder seen = new StringBuilder();
+    String line;
+    while ((line = out.readLine()) != null) {
+      if (line.equals("ready")) {
+        drain(out);
+        return p;
+      }
+      seen.append(line).append('\n');
+    }
+    p.destroyForcibly();
+    fail(
+        "the GStreamer RTSP test server did not start (Debian packages python3-gi,"
+            + " gir1.2-gst-rtsp-server-1.0, gstreamer1.0-plugins-{base,good,ugly,bad},"
+            + " gstreamer1.0-libav):\n"
+            + seen);
+    return null;
+  }
+
+  /** ffmpeg serving a live 320x240 test picture and a 440 Hz sine as MPEG-TS over HTTP. */
+  static Process httpMpegTs(int port) throws IOException {
+    try {
+      return new ProcessBuilder(
+              "ffmpeg",
+              "-nostdin",
+              "-loglevel",
+              "error",
+              "-re",
+              "-f",
+              "lavfi",
+              "-i",
+              "testsrc=size=320x240:rate=25",
+              "-f",
+              "lavfi",
+              "-i",
+              "sine=frequency=440:sample_rate=44100",
+              "-c:v",
+              "libx264",
+              "-preset",
+              "ultrafast",
+              "-tune",
+              "zerolatency",
+              "-g",
+              "25",
+              "-c:a",
+              "aac",
+              "-f",
+              "mpegts",
+              "-listen",
+              "1",
+              "http://127.0.0.1:" + port + "/live.ts")
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start();
+    } catch (IOException e) {
+      fail("ffmpeg is missing: install the Debian package ffmpeg (" + e.getMessage() + ")");
+      return null;
+    }
+  }
+
+  static void kill(Process p) throws InterruptedException {
+    if (p != null) {
+      p.destroyForcibly();
+      p.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static void drain(BufferedReader out) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                while (out.readLine() != null) {
+                  // the server's log is not needed, only its pipe kept empty
+                }
+              } catch (IOException e) {
+                // the server is gone
+              }
+            },
+            "rtsp-test-server-output");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  static void await(String what, Duration within, BooleanSupplier condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        fail("not within " + within + ": " + what);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** An event with the wall-clock time the sink received it. */
+  record Received<T>(T value, Instant at) {}
+
+  /** Keeps what a camera publishes, with arrival times. */
+  static final class ListSink implements CameraEvents {
+    final List<Received<VideoFrame>> frames = new CopyOnWriteArrayList<>();
+    final List<Received<AudioChunk>> chunks = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void frame(VideoFrame frame) {
+      frames.add(new Received<>(frame, Instant.now()));
+    }
+
+    @Override
+    public void audio(AudioChunk chunk) {
+      chunks.add(new Received<>(chunk, Instant.now()));
+    }
+
+    @Override
+    public void array(ArrayChunk chunk) {
+      throw new AssertionError("a mono camera sent array audio");
+    }
+  }
+
+  /** Keeps every status sent. */
+  static final class StatusLog {
+    final List<CameraStatus> sent = new CopyOnWriteArrayList<>();
+    final CameraStatusPublisher publisher =
+        new CameraStatusPublisher(sent::add, Duration.ofMillis(500));
+  }
+
+  /** RMS level of PCM16 LE samples, dBFS. */
+  static double dbfs(List<AudioChunk> chunks) {
+    double sum = 0;
+    long n = 0;
+    for (AudioChunk c : chunks) {
+      ByteBuffer b = c.getPcm16().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+      while (b.remaining() >= 2) {
+        double s = b.getShort();
+        sum += s * s;
+        n++;
+      }
+    }
+    return 10 * Math.log10(sum / n / (32768.0 * 32768.0));
+  }
+}
