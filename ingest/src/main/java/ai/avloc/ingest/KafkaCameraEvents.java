@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Publishes a gateway's events to Kafka: key = stream id (so one camera stays in one partition and
- * in order), acks=all with idempotence (no loss, no duplicates on retry). Record timestamps are the
- * events' own times, so Kafka-side retention and Flink watermarks see media time.
+ * in order), acks=all with idempotence (no loss, no duplicates on retry). Records carry the events'
+ * own times, which a topic stamped on arrival ({@link TopicAdmin#camera}, the topics this class
+ * creates) replaces with the broker's clock; the event time stays in the record's value.
  *
  * <p>Broker outages: the camera's thread only serializes and queues; one sender thread hands the
  * queue to the producer, which retries with backoff for as long as it takes (records never expire;
@@ -189,12 +190,15 @@ public final class KafkaCameraEvents implements CameraEvents, AutoCloseable {
    * @return the names it created
    */
   public static List<String> createMissingTopics(String bootstrapServers, Topics topics) {
-    // the broker's defaults: the events' own times stay the records' times
+    // the broker's partition count and replication; stamped on arrival as every camera topic is
     return TopicAdmin.createMissing(
         bootstrapServers,
         Stream.concat(
                 Stream.of(topics.frames(), topics.audio(), topics.arrayAudio())
-                    .map(t -> new NewTopic(t.name(), Optional.empty(), Optional.empty())),
+                    .map(
+                        t ->
+                            TopicAdmin.camera(
+                                new NewTopic(t.name(), Optional.empty(), Optional.empty()))),
                 Stream.of(
                     new NewTopic(topics.cameraStatus().name(), Optional.empty(), Optional.empty())
                         .configs(

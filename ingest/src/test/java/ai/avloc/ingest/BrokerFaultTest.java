@@ -314,11 +314,23 @@ class BrokerFaultTest {
       while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
         assertTrue(System.nanoTime() < deadline, "read the topics within 30 s");
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          seen.merge(key(kinds.get(r.topic()), r.key(), r.timestamp()), 1, Integer::sum);
+          seen.merge(key(kinds.get(r.topic()), r.key(), eventMillis(topics, r)), 1, Integer::sum);
         }
       }
     }
     return seen;
+  }
+
+  /** The event's own time: camera topics are stamped on arrival, so not the record's timestamp. */
+  static long eventMillis(Topics topics, ConsumerRecord<String, byte[]> r) {
+    String topic = r.topic();
+    Instant time =
+        topic.equals(topics.frames().name())
+            ? topics.frames().values().deserialize(topic, r.value()).getTimestamp()
+            : topic.equals(topics.audio().name())
+                ? topics.audio().values().deserialize(topic, r.value()).getTimestamp()
+                : topics.arrayAudio().values().deserialize(topic, r.value()).getTimestamp();
+    return time.toEpochMilli();
   }
 
   static double seconds(Instant from, Instant to) {

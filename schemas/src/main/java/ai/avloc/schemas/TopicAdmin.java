@@ -23,9 +23,7 @@ public final class TopicAdmin {
   public static List<NewTopic> standard(Topics t, int partitions) {
     List<NewTopic> topics = new ArrayList<>();
     for (String name : List.of(t.frames().name(), t.audio().name(), t.arrayAudio().name())) {
-      topics.add(
-          new NewTopic(name, partitions, (short) 1)
-              .configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime")));
+      topics.add(camera(new NewTopic(name, partitions, (short) 1)));
     }
     for (String name :
         List.of(
@@ -40,6 +38,17 @@ public final class TopicAdmin {
             .configs(
                 Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
     return topics;
+  }
+
+  /**
+   * A camera topic: its records stamped with the broker's clock when they arrive. Retention then
+   * counts from arrival, so the archive's depth is what the site configured whatever a camera's
+   * clock says (an export recorded years ago, a camera set to 1970 or hours ahead, which a broker
+   * checking event-time stamps would also refuse), and a window's ingest time is when its events
+   * arrived.
+   */
+  public static NewTopic camera(NewTopic topic) {
+    return topic.configs(Map.of(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime"));
   }
 
   /**
