@@ -7,6 +7,7 @@ import ai.avloc.ingest.Gateway;
 import ai.avloc.ingest.KafkaCameraEvents;
 import ai.avloc.ingest.MediaFileSource;
 import ai.avloc.ingest.SceneCamera;
+import ai.avloc.ingest.inventory.Shard;
 import ai.avloc.schemas.ModelShapes;
 import ai.avloc.schemas.Topics;
 import ai.avloc.schemas.WindowClock;
@@ -38,10 +39,13 @@ import picocli.CommandLine.Spec;
     name = "gateway",
     mixinStandardHelpOptions = true,
     description = {
-      "Publishes camera streams to Kafka: simulated scenes (--scene) and media files (--video),",
-      "one stream each, as frames (298x224 JPEG, 12 fps), 12288 Hz mono audio chunks and, with",
-      "--array, every channel of a microphone array. Events of all streams go out in event-time",
-      "order, at real time (--rate 1x) or as fast as possible (--rate max). Ctrl-C stops cleanly."
+      "Publishes camera streams to Kafka as frames (298x224 JPEG, 12 fps), 12288 Hz mono",
+      "audio chunks and, for arrays, every channel of the microphones.",
+      "Live: cameras by URL (--camera) or a cameras.yaml inventory (--cameras), each on its",
+      "own thread, reconnecting by itself, its health on the camera-status topic.",
+      "Recorded: simulated scenes (--scene) and media files (--video), merged in event-time",
+      "order at real time (--rate 1x) or as fast as possible (--rate max).",
+      "Ctrl-C stops cleanly."
     })
 final class GatewayCommand implements Callable<Integer> {
   static final class Source {
@@ -50,6 +54,24 @@ final class GatewayCommand implements Callable<Integer> {
 
     @Option(names = "--video", required = true, description = "media file FFmpeg can decode")
     Path video;
+
+    @Option(
+        names = "--camera",
+        required = true,
+        description =
+            "a live camera: rtsp://, rtmp://, http(s):// (MJPEG, MPEG-TS, HLS), v4l2:/dev/videoN;"
+                + " reconnects by itself (docs/runtime.md, Live cameras)")
+    String camera;
+
+    @Option(
+        names = "--cameras",
+        required = true,
+        description = "a cameras.yaml inventory, its edits applied as saved (docs/cameras.md)")
+    Path inventory;
+
+    boolean live() {
+      return camera != null || inventory != null;
+    }
   }
 
   @Spec CommandSpec spec;
@@ -65,6 +87,12 @@ final class GatewayCommand implements Callable<Integer> {
 
   @ArgGroup(exclusive = true, multiplicity = "1..*")
   List<Source> sources;
+
+  @Option(
+      names = "--shard",
+      defaultValue = "1/1",
+      description = "run the inventory's cameras of shard i of n, e.g. 2/3 (default: all)")
+  String shard;
 
   @Option(
       names = "--stream-id",
@@ -88,7 +116,9 @@ final class GatewayCommand implements Callable<Integer> {
 
   @Option(
       names = "--duration",
-      description = "media time to publish, e.g. 10s, 500ms, 2m (default: until the sources end)")
+      description =
+          "media time to publish, e.g. 10s, 500ms, 2m (default: until the sources end); live"
+              + " cameras: how long to run (default: until Ctrl-C)")
   Duration duration;
 
   @Option(
@@ -153,6 +183,9 @@ final class GatewayCommand implements Callable<Integer> {
           streamIds.size() + " --stream-id for " + sources.size() + " source(s)");
     }
     boolean ownTime = start.equalsIgnoreCase("creation-time");
+    if (sources.stream().anyMatch(Source::live)) {
+      return live(out, media);
+    }
     Instant t0 = start.equalsIgnoreCase("now") || ownTime ? Instant.now() : parseInstant(start);
     Topics topics = Topics.withPrefix(topicPrefix);
 
@@ -240,6 +273,42 @@ final class GatewayCommand implements Callable<Integer> {
       finished.countDown();
     }
     out.println("published " + done);
+    return 0;
+  }
+
+  /** Live cameras and inventories: published as they come, until Ctrl-C or --duration. */
+  private int live(PrintWriter out, DecodeOptions media) throws Exception {
+    if (!sources.stream().allMatch(Source::live)) {
+      throw new IllegalArgumentException(
+          "--camera and --cameras run live cameras: give --scene and --video to another gateway");
+    }
+    if (sources.stream().filter(s -> s.inventory != null).count() > 1) {
+      throw new IllegalArgumentException("one --cameras inventory per gateway");
+    }
+    List<String> urls = sources.stream().filter(s -> s.camera != null).map(s -> s.camera).toList();
+    if (streamIds.size() > urls.size()) {
+      throw new IllegalArgumentException(
+          streamIds.size() + " --stream-id for " + urls.size() + " --camera");
+    }
+    Path inventory =
+        sources.stream()
+            .filter(s -> s.inventory != null)
+            .map(s -> s.inventory)
+            .findFirst()
+            .orElse(null);
+    Topics topics = Topics.withPrefix(topicPrefix);
+    LiveCameras.Plan plan =
+        new LiveCameras.Plan(
+            LiveCameras.byId(urls, streamIds), inventory, Shard.parse(shard), media, duration);
+    try {
+      List<String> created = KafkaCameraEvents.createMissingTopics(bootstrap, topics);
+      if (!created.isEmpty()) {
+        out.println("created topics " + String.join(", ", created));
+      }
+    } catch (IllegalStateException e) {
+      throw new IllegalArgumentException("--bootstrap " + bootstrap + ": " + e.getMessage(), e);
+    }
+    LiveCameras.run(bootstrap, topics, plan, out);
     return 0;
   }
 
