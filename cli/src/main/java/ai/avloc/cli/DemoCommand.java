@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,6 +43,13 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--video", description = "live: publish this media file instead of a scene")
   Path video;
+
+  @Option(
+      names = "--camera",
+      description =
+          "live: a real camera instead of the simulated one (rtsp://, http(s)://, ...);"
+              + " repeat for more; try infra/bin/rtsp-camera cam=test:640x360@25")
+  List<String> cameras = new ArrayList<>();
 
   // vogel64 by default: on a 2-core machine the 128-mic array's beamforming, sharing the cores with
   // the broker, Flink, the simulator and the alerts app, runs seconds behind real time
@@ -108,10 +117,11 @@ final class DemoCommand implements Callable<Integer> {
                 runDir,
                 scenePath != null ? scenePath : Path.of(LIVE_SCENE),
                 video,
+                cameras,
                 array,
                 rules,
                 duration,
-                mono || video != null,
+                mono || video != null || !cameras.isEmpty(),
                 Math.max(1, every)))
         .run();
   }

@@ -22,14 +22,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.bytedeco.ffmpeg.global.avutil;
 
 /**
  * The gateway's live mode: cameras given by URL and/or an inventory file, each on its own thread,
  * publishing until Ctrl-C or a wall-clock duration, with a status line per camera every few seconds
  * and the inventory's edits applied as they are saved.
  */
-final class LiveCameras {
+public final class LiveCameras {
   /** How often the inventory file is read for edits. */
   static final Duration INVENTORY_POLL = Duration.ofSeconds(2);
 
@@ -53,18 +52,7 @@ final class LiveCameras {
 
   private LiveCameras() {}
 
-  /** A stream id from a camera's URL: its host and path, in the characters ids allow. */
-  static String streamIdOf(CameraUrl url) {
-    String shown =
-        url.redacted().replaceFirst("^[a-z0-9+]+:(//)?", "").replaceFirst("^\\*\\*\\*@", "");
-    String id = shown.replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^-+|-+$", "");
-    return id.isEmpty() ? "camera" : id;
-  }
-
   static void run(String bootstrap, Topics topics, Plan plan, PrintWriter out) throws Exception {
-    // every failed attempt of an unreachable camera would print FFmpeg's own line; its status
-    // line names the camera and the problem once per change instead
-    avutil.av_log_set_level(avutil.AV_LOG_FATAL);
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook =
@@ -174,7 +162,7 @@ final class LiveCameras {
   }
 
   /** One camera's status as a line: state, rates, audio, reconnects, the last problem. */
-  static String line(CameraStatus s) {
+  public static String line(CameraStatus s) {
     String audio =
         !s.getAudioPresent()
             ? "no audio"
@@ -183,13 +171,16 @@ final class LiveCameras {
                 : String.format(Locale.ROOT, "audio %.1f dBFS", s.getAudioLevelDbfs());
     return String.format(
         Locale.ROOT,
-        "%s %s: %.1f fps in, %.1f out, %s, %d reconnect(s)%s",
+        "%s %s: %.1f fps in, %.1f out, %s, %d reconnect(s)%s%s",
         s.getStreamId(),
         s.getState(),
         s.getFpsIn(),
         s.getFpsOut(),
         audio,
         s.getReconnects(),
+        s.getGapSeconds() > 0
+            ? String.format(Locale.ROOT, ", last gap %.1f s", s.getGapSeconds())
+            : "",
         s.getLastError() == null ? "" : "; last problem: " + s.getLastError());
   }
 
@@ -199,12 +190,12 @@ final class LiveCameras {
     return ids;
   }
 
-  /** Stream ids for cameras given by URL: --stream-id in order, else derived, made unique. */
-  static Map<String, CameraUrl> byId(List<String> urls, List<String> givenIds) {
+  /** Stream ids for cameras given by URL: the given ids in order, else derived, made unique. */
+  public static Map<String, CameraUrl> byId(List<String> urls, List<String> givenIds) {
     Map<String, CameraUrl> cameras = new LinkedHashMap<>();
     for (int i = 0; i < urls.size(); i++) {
       CameraUrl url = CameraUrl.parse(urls.get(i));
-      String id = i < givenIds.size() ? givenIds.get(i) : streamIdOf(url);
+      String id = i < givenIds.size() ? givenIds.get(i) : url.defaultStreamId();
       String unique = id;
       for (int n = 2; cameras.containsKey(unique); n++) {
         unique = id + "-" + n;

@@ -2,6 +2,7 @@ package ai.avloc.cli.demo;
 
 import ai.avloc.acoustics.io.Heatmap;
 import ai.avloc.alerts.AlertsApp;
+import ai.avloc.cli.LiveCameras;
 import ai.avloc.infra.LocalKafka;
 import ai.avloc.ingest.CameraSource;
 import ai.avloc.ingest.DecodeOptions;
@@ -9,8 +10,12 @@ import ai.avloc.ingest.Gateway;
 import ai.avloc.ingest.KafkaCameraEvents;
 import ai.avloc.ingest.MediaFileSource;
 import ai.avloc.ingest.SceneCamera;
+import ai.avloc.ingest.live.CameraFleet;
+import ai.avloc.ingest.live.CameraStatusPublisher;
 import ai.avloc.schemas.Alert;
 import ai.avloc.schemas.AlertState;
+import ai.avloc.schemas.CameraState;
+import ai.avloc.schemas.CameraStatus;
 import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.SourcePeak;
 import ai.avloc.schemas.TopicAdmin;
@@ -56,6 +61,7 @@ public final class LiveDemo {
    * @param runDir logs, state and heatmaps of this run
    * @param scene the simulated camera's scene, unless {@code video} is given
    * @param video a media file to publish instead of a scene, or null
+   * @param cameras live camera URLs to publish instead of a scene or a file, or empty
    * @param array the simulated camera's microphone array
    * @param rules the alert rules file
    * @param duration how long to run, or null until Ctrl-C
@@ -67,6 +73,7 @@ public final class LiveDemo {
       Path runDir,
       Path scene,
       Path video,
+      List<String> cameras,
       String array,
       Path rules,
       Duration duration,
@@ -218,6 +225,10 @@ public final class LiveDemo {
   }
 
   private void startGateway() throws Exception {
+    if (!o.cameras().isEmpty()) {
+      startCameras();
+      return;
+    }
     say(
         "[5/6] gateway: "
             + (o.video() != null ? o.video() : o.scene() + ", array " + o.array())
@@ -266,6 +277,33 @@ public final class LiveDemo {
             }));
   }
 
+  /** Real cameras: each on its own thread, reconnecting by itself, its status printed on change. */
+  private void startCameras() {
+    say("[5/6] gateway: " + o.cameras().size() + " live camera(s), reconnecting by themselves");
+    KafkaCameraEvents events = new KafkaCameraEvents(bootstrap, topics);
+    CameraStatusPublisher status =
+        CameraStatusPublisher.toKafka(bootstrap, topics, CameraStatusPublisher.DEFAULT_PERIOD);
+    CameraFleet fleet = new CameraFleet(events, status, DecodeOptions.modelDefaults());
+    try {
+      KafkaCameraEvents.createMissingTopics(bootstrap, topics);
+      LiveCameras.byId(o.cameras(), List.of())
+          .forEach(
+              (id, url) -> {
+                say("      stream " + id + ": " + url.redacted());
+                fleet.start(id, url);
+              });
+    } finally {
+      started.push(
+          new Step(
+              "cameras",
+              () -> {
+                fleet.close();
+                status.close();
+                events.close();
+              }));
+    }
+  }
+
   /** Prints localizations (every n-th window, and every one with a change) and every alert. */
   private void follow() {
     long end = o.duration() == null ? Long.MAX_VALUE : System.nanoTime() + o.duration().toNanos();
@@ -274,8 +312,11 @@ public final class LiveDemo {
     Map<String, Localization> latest = new HashMap<>();
     long nextPicture = System.nanoTime() + Duration.ofSeconds(5).toNanos();
     boolean pictured = false;
+    Map<String, CameraState> cameraStates = new HashMap<>();
     try (TopicReader<Localization> loc = TopicReader.on(bootstrap).open(topics.localizations());
-        TopicReader<Alert> alerts = TopicReader.on(bootstrap).open(topics.alerts())) {
+        TopicReader<Alert> alerts = TopicReader.on(bootstrap).open(topics.alerts());
+        TopicReader<CameraStatus> cameras =
+            TopicReader.on(bootstrap).readUncommitted().open(topics.cameraStatus())) {
       while (!stopping.get() && System.nanoTime() < end) {
         for (Localization l : loc.poll(Duration.ofMillis(100))) {
           if (first) {
@@ -303,6 +344,12 @@ public final class LiveDemo {
                     + "/latest-*.png");
           }
           nextPicture = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        }
+        for (CameraStatus c : cameras.poll(Duration.ZERO)) {
+          // a camera's state changes (connected, lost, back) as they happen; not its heartbeats
+          if (cameraStates.put(c.getStreamId().toString(), c.getState()) != c.getState()) {
+            say("      camera " + LiveCameras.line(c));
+          }
         }
         for (Alert a : alerts.poll(Duration.ZERO)) {
           // START and END always; an ongoing alert once a second

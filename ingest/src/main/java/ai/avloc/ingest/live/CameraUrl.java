@@ -164,6 +164,16 @@ public final class CameraUrl {
     return kind.network() ? null : rest;
   }
 
+  /**
+   * A stream id for a camera given by URL alone: its host, port and path (or device) in the
+   * characters stream ids allow, never its credentials; e.g. {@code 10.0.0.5-554-stream1}.
+   */
+  public String defaultStreamId() {
+    String shown = redacted().replaceFirst("^[a-z0-9+]+:(//)?", "").replaceFirst("^\\*\\*\\*@", "");
+    String id = shown.replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^-+|-+$", "");
+    return id.isEmpty() ? "camera" : id;
+  }
+
   /** The URL without credentials: {@code rtsp://***@host:554/path}. Safe to log and publish. */
   public String redacted() {
     return switch (kind) {

@@ -61,7 +61,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class LiveCamera implements AutoCloseable {
   static {
-    FFmpegLogCallback.setLevel(avutil.AV_LOG_ERROR);
+    // a camera that cannot be reached would print FFmpeg's own line at every attempt; the camera's
+    // status names it and the problem once per change instead
+    FFmpegLogCallback.setLevel(avutil.AV_LOG_FATAL);
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(LiveCamera.class);

@@ -81,4 +81,14 @@ class CameraUrlTest {
         IllegalArgumentException.class,
         () -> CameraUrl.parse("v4l2:/dev/video0").withCredentials("u", "p"));
   }
+
+  @Test
+  void shouldNameAStreamAfterWhereTheCameraIsAndNeverAfterItsCredentials() {
+    assertEquals(
+        "10.0.0.5-554-stream1", CameraUrl.parse("rtsp://10.0.0.5:554/stream1").defaultStreamId());
+    String id =
+        CameraUrl.parse("rtsp://admin:" + "hunter2" + "@cam.site:8554/live/main").defaultStreamId();
+    assertEquals("cam.site-8554-live-main", id);
+    assertEquals("dev-video0", CameraUrl.parse("v4l2:/dev/video0").defaultStreamId());
+  }
 }
