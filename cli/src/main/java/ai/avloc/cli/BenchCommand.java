@@ -1,5 +1,6 @@
 package ai.avloc.cli;
 
+import ai.avloc.cli.bench.GatewayBench;
 import ai.avloc.cli.bench.ImagingBench;
 import ai.avloc.cli.bench.ModelBench;
 import ai.avloc.cli.bench.StreamBench;
@@ -20,14 +21,19 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Throughput benchmarks that print a table.",
-    subcommands = {BenchCommand.Imaging.class, BenchCommand.Stream.class, BenchCommand.Model.class})
+    subcommands = {
+      BenchCommand.Imaging.class,
+      BenchCommand.Stream.class,
+      BenchCommand.Model.class,
+      BenchCommand.GatewayCameras.class
+    })
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
     throw new ParameterException(
-        spec.commandLine(), "Missing the benchmark: imaging, stream or model");
+        spec.commandLine(), "Missing the benchmark: imaging, stream, model or gateway");
   }
 
   @Command(
@@ -154,6 +160,50 @@ final class BenchCommand implements Runnable {
               measure,
               rounds)
           .run();
+    }
+  }
+
+  @Command(
+      name = "gateway",
+      mixinStandardHelpOptions = true,
+      description =
+          "One gateway's CPU per live camera: N cameras read a recording from a local RTSP"
+              + " server (infra/bin/rtsp-camera, the file sent as it is), decoded to 12 fps 298x224"
+              + " JPEG and 12288 Hz chunks, into a counting sink.")
+  static final class GatewayCameras implements Callable<Integer> {
+    @Option(
+        names = "--media",
+        required = true,
+        description =
+            "an MP4/MKV/TS with H.264 video and AAC audio, e.g. a 720p or 1080p recording")
+    Path media;
+
+    @Option(
+        names = "--cameras",
+        defaultValue = "1,2,4",
+        split = ",",
+        description = "camera counts, one row each (default: ${DEFAULT-VALUE})")
+    List<Integer> cameras;
+
+    @Option(
+        names = "--measure",
+        defaultValue = "20s",
+        description = "measured span per row, after a 5 s warm-up (default: ${DEFAULT-VALUE})")
+    Duration measure;
+
+    @Override
+    public Integer call() throws Exception {
+      var rows =
+          new GatewayBench(
+                  Path.of("").toAbsolutePath(),
+                  media,
+                  cameras,
+                  Duration.ofSeconds(5),
+                  measure,
+                  System.out)
+              .run();
+      System.out.print(GatewayBench.table(media, rows));
+      return 0;
     }
   }
 }
