@@ -4,6 +4,7 @@ import ai.avloc.cli.bench.GatewayBench;
 import ai.avloc.cli.bench.ImagingBench;
 import ai.avloc.cli.bench.ModelBench;
 import ai.avloc.cli.bench.StreamBench;
+import ai.avloc.ingest.live.LiveCamera;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -188,8 +189,21 @@ final class BenchCommand implements Runnable {
     @Option(
         names = "--measure",
         defaultValue = "20s",
-        description = "measured span per row, after a 5 s warm-up (default: ${DEFAULT-VALUE})")
+        description = "measured span per row (default: ${DEFAULT-VALUE})")
     Duration measure;
+
+    @Option(
+        names = "--warm-up",
+        defaultValue = "5s",
+        description =
+            "time the cameras run before each row is measured (default: ${DEFAULT-VALUE})")
+    Duration warmUp;
+
+    @Option(
+        names = "--transport",
+        defaultValue = "TCP",
+        description = "RTSP media over TCP or UDP (default: ${DEFAULT-VALUE})")
+    LiveCamera.Transport transport;
 
     @Override
     public Integer call() throws Exception {
@@ -198,11 +212,12 @@ final class BenchCommand implements Runnable {
                   Path.of("").toAbsolutePath(),
                   media,
                   cameras,
-                  Duration.ofSeconds(5),
+                  transport,
+                  warmUp,
                   measure,
                   System.out)
               .run();
-      System.out.print(GatewayBench.table(media, rows));
+      System.out.print(GatewayBench.table(media, transport, rows));
       return 0;
     }
   }

@@ -5,6 +5,7 @@ import ai.avloc.ingest.DecodeOptions;
 import ai.avloc.ingest.live.CameraFleet;
 import ai.avloc.ingest.live.CameraStatusPublisher;
 import ai.avloc.ingest.live.CameraUrl;
+import ai.avloc.ingest.live.LiveCamera;
 import ai.avloc.schemas.ArrayChunk;
 import ai.avloc.schemas.AudioChunk;
 import ai.avloc.schemas.VideoFrame;
@@ -64,15 +65,18 @@ public final class GatewayBench {
   private final List<Integer> counts;
   private final Duration warmUp;
   private final Duration measure;
+  private final LiveCamera.Transport transport;
   private final PrintStream out;
 
   public GatewayBench(
       Path root,
       Path media,
       List<Integer> counts,
+      LiveCamera.Transport transport,
       Duration warmUp,
       Duration measure,
       PrintStream out) {
+    this.transport = transport;
     this.root = root;
     this.media = media;
     this.counts = counts;
@@ -106,13 +110,14 @@ public final class GatewayBench {
   }
 
   /** The table: one line per camera count. */
-  public static String table(Path media, List<Row> rows) {
+  public static String table(Path media, LiveCamera.Transport transport, List<Row> rows) {
     StringBuilder t = new StringBuilder();
     t.append(
         String.format(
             Locale.ROOT,
-            "gateway alone (counting sink, no Kafka, no job), %s, %d cores%n",
+            "gateway alone (counting sink, no Kafka, no job), %s over RTSP/%s, %d cores%n",
             media.getFileName(),
+            transport,
             Runtime.getRuntime().availableProcessors()));
     t.append(
         String.format(
@@ -150,7 +155,8 @@ public final class GatewayBench {
               new CameraStatusPublisher(s -> {}, Duration.ofSeconds(5));
           CameraFleet fleet = new CameraFleet(sink, status, DecodeOptions.modelDefaults())) {
         for (int c = 1; c <= cameras; c++) {
-          fleet.start("bench-" + c, CameraUrl.parse(url));
+          fleet.start(
+              LiveCamera.Config.of("bench-" + c, CameraUrl.parse(url)).withTransport(transport));
         }
         Thread.sleep(warmUp.toMillis());
         sink.reset();

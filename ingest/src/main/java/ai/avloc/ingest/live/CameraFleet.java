@@ -61,11 +61,15 @@ public final class CameraFleet implements AutoCloseable {
 
   /** Starts a camera given by URL alone: mono, RTSP over TCP, no credentials beyond the URL's. */
   public synchronized void start(String streamId, CameraUrl url) {
-    stop(streamId);
-    LiveCamera camera =
-        new LiveCamera(LiveCamera.Config.of(streamId, url).withDecode(decode), sink, status);
+    start(LiveCamera.Config.of(streamId, url));
+  }
+
+  /** Starts a mono camera so configured, with the fleet's decode options. */
+  public synchronized void start(LiveCamera.Config config) {
+    stop(config.streamId());
+    LiveCamera camera = new LiveCamera(config.withDecode(decode), sink, status);
     camera.start();
-    running.put(streamId, wrap(camera));
+    running.put(config.streamId(), wrap(camera));
   }
 
   /** Stops the camera with this id, if it runs. */
