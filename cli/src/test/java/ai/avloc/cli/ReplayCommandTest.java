@@ -287,6 +287,7 @@ class ReplayCommandTest {
     assertTrue(
         old.err.contains("is older than the archive's earliest retained record, at " + start),
         old.err);
+    assertTrue(old.err.contains("replay from " + start.minusSeconds(10) + " or later"), old.err);
 
     Run backwards =
         avloc(

@@ -77,7 +77,9 @@ public record ArchiveRange(Instant earliest, Instant latest, long records, Set<S
       }
       Instant latest = latest(consumer, partitions, ends);
       String holds = "the archive holds " + earliest + " to " + latest;
-      if (range.from().isBefore(earliest)) {
+      // an event at --from arrived at most arrivalSlack later: if even that is before the earliest
+      // record, it has been deleted (on topics stamped with event time the slack only widens this)
+      if (range.from().plus(range.arrivalSlack()).isBefore(earliest)) {
         throw new IllegalArgumentException(
             "--from "
                 + range.from()
@@ -86,7 +88,7 @@ public record ArchiveRange(Instant earliest, Instant latest, long records, Set<S
                 + " (the camera topics' retention); "
                 + holds
                 + ": replay from "
-                + earliest
+                + earliest.minus(range.arrivalSlack())
                 + " or later");
       }
       Map<TopicPartition, Long> start =
