@@ -49,6 +49,7 @@ public final class ArchiveClips implements ClipExport {
 
   @Override
   public void write(Stream s) throws IOException {
+    long began = System.nanoTime();
     ReplayRange range = s.range();
     long from = micros(range.from());
     long to = micros(range.to());
@@ -97,7 +98,7 @@ public final class ArchiveClips implements ClipExport {
       log.printf(
           Locale.ROOT,
           "clip %s: %.1f s, %d frames (%d from the camera, %d held), %d windows with a map,"
-              + " %d without a localization, %s%n",
+              + " %d without a localization, %s, written in %.1f s%n",
           s.streamId(),
           done.seconds(),
           done.frames(),
@@ -105,7 +106,8 @@ public final class ArchiveClips implements ClipExport {
           done.heldFrames(),
           done.mapWindows(),
           done.missingLocalizations(),
-          done.videoCodec());
+          done.videoCodec(),
+          (System.nanoTime() - began) / 1e9);
     }
   }
 

@@ -38,6 +38,17 @@ class LiveCameraStreamsTest {
     streamsAtTheSinesLevel("h264-pcmu");
   }
 
+  @Test
+  void shouldPublishTwelveFramesAndTwelveChunksASecondFromRtspWithH265AndG711ALaw()
+      throws Exception {
+    streamsAtTheSinesLevel("h265-alaw");
+  }
+
+  @Test
+  void shouldPublishTwelveFramesAndTwelveChunksASecondFromRtspWithOpus() throws Exception {
+    streamsAtTheSinesLevel("h264-opus");
+  }
+
   private void streamsAtTheSinesLevel(String kind) throws Exception {
     int port = LivePeers.freePort();
     Process server = LivePeers.rtspServer(port, "/cam", kind, null);
