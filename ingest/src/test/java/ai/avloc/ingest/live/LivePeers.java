@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -32,8 +33,11 @@ final class LivePeers {
 
   static final Path PYTHON = Paths.get("/usr/bin/python3");
 
-  /** RMS of the test server's sine (peak 0.1 of full scale): 20 log10(0.1 / sqrt 2). */
-  static final double RTSP_SINE_DBFS = 20 * Math.log10(0.1 / Math.sqrt(2));
+  /** Peak of the test cameras' sine, as a fraction of full scale. */
+  static final double RTSP_SINE_PEAK = 0.1;
+
+  /** RMS of the test cameras' sine: 20 log10(0.1 / sqrt 2) = -23.01 dBFS. */
+  static final double RTSP_SINE_DBFS = 20 * Math.log10(RTSP_SINE_PEAK / Math.sqrt(2));
 
   static int freePort() {
     try (ServerSocket s = new ServerSocket(0)) {
@@ -43,7 +47,19 @@ final class LivePeers {
     }
   }
 
-  /** Starts rtsp-test-server.py; returns once it listens. */
+  /**
+   * The test picture and steady sine {@code infra/bin/rtsp-camera} serves for each kind of camera
+   * the tests meet: H.264 or H.265 video with AAC, G.711 (µ-law, A-law), Opus or no audio.
+   */
+  static final Map<String, String> KINDS =
+      Map.of(
+          "h264-aac", "audio=aac",
+          "h264-pcmu", "audio=pcmu",
+          "h264-opus", "audio=opus",
+          "h265-alaw", "video=h265,audio=alaw",
+          "h264-only", "audio=none");
+
+  /** Starts infra/bin/rtsp-camera with one camera at {@code mount}; returns once it listens. */
   static Process rtspServer(int port, String mount, String kind, String userPassword)
       throws Exception {
     if (!Files.isExecutable(PYTHON)) {
@@ -51,20 +67,26 @@ final class LivePeers {
           "/usr/bin/python3 is missing: install the Debian packages python3-gi and"
               + " gir1.2-gst-rtsp-server-1.0");
     }
-    Path script = Paths.get(LivePeers.class.getResource("/rtsp-test-server.py").toURI());
+    // the tool users run to try avloc without a camera; the tests run in the module's folder
+    Path script = Paths.get("..", "infra", "bin", "rtsp-camera").toAbsolutePath().normalize();
+    if (!Files.isRegularFile(script) || !KINDS.containsKey(kind)) {
+      fail("no " + script + ", or an unknown kind " + kind);
+    }
+    String source = "test:320x240@25,tone=steady,level=" + RTSP_SINE_PEAK + "," + KINDS.get(kind);
     List<String> cmd =
         new ArrayList<>(
-            List.of(PYTHON.toString(), script.toString(), Integer.toString(port), mount, kind));
+            List.of(PYTHON.toString(), script.toString(), "--port", Integer.toString(port)));
     if (userPassword != null) {
-      cmd.add(userPassword);
+      cmd.addAll(List.of("--user", userPassword));
     }
+    cmd.add(mount.replaceFirst("^/", "") + "=" + source);
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     BufferedReader out =
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     StringBuilder seen = new StringBuilder();
     String line;
     while ((line = out.readLine()) != null) {
-      if (line.equals("ready")) {
+      if (line.startsWith("ready ")) {
         drain(out);
         return p;
       }
@@ -72,7 +94,7 @@ final class LivePeers {
     }
     p.destroyForcibly();
     fail(
-        "the GStreamer RTSP test server did not start (Debian packages python3-gi,"
+        "infra/bin/rtsp-camera did not start (Debian packages python3-gi,"
             + " gir1.2-gst-rtsp-server-1.0, gstreamer1.0-plugins-{base,good,ugly,bad},"
             + " gstreamer1.0-libav):\n"
             + seen);
@@ -139,7 +161,7 @@ final class LivePeers {
                 // the server is gone
               }
             },
-            "rtsp-test-server-output");
+            "rtsp-camera-output");
     t.setDaemon(true);
     t.start();
   }
