@@ -120,7 +120,9 @@ public final class LiveCameras {
               c.id(),
               c.isArray() ? "array " + c.array().geometryId() : "live camera",
               CameraUrl.parse(c.substream() != null ? c.substream() : c.url()).redacted());
-          fleet.start(c);
+          if (!fleet.startOrLog(c)) {
+            out.println(c.id() + ": not started (see the log); the other cameras run");
+          }
         }
         watcher.start();
       }

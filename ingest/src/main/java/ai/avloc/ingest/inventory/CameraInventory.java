@@ -3,6 +3,7 @@ package ai.avloc.ingest.inventory;
 import ai.avloc.acoustics.array.BuiltinArrays;
 import ai.avloc.acoustics.array.MicArray;
 import ai.avloc.acoustics.array.MicArrayFiles;
+import ai.avloc.ingest.live.CameraUrl;
 import ai.avloc.schemas.InputLimits;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -285,6 +286,12 @@ public final class CameraInventory {
       }
 
       ArraySpec array = array(where, m.entries().get("array"));
+      if (array == null && m.entries().get("array") == null) {
+        // a mono camera is read by a live camera: its URLs must be ones it reads (an array's input
+        // may also be a sound server, which its own source checks when it opens it)
+        cameraUrl(where, "url", urlEntry, url);
+        cameraUrl(where, "substream", subEntry, substream);
+      }
 
       if (found.size() > before || id == null || url == null) {
         return null;
@@ -465,6 +472,18 @@ public final class CameraInventory {
         }
       }
       return labels;
+    }
+
+    private void cameraUrl(String where, String key, Entry entry, String url) {
+      if (url == null) {
+        return;
+      }
+      try {
+        CameraUrl.parse(url);
+      } catch (IllegalArgumentException e) {
+        // CameraUrl's messages show the URL redacted, or only its scheme
+        error(entry.keyLine(), where + ": " + key + ": " + e.getMessage());
+      }
     }
 
     private String url(String where, String key, Entry entry) {

@@ -83,14 +83,30 @@ public final class CameraFleet implements AutoCloseable {
   /** Applies an inventory change: removed cameras stop, changed ones restart, added ones start. */
   public synchronized void apply(InventoryDiff diff) {
     diff.removed().forEach(c -> stop(c.id()));
-    diff.changed().forEach(this::start);
-    diff.added().forEach(this::start);
+    diff.changed().forEach(this::startOrLog);
+    diff.added().forEach(this::startOrLog);
     LOG.info(
         "inventory applied: {} added, {} removed, {} changed; {} camera(s) running",
         diff.added().size(),
         diff.removed().size(),
         diff.changed().size(),
         running.size());
+  }
+
+  /**
+   * Starts a camera; one that cannot start (an input it cannot read) is logged and left out, so the
+   * rest of an edit still applies.
+   *
+   * @return whether it started
+   */
+  public synchronized boolean startOrLog(CameraSpec spec) {
+    try {
+      start(spec);
+      return true;
+    } catch (RuntimeException e) {
+      LOG.error("camera {}: not started: {}", spec.id(), e.getMessage());
+      return false;
+    }
   }
 
   public synchronized List<String> ids() {

@@ -95,6 +95,10 @@ public final class CameraUrl {
       }
       return new CameraUrl(kind, hp.group(1), port, m.group(4), user, password);
     }
+    if (t.startsWith("/")) {
+      // a plain absolute path, as an inventory may give a recording
+      return new CameraUrl(Kind.FILE, null, -1, t, null, null);
+    }
     int colon = t.indexOf(':');
     String scheme = colon < 0 ? "" : t.substring(0, colon).toLowerCase(Locale.ROOT);
     String target = colon < 0 ? "" : t.substring(colon + 1);

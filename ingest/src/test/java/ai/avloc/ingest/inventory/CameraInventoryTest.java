@@ -152,6 +152,27 @@ class CameraInventoryTest {
   }
 
   @Test
+  void aMonoCameraShouldHaveAUrlALiveCameraReadsNamedOnItsLine() throws IOException {
+    List<String> errors =
+        errors(
+            "cameras:\n  - id: a\n    url: srt://10.0.0.5:9000/live\n"
+                + "  - id: b\n    url: rtsp://10.0.0.6/s\n    substream: 'v4l2:'\n"
+                + "  - id: c\n    url: /recordings/gate.mp4\n",
+            Map.of());
+
+    assertEquals(2, errors.size(), errors.toString());
+    assertTrue(
+        errors
+            .get(0)
+            .endsWith(
+                ":3: camera 'a': url: camera URL with scheme 'srt' is not supported: use rtsp,"
+                    + " rtsps, rtmp, rtmps, http, https, file, v4l2 or alsa"),
+        errors.get(0));
+    assertTrue(
+        errors.get(1).contains(":6: camera 'b': substream: camera URL v4l2:"), errors.get(1));
+  }
+
+  @Test
   void aGeometryFileShouldBeReadRelativeToTheInventory() throws IOException {
     Files.writeString(dir.resolve("tri.csv"), "x,y,z\n0,0,0\n0.1,0,0\n0,0.1,0\n");
     Path file =
