@@ -170,6 +170,27 @@ public final class CameraFleet implements AutoCloseable {
     private volatile Gateway gateway;
     private volatile CameraStatus current;
     private long reconnects;
+    private long sequence;
+
+    /** Each opening of the input counts its chunks from 0: the stream's numbering goes on. */
+    private final CameraEvents numbered =
+        new CameraEvents() {
+          @Override
+          public void frame(ai.avloc.schemas.VideoFrame frame) {
+            sink.frame(frame);
+          }
+
+          @Override
+          public void audio(ai.avloc.schemas.AudioChunk chunk) {
+            sink.audio(chunk);
+          }
+
+          @Override
+          public void array(ai.avloc.schemas.ArrayChunk chunk) {
+            chunk.setSequence(sequence++);
+            sink.array(chunk);
+          }
+        };
 
     ArrayCapture(CameraSpec spec) {
       this.spec = spec;
@@ -191,7 +212,7 @@ public final class CameraFleet implements AutoCloseable {
                   CameraState.CONNECTED,
                   current.getLastError() == null ? null : current.getLastError().toString()));
           failures = 0;
-          Gateway g = new Gateway(List.of(source), sink, Gateway.Pace.REAL_TIME);
+          Gateway g = new Gateway(List.of(source), numbered, Gateway.Pace.REAL_TIME);
           gateway = g;
           if (stopped.getCount() == 0) {
             break;
