@@ -7,6 +7,7 @@ import ai.avloc.ingest.Gateway;
 import ai.avloc.ingest.KafkaCameraEvents;
 import ai.avloc.ingest.MediaFileSource;
 import ai.avloc.ingest.SceneCamera;
+import ai.avloc.ingest.inventory.CameraInventory;
 import ai.avloc.ingest.inventory.Shard;
 import ai.avloc.schemas.ModelShapes;
 import ai.avloc.schemas.Topics;
@@ -296,6 +297,10 @@ final class GatewayCommand implements Callable<Integer> {
             .map(s -> s.inventory)
             .findFirst()
             .orElse(null);
+    if (inventory != null) {
+      // a file with mistakes is named, line by line, before anything connects
+      CameraInventory.parse(inventory);
+    }
     Topics topics = Topics.withPrefix(topicPrefix);
     LiveCameras.Plan plan =
         new LiveCameras.Plan(

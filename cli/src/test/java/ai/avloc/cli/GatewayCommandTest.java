@@ -127,6 +127,18 @@ class GatewayCommandTest {
   }
 
   @Test
+  void shouldNameEveryMistakeOfAnInventoryBeforeConnecting() throws Exception {
+    Path yaml = dir.resolve("cameras.yaml");
+    Files.writeString(
+        yaml, "cameras:\n  - id: a\n    url: srt://x/y\n  - id: a\n    url: rtsp://h/s\n");
+    // no broker at localhost:1: the file's mistakes come first
+    BadInputTest.assertFailsWith(
+        BadInputTest.run("gateway", "--bootstrap", "localhost:1", "--cameras", yaml.toString()),
+        "cameras.yaml:3: camera 'a': url: camera URL with scheme 'srt' is not supported",
+        "cameras.yaml:4: duplicate id 'a' (first on line 2)");
+  }
+
+  @Test
   void shouldNameBadOptions() {
     BadInputTest.assertFailsWith(
         BadInputTest.run("gateway", "--bootstrap", "localhost:1", "--scene", "none.json"),
