@@ -16,10 +16,13 @@ import ai.avloc.schemas.CameraState;
 import ai.avloc.schemas.CameraStatus;
 import ai.avloc.schemas.VideoFrame;
 import ai.avloc.schemas.WindowClock;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Live cameras on real servers: RTSP (GStreamer) with AAC, G.711 and no audio, over TCP and UDP;
@@ -70,6 +73,56 @@ class LiveCameraStreamsTest {
       // ffmpeg's sine source: amplitude 1/8, RMS 20 log10(1/8 / sqrt 2) = -21.07 dBFS
       Run run = run(CameraUrl.parse("http://127.0.0.1:" + port + "/live.ts"));
       assertStreams(run, 20 * Math.log10(0.125 / Math.sqrt(2)));
+    } finally {
+      LivePeers.kill(server);
+    }
+  }
+
+  @Test
+  void shouldPublishFramesAndAudioFromHls(@TempDir Path segments) throws Exception {
+    int port = LivePeers.freePort();
+    List<Process> peers = LivePeers.httpHls(segments, port);
+    try {
+      // the playlist exists once ffmpeg has written its first segment
+      await(
+          "the first HLS segment",
+          Duration.ofSeconds(15),
+          () -> Files.exists(segments.resolve("live.m3u8")));
+      Run run = run(CameraUrl.parse("http://127.0.0.1:" + port + "/live.m3u8"));
+      assertEquals(CameraState.CONNECTED, run.status.getState(), "" + run.status.getLastError());
+      assertTrue(run.status.getAudioPresent(), "HLS carries the sine");
+      List<AudioChunk> chunks = run.sink.chunks.stream().map(Received::value).toList();
+      assertEquals(
+          20 * Math.log10(0.125 / Math.sqrt(2)),
+          LivePeers.dbfs(chunks.subList(6, chunks.size())),
+          1.5,
+          "RMS level of ffmpeg's sine");
+      // HLS arrives a 1 s segment at a time: the span may end just before a segment
+      assertTrue(
+          run.sink.frames.size() >= 10 * (RUN.toSeconds() - 1),
+          "frames: " + run.sink.frames.size());
+      assertOrderedAndOnTheWallClock(run.sink.frames);
+    } finally {
+      for (Process p : peers) {
+        LivePeers.kill(p);
+      }
+    }
+  }
+
+  @Test
+  void shouldPublishFramesFromAnMjpegCameraAndSayItHasNoAudio() throws Exception {
+    int port = LivePeers.freePort();
+    Process server = LivePeers.httpMjpeg(port);
+    try {
+      Run run = run(CameraUrl.parse("http://127.0.0.1:" + port + "/video.mjpg"));
+      assertFalse(run.status.getAudioPresent(), "an MJPEG camera has no audio");
+      assertEquals(0, run.sink.chunks.size(), "never silence-filled");
+      assertTrue(run.status.getFpsOut() > 10 && run.status.getFpsOut() <= 12.5, "fps out");
+      for (VideoFrame f : run.sink.frames.stream().map(Received::value).toList()) {
+        assertEquals(298, f.getWidth());
+        assertEquals(224, f.getHeight());
+      }
+      assertOrderedAndOnTheWallClock(run.sink.frames);
     } finally {
       LivePeers.kill(server);
     }

@@ -142,6 +142,90 @@ final class LivePeers {
     }
   }
 
+  /** ffmpeg serving a live 320x240 test picture as MJPEG over HTTP (multipart JPEG, no audio). */
+  static Process httpMjpeg(int port) throws IOException {
+    return ffmpeg(
+        "-re",
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc=size=320x240:rate=25",
+        "-c:v",
+        "mjpeg",
+        "-q:v",
+        "5",
+        "-f",
+        "mpjpeg",
+        "-listen",
+        "1",
+        "http://127.0.0.1:" + port + "/video.mjpg");
+  }
+
+  /**
+   * ffmpeg writing a live HLS stream (test picture and 440 Hz sine, 1 s segments) into {@code dir},
+   * served over HTTP by the system Python's http.server on {@code port}; returns both processes.
+   */
+  static List<Process> httpHls(Path dir, int port) throws IOException {
+    Process writer =
+        ffmpeg(
+            "-re",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=320x240:rate=25",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=440:sample_rate=44100",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-tune",
+            "zerolatency",
+            "-g",
+            "25",
+            "-c:a",
+            "aac",
+            "-f",
+            "hls",
+            "-hls_time",
+            "1",
+            "-hls_list_size",
+            "6",
+            "-hls_flags",
+            "delete_segments",
+            dir.resolve("live.m3u8").toString());
+    Process server =
+        new ProcessBuilder(
+                PYTHON.toString(),
+                "-m",
+                "http.server",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--directory",
+                dir.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    return List.of(writer, server);
+  }
+
+  private static Process ffmpeg(String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-nostdin", "-loglevel", "error"));
+    cmd.addAll(List.of(args));
+    try {
+      return new ProcessBuilder(cmd)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start();
+    } catch (IOException e) {
+      fail("ffmpeg is missing: install the Debian package ffmpeg (" + e.getMessage() + ")");
+      return null;
+    }
+  }
+
   static void kill(Process p) throws InterruptedException {
     if (p != null) {
       p.destroyForcibly();
