@@ -194,7 +194,7 @@ public final class CameraFleet implements AutoCloseable {
 
     ArrayCapture(CameraSpec spec) {
       this.spec = spec;
-      this.shownUrl = CameraUrl.parse(spec.url()).redacted();
+      this.shownUrl = shown(spec.url());
       this.current = state(CameraState.CONNECTING, null);
       this.thread = new Thread(this::run, "array-camera-" + spec.id());
       thread.setDaemon(true);
@@ -233,7 +233,7 @@ public final class CameraFleet implements AutoCloseable {
                   + " ("
                   + shownUrl
                   + "): "
-                  + CameraUrl.parse(spec.url()).redact(String.valueOf(e.getMessage()));
+                  + hideCredentials(String.valueOf(e.getMessage()));
           changed(
               state(
                   reconnects == 0 && current.getState() != CameraState.CONNECTED
@@ -250,6 +250,26 @@ public final class CameraFleet implements AutoCloseable {
           Thread.currentThread().interrupt();
           break;
         }
+      }
+    }
+
+    /**
+     * An array's input as logs show it: redacted when it is a camera URL; a sound server or a
+     * relative path otherwise, which the inventory has already checked holds no password.
+     */
+    private static String shown(String url) {
+      try {
+        return CameraUrl.parse(url).redacted();
+      } catch (IllegalArgumentException notACameraUrl) {
+        return url;
+      }
+    }
+
+    private String hideCredentials(String text) {
+      try {
+        return CameraUrl.parse(spec.url()).redact(text);
+      } catch (IllegalArgumentException notACameraUrl) {
+        return text;
       }
     }
 
