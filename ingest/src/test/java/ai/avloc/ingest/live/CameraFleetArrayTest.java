@@ -97,6 +97,11 @@ class CameraFleetArrayTest {
             "chunk " + k + " later than the one before");
       }
     }
+    // statuses reach the log on the publisher's thread
+    LivePeers.await(
+        "the STOPPED status",
+        Duration.ofSeconds(5),
+        () -> status.sent.stream().anyMatch(st -> st.getState() == CameraState.STOPPED));
     List<CameraState> states =
         status.sent.stream()
             .filter(s -> s.getStreamId().toString().equals("hall"))
