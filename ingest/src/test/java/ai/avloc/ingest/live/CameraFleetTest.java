@@ -103,6 +103,16 @@ class CameraFleetTest {
       fleet.statuses().forEach(s -> latest.put(s.getStreamId().toString(), s));
       assertEquals(CameraState.CONNECTED, latest.get("cam-a").getState());
       assertEquals(0, latest.get("cam-a").getReconnects(), "no reconnect of an untouched camera");
+      // statuses reach the log on the publisher's thread
+      LivePeers.await(
+          "cam-b's STOPPED status",
+          Duration.ofSeconds(5),
+          () ->
+              status.sent.stream()
+                  .anyMatch(
+                      s ->
+                          s.getStreamId().toString().equals("cam-b")
+                              && s.getState() == CameraState.STOPPED));
       assertTrue(
           status.sent.stream()
               .anyMatch(
