@@ -101,64 +101,54 @@ final class LivePeers {
     return null;
   }
 
+  /** ffmpeg's live test picture (H.264, a key frame a second) and 440 Hz sine (AAC). */
+  private static final List<String> TEST_PICTURE_AND_SINE =
+      List.of(
+          "-re",
+          "-f",
+          "lavfi",
+          "-i",
+          "testsrc=size=320x240:rate=25",
+          "-f",
+          "lavfi",
+          "-i",
+          "sine=frequency=440:sample_rate=44100",
+          "-c:v",
+          "libx264",
+          "-preset",
+          "ultrafast",
+          "-tune",
+          "zerolatency",
+          "-g",
+          "25",
+          "-c:a",
+          "aac");
+
   /** ffmpeg serving a live 320x240 test picture and a 440 Hz sine as MPEG-TS over HTTP. */
   static Process httpMpegTs(int port) throws IOException {
-    try {
-      return new ProcessBuilder(
-              "ffmpeg",
-              "-nostdin",
-              "-loglevel",
-              "error",
-              "-re",
-              "-f",
-              "lavfi",
-              "-i",
-              "testsrc=size=320x240:rate=25",
-              "-f",
-              "lavfi",
-              "-i",
-              "sine=frequency=440:sample_rate=44100",
-              "-c:v",
-              "libx264",
-              "-preset",
-              "ultrafast",
-              "-tune",
-              "zerolatency",
-              "-g",
-              "25",
-              "-c:a",
-              "aac",
-              "-f",
-              "mpegts",
-              "-listen",
-              "1",
-              "http://127.0.0.1:" + port + "/live.ts")
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .start();
-    } catch (IOException e) {
-      fail("ffmpeg is missing: install the Debian package ffmpeg (" + e.getMessage() + ")");
-      return null;
-    }
+    List<String> args = new ArrayList<>(TEST_PICTURE_AND_SINE);
+    args.addAll(List.of("-f", "mpegts", "-listen", "1", "http://127.0.0.1:" + port + "/live.ts"));
+    return ffmpeg(args);
   }
 
   /** ffmpeg serving a live 320x240 test picture as MJPEG over HTTP (multipart JPEG, no audio). */
   static Process httpMjpeg(int port) throws IOException {
     return ffmpeg(
-        "-re",
-        "-f",
-        "lavfi",
-        "-i",
-        "testsrc=size=320x240:rate=25",
-        "-c:v",
-        "mjpeg",
-        "-q:v",
-        "5",
-        "-f",
-        "mpjpeg",
-        "-listen",
-        "1",
-        "http://127.0.0.1:" + port + "/video.mjpg");
+        List.of(
+            "-re",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=320x240:rate=25",
+            "-c:v",
+            "mjpeg",
+            "-q:v",
+            "5",
+            "-f",
+            "mpjpeg",
+            "-listen",
+            "1",
+            "http://127.0.0.1:" + port + "/video.mjpg"));
   }
 
   /**
@@ -166,27 +156,9 @@ final class LivePeers {
    * served over HTTP by the system Python's http.server on {@code port}; returns both processes.
    */
   static List<Process> httpHls(Path dir, int port) throws IOException {
-    Process writer =
-        ffmpeg(
-            "-re",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc=size=320x240:rate=25",
-            "-f",
-            "lavfi",
-            "-i",
-            "sine=frequency=440:sample_rate=44100",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "ultrafast",
-            "-tune",
-            "zerolatency",
-            "-g",
-            "25",
-            "-c:a",
-            "aac",
+    List<String> args = new ArrayList<>(TEST_PICTURE_AND_SINE);
+    args.addAll(
+        List.of(
             "-f",
             "hls",
             "-hls_time",
@@ -195,7 +167,8 @@ final class LivePeers {
             "6",
             "-hls_flags",
             "delete_segments",
-            dir.resolve("live.m3u8").toString());
+            dir.resolve("live.m3u8").toString()));
+    Process writer = ffmpeg(args);
     Process server =
         new ProcessBuilder(
                 PYTHON.toString(),
@@ -212,9 +185,9 @@ final class LivePeers {
     return List.of(writer, server);
   }
 
-  private static Process ffmpeg(String... args) throws IOException {
+  private static Process ffmpeg(List<String> args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-nostdin", "-loglevel", "error"));
-    cmd.addAll(List.of(args));
+    cmd.addAll(args);
     try {
       return new ProcessBuilder(cmd)
           .redirectErrorStream(true)
