@@ -279,7 +279,7 @@ public final class ReplayRun {
           .localizations()
           .forEach(l -> byStream.computeIfAbsent(l.getStreamId(), s -> new ArrayList<>()).add(l));
       for (String stream : o.range().streams()) {
-        Path mp4 = o.out().resolve(stream + ".mp4");
+        Path mp4 = o.out().resolve(clipName(stream));
         o.clips()
             .write(
                 new ClipExport.Stream(
@@ -292,6 +292,16 @@ public final class ReplayRun {
         log.println("wrote " + mp4);
       }
     }
+  }
+
+  /**
+   * The clip's file name: a stream id may hold any character but control ones ({@code site/gate-1},
+   * {@code ..}), so what a file name cannot hold becomes {@code _} and the clip stays in the output
+   * folder.
+   */
+  static String clipName(String streamId) {
+    String name = streamId.replaceAll("[^A-Za-z0-9._-]", "_");
+    return (name.matches("\\.*") ? "_" + name : name) + ".mp4";
   }
 
   /** One line of {@code localizations.jsonl}: the window and its peaks, not the energy map. */
