@@ -131,14 +131,8 @@ public final class MediaFileSource implements CameraSource {
 
   @Override
   public void close() {
-    if (grabber != null) {
-      try {
-        grabber.close();
-      } catch (FrameGrabber.Exception e) {
-        // nothing left to read from it; closing is best effort
-      }
-      grabber = null;
-    }
+    Grabbers.closeQuietly(grabber);
+    grabber = null;
     buffer.clear();
   }
 
@@ -150,11 +144,7 @@ public final class MediaFileSource implements CameraSource {
     try {
       g.start();
     } catch (FrameGrabber.Exception e) {
-      try {
-        g.close();
-      } catch (FrameGrabber.Exception ignored) {
-        // the open failure is the one worth reporting
-      }
+      Grabbers.closeQuietly(g);
       throw new IllegalArgumentException(
           file + ": FFmpeg cannot open it as media: " + e.getMessage(), e);
     }
@@ -222,11 +212,7 @@ public final class MediaFileSource implements CameraSource {
 
   private void endPass() {
     chunker.flush(this::emitChunk);
-    try {
-      grabber.close();
-    } catch (FrameGrabber.Exception e) {
-      // the pass is complete; a failing close loses nothing
-    }
+    Grabbers.closeQuietly(grabber);
     grabber = null;
     if (frames == 0 && samples == 0) {
       throw new IllegalArgumentException(

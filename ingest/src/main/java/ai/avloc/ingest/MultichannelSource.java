@@ -135,14 +135,8 @@ public final class MultichannelSource implements CameraSource {
 
   @Override
   public void close() {
-    if (grabber != null) {
-      try {
-        grabber.close();
-      } catch (FrameGrabber.Exception e) {
-        // nothing more is read from it; closing is best effort
-      }
-      grabber = null;
-    }
+    Grabbers.closeQuietly(grabber);
+    grabber = null;
   }
 
   private void checkMap() {
@@ -194,19 +188,19 @@ public final class MultichannelSource implements CameraSource {
     try {
       g.start();
     } catch (FrameGrabber.Exception e) {
-      closeQuietly(g);
+      Grabbers.closeQuietly(g);
       // FFmpeg's message quotes the URL it was given: show it without the credentials
       String why = String.valueOf(e.getMessage()).replace(openWith, input);
       throw new IllegalArgumentException(input + ": FFmpeg cannot open it as media: " + why);
     }
     sourceChannels = g.getAudioChannels();
     if (sourceChannels <= 0) {
-      closeQuietly(g);
+      Grabbers.closeQuietly(g);
       throw new IllegalArgumentException(input + ": has no audio stream");
     }
     int needed = Arrays.stream(channelMap).max().orElse(0) + 1;
     if (needed > sourceChannels) {
-      closeQuietly(g);
+      Grabbers.closeQuietly(g);
       throw new IllegalArgumentException(
           input
               + ": has "
@@ -315,13 +309,5 @@ public final class MultichannelSource implements CameraSource {
 
   private static String encode(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
-  }
-
-  private static void closeQuietly(FFmpegFrameGrabber g) {
-    try {
-      g.close();
-    } catch (FrameGrabber.Exception ignored) {
-      // the open failure is the one worth reporting
-    }
   }
 }

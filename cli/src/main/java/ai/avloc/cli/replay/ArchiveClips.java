@@ -6,6 +6,7 @@ import ai.avloc.schemas.Topic;
 import ai.avloc.schemas.VideoFrame;
 import ai.avloc.schemas.WindowClock;
 import ai.avloc.stream.job.ReplayRange;
+import ai.avloc.stream.kafka.Validation;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -61,14 +63,22 @@ public final class ArchiveClips implements ClipExport {
                 s.topics().frames(),
                 s.streamId(),
                 range,
-                f -> micros(f.getTimestamp()));
+                f -> micros(f.getTimestamp()),
+                f -> {
+                  Validation.frame(f, 0);
+                  sameStream(s.streamId(), f.getStreamId());
+                });
         Cursor<AudioChunk> audio =
             new Cursor<>(
                 s.bootstrap(),
                 s.topics().audio(),
                 s.streamId(),
                 range,
-                a -> micros(a.getTimestamp()));
+                a -> micros(a.getTimestamp()),
+                a -> {
+                  Validation.audio(a, 0);
+                  sameStream(s.streamId(), a.getStreamId());
+                });
         EvidenceClip clip = EvidenceClip.create(s.mp4(), s.streamId())) {
       while (true) {
         VideoFrame f = frames.peek(from, to);
@@ -98,7 +108,8 @@ public final class ArchiveClips implements ClipExport {
       log.printf(
           Locale.ROOT,
           "clip %s: %.1f s, %d frames (%d from the camera, %d held), %d windows with a map,"
-              + " %d without a localization, %s, written in %.1f s%n",
+              + " %d without a localization, %d archived record(s) the job rejects left out, %s,"
+              + " written in %.1f s%n",
           s.streamId(),
           done.seconds(),
           done.frames(),
@@ -106,8 +117,16 @@ public final class ArchiveClips implements ClipExport {
           done.heldFrames(),
           done.mapWindows(),
           done.missingLocalizations(),
+          frames.rejected + audio.rejected,
           done.videoCodec(),
           (System.nanoTime() - began) / 1e9);
+    }
+  }
+
+  /** A record keyed to the stream whose value names another is not the stream's. */
+  private static void sameStream(String streamId, CharSequence named) {
+    if (!streamId.contentEquals(named)) {
+      throw new IllegalArgumentException("keyed " + streamId + " but names " + named);
     }
   }
 
@@ -125,6 +144,8 @@ public final class ArchiveClips implements ClipExport {
     private final String topic;
     private final String streamId;
     private final ToLongFunction<V> time;
+    private final Consumer<V> check;
+    private long rejected;
     private final Map<TopicPartition, Long> stops = new HashMap<>();
     private final ArrayDeque<V> ready = new ArrayDeque<>();
 
@@ -133,7 +154,8 @@ public final class ArchiveClips implements ClipExport {
         Topic<V> topic,
         String streamId,
         ReplayRange range,
-        ToLongFunction<V> time) {
+        ToLongFunction<V> time,
+        Consumer<V> check) {
       Map<String, Object> config = new HashMap<>();
       config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
       config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -144,6 +166,7 @@ public final class ArchiveClips implements ClipExport {
       this.topic = topic.name();
       this.streamId = streamId;
       this.time = time;
+      this.check = check;
       List<TopicPartition> partitions = new ArrayList<>();
       List<PartitionInfo> infos = consumer.partitionsFor(topic.name(), Duration.ofSeconds(15));
       if (infos != null) {
@@ -183,9 +206,12 @@ public final class ArchiveClips implements ClipExport {
           }
           if (streamId.equals(r.key())) {
             try {
-              ready.add(values.deserialize(topic, r.value()));
+              V value = values.deserialize(topic, r.value());
+              check.accept(value);
+              ready.add(value);
             } catch (RuntimeException e) {
-              // a record the job dead-lettered has no place in the clip either
+              // a record the job dead-letters (the job's own checks) has no place in the clip
+              rejected++;
             }
           }
         }

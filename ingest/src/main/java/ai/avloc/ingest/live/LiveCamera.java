@@ -6,6 +6,7 @@ import ai.avloc.ingest.CameraEvents;
 import ai.avloc.ingest.DecodeOptions;
 import ai.avloc.ingest.FrameJpeg;
 import ai.avloc.ingest.FrameSlots;
+import ai.avloc.ingest.Grabbers;
 import ai.avloc.schemas.CameraState;
 import ai.avloc.schemas.CameraStatus;
 import ai.avloc.schemas.VideoFrame;
@@ -334,7 +335,7 @@ public final class LiveCamera implements AutoCloseable {
         failed(config.url().redact(name + ": " + e));
       } finally {
         current = null;
-        close(grabber);
+        Grabbers.closeQuietly(grabber);
       }
       if (connectionMedia > 0) {
         failures = 0;
@@ -373,7 +374,7 @@ public final class LiveCamera implements AutoCloseable {
     try {
       g.start();
     } catch (FrameGrabber.Exception e) {
-      close(g);
+      Grabbers.closeQuietly(g);
       throw e;
     }
     boolean video = g.hasVideo();
@@ -383,7 +384,7 @@ public final class LiveCamera implements AutoCloseable {
       audioPresent = audio;
     }
     if (!video && !audio) {
-      close(g);
+      Grabbers.closeQuietly(g);
       throw new ConnectionLost(name + ": the stream has neither video nor audio FFmpeg can decode");
     }
     anchorWall = Long.MIN_VALUE;
@@ -704,16 +705,5 @@ public final class LiveCamera implements AutoCloseable {
   private String hostOf() {
     CameraUrl url = config.url();
     return url.isNetwork() ? url.host() + (url.port() < 0 ? "" : ":" + url.port()) : url.device();
-  }
-
-  private void close(FFmpegFrameGrabber g) {
-    if (g == null) {
-      return;
-    }
-    try {
-      g.close();
-    } catch (FrameGrabber.Exception | RuntimeException e) {
-      // the connection is gone either way
-    }
   }
 }
