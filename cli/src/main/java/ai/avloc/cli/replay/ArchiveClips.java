@@ -22,15 +22,11 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Writes a replayed stream's {@link EvidenceClip} from the archive: the stream's frames and audio
@@ -156,12 +152,7 @@ public final class ArchiveClips implements ClipExport {
         ReplayRange range,
         ToLongFunction<V> time,
         Consumer<V> check) {
-      Map<String, Object> config = new HashMap<>();
-      config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-      config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-      config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-      this.consumer =
-          new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+      this.consumer = ArchiveRange.consumer(bootstrap);
       this.values = topic.values();
       this.topic = topic.name();
       this.streamId = streamId;
@@ -174,8 +165,10 @@ public final class ArchiveClips implements ClipExport {
       }
       consumer.assign(partitions);
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-      Map<TopicPartition, Long> starts = offsets(partitions, range.readFrom(), ends);
-      stops.putAll(offsets(partitions, range.readTo(), ends));
+      Map<TopicPartition, Long> starts =
+          ArchiveRange.offsetsAt(consumer, partitions, range.readFrom().toEpochMilli(), ends);
+      stops.putAll(
+          ArchiveRange.offsetsAt(consumer, partitions, range.readTo().toEpochMilli(), ends));
       for (TopicPartition p : partitions) {
         consumer.seek(p, starts.get(p));
         if (starts.get(p) >= stops.get(p)) {
@@ -226,19 +219,6 @@ public final class ArchiveClips implements ClipExport {
 
     V take() {
       return ready.poll();
-    }
-
-    private Map<TopicPartition, Long> offsets(
-        List<TopicPartition> partitions, Instant at, Map<TopicPartition, Long> ends) {
-      Map<TopicPartition, Long> query = new HashMap<>();
-      partitions.forEach(p -> query.put(p, at.toEpochMilli()));
-      Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query);
-      Map<TopicPartition, Long> offsets = new HashMap<>();
-      for (TopicPartition p : partitions) {
-        OffsetAndTimestamp o = found.get(p);
-        offsets.put(p, o == null ? ends.get(p) : o.offset());
-      }
-      return offsets;
     }
 
     @Override

@@ -114,7 +114,10 @@ public record ArchiveRange(Instant earliest, Instant latest, long records, Set<S
     }
   }
 
-  private static KafkaConsumer<String, byte[]> consumer(String bootstrap) {
+  /**
+   * A consumer of committed records that commits nothing, with timeouts that name a lost broker.
+   */
+  static KafkaConsumer<String, byte[]> consumer(String bootstrap) {
     Map<String, Object> config = new HashMap<>();
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -131,7 +134,7 @@ public record ArchiveRange(Instant earliest, Instant latest, long records, Set<S
   }
 
   /** Each partition's first offset at or after {@code millis}, else its end. */
-  private static Map<TopicPartition, Long> offsetsAt(
+  static Map<TopicPartition, Long> offsetsAt(
       KafkaConsumer<String, byte[]> consumer,
       List<TopicPartition> partitions,
       long millis,
