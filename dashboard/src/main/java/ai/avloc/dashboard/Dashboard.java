@@ -447,10 +447,10 @@ public final class Dashboard implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
+    hub.close();
     if (server != null) {
       server.stop();
     }
-    hub.close();
     if (live != null) {
       live.close();
     }

@@ -20,12 +20,14 @@ import ai.avloc.schemas.Topics;
 import ai.avloc.testsupport.EmbeddedKafka;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +36,12 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -412,6 +419,93 @@ class DashboardApiTest {
       assertTrue(write.body().contains("user 'guard' may only look"), write.body());
     }
   }
+
+  @Test
+  void shouldCutOffABrowserThatStopsReadingWithoutSlowingTheOthers() throws Exception {
+    try (Dashboard hub =
+            new Dashboard(
+                    DashboardConfig.local(kafka.bootstrapServers())
+                        .withTopicPrefix("dash.")
+                        .withPort(0)
+                        .withToken(TOKEN)
+                        .withStallLimit(Duration.ofSeconds(1)))
+                .start();
+        Socket stalled = new Socket("127.0.0.1", hub.port())) {
+      // a client that asks for every event and then never reads a byte
+      stalled.setReceiveBufferSize(4096);
+      stalled
+          .getOutputStream()
+          .write(
+              ("GET /api/live HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\nAuthorization: Bearer "
+                      + TOKEN
+                      + "\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      AtomicLong lastSeen = new AtomicLong(-1);
+      HttpRequest live =
+          HttpRequest.newBuilder(
+                  URI.create("http://127.0.0.1:" + hub.port() + "/api/live?streams=flood"))
+              .header("Authorization", "Bearer " + TOKEN)
+              .header("Accept", "text/event-stream")
+              .build();
+      CompletableFuture<HttpResponse<Void>> reading =
+          http.sendAsync(
+              live,
+              HttpResponse.BodyHandlers.fromLineSubscriber(
+                  new Flow.Subscriber<String>() {
+                    @Override
+                    public void onSubscribe(Flow.Subscription s) {
+                      s.request(Long.MAX_VALUE);
+                    }
+
+                    @Override
+                    public void onNext(String line) {
+                      Matcher m = WINDOW.matcher(line);
+                      if (line.startsWith("data:") && m.find()) {
+                        lastSeen.set(Long.parseLong(m.group(1)));
+                      }
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {}
+
+                    @Override
+                    public void onComplete() {}
+                  }));
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (hub.liveClients() < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertEquals(2, hub.liveClients());
+
+      // 25 MiB of maps: far more than the stalled socket's buffers hold
+      long first = w0 + 10_000;
+      int windows = 2400;
+      for (int i = 0; i < windows; i++) {
+        producer.send(
+            new ProducerRecord<>(
+                topics.localizations().name(),
+                "flood",
+                topics
+                    .localizations()
+                    .values()
+                    .serialize("", localization("flood", first + i, 4, 4, 2))));
+      }
+      producer.flush();
+      long last = first + windows - 1;
+      while (lastSeen.get() != last && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertEquals(last, lastSeen.get(), "the reading client saw the newest window");
+      while (hub.liveClients() > 1
+          && System.nanoTime() < deadline + Duration.ofSeconds(5).toNanos()) {
+        Thread.sleep(50);
+      }
+      assertEquals(1, hub.liveClients(), "the stalled client was cut off, the reader kept");
+      reading.cancel(true);
+    }
+  }
+
+  static final Pattern WINDOW = Pattern.compile("\"window\":(\\d+)");
 
   static HttpResponse<String> post(String url, String body, Map<String, String> headers)
       throws Exception {
