@@ -95,7 +95,10 @@ public final class MqttSink extends AlertSink {
           @Override
           public void connectComplete(boolean reconnect, String serverUri) {
             LOG.info("{}: {}connected", name(), reconnect ? "re" : "");
-            announce = true;
+            if (reconnect) {
+              // the first connect announces on the worker; this one runs on Paho's thread
+              announce = true;
+            }
           }
 
           @Override
@@ -253,6 +256,7 @@ public final class MqttSink extends AlertSink {
     try {
       client.connect(options).waitForCompletion(config.publishTimeout().toMillis());
       everConnected = true;
+      announce = true;
       return true;
     } catch (MqttException e) {
       if (!outageLogged) {

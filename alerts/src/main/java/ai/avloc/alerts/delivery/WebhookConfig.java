@@ -140,10 +140,13 @@ public record WebhookConfig(
   }
 
   static String redact(URI uri) {
-    if (uri.getRawUserInfo() == null) {
+    // the raw authority, not the user info: a URI with an unusable host has no parsed user info
+    String authority = uri.getRawAuthority();
+    if (authority == null || !authority.contains("@")) {
       return uri.toString();
     }
-    return uri.toString().replace(uri.getRawUserInfo() + "@", "***@");
+    String hidden = "***" + authority.substring(authority.lastIndexOf('@'));
+    return uri.toString().replace("//" + authority, "//" + hidden);
   }
 
   static void positive(Duration d, String what) {
