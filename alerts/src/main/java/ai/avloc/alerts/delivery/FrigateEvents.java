@@ -4,9 +4,12 @@ import ai.avloc.schemas.Alert;
 import ai.avloc.schemas.AlertState;
 import ai.avloc.schemas.WindowClock;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -29,7 +32,9 @@ public final class FrigateEvents {
   /** Alerts remembered for {@code before} by default. */
   public static final int DEFAULT_REMEMBERED = 10_000;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // epoch seconds as 1764369600.5, not 1.7643696005E9
+  private static final ObjectMapper JSON =
+      JsonMapper.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
 
   private final Map<String, ObjectNode> previous;
 
@@ -127,7 +132,7 @@ public final class FrigateEvents {
     return event;
   }
 
-  private static double seconds(long micros) {
-    return micros / 1e6;
+  private static BigDecimal seconds(long micros) {
+    return BigDecimal.valueOf(micros).movePointLeft(6).stripTrailingZeros();
   }
 }
