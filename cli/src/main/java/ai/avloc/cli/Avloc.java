@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       ReplayCommand.class,
       GatewayCommand.class,
       AlertsCommand.class,
+      DeliverCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Avloc implements Runnable {
