@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
       GatewayCommand.class,
       AlertsCommand.class,
       DeliverCommand.class,
+      DashboardCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Avloc implements Runnable {
