@@ -71,7 +71,7 @@ final class ClipReader {
       Localization l = topics.localizations().values().deserialize(r.topic(), r.value());
       long t = l.getWindowStart().toEpochMilli();
       if (t >= from && t < to) {
-        localizations.add(LocalizationView.of(l, r.timestamp()));
+        localizations.add(LocalizationView.of(l, l.getEmitTime().toEpochMilli()));
       }
     }
     frames.sort((a, b) -> Long.compare(a.t(), b.t()));

@@ -18,6 +18,7 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -38,16 +39,21 @@ final class TopicFollower implements AutoCloseable {
     SINCE
   }
 
-  /** A record handler: the Kafka record's key, decoded value (null for a tombstone) and time. */
+  /**
+   * A record handler: the Kafka record's key, decoded value (null for a tombstone) and the time the
+   * broker appended it, or -1 when the topic keeps the producer's timestamp instead (a Flink sink
+   * writes the element's event time there, which says nothing about arrival).
+   */
   interface Handler<V> {
-    void accept(String key, V value, long timestamp);
+    void accept(String key, V value, long appendTime);
   }
 
   private record Followed<V extends SpecificRecord>(
       Topic<V> topic, Start start, long since, Handler<V> handler) {
     void handle(ConsumerRecord<String, byte[]> r) {
       V value = r.value() == null ? null : topic.values().deserialize(r.topic(), r.value());
-      handler.accept(r.key(), value, r.timestamp());
+      long appended = r.timestampType() == TimestampType.LOG_APPEND_TIME ? r.timestamp() : -1;
+      handler.accept(r.key(), value, appended);
     }
   }
 

@@ -39,8 +39,15 @@ public final class Fleet {
     this.alerts = book;
   }
 
-  public void onLocalization(Localization l, long arrivalTime) {
-    LocalizationView view = LocalizationView.of(l, arrivalTime);
+  /**
+   * A localization from the topic.
+   *
+   * @param appendTime when the broker appended it, or -1 when the topic keeps producer times: the
+   *     job's own emit time then stands for its arrival (the two differ by one produce call)
+   */
+  public void onLocalization(Localization l, long appendTime) {
+    long arrival = appendTime >= 0 ? appendTime : l.getEmitTime().toEpochMilli();
+    LocalizationView view = LocalizationView.of(l, arrival);
     open(l.getStreamId()).add(view, clock.getAsLong());
     listener.accept(new LiveEvent("localization", view.streamId(), view));
   }
