@@ -30,6 +30,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -42,6 +43,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -506,6 +509,70 @@ class DashboardApiTest {
   }
 
   static final Pattern WINDOW = Pattern.compile("\"window\":(\\d+)");
+
+  @Test
+  void shouldServeHttpsFromAGivenKeystoreWithASecureCookie(@TempDir Path dir) throws Exception {
+    Path keystore = dir.resolve("server.p12");
+    Process keytool =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair",
+                "-alias",
+                "avloc",
+                "-keyalg",
+                "EC",
+                "-dname",
+                "CN=127.0.0.1",
+                "-ext",
+                "SAN=IP:127.0.0.1",
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                "store-pass-1")
+            .redirectErrorStream(true)
+            .start();
+    assertEquals(0, keytool.waitFor(), new String(keytool.getInputStream().readAllBytes()));
+    KeyStore trusted = KeyStore.getInstance("PKCS12");
+    try (var in = Files.newInputStream(keystore)) {
+      trusted.load(in, "store-pass-1".toCharArray());
+    }
+    TrustManagerFactory trust =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    trust.init(trusted);
+    SSLContext tls = SSLContext.getInstance("TLS");
+    tls.init(null, trust.getTrustManagers(), null);
+    HttpClient https =
+        HttpClient.newBuilder().sslContext(tls).followRedirects(HttpClient.Redirect.NEVER).build();
+    try (Dashboard secure =
+        new Dashboard(
+                DashboardConfig.local(kafka.bootstrapServers())
+                    .withTopicPrefix("dash.")
+                    .withPort(0)
+                    .withToken(TOKEN)
+                    .withTls(keystore, "store-pass-1"))
+            .start()) {
+      assertTrue(secure.url().startsWith("https://127.0.0.1:"), secure.url());
+      String at = "https://127.0.0.1:" + secure.port();
+      HttpResponse<String> cameras =
+          https.send(
+              HttpRequest.newBuilder(URI.create(at + "/api/cameras"))
+                  .header("Authorization", "Bearer " + TOKEN)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, cameras.statusCode());
+      HttpResponse<String> signIn =
+          https.send(
+              HttpRequest.newBuilder(URI.create(at + "/?token=" + TOKEN)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertTrue(
+          signIn.headers().firstValue("Set-Cookie").orElseThrow().endsWith("; Secure"),
+          signIn.headers().toString());
+    }
+  }
 
   static HttpResponse<String> post(String url, String body, Map<String, String> headers)
       throws Exception {
