@@ -12,11 +12,13 @@ final class CompiledRule {
   private final AlertRule rule;
   private final Zone zone;
   private final Set<String> streams;
+  private final Schedule schedule;
 
   private CompiledRule(AlertRule rule) {
     this.rule = rule;
     this.zone = Zone.of(rule.getZone());
     this.streams = Set.copyOf(rule.getStreamIds());
+    this.schedule = rule.getSchedule() == null ? null : Schedule.of(rule.getSchedule());
   }
 
   /** Validates and compiles; throws {@link InvalidRuleException} naming the bad fields. */
@@ -78,11 +80,14 @@ final class CompiledRule {
 
   /**
    * The counting peak with the highest contrast, or null when the window does not count: a silent
-   * or not inferred window never counts, otherwise a peak counts when its contrast reaches
-   * minContrast and it lies in the zone.
+   * or not inferred window, or one outside the rule's schedule, never counts; otherwise a peak
+   * counts when its contrast reaches minContrast and it lies in the zone.
    */
   SourcePeak strongestCountingPeak(Localization localization) {
     if (localization.getSilent() || !localization.getInferred()) {
+      return null;
+    }
+    if (schedule != null && !schedule.activeAt(localization.getWindowStart())) {
       return null;
     }
     SourcePeak best = null;

@@ -3,6 +3,7 @@ package ai.avloc.alerts;
 import ai.avloc.schemas.AlertRule;
 import ai.avloc.schemas.ImagePoint;
 import ai.avloc.schemas.RuleMode;
+import ai.avloc.schemas.RuleSchedule;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -32,6 +33,11 @@ import java.util.regex.Pattern;
  *     cooldownWindows: 24                  # 2 s
  *     enabled: true                        # optional, default true
  *     mode: array                          # optional: any (default), mono or array; any case
+ *     schedule:                            # optional, default always
+ *       timeZone: Europe/Rome
+ *       days: [MON, TUE, WED, THU, FRI]    # optional, default every day
+ *       start: "22:00"                     # HH:mm, quoted (YAML 1.1 reads 22:00 as a number)
+ *       end: "06:00"                       # before start: past midnight
  * </pre>
  *
  * <p>{@code mode} picks the localizations the rule counts on a camera: {@code mono} (the model's,
@@ -54,7 +60,8 @@ public final class RuleFile {
           "minDurationWindows",
           "cooldownWindows",
           "enabled",
-          "mode");
+          "mode",
+          "schedule");
 
   /** Decimal whole numbers, YAML's '_' digit separators allowed; no leading zero. */
   private static final Pattern DECIMAL_INTEGER = Pattern.compile("[-+]?(0|[1-9][0-9_]*)");
@@ -149,6 +156,7 @@ public final class RuleFile {
     Integer cooldown = in.whole("cooldownWindows", f.get("cooldownWindows"));
     Boolean enabled = in.flag("enabled", f.get("enabled"), true);
     RuleMode mode = in.mode("mode", f.get("mode"));
+    RuleSchedule schedule = in.schedule("schedule", f.get("schedule"));
     if (in.failed) {
       return null;
     }
@@ -163,6 +171,7 @@ public final class RuleFile {
             .setCooldownWindows(cooldown)
             .setEnabled(enabled)
             .setMode(mode)
+            .setSchedule(schedule)
             .build();
     for (String p : RuleValidation.problems(rule)) {
       problems.add(label + " (line " + node.line() + "): " + p);
@@ -225,6 +234,32 @@ public final class RuleFile {
       }
       problem(field, node, "must be any, mono or array");
       return null;
+    }
+
+    RuleSchedule schedule(String field, Node node) {
+      if (missing(field, node, false)) {
+        return null;
+      }
+      if (!(node instanceof MapNode map)) {
+        problem(field, node, "must be a map with timeZone, days, start and end");
+        return null;
+      }
+      Map<String, Node> f = map.entries();
+      for (Map.Entry<String, Node> e : f.entrySet()) {
+        if (!Set.of("timeZone", "days", "start", "end").contains(e.getKey())) {
+          problem(
+              field + "." + e.getKey(),
+              e.getValue(),
+              "unknown field; the fields are [days, end, start, timeZone]");
+        }
+      }
+      String zone = text(field + ".timeZone", f.get("timeZone"), null);
+      List<String> days = texts(field + ".days", f.get("days"));
+      String start = text(field + ".start", f.get("start"), null);
+      String end = text(field + ".end", f.get("end"), null);
+      return zone == null || start == null || end == null
+          ? null
+          : new RuleSchedule(zone, days, start, end);
     }
 
     List<String> texts(String field, Node node) {

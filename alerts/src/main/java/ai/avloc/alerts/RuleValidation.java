@@ -61,6 +61,9 @@ public final class RuleValidation {
     if (rule.getCooldownWindows() < 0) {
       problems.add("cooldownWindows: is " + rule.getCooldownWindows() + "; it must be at least 0");
     }
+    if (rule.getSchedule() != null) {
+      Schedule.problems(rule.getSchedule(), problems);
+    }
     return problems;
   }
 

@@ -15,9 +15,12 @@ import ai.avloc.schemas.AlertState;
 import ai.avloc.schemas.DeadLetter;
 import ai.avloc.schemas.ImagePoint;
 import ai.avloc.schemas.Localization;
+import ai.avloc.schemas.RuleSchedule;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.List;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterEach;
@@ -220,6 +223,25 @@ class AlertsTopologyTest {
     assertEquals(List.of(), send(notInferred));
     assertEquals(List.of(), inside("cam-1", 4, 2));
     assertEquals(List.of("START zone cam-1 +5 from +4"), inside("cam-1", 5, 2));
+  }
+
+  @Test
+  void shouldCountPeaksOnlyWithinTheRulesSchedule() {
+    // W0 is 2025-11-28 (a Friday) 22:40 UTC, 23:40 in Rome
+    LocalTime rome = Fixtures.start(W0).atZone(ZoneId.of("Europe/Rome")).toLocalTime();
+    assertEquals(LocalTime.of(23, 40), rome);
+    publish(
+        rule("nights")
+            .setSchedule(new RuleSchedule("Europe/Rome", List.of("FRI"), "22:00", "06:00"))
+            .build());
+    publish(
+        rule("daytime")
+            .setSchedule(new RuleSchedule("Europe/Rome", List.of(), "08:00", "20:00"))
+            .build());
+    assertEquals(List.of(), inside("cam-1", 0, 2));
+    assertEquals(List.of(), inside("cam-1", 1, 2));
+    // only the night rule counts at 23:40 on a Friday
+    assertEquals(List.of("START nights cam-1 +2 from +0"), inside("cam-1", 2, 2));
   }
 
   @Test

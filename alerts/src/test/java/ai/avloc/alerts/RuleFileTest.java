@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.avloc.schemas.AlertRule;
 import ai.avloc.schemas.RuleMode;
+import ai.avloc.schemas.RuleSchedule;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -82,6 +83,62 @@ class RuleFileTest {
             .setEnabled(true)
             .build();
     assertEquals(List.of(dock, anywhere), rules);
+  }
+
+  @Test
+  void shouldReadAScheduleAndNameItsProblemsWithTheLine() {
+    AlertRule night =
+        parse(
+                """
+                rules:
+                  - ruleId: night
+                    minContrast: 1
+                    minDurationWindows: 12
+                    cooldownWindows: 24
+                    schedule:
+                      timeZone: Europe/Rome
+                      days: [FRI, SAT]
+                      start: "22:00"
+                      end: "06:00"
+                """)
+            .get(0);
+    assertEquals(
+        new RuleSchedule("Europe/Rome", List.of("FRI", "SAT"), "22:00", "06:00"),
+        night.getSchedule());
+    assertEquals(null, parse(oneRule("1", "12", "24")).get(0).getSchedule(), "no schedule: always");
+    List<String> problems =
+        problems(
+            """
+            rules:
+              - ruleId: bad
+                minContrast: 1
+                minDurationWindows: 12
+                cooldownWindows: 24
+                schedule:
+                  timeZone: Nowhere/Town
+                  start: "7 am"
+                  end: "09:00"
+                  every: day
+            """);
+    assertEquals(
+        List.of(
+            "rule 'bad' (line 10): schedule.every: unknown field; the fields are [days, end,"
+                + " start, timeZone]"),
+        problems);
+    assertEquals(
+        List.of(
+            "rule 'bad' (line 2): schedule.timeZone: 'Nowhere/Town' is not a time zone (e.g."
+                + " Europe/Rome, UTC)",
+            "rule 'bad' (line 2): schedule.start: is '7 am'; it must be a time HH:mm"),
+        problems(
+            """
+            rules:
+              - ruleId: bad
+                minContrast: 1
+                minDurationWindows: 12
+                cooldownWindows: 24
+                schedule: {timeZone: Nowhere/Town, start: "7 am", end: "09:00"}
+            """));
   }
 
   @Test
@@ -183,7 +240,7 @@ class RuleFileTest {
     assertEquals(
         List.of(
             "rules[0] (line 3): minDuration: unknown field; the fields are [cooldownWindows,"
-                + " enabled, minContrast, minDurationWindows, mode, name, ruleId, streamIds, zone]",
+                + " enabled, minContrast, minDurationWindows, mode, name, ruleId, schedule, streamIds, zone]",
             "rules[0]: ruleId: is required",
             "rules[0] (line 7): zone[1]: must be a point [u, v] or {u: .., v: ..}",
             "rules[0] (line 4): minContrast: must be a number, got text 'high'",

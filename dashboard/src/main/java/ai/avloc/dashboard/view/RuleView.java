@@ -2,6 +2,7 @@ package ai.avloc.dashboard.view;
 
 import ai.avloc.schemas.AlertRule;
 import ai.avloc.schemas.RuleMode;
+import ai.avloc.schemas.RuleSchedule;
 import java.util.List;
 
 /**
@@ -17,7 +18,15 @@ public record RuleView(
     Integer minDurationWindows,
     Integer cooldownWindows,
     Boolean enabled,
-    String mode) {
+    String mode,
+    ScheduleView schedule) {
+
+  /** When a rule counts: on {@code days} (empty: every day) from start to end, local time. */
+  public record ScheduleView(String timeZone, List<String> days, String start, String end) {
+    RuleSchedule toSchedule() {
+      return new RuleSchedule(timeZone, days == null ? List.of() : List.copyOf(days), start, end);
+    }
+  }
 
   /** A peak twice as strong as the map's median counts. */
   public static final float DEFAULT_MIN_CONTRAST = 1.0f;
@@ -38,7 +47,14 @@ public record RuleView(
         r.getMinDurationWindows(),
         r.getCooldownWindows(),
         r.getEnabled(),
-        r.getMode().name());
+        r.getMode().name(),
+        r.getSchedule() == null
+            ? null
+            : new ScheduleView(
+                r.getSchedule().getTimeZone(),
+                List.copyOf(r.getSchedule().getDays()),
+                r.getSchedule().getStart(),
+                r.getSchedule().getEnd()));
   }
 
   /**
@@ -70,6 +86,7 @@ public record RuleView(
         .setCooldownWindows(cooldownWindows == null ? DEFAULT_COOLDOWN_WINDOWS : cooldownWindows)
         .setEnabled(enabled == null || enabled)
         .setMode(ruleMode)
+        .setSchedule(schedule == null ? null : schedule.toSchedule())
         .build();
   }
 }
