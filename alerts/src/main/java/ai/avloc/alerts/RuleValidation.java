@@ -36,8 +36,20 @@ public final class RuleValidation {
       pointsInRange &= inUnitRange(problems, "zone[" + i + "].u", zone.get(i).getU());
       pointsInRange &= inUnitRange(problems, "zone[" + i + "].v", zone.get(i).getV());
     }
-    if (zone.size() >= 3 && pointsInRange && Zone.of(zone).area() == 0) {
-      problems.add("zone: its points lie on one line; the polygon has no area");
+    if (zone.size() >= 3 && pointsInRange) {
+      Zone polygon = Zone.of(zone);
+      int[] crossing = polygon.firstCrossing();
+      // a symmetric bow tie has a shoelace area of 0 too: name the crossing, the actual mistake
+      if (crossing != null && !collinear(zone)) {
+        problems.add(
+            "zone: edge "
+                + crossing[0]
+                + " crosses edge "
+                + crossing[1]
+                + " (edge i joins point i to the next); draw the outline without crossing itself");
+      } else if (polygon.area() == 0) {
+        problems.add("zone: its points lie on one line; the polygon has no area");
+      }
     }
     if (!Float.isFinite(rule.getMinContrast())) {
       problems.add("minContrast: is " + rule.getMinContrast() + "; it must be a finite number");
@@ -58,6 +70,24 @@ public final class RuleValidation {
     if (!problems.isEmpty()) {
       throw new InvalidRuleException("rule '" + rule.getRuleId() + "'", problems);
     }
+  }
+
+  /** Whether every point lies on the line through the first two distinct points. */
+  private static boolean collinear(List<ImagePoint> zone) {
+    ImagePoint a = zone.get(0);
+    for (ImagePoint b : zone) {
+      double du = b.getU() - a.getU();
+      double dv = b.getV() - a.getV();
+      if (du != 0 || dv != 0) {
+        for (ImagePoint p : zone) {
+          if (Math.abs(du * (p.getV() - a.getV()) - dv * (p.getU() - a.getU())) > 1e-9) {
+            return false;
+          }
+        }
+        return true;
+      }
+    }
+    return true;
   }
 
   private static boolean inUnitRange(List<String> problems, String field, float value) {

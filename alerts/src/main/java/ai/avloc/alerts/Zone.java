@@ -72,6 +72,45 @@ public final class Zone {
         && pv <= Math.max(av, bv) + EDGE_EPSILON;
   }
 
+  /**
+   * The first pair of edges that cross, as their indices (edge i runs from point i to point i + 1),
+   * or null when the polygon is simple. Neighbouring edges share a point and do not count; a
+   * self-crossing polygon has no inside a user can mean (ray casting would count a bow tie's
+   * overlap as outside).
+   */
+  public int[] firstCrossing() {
+    int n = u.length;
+    for (int i = 0; i < n; i++) {
+      for (int j = i + 1; j < n; j++) {
+        boolean neighbours = j == i + 1 || (i == 0 && j == n - 1);
+        if (!neighbours && segmentsTouch(i, (i + 1) % n, j, (j + 1) % n)) {
+          return new int[] {i, j};
+        }
+      }
+    }
+    return null;
+  }
+
+  private boolean segmentsTouch(int a, int b, int c, int d) {
+    double d1 = orientation(c, d, a);
+    double d2 = orientation(c, d, b);
+    double d3 = orientation(a, b, c);
+    double d4 = orientation(a, b, d);
+    if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) {
+      return true;
+    }
+    return (d1 == 0 && onSegment(u[a], v[a], u[c], v[c], u[d], v[d]))
+        || (d2 == 0 && onSegment(u[b], v[b], u[c], v[c], u[d], v[d]))
+        || (d3 == 0 && onSegment(u[c], v[c], u[a], v[a], u[b], v[b]))
+        || (d4 == 0 && onSegment(u[d], v[d], u[a], v[a], u[b], v[b]));
+  }
+
+  /** Sign of the turn from segment p→q to point r: positive left, negative right, 0 on the line. */
+  private double orientation(int p, int q, int r) {
+    double cross = (u[q] - u[p]) * (v[r] - v[p]) - (v[q] - v[p]) * (u[r] - u[p]);
+    return Math.abs(cross) <= EDGE_EPSILON ? 0 : cross;
+  }
+
   /** Absolute area by the shoelace formula; 0 for the whole image (no points). */
   public double area() {
     double twice = 0;

@@ -54,6 +54,41 @@ class RuleValidationTest {
   }
 
   @Test
+  void shouldRefuseAZoneThatCrossesItself() {
+    // a bow tie: edge 0 (top-left to bottom-right) crosses edge 2 (bottom-left to top-right)
+    String m =
+        message(
+            rule("bow")
+                .setZone(
+                    List.of(point(0.1, 0.1), point(0.9, 0.9), point(0.1, 0.9), point(0.9, 0.1)))
+                .build());
+    assertEquals(
+        "rule 'bow': zone: edge 0 crosses edge 2 (edge i joins point i to the next); draw the"
+            + " outline without crossing itself",
+        m);
+    // the same four points in outline order, and a concave outline, are fine
+    assertEquals(
+        List.of(),
+        RuleValidation.problems(
+            rule("box")
+                .setZone(
+                    List.of(point(0.1, 0.1), point(0.9, 0.1), point(0.9, 0.9), point(0.1, 0.9)))
+                .build()));
+    assertEquals(
+        List.of(),
+        RuleValidation.problems(
+            rule("notch")
+                .setZone(
+                    List.of(
+                        point(0.1, 0.1),
+                        point(0.9, 0.1),
+                        point(0.5, 0.5),
+                        point(0.9, 0.9),
+                        point(0.1, 0.9)))
+                .build()));
+  }
+
+  @Test
   void shouldRefuseBadNumbers() {
     assertEquals(
         "rule 'r': minDurationWindows: is 0; it must be at least 1",

@@ -1,0 +1,142 @@
+package ai.avloc.dashboard;
+
+import ai.avloc.dashboard.view.LocalizationView;
+import ai.avloc.schemas.Localization;
+import ai.avloc.schemas.Topics;
+import ai.avloc.schemas.VideoFrame;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * An alert's clip read back from the topics: the frames and localizations of one camera over a time
+ * range, found with the brokers' offsets-for-time index. The frames topic is stamped on arrival and
+ * the localization topic near event time, so the read starts a few seconds early and keeps only
+ * records whose own time falls in the range.
+ */
+final class ClipReader {
+  /** The longest range a clip covers. */
+  static final Duration MAX_LENGTH = Duration.ofSeconds(60);
+
+  private static final long SLACK_MILLIS = 5_000;
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+
+  /** A frame of the clip: its time (ms) and JPEG, base64. */
+  record ClipFrame(long t, String jpeg) {}
+
+  /** What {@code GET /api/alerts/{id}/clip} answers. */
+  record Clip(
+      String streamId,
+      long from,
+      long to,
+      String replay,
+      List<ClipFrame> frames,
+      List<LocalizationView> localizations) {}
+
+  private final String bootstrap;
+  private final Topics topics;
+
+  ClipReader(String bootstrap, Topics topics) {
+    this.bootstrap = bootstrap;
+    this.topics = topics;
+  }
+
+  Clip read(String streamId, long from, long requestedTo) {
+    long to = Math.min(requestedTo, from + MAX_LENGTH.toMillis());
+    List<ClipFrame> frames = new ArrayList<>();
+    List<LocalizationView> localizations = new ArrayList<>();
+    for (ConsumerRecord<String, byte[]> r : records(topics.frames().name(), streamId, from, to)) {
+      VideoFrame f = topics.frames().values().deserialize(r.topic(), r.value());
+      long t = f.getTimestamp().toEpochMilli();
+      if (t >= from && t < to) {
+        frames.add(new ClipFrame(t, base64(f.getJpeg())));
+      }
+    }
+    for (ConsumerRecord<String, byte[]> r :
+        records(topics.localizations().name(), streamId, from, to)) {
+      Localization l = topics.localizations().values().deserialize(r.topic(), r.value());
+      long t = l.getWindowStart().toEpochMilli();
+      if (t >= from && t < to) {
+        localizations.add(LocalizationView.of(l, r.timestamp()));
+      }
+    }
+    frames.sort((a, b) -> Long.compare(a.t(), b.t()));
+    localizations.sort((a, b) -> Long.compare(a.window(), b.window()));
+    String replay =
+        "./avloc replay --stream "
+            + streamId
+            + " --from "
+            + Instant.ofEpochMilli(from)
+            + " --to "
+            + Instant.ofEpochMilli(to)
+            + " --out clips/"
+            + streamId.replaceAll("[^A-Za-z0-9._-]", "_");
+    return new Clip(streamId, from, to, replay, frames, localizations);
+  }
+
+  /** The stream's records of one topic with record time in [from - slack, to + slack]. */
+  private List<ConsumerRecord<String, byte[]>> records(
+      String topic, String streamId, long from, long to) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> c =
+        new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      for (PartitionInfo info : c.partitionsFor(topic, READ_TIMEOUT)) {
+        partitions.add(new TopicPartition(topic, info.partition()));
+      }
+      c.assign(partitions);
+      Map<TopicPartition, Long> start = new HashMap<>();
+      partitions.forEach(tp -> start.put(tp, from - SLACK_MILLIS));
+      Map<TopicPartition, OffsetAndTimestamp> offsets = c.offsetsForTimes(start, READ_TIMEOUT);
+      Map<TopicPartition, Long> ends = c.endOffsets(partitions, READ_TIMEOUT);
+      List<TopicPartition> open = new ArrayList<>();
+      for (TopicPartition tp : partitions) {
+        OffsetAndTimestamp o = offsets.get(tp);
+        if (o != null && o.offset() < ends.get(tp)) {
+          c.seek(tp, o.offset());
+          open.add(tp);
+        }
+      }
+      c.assign(open);
+      long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+      while (!open.isEmpty() && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+          TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+          if (r.timestamp() > to + SLACK_MILLIS || r.offset() + 1 >= ends.get(tp)) {
+            open.remove(tp);
+          }
+          if (streamId.equals(r.key()) && r.value() != null && r.timestamp() <= to + SLACK_MILLIS) {
+            out.add(r);
+          }
+        }
+        c.assign(open);
+      }
+    }
+    return out;
+  }
+
+  private static String base64(ByteBuffer buffer) {
+    ByteBuffer b = buffer.duplicate();
+    byte[] bytes = new byte[b.remaining()];
+    b.get(bytes);
+    return Base64.getEncoder().encodeToString(bytes);
+  }
+}

@@ -1,0 +1,118 @@
+package ai.avloc.dashboard;
+
+import ai.avloc.dashboard.access.Access;
+import ai.avloc.dashboard.access.Session;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpStatus;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The door every request passes: API calls need a bearer token or a session cookie, writes need the
+ * operator role and, when the cookie carries them, the session's CSRF token; pages without a
+ * session go to the login page; {@code /?token=T} signs the browser in and takes the token out of
+ * the address bar.
+ */
+final class Gate {
+  static final String COOKIE = "avloc_session";
+  static final String CSRF_HEADER = "X-CSRF-Token";
+  private static final String SESSION = "avloc.session";
+  private static final String FROM_COOKIE = "avloc.fromCookie";
+
+  private final Access access;
+  private final boolean secureCookie;
+
+  Gate(Access access, boolean secureCookie) {
+    this.access = access;
+    this.secureCookie = secureCookie;
+  }
+
+  /** The before-handler for every path. */
+  void check(Context ctx) {
+    String path = ctx.path();
+    if (path.startsWith("/api/")) {
+      checkApi(ctx, path);
+    } else if (path.equals("/") && ctx.queryParam("token") != null) {
+      Optional<String> id = access.signInWithToken(ctx.queryParam("token"));
+      if (id.isPresent()) {
+        setCookie(ctx, id.get());
+        ctx.redirect("/", HttpStatus.SEE_OTHER);
+      } else {
+        ctx.redirect("/login.html?failed", HttpStatus.SEE_OTHER);
+      }
+      ctx.skipRemainingHandlers();
+    } else if (isPage(path) && fromCookie(ctx).isEmpty()) {
+      ctx.redirect("/login.html", HttpStatus.SEE_OTHER);
+      ctx.skipRemainingHandlers();
+    }
+  }
+
+  private static boolean isPage(String path) {
+    return (path.equals("/") || path.endsWith(".html")) && !path.equals("/login.html");
+  }
+
+  private void checkApi(Context ctx, String path) {
+    if (path.equals("/api/login")) {
+      return;
+    }
+    Optional<Session> session;
+    boolean cookie = false;
+    String authorization = ctx.header("Authorization");
+    if (authorization != null && authorization.startsWith("Bearer ")) {
+      session = access.bearer(authorization.substring("Bearer ".length()).trim());
+    } else {
+      session = fromCookie(ctx);
+      cookie = true;
+    }
+    if (session.isEmpty()) {
+      refuse(ctx, HttpStatus.UNAUTHORIZED, "sign in first: a bearer token or a session cookie");
+      return;
+    }
+    ctx.attribute(SESSION, session.get());
+    ctx.attribute(FROM_COOKIE, cookie);
+    HandlerType method = ctx.method();
+    boolean write =
+        method == HandlerType.POST || method == HandlerType.PUT || method == HandlerType.DELETE;
+    if (!write || path.equals("/api/logout")) {
+      return;
+    }
+    if (!session.get().role().mayWrite()) {
+      refuse(ctx, HttpStatus.FORBIDDEN, "user '" + session.get().user() + "' may only look");
+    } else if (cookie && !session.get().csrf().equals(ctx.header(CSRF_HEADER))) {
+      refuse(
+          ctx,
+          HttpStatus.FORBIDDEN,
+          "a write with the session cookie needs the " + CSRF_HEADER + " header from /api/session");
+    }
+  }
+
+  private Optional<Session> fromCookie(Context ctx) {
+    return access.session(ctx.cookie(COOKIE));
+  }
+
+  static Session session(Context ctx) {
+    return ctx.attribute(SESSION);
+  }
+
+  void setCookie(Context ctx, String sessionId) {
+    ctx.header(
+        "Set-Cookie",
+        COOKIE
+            + "="
+            + sessionId
+            + "; Path=/; HttpOnly; SameSite=Strict; Max-Age="
+            + Access.SESSION_LIFETIME.toSeconds()
+            + (secureCookie ? "; Secure" : ""));
+  }
+
+  void clearCookie(Context ctx) {
+    access.signOut(ctx.cookie(COOKIE));
+    ctx.header("Set-Cookie", COOKIE + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+  }
+
+  static void refuse(Context ctx, HttpStatus status, String why) {
+    ctx.status(status).json(Map.of("error", why));
+    ctx.skipRemainingHandlers();
+  }
+}

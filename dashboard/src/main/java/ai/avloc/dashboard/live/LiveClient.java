@@ -1,0 +1,141 @@
+package ai.avloc.dashboard.live;
+
+import io.javalin.http.sse.SseClient;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One browser's event stream. The hub offers events without ever waiting; this client's own thread
+ * writes them. A replaceable event (a camera's localization, frame or status) takes the place of
+ * the one of its kind still waiting, so a reader that falls behind skips to the newest; alerts and
+ * rule lists always queue.
+ */
+final class LiveClient {
+  private static final Logger LOG = LoggerFactory.getLogger(LiveClient.class);
+
+  /** Alerts and rule lists a client may owe before it is cut off as too slow. */
+  static final int MAX_QUEUED = 1000;
+
+  private final SseClient sse;
+  private final Set<String> streams;
+  private final String name;
+  private final Map<String, LiveHub.Outgoing> pending = new LinkedHashMap<>();
+  private final Thread sender;
+  private long queuedSteps;
+  private long sequence;
+  private volatile long writeStartedAt;
+  private volatile boolean closed;
+  private long dropped;
+
+  LiveClient(SseClient sse, Set<String> streams, String name) {
+    this.sse = sse;
+    this.streams = streams;
+    this.name = name;
+    this.sender = new Thread(this::send, "live-" + name);
+    sender.setDaemon(true);
+  }
+
+  void start() {
+    sender.start();
+  }
+
+  boolean wants(LiveHub.Outgoing event) {
+    return event.streamId() == null || streams.isEmpty() || streams.contains(event.streamId());
+  }
+
+  /** Queues the event for this client; false when the client owes too many and must go. */
+  synchronized boolean offer(LiveHub.Outgoing event) {
+    if (closed) {
+      return true;
+    }
+    if (event.replaceable()) {
+      String key = event.type() + "/" + event.streamId();
+      if (pending.put(key, event) != null) {
+        dropped++;
+      }
+    } else {
+      if (queuedSteps >= MAX_QUEUED) {
+        return false;
+      }
+      pending.put("step/" + sequence++, event);
+      queuedSteps++;
+    }
+    notifyAll();
+    return true;
+  }
+
+  private synchronized LiveHub.Outgoing take() throws InterruptedException {
+    while (pending.isEmpty() && !closed) {
+      wait();
+    }
+    if (closed) {
+      return null;
+    }
+    Iterator<Map.Entry<String, LiveHub.Outgoing>> first = pending.entrySet().iterator();
+    Map.Entry<String, LiveHub.Outgoing> next = first.next();
+    first.remove();
+    if (next.getKey().startsWith("step/")) {
+      queuedSteps--;
+    }
+    return next.getValue();
+  }
+
+  private void send() {
+    try {
+      LiveHub.Outgoing event;
+      while ((event = take()) != null) {
+        writeStartedAt = System.currentTimeMillis();
+        sse.sendEvent(event.type(), event.json());
+        writeStartedAt = 0;
+        if (sse.terminated()) {
+          break;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      LOG.info("live stream {} ended: {}", name, e.getMessage());
+    } finally {
+      close();
+    }
+  }
+
+  /** How long the current write has been blocked, ms; 0 when not writing. */
+  long stalledFor(long now) {
+    long started = writeStartedAt;
+    return started == 0 ? 0 : now - started;
+  }
+
+  synchronized long dropped() {
+    return dropped;
+  }
+
+  boolean closed() {
+    return closed || sse.terminated();
+  }
+
+  void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      pending.clear();
+      notifyAll();
+    }
+    sender.interrupt();
+    try {
+      sse.close();
+    } catch (RuntimeException e) {
+      LOG.debug("closing live stream {}: {}", name, e.getMessage());
+    }
+  }
+
+  String name() {
+    return name;
+  }
+}
