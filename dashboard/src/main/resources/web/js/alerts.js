@@ -2,7 +2,7 @@
 // events; each with its snapshot (frame and overlay at the strongest window), acknowledge and clip.
 
 import { api, enc } from './api.js';
-import { esc, num, time } from './format.js';
+import { contrast, esc, num, time } from './format.js';
 import { Live } from './live.js';
 import { initNav } from './nav.js';
 import { drawOverlay, fitCanvas, loadImage } from './overlay.js';
@@ -62,9 +62,16 @@ async function reload() {
   $('alerts-error').textContent = '';
   try {
     const alerts = await api(query(filters));
-    rows.clear();
-    $('alerts').innerHTML = '';
+    // rows are kept, not rebuilt: a live event may have added one while this request was out,
+    // and a row keeps the time it first appeared
+    for (const [id, row] of rows) {
+      if (!matches(row.alert)) {
+        row.tr.remove();
+        rows.delete(id);
+      }
+    }
     for (const a of alerts) upsert(a);
+    countRows();
   } catch (err) {
     $('alerts-error').textContent = err.describe ? err.describe() : String(err);
   }
@@ -126,7 +133,7 @@ function fillRow(row) {
   cell('end', a.active ? 'active' : time(a.end));
   cell('duration', duration(a));
   cell('where', a.where ? `${num(a.where.u, 3)}, ${num(a.where.v, 3)}` : '');
-  cell('contrast', num(a.peakContrast));
+  cell('contrast', contrast(a.peakContrast));
   cell('ack', a.acknowledged ? `yes${a.acknowledgedBy ? ', ' + a.acknowledgedBy : ''}` : 'no');
   tr.querySelector('[data-action="ack"]').disabled = a.acknowledged;
   if (tr.dataset.visible === 'true') loadSnapshot(row);
@@ -167,7 +174,9 @@ async function loadSnapshot(row) {
   const wanted = row.alert.peakWindow;
   try {
     const snap = await api(`/api/alerts/${enc(row.alert.alertId)}/snapshot`);
-    const frame = await loadImage(withParam(snap.frameUrl, 'w', snap.localization.window)).catch(() => null);
+    const frame = snap.frameUrl
+      ? await loadImage(withParam(snap.frameUrl, 'w', snap.localization.window)).catch(() => null)
+      : null;
     const canvas = row.tr.querySelector('canvas.thumb');
     const { ctx, width, height } = fitCanvas(canvas);
     ctx.fillStyle = '#000';

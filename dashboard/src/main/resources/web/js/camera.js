@@ -2,7 +2,7 @@
 // drawn on the picture (create, edit, enable/disable, delete).
 
 import { api, enc } from './api.js';
-import { esc, lag, num } from './format.js';
+import { contrast, esc, lag, num } from './format.js';
 import { Live } from './live.js';
 import { initNav } from './nav.js';
 import { drawOverlay, fitCanvas, strongestPeak } from './overlay.js';
@@ -51,7 +51,7 @@ function showInfo(loc) {
   $('sound').textContent = loc.silent ? 'SILENT' : peak ? 'SOURCE' : 'NO PEAK';
   $('sound').className = 'badge sound ' + (peak ? 'source' : 'silent');
   const where = peak
-    ? `peak row ${peak.row} col ${peak.col} (u ${num(peak.u, 2)}, v ${num(peak.v, 2)}), contrast ${num(peak.contrast)}`
+    ? `peak row ${peak.row} col ${peak.col} (u ${num(peak.u, 2)}, v ${num(peak.v, 2)}), contrast ${contrast(peak.contrast)}`
     : '';
   const delay = lag(loc.arrivalTime - (loc.windowStart + WINDOW_MS));
   $('camera-info').textContent = [where, `lag ${delay}`, loc.modelId].filter(Boolean).join(' · ');
@@ -225,7 +225,7 @@ function listRules() {
     li.innerHTML = `
       <span class="swatch" style="background: ${ruleColour(rule.ruleId)}"></span>
       <span class="name" title="${esc(rule.ruleId)}">${esc(rule.name)}
-        <span class="muted">≥ ${num(rule.minContrast)} for ${rule.minDurationWindows} w, ${esc(rule.mode || 'ANY')}</span>
+        <span class="muted">≥ ${contrast(rule.minContrast)} for ${rule.minDurationWindows} w, ${esc(rule.mode || 'ANY')}</span>
       </span>
       <button class="operator-only" data-action="edit">Edit</button>
       <button class="operator-only" data-action="toggle">${rule.enabled ? 'Disable' : 'Enable'}</button>

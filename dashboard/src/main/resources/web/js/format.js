@@ -25,6 +25,11 @@ export function num(x, digits = 1) {
   return x == null || Number.isNaN(x) ? '–' : Number(x).toFixed(digits);
 }
 
+/** A peak's contrast with two significant digits: mono maps give 0.0017, array maps 3.4. */
+export function contrast(x) {
+  return x == null || Number.isNaN(x) ? '–' : String(Number(Number(x).toPrecision(2)));
+}
+
 /** Text made safe to put into innerHTML. */
 export function esc(s) {
   return String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

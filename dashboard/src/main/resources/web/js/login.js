@@ -31,6 +31,11 @@ async function login(body) {
   $('login-error').textContent = res.status === 401 ? 'Wrong token, user or password.' : message;
 }
 
+// the server sends a browser here with ?failed when the token in its address was wrong
+if (new URLSearchParams(location.search).has('failed')) {
+  $('login-error').textContent = 'That token was not accepted.';
+}
+
 $('token-form').addEventListener('submit', (e) => {
   e.preventDefault();
   login({ token: $('token').value.trim() });

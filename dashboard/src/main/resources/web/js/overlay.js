@@ -1,6 +1,8 @@
 // Draws a localization's energy map over a picture: jet colours, smoothed up to the picture's size,
 // with reticles on the peaks. Shared by the grid, the camera view, snapshots and clips.
 
+import { contrast } from './format.js';
+
 const decoded = new WeakMap();
 
 /** The energy map as floats, row 0 at the top (base64 of little-endian float32). */
@@ -66,8 +68,8 @@ export function drawOverlay(ctx, loc, width, height, options = {}) {
     px[i * 4] = JET[k];
     px[i * 4 + 1] = JET[k + 1];
     px[i * 4 + 2] = JET[k + 2];
-    // the weakest cells fade out so the picture stays visible where nothing sounds
-    px[i * 4 + 3] = Math.min(255, Math.round(510 * t));
+    // opacity grows with energy, so the picture stays visible where little sounds
+    px[i * 4 + 3] = k / 3;
   }
   small.ctx.putImageData(image, 0, 0);
   ctx.save();
@@ -104,7 +106,7 @@ export function drawPeaks(ctx, loc, width, height) {
     if (strong && p.contrast != null) {
       ctx.fillStyle = '#fff';
       ctx.font = `${Math.max(10, Math.round(r))}px sans-serif`;
-      ctx.fillText(p.contrast.toFixed(1), x + r * 1.6, y - r * 0.6);
+      ctx.fillText(contrast(p.contrast), x + r * 1.6, y - r * 0.6);
     }
     ctx.restore();
   }

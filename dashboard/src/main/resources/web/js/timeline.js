@@ -13,7 +13,8 @@ export function drawTimeline(canvas, timeline, seconds, now, thresholds = []) {
   const styles = getComputedStyle(document.documentElement);
   const from = now - seconds * 1000;
   const x = (t) => ((t - from) / (seconds * 1000)) * width;
-  const top = Math.max(1, ...thresholds, ...timeline.points.map((p) => p.contrast)) * 1.1;
+  // scaled to what was seen: mono contrasts are thousandths, array ones units
+  const top = Math.max(1e-9, ...thresholds, ...timeline.points.map((p) => p.contrast)) * 1.1;
   const pad = 14; // room for the time labels at the bottom
   const y = (c) => height - pad - (c / top) * (height - pad - 4);
   ctx.clearRect(0, 0, width, height);
