@@ -418,6 +418,17 @@ class DashboardBrowserTest {
             + " is of the alert, from "
             + start.value().getStartWindow());
     browser.screenshot(SCREENSHOTS.resolve("dashboard-alerts.png"));
+
+    // its clip plays the frames around it and names the command that replays it
+    row.findElement(By.cssSelector("[data-action='clip']")).click();
+    String frames =
+        wait(driver, Duration.ofSeconds(10))
+            .until(d -> d.findElement(By.id("clip-canvas")).getDomAttribute("data-frames"));
+    assertTrue(
+        Integer.parseInt(frames) >= 12, frames + " frames, at least the alert's first second");
+    assertTrue(
+        driver.findElement(By.id("clip-replay")).getText().startsWith("./avloc replay"),
+        driver.findElement(By.id("clip-replay")).getText());
   }
 
   @Test
