@@ -29,6 +29,8 @@ import picocli.CommandLine.Command;
       ReplayCommand.class,
       GatewayCommand.class,
       AlertsCommand.class,
+      DeliverCommand.class,
+      DashboardCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Avloc implements Runnable {

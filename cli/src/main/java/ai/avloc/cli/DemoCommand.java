@@ -100,6 +100,26 @@ final class DemoCommand implements Callable<Integer> {
       description = "band of the beamforming map, Hz (default: ${DEFAULT-VALUE})")
   String band;
 
+  @Option(
+      names = "--dashboard-port",
+      defaultValue = "8080",
+      description = "live: the dashboard's port, a free one when taken (default: ${DEFAULT-VALUE})")
+  int dashboardPort;
+
+  @Option(names = "--no-dashboard", description = "live: do not start the dashboard")
+  boolean noDashboard;
+
+  @Option(
+      names = "--webhook",
+      description = "live: POST every alert's lifecycle events to this URL (repeatable)")
+  List<String> webhooks = new ArrayList<>();
+
+  @Option(
+      names = "--mqtt",
+      description =
+          "live: publish Frigate-shaped alert events to this MQTT broker, e.g. tcp://127.0.0.1:1883")
+  String mqtt;
+
   @Option(names = "--out", description = "output folder (default: runs/demo-<time>)")
   Path out;
 
@@ -122,7 +142,10 @@ final class DemoCommand implements Callable<Integer> {
                 rules,
                 duration,
                 mono || video != null || !cameras.isEmpty(),
-                Math.max(1, every)))
+                Math.max(1, every),
+                noDashboard ? -1 : dashboardPort,
+                webhooks,
+                mqtt))
         .run();
   }
 

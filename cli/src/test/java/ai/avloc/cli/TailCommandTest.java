@@ -36,7 +36,7 @@ class TailCommandTest {
       Topics topics = Topics.withPrefix("tail.");
       List<String> created =
           TopicAdmin.createMissing(kafka.bootstrapServers(), TopicAdmin.standard(topics, 2));
-      assertEquals(8, created.size(), created.toString());
+      assertEquals(9, created.size(), created.toString());
       assertEquals(
           List.of(),
           TopicAdmin.createMissing(kafka.bootstrapServers(), TopicAdmin.standard(topics, 2)));

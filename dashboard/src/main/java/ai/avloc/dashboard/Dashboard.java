@@ -13,6 +13,7 @@ import ai.avloc.dashboard.state.RuleBoard;
 import ai.avloc.dashboard.view.AlertView;
 import ai.avloc.dashboard.view.RuleView;
 import ai.avloc.schemas.AlertRule;
+import ai.avloc.schemas.TopicAdmin;
 import ai.avloc.schemas.Topics;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -85,8 +86,12 @@ public final class Dashboard implements AutoCloseable {
     this.clips = new ClipReader(config.bootstrap(), topics);
   }
 
-  /** Starts following the topics (they must exist) and serving; returns once both run. */
+  /** Creates missing topics, starts following them and serving; returns once both run. */
   public Dashboard start() {
+    for (String created :
+        TopicAdmin.createMissing(config.bootstrap(), TopicAdmin.standard(topics, 4))) {
+      LOG.info("created topic {}", created);
+    }
     publisher = new RulePublisher(config.bootstrap(), topics.alertRules());
     live =
         new TopicFollower(
@@ -442,10 +447,10 @@ public final class Dashboard implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
+    hub.close();
     if (server != null) {
       server.stop();
     }
-    hub.close();
     if (live != null) {
       live.close();
     }

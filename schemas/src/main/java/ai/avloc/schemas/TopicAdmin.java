@@ -17,8 +17,8 @@ public final class TopicAdmin {
 
   /**
    * Every avloc topic: camera topics stamped with the broker's clock, so a window's ingest time is
-   * when its events arrived rather than when they happened; the rules topic compacted, one
-   * partition.
+   * when its events arrived rather than when they happened; camera status compacted; the rules
+   * topic compacted, one partition.
    */
   public static List<NewTopic> standard(Topics t, int partitions) {
     List<NewTopic> topics = new ArrayList<>();
@@ -33,6 +33,11 @@ public final class TopicAdmin {
             t.deadLetters().name())) {
       topics.add(new NewTopic(name, partitions, (short) 1));
     }
+    // the latest status of each camera stays for a dashboard that starts later
+    topics.add(
+        new NewTopic(t.cameraStatus().name(), partitions, (short) 1)
+            .configs(
+                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
     topics.add(
         new NewTopic(t.alertRules().name(), 1, (short) 1)
             .configs(

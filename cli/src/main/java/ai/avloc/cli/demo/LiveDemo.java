@@ -2,7 +2,13 @@ package ai.avloc.cli.demo;
 
 import ai.avloc.acoustics.io.Heatmap;
 import ai.avloc.alerts.AlertsApp;
+import ai.avloc.alerts.delivery.AlertDelivery;
+import ai.avloc.alerts.delivery.AlertSink;
+import ai.avloc.alerts.delivery.MqttConfig;
+import ai.avloc.alerts.delivery.WebhookConfig;
 import ai.avloc.cli.LiveCameras;
+import ai.avloc.dashboard.Dashboard;
+import ai.avloc.dashboard.DashboardConfig;
 import ai.avloc.infra.LocalKafka;
 import ai.avloc.ingest.CameraSource;
 import ai.avloc.ingest.DecodeOptions;
@@ -67,6 +73,9 @@ public final class LiveDemo {
    * @param duration how long to run, or null until Ctrl-C
    * @param mono whether the job also runs the mono path with the shipped model
    * @param everyNth print every n-th localization
+   * @param dashboardPort the dashboard's port (0 for a free one), or -1 for no dashboard
+   * @param webhooks URLs that receive every alert's lifecycle events
+   * @param mqtt an MQTT broker that receives Frigate-shaped events, or null
    */
   public record Options(
       Path root,
@@ -78,7 +87,10 @@ public final class LiveDemo {
       Path rules,
       Duration duration,
       boolean mono,
-      int everyNth) {}
+      int everyNth,
+      int dashboardPort,
+      List<String> webhooks,
+      String mqtt) {}
 
   private final Options o;
   private final Deque<Step> started = new ArrayDeque<>();
@@ -121,8 +133,9 @@ public final class LiveDemo {
       startFlink();
       submitJob();
       startAlerts();
+      startDashboard();
       startGateway();
-      say("[6/6] live: localizations and alerts as they are committed (Ctrl-C stops everything)");
+      say("[7/7] live: localizations and alerts as they are committed (Ctrl-C stops everything)");
       follow();
       return 0;
     } finally {
@@ -137,7 +150,7 @@ public final class LiveDemo {
   }
 
   private void startKafka() throws Exception {
-    say("[1/6] Kafka broker (KRaft, own JVM)");
+    say("[1/7] Kafka broker (KRaft, own JVM)");
     LocalKafka kafka = LocalKafka.start(o.root(), o.runDir().resolve("kafka"));
     started.push(new Step("Kafka", kafka::close));
     bootstrap = kafka.bootstrapServers();
@@ -148,7 +161,7 @@ public final class LiveDemo {
   private void startFlink() throws Exception {
     int restPort = LocalKafka.freePort();
     int rpcPort = LocalKafka.freePort();
-    say("[2/6] Flink session cluster (JobManager + TaskManager JVMs)");
+    say("[2/7] Flink session cluster (JobManager + TaskManager JVMs)");
     flinkDir = o.runDir().resolve("flink");
     String jobClasspath = Files.readString(o.root().resolve("stream/target/job.classpath")).trim();
     String rest =
@@ -171,7 +184,7 @@ public final class LiveDemo {
 
   private void submitJob() throws Exception {
     say(
-        "[3/6] localization job"
+        "[3/7] localization job"
             + (o.mono()
                 ? " (mono path with the U-VAE " + JobConfig.SHIPPED_MODEL + ", and array path)"
                 : " (array path)"));
@@ -212,7 +225,7 @@ public final class LiveDemo {
   }
 
   private void startAlerts() throws IOException {
-    say("[4/6] alerts app (Kafka Streams, exactly-once), rules from " + o.rules());
+    say("[4/7] alerts app (Kafka Streams, exactly-once), rules from " + o.rules());
     AlertsApp alerts =
         AlertsApp.builder()
             .bootstrapServers(bootstrap)
@@ -224,13 +237,52 @@ public final class LiveDemo {
     started.push(new Step("alerts app", alerts::close));
   }
 
+  private void startDashboard() throws Exception {
+    if (!o.webhooks().isEmpty() || o.mqtt() != null) {
+      AlertDelivery.Builder delivery =
+          AlertDelivery.builder().bootstrapServers(bootstrap).groupId("avloc-demo-delivery");
+      o.webhooks().forEach(url -> delivery.webhook(WebhookConfig.of(url)));
+      if (o.mqtt() != null) {
+        delivery.mqtt(MqttConfig.of(o.mqtt()));
+      }
+      AlertDelivery sender = delivery.build();
+      sender.start();
+      started.push(new Step("alert delivery", sender::close));
+      for (AlertSink sink : sender.sinks()) {
+        say("      alerts delivered to " + sink.name());
+      }
+    }
+    if (o.dashboardPort() < 0) {
+      say("[5/7] dashboard: off");
+      return;
+    }
+    say("[5/7] dashboard (web UI and JSON API)");
+    int port = o.dashboardPort();
+    if (port > 0 && !isFree(port)) {
+      say("      port " + port + " is taken; using a free one");
+      port = 0;
+    }
+    Dashboard dashboard = new Dashboard(DashboardConfig.local(bootstrap).withPort(port)).start();
+    started.push(new Step("dashboard", dashboard::close));
+    say("      dashboard: " + dashboard.url());
+  }
+
+  private static boolean isFree(int port) {
+    try (java.net.ServerSocket probe =
+        new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return true;
+    } catch (IOException taken) {
+      return false;
+    }
+  }
+
   private void startGateway() throws Exception {
     if (!o.cameras().isEmpty()) {
       startCameras();
       return;
     }
     say(
-        "[5/6] gateway: "
+        "[6/7] gateway: "
             + (o.video() != null ? o.video() : o.scene() + ", array " + o.array())
             + ", real time, looping");
     KafkaCameraEvents events = new KafkaCameraEvents(bootstrap, topics);
@@ -279,7 +331,7 @@ public final class LiveDemo {
 
   /** Real cameras: each on its own thread, reconnecting by itself, its status printed on change. */
   private void startCameras() {
-    say("[5/6] gateway: " + o.cameras().size() + " live camera(s), reconnecting by themselves");
+    say("[6/7] gateway: " + o.cameras().size() + " live camera(s), reconnecting by themselves");
     KafkaCameraEvents events = new KafkaCameraEvents(bootstrap, topics);
     CameraStatusPublisher status =
         CameraStatusPublisher.toKafka(bootstrap, topics, CameraStatusPublisher.DEFAULT_PERIOD);

@@ -100,7 +100,7 @@ final class LiveClient {
     } catch (RuntimeException e) {
       LOG.info("live stream {} ended: {}", name, e.getMessage());
     } finally {
-      close();
+      stop();
     }
   }
 
@@ -118,21 +118,35 @@ final class LiveClient {
     return closed || sse.terminated();
   }
 
+  /** Stops sending and ends the response, so the browser sees the stream end. */
   void close() {
+    if (stop() && !sse.terminated()) {
+      try {
+        sse.close();
+      } catch (RuntimeException e) {
+        LOG.debug("closing live stream {}: {}", name, e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * Stops sending without touching the response: for a server that is stopping, whose connections
+   * Jetty closes itself (ending a response whose request Jetty has already recycled makes Javalin
+   * loop on its error handler).
+   *
+   * @return whether this call stopped it
+   */
+  boolean stop() {
     synchronized (this) {
       if (closed) {
-        return;
+        return false;
       }
       closed = true;
       pending.clear();
       notifyAll();
     }
     sender.interrupt();
-    try {
-      sse.close();
-    } catch (RuntimeException e) {
-      LOG.debug("closing live stream {}: {}", name, e.getMessage());
-    }
+    return true;
   }
 
   String name() {

@@ -50,7 +50,7 @@ public final class LiveHub implements Consumer<LiveEvent>, AutoCloseable {
     sse.onClose(
         () -> {
           clients.remove(client);
-          client.close();
+          client.stop();
         });
     clients.add(client);
     client.start();
@@ -105,11 +105,13 @@ public final class LiveHub implements Consumer<LiveEvent>, AutoCloseable {
     return clients.size();
   }
 
+  /** Stops every sender; call before the server stops, which then closes the connections. */
   @Override
   public void close() {
     watchdog.shutdownNow();
     for (LiveClient c : clients) {
-      drop(c);
+      clients.remove(c);
+      c.stop();
     }
   }
 }
