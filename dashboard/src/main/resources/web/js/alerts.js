@@ -109,7 +109,7 @@ function newRow(alert) {
   tr.dataset.streamId = alert.streamId;
   tr.innerHTML = `
     <td><canvas class="thumb"></canvas></td>
-    <td><a href="/camera.html?id=${enc(alert.streamId)}">${esc(alert.streamId)}</a></td>
+    <td><a href="/camera.html?id=${encodeURIComponent(alert.streamId)}">${esc(alert.streamId)}</a></td>
     <td class="rule"></td><td class="start"></td><td class="end"></td><td class="duration"></td>
     <td class="where mono"></td><td class="contrast"></td><td class="ack"></td>
     <td>

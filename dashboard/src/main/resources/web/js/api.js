@@ -71,7 +71,10 @@ function parseJson(text) {
   }
 }
 
-/** Path segment for an id that may hold '/' (alert ids do). */
+/**
+ * An id as it goes into an API path. Alert ids hold '/' and camera ids may; the server takes them
+ * with their '/' as they are and refuses an encoded '%2F', so each part is encoded on its own.
+ */
 export function enc(id) {
-  return encodeURIComponent(id);
+  return String(id).split('/').map(encodeURIComponent).join('/');
 }

@@ -35,7 +35,7 @@ class Tile {
     }
     this.el.innerHTML = `
       <header>
-        <a href="/camera.html?id=${enc(streamId)}">${esc(streamId)}</a>
+        <a href="/camera.html?id=${encodeURIComponent(streamId)}">${esc(streamId)}</a>
         <span class="badge mode"></span><span class="badge sound"></span>
       </header>
       <div class="picture">

@@ -1,6 +1,6 @@
 // The system page: throughput, lag per camera, dead letters and models, polled every 2 s.
 
-import { api, enc } from './api.js';
+import { api } from './api.js';
 import { clock, esc, lag, num } from './format.js';
 import { initNav } from './nav.js';
 
@@ -26,7 +26,7 @@ async function refresh() {
       'cameras',
       cameras,
       (c) => [
-        `<a href="/camera.html?id=${enc(c.streamId)}">${esc(c.streamId)}</a>`,
+        `<a href="/camera.html?id=${encodeURIComponent(c.streamId)}">${esc(c.streamId)}</a>`,
         lag(c.lagMillis),
         num(c.windowsPerSecond),
       ],

@@ -429,6 +429,12 @@ class DashboardBrowserTest {
     assertTrue(
         driver.findElement(By.id("clip-replay")).getText().startsWith("./avloc replay"),
         driver.findElement(By.id("clip-replay")).getText());
+
+    // acknowledged from the page: a write with the session cookie and its CSRF token
+    driver.findElement(By.id("clip-close")).click();
+    row.findElement(By.cssSelector("[data-action='ack']")).click();
+    wait(driver, Duration.ofSeconds(5))
+        .until(d -> "true".equals(row.getDomAttribute("data-acknowledged")));
   }
 
   @Test
