@@ -438,6 +438,23 @@ class DashboardBrowserTest {
   }
 
   @Test
+  void theSystemPageShowsTheCameraRateAndTheModelInUse() {
+    WebDriver driver = logIn();
+    driver.get(base + "/system.html");
+    // windows are counting (a job catching up on a backlog may briefly run above 12 a second)
+    wait(driver, Duration.ofSeconds(15))
+        .until(
+            d -> {
+              String text = d.findElement(By.id("windows-per-second")).getText();
+              return text.matches("[0-9.]+") && Double.parseDouble(text) > 0;
+            });
+    assertTrue(driver.findElement(By.id("cameras")).getText().contains(CAMERA));
+    assertTrue(
+        driver.findElement(By.id("models")).getText().startsWith("uvae-compact@"),
+        driver.findElement(By.id("models")).getText());
+  }
+
+  @Test
   void withoutTheTokenThePagesGoToLoginAndTheApiAnswers401() throws Exception {
     WebDriver driver = browser.driver();
     driver.get(base + "/login.html");
