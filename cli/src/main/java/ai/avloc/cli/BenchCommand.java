@@ -1,5 +1,6 @@
 package ai.avloc.cli;
 
+import ai.avloc.cli.bench.DashboardBench;
 import ai.avloc.cli.bench.GatewayBench;
 import ai.avloc.cli.bench.ImagingBench;
 import ai.avloc.cli.bench.ModelBench;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Spec;
       BenchCommand.Imaging.class,
       BenchCommand.Stream.class,
       BenchCommand.Model.class,
-      BenchCommand.GatewayCameras.class
+      BenchCommand.GatewayCameras.class,
+      BenchCommand.DashboardGrid.class
     })
 final class BenchCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -218,6 +220,45 @@ final class BenchCommand implements Runnable {
                   System.out)
               .run();
       System.out.print(GatewayBench.table(media, transport, rows));
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "dashboard",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Latency of the live grid: N cameras publish a localization and a frame every 1/12 s, the",
+        "dashboard follows them and headless Chromium (Debian's chromium + chromium-driver) shows",
+        "the grid; prints arrival on the topic -> painted, p50/p99, and each part's CPU."
+      })
+  static final class DashboardGrid implements Callable<Integer> {
+    @Option(
+        names = "--cameras",
+        defaultValue = "32",
+        description = "cameras on the grid (default: ${DEFAULT-VALUE})")
+    int cameras;
+
+    @Option(
+        names = "--measure",
+        defaultValue = "30s",
+        converter = DurationConverter.class,
+        description = "measured span (default: ${DEFAULT-VALUE})")
+    Duration measure;
+
+    @Option(
+        names = "--warm-up",
+        defaultValue = "5s",
+        converter = DurationConverter.class,
+        description = "time the grid runs before it is measured (default: ${DEFAULT-VALUE})")
+    Duration warmUp;
+
+    @Override
+    public Integer call() throws Exception {
+      var result =
+          new DashboardBench(Path.of("").toAbsolutePath(), cameras, warmUp, measure, System.out)
+              .run();
+      System.out.print(DashboardBench.table(result));
       return 0;
     }
   }

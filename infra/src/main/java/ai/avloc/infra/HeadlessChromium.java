@@ -1,4 +1,4 @@
-package ai.avloc.testsupport;
+package ai.avloc.infra;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,10 +18,10 @@ import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
- * Debian's Chromium, headless, driven by Debian's chromedriver through Selenium, for browser tests.
- * Both binaries are given by path, so Selenium Manager never looks for (or downloads) a driver;
- * each instance has its own fresh profile, deleted on close. Fails, naming the Debian packages,
- * when either binary is missing.
+ * Debian's Chromium, headless, driven by Debian's chromedriver through Selenium, for browser tests
+ * and the dashboard bench. Both binaries are given by path, so Selenium Manager never looks for (or
+ * downloads) a driver; each instance has its own fresh profile, deleted on close. Fails, naming the
+ * Debian packages, when either binary is missing.
  */
 public final class HeadlessChromium implements AutoCloseable {
   public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
