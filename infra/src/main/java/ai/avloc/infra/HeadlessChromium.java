@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -27,6 +28,12 @@ public final class HeadlessChromium implements AutoCloseable {
   public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
+  /**
+   * The DevTools protocol is not used here, so its "no CDP implementation matching" notice is
+   * noise; held in a field because java.util.logging keeps loggers only weakly.
+   */
+  private static final Logger CDP_NOTICES = Logger.getLogger("org.openqa.selenium.devtools");
+
   private final ChromeDriver driver;
   private final ChromeDriverService service;
   private final Path profile;
@@ -39,6 +46,7 @@ public final class HeadlessChromium implements AutoCloseable {
 
   /** Starts a browser whose window (and so every screenshot) is {@code width} x {@code height}. */
   public static HeadlessChromium start(int width, int height) {
+    CDP_NOTICES.setLevel(Level.SEVERE);
     for (Path binary : List.of(CHROMIUM, CHROMEDRIVER)) {
       if (!Files.isExecutable(binary)) {
         throw new IllegalStateException(
