@@ -59,6 +59,19 @@ function showInfo(loc) {
   picture.dataset.window = loc.window;
   picture.dataset.peakRow = peak ? peak.row : '';
   picture.dataset.peakCol = peak ? peak.col : '';
+  suggestContrast(loc.mode);
+}
+
+// A mono camera's U-VAE maps are nearly flat: its peaks' contrasts are thousandths, so the array
+// default of 2 would never count; a mono camera's silence gate already says when there is sound,
+// so any peak in the zone (0) is the useful start. Offered once, unless the user typed a value.
+let contrastSuggested = false;
+function suggestContrast(mode) {
+  const input = $('rule-min-contrast');
+  if (contrastSuggested || editing || input.dataset.touched) return;
+  contrastSuggested = true;
+  input.defaultValue = mode === 'MONO' ? '0' : '2';
+  input.value = input.defaultValue;
 }
 
 // The frame image is requested again only after the previous one loaded, so frames coalesce.
@@ -146,7 +159,35 @@ function formRule() {
     cooldownWindows: number('rule-cooldown'),
     mode: $('rule-mode').value,
     enabled: $('rule-enabled').checked,
+    schedule: formSchedule(),
   };
+}
+
+/** The form's schedule, or null when the rule counts at all times. */
+function formSchedule() {
+  if (!$('rule-scheduled').checked) return null;
+  return {
+    timeZone: $('rule-time-zone').value.trim(),
+    days: [...document.querySelectorAll('#rule-days input:checked')].map((box) => box.value),
+    start: $('rule-start').value,
+    end: $('rule-end').value,
+  };
+}
+
+function scheduleText(schedule) {
+  const days = schedule.days.length ? schedule.days.join(' ') : 'daily';
+  return `${days} ${schedule.start}–${schedule.end} ${schedule.timeZone}`;
+}
+
+function showSchedule(schedule) {
+  $('rule-scheduled').checked = Boolean(schedule);
+  $('rule-schedule').disabled = !schedule;
+  const days = new Set(schedule ? schedule.days : []);
+  for (const box of document.querySelectorAll('#rule-days input')) box.checked = days.has(box.value);
+  $('rule-start').value = schedule ? schedule.start : '22:00';
+  $('rule-end').value = schedule ? schedule.end : '06:00';
+  // the browser's own zone by default: the times mean what the operator's clock says
+  $('rule-time-zone').value = schedule ? schedule.timeZone : Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
 
 async function saveRule(e) {
@@ -176,6 +217,7 @@ function editRule(rule) {
   $('rule-cooldown').value = rule.cooldownWindows;
   $('rule-mode').value = rule.mode || 'ANY';
   $('rule-enabled').checked = rule.enabled;
+  showSchedule(rule.schedule);
   $('cancel-edit').hidden = false;
   $('rule-error').textContent = '';
   paintZones();
@@ -185,6 +227,7 @@ function resetForm() {
   editing = null;
   zone = { points: [], closed: false };
   $('rule-form').reset();
+  showSchedule(null);
   $('form-title').textContent = 'New zone rule';
   $('cancel-edit').hidden = true;
   paintZones();
@@ -225,7 +268,7 @@ function listRules() {
     li.innerHTML = `
       <span class="swatch" style="background: ${ruleColour(rule.ruleId)}"></span>
       <span class="name" title="${esc(rule.ruleId)}">${esc(rule.name)}
-        <span class="muted">≥ ${contrast(rule.minContrast)} for ${rule.minDurationWindows} w, ${esc(rule.mode || 'ANY')}</span>
+        <span class="muted">≥ ${contrast(rule.minContrast)} for ${rule.minDurationWindows} w, ${esc(rule.mode || 'ANY')}${rule.schedule ? `, ${esc(scheduleText(rule.schedule))}` : ''}</span>
       </span>
       <button class="operator-only" data-action="edit">Edit</button>
       <button class="operator-only" data-action="toggle">${rule.enabled ? 'Disable' : 'Enable'}</button>
@@ -303,6 +346,13 @@ function setUpControls() {
   });
   $('frame').addEventListener('error', frameDone);
   $('rule-form').addEventListener('submit', saveRule);
+  $('rule-min-contrast').addEventListener('input', () => {
+    $('rule-min-contrast').dataset.touched = 'yes';
+  });
+  $('rule-scheduled').addEventListener('change', () => {
+    $('rule-schedule').disabled = !$('rule-scheduled').checked;
+  });
+  showSchedule(null);
   $('cancel-edit').addEventListener('click', resetForm);
   // canvases keep their backing store at the displayed size
   new ResizeObserver(() => {

@@ -17,6 +17,7 @@ import ai.avloc.schemas.Alert;
 import ai.avloc.schemas.AlertRule;
 import ai.avloc.schemas.AlertState;
 import ai.avloc.schemas.ImagePoint;
+import ai.avloc.schemas.RuleSchedule;
 import ai.avloc.schemas.TopicAdmin;
 import ai.avloc.schemas.TopicReader;
 import ai.avloc.schemas.Topics;
@@ -353,11 +354,17 @@ class DashboardBrowserTest {
     assertEquals("4", canvas.getDomAttribute("data-points"));
     assertEquals("true", canvas.getDomAttribute("data-closed"));
     driver.findElement(By.id("rule-name")).sendKeys("Loudspeaker at the gate");
-    // the mono U-VAE's maps are nearly flat, so its contrasts are small (about 0.002): any peak
-    // in the zone counts
-    setValue(driver, "rule-min-contrast", "0");
+    // the mono U-VAE's maps are nearly flat, so its contrasts are small (about 0.002): the form
+    // offers 0 (any peak in the zone counts) on a mono camera
+    assertEquals("0", driver.findElement(By.id("rule-min-contrast")).getDomProperty("value"));
     setValue(driver, "rule-min-duration", "12");
     setValue(driver, "rule-cooldown", "24");
+    // a schedule of the whole day, every day: the rule still counts now
+    driver.findElement(By.id("rule-scheduled")).click();
+    setValue(driver, "rule-time-zone", "UTC");
+    browser.script(
+        "document.getElementById('rule-start').value = '00:00';"
+            + " document.getElementById('rule-end').value = '00:00';");
     driver.findElement(By.id("save-rule")).click();
     wait(driver, Duration.ofSeconds(5))
         .until(
@@ -378,6 +385,8 @@ class DashboardBrowserTest {
     assertEquals("Loudspeaker at the gate", rule.getName());
     assertEquals(List.of(CAMERA), rule.getStreamIds());
     assertEquals(12, rule.getMinDurationWindows());
+    assertEquals(0f, rule.getMinContrast());
+    assertEquals(new RuleSchedule("UTC", List.of(), "00:00", "00:00"), rule.getSchedule());
     assertEquals(4, rule.getZone().size());
     for (int i = 0; i < 4; i++) {
       ImagePoint p = rule.getZone().get(i);
