@@ -7,13 +7,18 @@ import ai.avloc.schemas.WindowClock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * One camera's recent past: the last seconds of localizations and frames (enough to find the frame
- * shown with an alert's strongest window), the last minutes of timeline and the latest health. All
- * methods are synchronized: the topic follower writes while request threads read.
+ * shown with an alert's strongest window), the last minutes of timeline and the latest health. A
+ * camera with a microphone array feeds two kinds of localizations, MONO and ARRAY, each in its own
+ * order; the track keeps them apart and shows the ARRAY ones while they arrive, as an ANY rule
+ * counts them. All methods are synchronized: the topic follower writes while request threads read.
  */
 public final class CameraTrack {
   /** Localizations and frames kept for snapshots: 5 s at the window rate. */
@@ -22,36 +27,76 @@ public final class CameraTrack {
   /** Timeline kept: 10 minutes of windows. */
   public static final int TIMELINE_SECONDS = 600;
 
+  /** How long after its last ARRAY localization a camera's view falls back to MONO. */
+  static final long ARRAY_HOLD_MILLIS = 5_000;
+
+  private static final String ARRAY = "ARRAY";
+
+  /** One kind of localization of the camera. */
+  private static final class Lane {
+    final Deque<LocalizationView> recent = new ArrayDeque<>();
+    final Deque<TimelinePoint> timeline = new ArrayDeque<>();
+    long lastArrival;
+  }
+
   private final String streamId;
-  private final Deque<LocalizationView> localizations = new ArrayDeque<>();
+  private final Map<String, Lane> lanes = new HashMap<>();
   private final Deque<Frame> frames = new ArrayDeque<>();
-  private final Deque<TimelinePoint> timeline = new ArrayDeque<>();
   private final Deque<Long> arrivals = new ArrayDeque<>();
+  private final LongSupplier clock;
   private HealthView health;
 
-  CameraTrack(String streamId) {
+  CameraTrack(String streamId, LongSupplier clock) {
     this.streamId = streamId;
+    this.clock = clock;
   }
 
   public String streamId() {
     return streamId;
   }
 
-  synchronized void add(LocalizationView l, long now) {
-    LocalizationView latest = localizations.peekLast();
+  /**
+   * Keeps the localization; answers whether it is of the kind the camera's view shows now (the
+   * others are kept for snapshots, not shown).
+   */
+  synchronized boolean add(LocalizationView l) {
+    long now = clock.getAsLong();
+    Lane lane = lanes.computeIfAbsent(l.mode(), m -> new Lane());
+    LocalizationView latest = lane.recent.peekLast();
     if (latest != null && l.window() <= latest.window()) {
       // a replay or a re-delivery: keep it out of the live view, which runs forward
-      return;
+      return false;
     }
-    push(localizations, l, RECENT);
-    timeline.addLast(
+    push(lane.recent, l, RECENT);
+    lane.lastArrival = now;
+    lane.timeline.addLast(
         new TimelinePoint(l.window(), l.windowStart(), l.strongestContrast(), l.silent()));
     long oldest = l.window() - (long) TIMELINE_SECONDS * WindowClock.WINDOWS_PER_SECOND;
-    while (timeline.peekFirst().window() < oldest) {
-      timeline.removeFirst();
+    while (lane.timeline.peekFirst().window() < oldest) {
+      lane.timeline.removeFirst();
     }
     arrivals.addLast(now);
     trimArrivals(now);
+    return l.mode().equals(shownMode(now));
+  }
+
+  /** ARRAY while the camera's array sends, else MONO; null before any localization. */
+  private String shownMode(long now) {
+    Lane array = lanes.get(ARRAY);
+    if (array != null && now - array.lastArrival <= ARRAY_HOLD_MILLIS) {
+      return ARRAY;
+    }
+    for (String mode : lanes.keySet()) {
+      if (!mode.equals(ARRAY)) {
+        return mode;
+      }
+    }
+    return array == null ? null : ARRAY;
+  }
+
+  private Lane shown() {
+    String mode = shownMode(clock.getAsLong());
+    return mode == null ? null : lanes.get(mode);
   }
 
   synchronized void add(Frame f) {
@@ -65,14 +110,25 @@ public final class CameraTrack {
     health = h;
   }
 
+  /** The latest localization of the kind the view shows. */
   public synchronized Optional<LocalizationView> latest() {
-    return Optional.ofNullable(localizations.peekLast());
+    Lane lane = shown();
+    return Optional.ofNullable(lane == null ? null : lane.recent.peekLast());
   }
 
+  /** The kept localization of this window, of the shown kind first. */
   public synchronized Optional<LocalizationView> localization(long window) {
-    for (LocalizationView l : localizations) {
-      if (l.window() == window) {
-        return Optional.of(l);
+    Lane first = shown();
+    List<Lane> order = new ArrayList<>();
+    if (first != null) {
+      order.add(first);
+    }
+    lanes.values().stream().filter(l -> l != first).forEach(order::add);
+    for (Lane lane : order) {
+      for (LocalizationView l : lane.recent) {
+        if (l.window() == window) {
+          return Optional.of(l);
+        }
       }
     }
     return Optional.empty();
@@ -101,14 +157,17 @@ public final class CameraTrack {
     return health;
   }
 
-  /** Points of the last {@code seconds} before the latest window, oldest first. */
+  /**
+   * Points of the shown kind over the last {@code seconds} before its latest window, oldest first.
+   */
   public synchronized List<TimelinePoint> timeline(int seconds) {
     List<TimelinePoint> points = new ArrayList<>();
-    if (timeline.isEmpty()) {
+    Lane lane = shown();
+    if (lane == null || lane.timeline.isEmpty()) {
       return points;
     }
-    long from = timeline.peekLast().window() - (long) seconds * WindowClock.WINDOWS_PER_SECOND;
-    for (TimelinePoint p : timeline) {
+    long from = lane.timeline.peekLast().window() - (long) seconds * WindowClock.WINDOWS_PER_SECOND;
+    for (TimelinePoint p : lane.timeline) {
       if (p.window() > from) {
         points.add(p);
       }
@@ -116,7 +175,7 @@ public final class CameraTrack {
     return points;
   }
 
-  /** Localizations that arrived over the last 10 s, per second. */
+  /** Localizations of every kind that arrived over the last 10 s, per second. */
   public synchronized double windowsPerSecond(long now) {
     trimArrivals(now);
     return arrivals.size() / 10.0;

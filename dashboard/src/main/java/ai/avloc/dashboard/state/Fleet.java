@@ -48,8 +48,9 @@ public final class Fleet {
   public void onLocalization(Localization l, long appendTime) {
     long arrival = appendTime >= 0 ? appendTime : l.getEmitTime().toEpochMilli();
     LocalizationView view = LocalizationView.of(l, arrival);
-    open(l.getStreamId()).add(view, clock.getAsLong());
-    listener.accept(new LiveEvent("localization", view.streamId(), view));
+    if (open(l.getStreamId()).add(view)) {
+      listener.accept(new LiveEvent("localization", view.streamId(), view));
+    }
   }
 
   public void onFrame(VideoFrame f) {
@@ -86,7 +87,7 @@ public final class Fleet {
   }
 
   private CameraTrack open(String streamId) {
-    return cameras.computeIfAbsent(streamId, CameraTrack::new);
+    return cameras.computeIfAbsent(streamId, id -> new CameraTrack(id, clock));
   }
 
   public Optional<CameraView> camera(String streamId) {
