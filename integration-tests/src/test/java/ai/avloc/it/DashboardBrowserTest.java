@@ -3,8 +3,6 @@ package ai.avloc.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.avloc.acoustics.array.Air;
-import ai.avloc.acoustics.array.BuiltinArrays;
 import ai.avloc.acoustics.beamforming.LookGrid;
 import ai.avloc.alerts.AlertsApp;
 import ai.avloc.dashboard.Dashboard;
@@ -22,13 +20,10 @@ import ai.avloc.schemas.TopicAdmin;
 import ai.avloc.schemas.TopicReader;
 import ai.avloc.schemas.Topics;
 import ai.avloc.simulator.Scene;
-import ai.avloc.simulator.SoundSignature;
 import ai.avloc.simulator.SoundSource;
-import ai.avloc.simulator.Trajectory;
 import ai.avloc.stream.job.JobConfig;
 import ai.avloc.stream.job.LocalizationJob;
 import ai.avloc.testsupport.EmbeddedKafka;
-import ai.avloc.training.data.SyntheticClass;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -40,7 +35,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.flink.core.execution.JobClient;
@@ -94,23 +88,8 @@ class DashboardBrowserTest {
     // the slow starts (Chromium, Flink with the model) overlap the others
     chromium = CompletableFuture.supplyAsync(() -> HeadlessChromium.start(1280, 1024));
     double seconds = 8;
-    speaker =
-        new SoundSource(
-            "loudspeaker",
-            "loudspeaker",
-            SoundSignature.of(SyntheticClass.LOUDSPEAKER.shape(), new Random(11))
-                .signal(seconds, 0.3, 12),
-            Trajectory.Fixed.ofDirection(20, -6, 5));
-    Scene scene =
-        new Scene(
-            Scene.DEFAULT_SAMPLE_RATE,
-            seconds,
-            3,
-            Air.SPEED_OF_SOUND,
-            BuiltinArrays.dualcam128(),
-            List.of(speaker),
-            new Scene.SensorNoise(new Scene.Snr(40)),
-            new Scene.DiffuseNoise(new Scene.Snr(20), Scene.DEFAULT_PLANE_WAVES, 100, 5500));
+    speaker = LoudspeakerScene.loudspeaker(seconds);
+    Scene scene = LoudspeakerScene.with(speaker, seconds);
     kafka = EmbeddedKafka.start();
     TopicAdmin.createMissing(kafka.bootstrapServers(), standardTopicsWithStampedAlerts());
     CompletableFuture<JobClient> starting =

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.avloc.acoustics.array.Air;
-import ai.avloc.acoustics.array.BuiltinArrays;
 import ai.avloc.acoustics.beamforming.LookGrid;
 import ai.avloc.ingest.Gateway;
 import ai.avloc.ingest.KafkaCameraEvents;
@@ -16,19 +14,15 @@ import ai.avloc.schemas.Topics;
 import ai.avloc.schemas.WindowClock;
 import ai.avloc.serving.ModelCard;
 import ai.avloc.simulator.Scene;
-import ai.avloc.simulator.SoundSignature;
 import ai.avloc.simulator.SoundSource;
-import ai.avloc.simulator.Trajectory;
 import ai.avloc.stream.job.JobConfig;
 import ai.avloc.testsupport.EmbeddedKafka;
-import ai.avloc.training.data.SyntheticClass;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,23 +42,8 @@ class MonoCameraTest {
     String shipped = ModelCard.read(SHIPPED).id();
     assertTrue(shipped.startsWith("uvae-compact@"), shipped);
     double seconds = 6;
-    SoundSource speaker =
-        new SoundSource(
-            "loudspeaker",
-            "loudspeaker",
-            SoundSignature.of(SyntheticClass.LOUDSPEAKER.shape(), new Random(11))
-                .signal(seconds, 0.3, 12),
-            Trajectory.Fixed.ofDirection(20, -6, 5));
-    Scene scene =
-        new Scene(
-            Scene.DEFAULT_SAMPLE_RATE,
-            seconds,
-            3,
-            Air.SPEED_OF_SOUND,
-            BuiltinArrays.dualcam128(),
-            List.of(speaker),
-            new Scene.SensorNoise(new Scene.Snr(40)),
-            new Scene.DiffuseNoise(new Scene.Snr(20), Scene.DEFAULT_PLANE_WAVES, 100, 5500));
+    SoundSource speaker = LoudspeakerScene.loudspeaker(seconds);
+    Scene scene = LoudspeakerScene.with(speaker, seconds);
     Topics topics = Topics.withPrefix("it-m.");
     Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
