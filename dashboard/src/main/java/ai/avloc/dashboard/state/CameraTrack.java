@@ -43,8 +43,14 @@ public final class CameraTrack {
   private final Map<String, Lane> lanes = new HashMap<>();
   private final Deque<Frame> frames = new ArrayDeque<>();
   private final Deque<Long> arrivals = new ArrayDeque<>();
+
+  /** Bytes of frames a camera may keep: a hostile camera's megabyte frames cannot fill memory. */
+  static final long FRAME_BYTES = 4L << 20;
+
   private final LongSupplier clock;
   private HealthView health;
+  private long frameBytes;
+  private volatile long lastSeen;
 
   CameraTrack(String streamId, LongSupplier clock) {
     this.streamId = streamId;
@@ -102,8 +108,20 @@ public final class CameraTrack {
   synchronized void add(Frame f) {
     Frame latest = frames.peekLast();
     if (latest == null || f.timestamp() > latest.timestamp()) {
-      push(frames, f, RECENT);
+      frames.addLast(f);
+      frameBytes += f.jpeg().length;
+      while (frames.size() > RECENT || (frameBytes > FRAME_BYTES && frames.size() > 1)) {
+        frameBytes -= frames.removeFirst().jpeg().length;
+      }
     }
+  }
+
+  void seen(long now) {
+    lastSeen = now;
+  }
+
+  long lastSeen() {
+    return lastSeen;
   }
 
   synchronized void health(HealthView h) {

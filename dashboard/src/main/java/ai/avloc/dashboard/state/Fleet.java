@@ -17,21 +17,50 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every camera the dashboard has seen on the localization, frame or status topics, and the
  * system-wide counts. Each change is told to a listener (the live hub) after it is applied.
+ *
+ * <p>The topics carry whatever a camera sends, so the fleet is bounded: at most {@code maxCameras}
+ * cameras (records of further ids are refused and counted under {@link #TOO_MANY_CAMERAS}), a
+ * camera that sent nothing for {@code forgetAfterMillis} is forgotten, and a localization whose map
+ * does not match its declared shape is refused and counted under {@link #INVALID}.
  */
 public final class Fleet {
+  private static final Logger LOG = LoggerFactory.getLogger(Fleet.class);
+
+  /** The count of records refused because the fleet was full. */
+  public static final String TOO_MANY_CAMERAS = "dashboard-too-many-cameras";
+
+  /** The count of records refused as malformed. */
+  public static final String INVALID = "dashboard-invalid";
+
+  /** The largest map side a localization may declare: far above the model's 36x48. */
+  static final int MAX_MAP_SIDE = 1024;
+
   private final Map<String, CameraTrack> cameras = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> deadLetters = new ConcurrentHashMap<>();
   private final Consumer<LiveEvent> listener;
   private final LongSupplier clock;
+  private final int maxCameras;
+  private final long forgetAfterMillis;
+  private long lastSweep;
+  private long lastInvalidLogged = Long.MIN_VALUE / 2;
   private AlertBook alerts;
 
   public Fleet(Consumer<LiveEvent> listener, LongSupplier clock) {
+    this(listener, clock, 4096, 10 * 60_000L);
+  }
+
+  public Fleet(
+      Consumer<LiveEvent> listener, LongSupplier clock, int maxCameras, long forgetAfterMillis) {
     this.listener = listener;
     this.clock = clock;
+    this.maxCameras = maxCameras;
+    this.forgetAfterMillis = forgetAfterMillis;
   }
 
   /** The book whose active alerts the camera views count; set once at wiring time. */
@@ -46,19 +75,51 @@ public final class Fleet {
    *     job's own emit time then stands for its arrival (the two differ by one produce call)
    */
   public void onLocalization(Localization l, long appendTime) {
+    int rows = l.getRows();
+    int cols = l.getCols();
+    int bytes = l.getEnergy().remaining();
+    boolean shaped =
+        rows >= 1
+            && rows <= MAX_MAP_SIDE
+            && cols >= 1
+            && cols <= MAX_MAP_SIDE
+            && (bytes == rows * cols * Float.BYTES || (bytes == 0 && !l.getInferred()));
+    if (!shaped) {
+      onDeadLetter(INVALID);
+      if (clock.getAsLong() - lastInvalidLogged > 10_000) {
+        lastInvalidLogged = clock.getAsLong();
+        LOG.warn(
+            "refused a localization of '{}' window {}: a {}x{} map in {} bytes (further ones are"
+                + " counted on the system page, logged at most every 10 s)",
+            l.getStreamId(),
+            l.getWindow(),
+            rows,
+            cols,
+            bytes);
+      }
+      return;
+    }
+    CameraTrack track = open(l.getStreamId());
+    if (track == null) {
+      return;
+    }
     long arrival = appendTime >= 0 ? appendTime : l.getEmitTime().toEpochMilli();
     LocalizationView view = LocalizationView.of(l, arrival);
-    if (open(l.getStreamId()).add(view)) {
+    if (track.add(view)) {
       listener.accept(new LiveEvent("localization", view.streamId(), view));
     }
   }
 
   public void onFrame(VideoFrame f) {
+    CameraTrack track = open(f.getStreamId());
+    if (track == null) {
+      return;
+    }
     ByteBuffer jpeg = f.getJpeg().duplicate();
     byte[] bytes = new byte[jpeg.remaining()];
     jpeg.get(bytes);
     long timestamp = f.getTimestamp().toEpochMilli();
-    open(f.getStreamId()).add(new Frame(f.getSequence(), timestamp, bytes));
+    track.add(new Frame(f.getSequence(), timestamp, bytes));
     listener.accept(
         new LiveEvent(
             "frame",
@@ -68,7 +129,11 @@ public final class Fleet {
   }
 
   public void onStatus(CameraStatus s) {
-    open(s.getStreamId()).health(HealthView.of(s));
+    CameraTrack track = open(s.getStreamId());
+    if (track == null) {
+      return;
+    }
+    track.health(HealthView.of(s));
     listener.accept(
         new LiveEvent("status", s.getStreamId(), camera(s.getStreamId()).orElseThrow()));
   }
@@ -86,8 +151,29 @@ public final class Fleet {
     return Optional.ofNullable(cameras.get(streamId));
   }
 
+  /** The camera's track, made on its first record; null when the fleet is full. */
   private CameraTrack open(String streamId) {
-    return cameras.computeIfAbsent(streamId, id -> new CameraTrack(id, clock));
+    long now = clock.getAsLong();
+    sweep(now);
+    CameraTrack track = cameras.get(streamId);
+    if (track == null) {
+      if (cameras.size() >= maxCameras) {
+        onDeadLetter(TOO_MANY_CAMERAS);
+        return null;
+      }
+      track = cameras.computeIfAbsent(streamId, id -> new CameraTrack(id, clock));
+    }
+    track.seen(now);
+    return track;
+  }
+
+  /** Forgets cameras that sent nothing for the forget span; runs at most once a second. */
+  private void sweep(long now) {
+    if (now - lastSweep < 1000) {
+      return;
+    }
+    lastSweep = now;
+    cameras.values().removeIf(t -> now - t.lastSeen() > forgetAfterMillis);
   }
 
   public Optional<CameraView> camera(String streamId) {

@@ -1,0 +1,100 @@
+package ai.avloc.dashboard.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.avloc.schemas.ImagePoint;
+import ai.avloc.schemas.Localization;
+import ai.avloc.schemas.LocalizationMode;
+import ai.avloc.schemas.SourcePeak;
+import ai.avloc.schemas.VideoFrame;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** Records from cameras the dashboard does not control: ids, shapes and sizes. */
+class FleetTest {
+  final AtomicLong now = new AtomicLong(5_000_000);
+  final List<LiveEvent> events = new ArrayList<>();
+  final Fleet fleet = new Fleet(events::add, now::get, 3, 60_000);
+
+  static Localization map(String stream, long window, int rows, int cols, int bytes) {
+    ImagePoint at = new ImagePoint(0.5f, 0.5f);
+    return Localization.newBuilder()
+        .setStreamId(stream)
+        .setWindow(window)
+        .setWindowStart(Instant.ofEpochMilli(window * 1000 / 12))
+        .setMode(LocalizationMode.MONO)
+        .setModelId("m")
+        .setSilent(false)
+        .setInferred(true)
+        .setAudioCoverage(1f)
+        .setRows(rows)
+        .setCols(cols)
+        .setEnergy(ByteBuffer.allocate(bytes))
+        .setFlatness(0.5f)
+        .setPeaks(List.of(new SourcePeak(1, 1, at, 1f, 1f, at, at)))
+        .setIngestTime(Instant.EPOCH)
+        .setEmitTime(Instant.EPOCH)
+        .setInferenceMicros(0)
+        .build();
+  }
+
+  @SuppressWarnings("unchecked")
+  long count(String stage) {
+    return ((Map<String, Long>) fleet.system().get("deadLetters")).getOrDefault(stage, 0L);
+  }
+
+  @Test
+  void shouldRefuseMapsWhoseBytesDoNotMatchTheirShape() {
+    fleet.onLocalization(map("cam", 1, 36, 48, 36 * 48 * 4), -1);
+    fleet.onLocalization(map("cam", 2, 36, 48, 100), -1);
+    fleet.onLocalization(map("cam", 3, 0, 48, 0), -1);
+    fleet.onLocalization(map("cam", 4, 100_000, 100_000, 16), -1);
+    assertEquals(3, count(Fleet.INVALID));
+    assertEquals(1, events.size(), "only the well-formed window reached the pages");
+    assertEquals(1, fleet.track("cam").orElseThrow().latest().orElseThrow().window());
+  }
+
+  @Test
+  void shouldHoldAtMostItsCamerasAndForgetTheQuietOnes() {
+    for (int i = 0; i < 10; i++) {
+      fleet.onLocalization(map("id-" + i, 1, 1, 1, 4), -1);
+    }
+    assertEquals(3, fleet.cameras().size());
+    assertEquals(7, count(Fleet.TOO_MANY_CAMERAS));
+    now.addAndGet(30_000);
+    fleet.onLocalization(map("id-0", 2, 1, 1, 4), -1); // id-0 still sends
+    now.addAndGet(31_000 + 1000);
+    fleet.onLocalization(map("newcomer", 1, 1, 1, 4), -1);
+    assertEquals(
+        List.of("id-0", "newcomer"), fleet.cameras().stream().map(c -> c.streamId()).toList());
+    assertFalse(fleet.knows("id-1"));
+  }
+
+  @Test
+  void shouldKeepAtMostItsFrameBudgetPerCamera() {
+    byte[] big = new byte[1 << 20];
+    for (int i = 0; i < 20; i++) {
+      fleet.onFrame(
+          VideoFrame.newBuilder()
+              .setStreamId("cam")
+              .setSequence(i)
+              .setTimestamp(Instant.ofEpochMilli(1000L + i))
+              .setWidth(1)
+              .setHeight(1)
+              .setJpeg(ByteBuffer.wrap(big))
+              .build());
+    }
+    CameraTrack track = fleet.track("cam").orElseThrow();
+    assertEquals(19, track.latestFrame().orElseThrow().sequence());
+    // 4 MiB of 1 MiB frames: the oldest kept is the 4th from the end
+    assertEquals(16, track.frameFor(0).orElseThrow().sequence());
+    assertTrue(fleet.knows("cam"));
+  }
+}
