@@ -46,7 +46,9 @@ class Tile {
       <footer>
         <span class="state"></span><span class="lag"></span>
         <span class="dbfs"></span><div class="level"><div></div></div>
+        <div class="labels"></div>
       </footer>`;
+    this.labels = {};
     this.img = this.el.querySelector('img');
     this.canvas = this.el.querySelector('canvas');
     this.pending = null;
@@ -93,9 +95,20 @@ class Tile {
     // -90 dBFS (quiet room) to 0 dBFS (full scale) across the bar
     const level = dbfs == null ? 0 : Math.max(0, Math.min(1, (dbfs + 90) / 90));
     this.el.querySelector('.level > div').style.width = `${Math.round(level * 100)}%`;
+    this.showLabels(health ? health.labels || {} : {});
     if (camera.frameSequence != null && this.img.hidden && !this.frameLoading) {
       this.frame(camera.frameSequence);
     }
+  }
+
+  /** The inventory's labels as chips; the grid's filter matches them. */
+  showLabels(labels) {
+    this.labels = labels;
+    this.el.dataset.labels = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(' ');
+    this.el.querySelector('.labels').innerHTML = Object.entries(labels)
+      .map(([k, v]) => `<span class="chip">${esc(k)}: ${esc(v)}</span>`)
+      .join('');
+    applyFilter(this);
   }
 
   mode(mode) {
@@ -154,6 +167,7 @@ function tileOf(streamId) {
     const after = [...tiles.keys()].sort().find((id) => id > streamId);
     grid.insertBefore(tile.el, after ? tiles.get(after).el : null);
     tile.alerting((activeAlerts.get(streamId)?.size ?? 0) > 0);
+    applyFilter(tile);
     document.getElementById('empty').hidden = true;
   }
   return tile;
@@ -191,6 +205,38 @@ async function refresh() {
   for (const camera of cameras) tileOf(camera.streamId).status(camera);
 }
 
+// The filter: words that each must match the camera's id or one of its labels; "key=value" must
+// match that label exactly.
+let filterWords = [];
+
+function matches(tile) {
+  return filterWords.every((word) => {
+    const eq = word.indexOf('=');
+    if (eq > 0) return tile.labels[word.slice(0, eq)] === word.slice(eq + 1);
+    const w = word.toLowerCase();
+    return (
+      tile.streamId.toLowerCase().includes(w) ||
+      Object.entries(tile.labels).some(([k, v]) => `${k} ${v}`.toLowerCase().includes(w))
+    );
+  });
+}
+
+function applyFilter(tile) {
+  tile.el.hidden = !matches(tile);
+}
+
+function setUpFilter() {
+  const input = document.getElementById('filter');
+  input.value = localStorage.getItem('avloc.filter') ?? '';
+  const apply = () => {
+    filterWords = input.value.trim().split(/\s+/).filter(Boolean);
+    localStorage.setItem('avloc.filter', input.value);
+    for (const tile of tiles.values()) applyFilter(tile);
+  };
+  input.addEventListener('input', apply);
+  apply();
+}
+
 function setUpOpacity() {
   const slider = document.getElementById('opacity');
   slider.value = opacity;
@@ -217,4 +263,5 @@ const live = new Live()
   .on('alert', trackAlert);
 
 setUpOpacity();
+setUpFilter();
 initNav('live', live).then(() => live.start());

@@ -194,6 +194,7 @@ class DashboardApiTest {
     assertEquals("MONO", gate.get("mode").asText());
     assertEquals("CONNECTED", gate.get("health").get("state").asText());
     assertEquals(-31.5, gate.get("health").get("audioDbfs").asDouble(), 1e-6);
+    assertEquals("north", gate.get("health").get("labels").get("site").asText());
     assertEquals(41, gate.get("frameSequence").asLong());
     assertFalse(gate.get("silent").asBoolean());
 

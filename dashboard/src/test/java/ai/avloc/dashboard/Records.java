@@ -94,6 +94,7 @@ final class Records {
         .setGapSeconds(0)
         .setDroppedEvents(0)
         .setReanchors(0)
+        .setLabels(java.util.Map.of("site", "north"))
         .setUpdatedAt(now)
         .build();
   }

@@ -1,6 +1,7 @@
 package ai.avloc.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.avloc.acoustics.beamforming.LookGrid;
@@ -289,6 +290,16 @@ class DashboardBrowserTest {
         (Boolean) browser.script("return !arguments[0].querySelector('img').hidden;", tile),
         "the tile shows the camera's frame");
     browser.screenshot(SCREENSHOTS.resolve("dashboard-grid.png"));
+
+    // the filter hides the cameras that do not match it, and shows them again when cleared
+    WebElement filter = driver.findElement(By.id("filter"));
+    filter.sendKeys("no-such-camera");
+    assertFalse(tile.isDisplayed(), "a camera the filter does not match is hidden");
+    filter.clear();
+    filter.sendKeys(CAMERA.substring(0, 4));
+    assertTrue(tile.isDisplayed(), "a camera whose id matches stays");
+    filter.clear();
+    filter.sendKeys(" ");
   }
 
   @Test

@@ -1,8 +1,10 @@
 package ai.avloc.dashboard.view;
 
 import ai.avloc.schemas.CameraStatus;
+import java.util.Map;
+import java.util.TreeMap;
 
-/** A camera's connection health from its gateway's latest status record. */
+/** A camera's connection health and inventory labels from its gateway's latest status record. */
 public record HealthView(
     String state,
     long since,
@@ -13,7 +15,8 @@ public record HealthView(
     Float audioDbfs,
     String lastError,
     long reconnects,
-    long updatedAt) {
+    long updatedAt,
+    Map<String, String> labels) {
 
   public static HealthView of(CameraStatus s) {
     return new HealthView(
@@ -26,6 +29,7 @@ public record HealthView(
         s.getAudioLevelDbfs(),
         s.getLastError(),
         s.getReconnects(),
-        s.getUpdatedAt().toEpochMilli());
+        s.getUpdatedAt().toEpochMilli(),
+        new TreeMap<>(s.getLabels()));
   }
 }

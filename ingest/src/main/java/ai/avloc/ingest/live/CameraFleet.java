@@ -55,6 +55,7 @@ public final class CameraFleet implements AutoCloseable {
   /** Starts a camera; one already running under the same id is stopped first. */
   public synchronized void start(CameraSpec spec) {
     stop(spec.id());
+    status.label(spec.id(), spec.labels());
     Running camera = spec.isArray() ? new ArrayCapture(spec) : mono(spec);
     running.put(spec.id(), camera);
   }

@@ -42,6 +42,7 @@ public final class CameraStatusPublisher implements AutoCloseable {
   // guarded by itself: what was last logged per camera, so repeats are not logged again
   private final Map<String, String> logged = new HashMap<>();
   private final Map<String, Long> failures = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, String>> labels = new ConcurrentHashMap<>();
 
   /** Sends to {@code destination} on its own thread, each camera at least every {@code period}. */
   public CameraStatusPublisher(Consumer<CameraStatus> destination, Duration period) {
@@ -104,6 +105,14 @@ public final class CameraStatusPublisher implements AutoCloseable {
     cameras.put(streamId, current);
   }
 
+  /**
+   * Labels every status of the camera sends from now on carries (the inventory's), whoever built
+   * the status.
+   */
+  public void label(String streamId, Map<String, String> cameraLabels) {
+    labels.put(streamId, Map.copyOf(cameraLabels));
+  }
+
   public void unregister(String streamId) {
     cameras.remove(streamId);
   }
@@ -128,6 +137,11 @@ public final class CameraStatusPublisher implements AutoCloseable {
   }
 
   private void deliver(CameraStatus status) {
+    Map<String, String> cameraLabels = labels.get(status.getStreamId());
+    if (cameraLabels != null && !cameraLabels.isEmpty()) {
+      status =
+          CameraStatus.newBuilder(status).setLabels(new java.util.HashMap<>(cameraLabels)).build();
+    }
     try {
       destination.accept(status);
     } catch (RuntimeException e) {

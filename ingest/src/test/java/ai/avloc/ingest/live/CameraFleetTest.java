@@ -54,7 +54,9 @@ class CameraFleetTest {
           .append(id)
           .append("\n    url: rtsp://127.0.0.1:")
           .append(port)
-          .append("/cam\n");
+          .append("/cam\n    labels: {site: ")
+          .append(id)
+          .append("}\n");
     }
     return yaml.toString();
   }
@@ -103,7 +105,16 @@ class CameraFleetTest {
       fleet.statuses().forEach(s -> latest.put(s.getStreamId().toString(), s));
       assertEquals(CameraState.CONNECTED, latest.get("cam-a").getState());
       assertEquals(0, latest.get("cam-a").getReconnects(), "no reconnect of an untouched camera");
-      // statuses reach the log on the publisher's thread
+      // statuses reach the log on the publisher's thread, with the inventory's labels
+      LivePeers.await(
+          "cam-a's status with its labels",
+          Duration.ofSeconds(10),
+          () ->
+              status.sent.stream()
+                  .anyMatch(
+                      s ->
+                          s.getStreamId().toString().equals("cam-a")
+                              && "cam-a".equals(String.valueOf(s.getLabels().get("site")))));
       LivePeers.await(
           "cam-b's STOPPED status",
           Duration.ofSeconds(5),
