@@ -4,9 +4,12 @@ import ai.avloc.schemas.AlertRule;
 import ai.avloc.schemas.ImagePoint;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** The checks every rule passes before it is published or used. */
 public final class RuleValidation {
+  private static final Pattern RULE_ID = Pattern.compile("(?=.*[A-Za-z0-9])[A-Za-z0-9._:-]{1,64}");
+
   private RuleValidation() {}
 
   /** Every problem of the rule as "field: what is wrong"; empty when the rule is usable. */
@@ -14,6 +17,13 @@ public final class RuleValidation {
     List<String> problems = new ArrayList<>();
     if (rule.getRuleId() == null || rule.getRuleId().isBlank()) {
       problems.add("ruleId: is blank");
+    } else if (!RULE_ID.matcher(rule.getRuleId()).matches()) {
+      // rule ids go into alert ids, URL paths, MQTT payloads and HTTP headers
+      problems.add(
+          "ruleId: '"
+              + rule.getRuleId()
+              + "' may hold only letters, digits, '.', '_', ':' and '-' (at least one letter or"
+              + " digit, at most 64)");
     }
     if (rule.getName() == null || rule.getName().isBlank()) {
       problems.add("name: is blank");

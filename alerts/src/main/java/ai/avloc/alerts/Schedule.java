@@ -51,7 +51,7 @@ final class Schedule {
   static void problems(RuleSchedule s, List<String> problems) {
     try {
       ZoneId.of(s.getTimeZone());
-    } catch (DateTimeException e) {
+    } catch (DateTimeException | NullPointerException e) {
       problems.add(
           "schedule.timeZone: '"
               + s.getTimeZone()

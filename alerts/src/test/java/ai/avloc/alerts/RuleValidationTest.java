@@ -89,6 +89,21 @@ class RuleValidationTest {
   }
 
   @Test
+  void shouldRefuseRuleIdsThatCannotTravelInPathsAndHeaders() {
+    assertEquals(List.of(), RuleValidation.problems(rule("gate-1.night:v2").build()));
+    for (String id : List.of("a/b", "a\nb", "..", "кухня", "x".repeat(65))) {
+      assertEquals(
+          List.of(
+              "ruleId: '"
+                  + id
+                  + "' may hold only letters, digits, '.', '_', ':' and '-' (at least one letter"
+                  + " or digit, at most 64)"),
+          RuleValidation.problems(rule(id).build()),
+          id);
+    }
+  }
+
+  @Test
   void shouldRefuseBadNumbers() {
     assertEquals(
         "rule 'r': minDurationWindows: is 0; it must be at least 1",

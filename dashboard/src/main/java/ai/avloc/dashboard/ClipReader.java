@@ -12,7 +12,9 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.Semaphore;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -47,28 +49,62 @@ final class ClipReader {
       List<ClipFrame> frames,
       List<LocalizationView> localizations) {}
 
+  /** JPEG bytes a clip carries at most: 60 s of 12 frames/s at about 40 KiB a frame. */
+  static final long MAX_FRAME_BYTES = 32L << 20;
+
+  /** Clips read at once: each holds two consumers and up to 32 MiB. */
+  static final int MAX_READERS = 2;
+
   private final String bootstrap;
   private final Topics topics;
+  private final Semaphore readers = new Semaphore(MAX_READERS);
 
   ClipReader(String bootstrap, Topics topics) {
     this.bootstrap = bootstrap;
     this.topics = topics;
   }
 
-  Clip read(String streamId, long from, long requestedTo) {
+  /**
+   * The clip, or empty when {@link #MAX_READERS} clips are being read already (the caller answers
+   * 429: reading one costs two consumers and up to 32 MiB).
+   */
+  Optional<Clip> tryRead(String streamId, long from, long requestedTo) {
+    if (!readers.tryAcquire()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(read(streamId, from, requestedTo));
+    } finally {
+      readers.release();
+    }
+  }
+
+  private Clip read(String streamId, long from, long requestedTo) {
     long to = Math.min(requestedTo, from + MAX_LENGTH.toMillis());
     List<ClipFrame> frames = new ArrayList<>();
     List<LocalizationView> localizations = new ArrayList<>();
+    long frameBytes = 0;
     for (ConsumerRecord<String, byte[]> r : records(topics.frames().name(), streamId, from, to)) {
-      VideoFrame f = topics.frames().values().deserialize(r.topic(), r.value());
+      VideoFrame f;
+      try {
+        f = topics.frames().values().deserialize(r.topic(), r.value());
+      } catch (RuntimeException undecodable) {
+        continue; // the live view counted it already; a clip shows what it can
+      }
       long t = f.getTimestamp().toEpochMilli();
-      if (t >= from && t < to) {
+      frameBytes += f.getJpeg().remaining();
+      if (t >= from && t < to && frameBytes <= MAX_FRAME_BYTES) {
         frames.add(new ClipFrame(t, base64(f.getJpeg())));
       }
     }
     for (ConsumerRecord<String, byte[]> r :
         records(topics.localizations().name(), streamId, from, to)) {
-      Localization l = topics.localizations().values().deserialize(r.topic(), r.value());
+      Localization l;
+      try {
+        l = topics.localizations().values().deserialize(r.topic(), r.value());
+      } catch (RuntimeException undecodable) {
+        continue;
+      }
       long t = l.getWindowStart().toEpochMilli();
       if (t >= from && t < to) {
         localizations.add(LocalizationView.of(l, l.getEmitTime().toEpochMilli()));
@@ -76,9 +112,12 @@ final class ClipReader {
     }
     frames.sort((a, b) -> Long.compare(a.t(), b.t()));
     localizations.sort((a, b) -> Long.compare(a.window(), b.window()));
+    // the id goes into a command a user pastes into a shell: quoted, whatever a camera is called
     String replay =
         "./avloc replay --stream "
-            + streamId
+            + "'"
+            + streamId.replace("'", "'\\''")
+            + "'"
             + " --from "
             + Instant.ofEpochMilli(from)
             + " --to "
@@ -120,13 +159,16 @@ final class ClipReader {
       while (!open.isEmpty() && System.nanoTime() < deadline) {
         for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
           TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-          if (r.timestamp() > to + SLACK_MILLIS || r.offset() + 1 >= ends.get(tp)) {
+          if (r.timestamp() > to + SLACK_MILLIS) {
             open.remove(tp);
           }
           if (streamId.equals(r.key()) && r.value() != null && r.timestamp() <= to + SLACK_MILLIS) {
             out.add(r);
           }
         }
+        // done with a partition at its end offset: its last offset may be a transaction marker,
+        // which no record reports
+        open.removeIf(tp -> c.position(tp) >= ends.get(tp));
         c.assign(open);
       }
     }

@@ -23,6 +23,8 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -217,7 +219,15 @@ public final class Dashboard implements AutoCloseable {
               streams == null || streams.isBlank()
                   ? Set.of()
                   : Arrays.stream(streams.split(",")).map(String::trim).collect(Collectors.toSet());
-          hub.open(sse, wanted, Gate.session(sse.ctx()).user());
+          Session session = Gate.session(sse.ctx());
+          String cookie = sse.ctx().cookie(Gate.COOKIE);
+          boolean bearer = Gate.fromBearer(sse.ctx());
+          hub.open(
+              sse,
+              wanted,
+              session.user(),
+              bearer ? "token" : "session:" + cookie,
+              bearer ? () -> true : () -> access.session(cookie).isPresent());
         });
     r.exception(
         IllegalArgumentException.class,
@@ -225,7 +235,12 @@ public final class Dashboard implements AutoCloseable {
   }
 
   private void login(Context ctx) throws Exception {
-    JsonNode body = json.readTree(ctx.body());
+    JsonNode body;
+    try {
+      body = json.readTree(ctx.body());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException("the body is not JSON: " + e.getOriginalMessage());
+    }
     Optional<String> id;
     if (body != null && body.hasNonNull("token")) {
       id = access.signInWithToken(body.get("token").asText());
@@ -321,7 +336,8 @@ public final class Dashboard implements AutoCloseable {
               Map<String, Object> out = new LinkedHashMap<>();
               out.put("localization", snap.localization());
               out.put(
-                  "frameUrl", snap.frame() == null ? null : "/api/alerts/" + id + "/snapshot.jpg");
+                  "frameUrl",
+                  snap.frame() == null ? null : "/api/alerts/" + pathOf(id) + "/snapshot.jpg");
               return out;
             }));
   }
@@ -333,7 +349,16 @@ public final class Dashboard implements AutoCloseable {
       return;
     }
     long end = a.get().end() != null ? a.get().end() : System.currentTimeMillis();
-    ctx.json(clips.read(a.get().streamId(), a.get().start() - 2000, end + 2000));
+    Optional<ClipReader.Clip> clip =
+        clips.tryRead(a.get().streamId(), a.get().start() - 2000, end + 2000);
+    if (clip.isEmpty()) {
+      Gate.refuse(
+          ctx,
+          HttpStatus.TOO_MANY_REQUESTS,
+          ClipReader.MAX_READERS + " clips are being read; try again in a few seconds");
+      return;
+    }
+    ctx.json(clip.get());
   }
 
   private void saveRule(Context ctx, String pathId) throws Exception {
@@ -358,9 +383,15 @@ public final class Dashboard implements AutoCloseable {
     }
     AlertRule rule = request.toRule(id);
     List<String> problems = new ArrayList<>(RuleValidation.problems(rule));
+    // a camera the rule already watches may be offline now: an edit must not be refused for it
+    List<String> watched =
+        pathId == null ? List.of() : rules.get(pathId).map(RuleView::streamIds).orElse(List.of());
     for (int i = 0; i < rule.getStreamIds().size(); i++) {
       String camera = rule.getStreamIds().get(i);
-      if (camera != null && !camera.isBlank() && !fleet.knows(camera)) {
+      if (camera != null
+          && !camera.isBlank()
+          && !watched.contains(camera)
+          && !fleet.knows(camera)) {
         problems.add("streamIds[" + i + "]: camera '" + camera + "' has not been seen");
       }
     }
@@ -383,6 +414,13 @@ public final class Dashboard implements AutoCloseable {
     publisher.publish(id, null);
     rules.onRule(id, null);
     ctx.status(HttpStatus.NO_CONTENT);
+  }
+
+  /** An id as a URL path: each '/'-separated part percent-encoded, as the pages send it. */
+  static String pathOf(String id) {
+    return Arrays.stream(id.split("/", -1))
+        .map(part -> URLEncoder.encode(part, StandardCharsets.UTF_8).replace("+", "%20"))
+        .collect(Collectors.joining("/"));
   }
 
   /** A rule id from its name: lower-case letters, digits and '-', then 6 random characters. */

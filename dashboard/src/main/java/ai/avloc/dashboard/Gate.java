@@ -5,8 +5,11 @@ import ai.avloc.dashboard.access.Session;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpStatus;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The door every request passes: API calls need a bearer token or a session cookie, writes need the
@@ -42,15 +45,17 @@ final class Gate {
         ctx.redirect("/login.html?failed", HttpStatus.SEE_OTHER);
       }
       ctx.skipRemainingHandlers();
-    } else if (isPage(path) && fromCookie(ctx).isEmpty()) {
+    } else if (!PUBLIC.contains(path) && fromCookie(ctx).isEmpty()) {
+      // every page and asset but the login page's needs a session: a check on ".html" alone
+      // would let "/camera%2Ehtml" through, which the file lookup decodes
       ctx.redirect("/login.html", HttpStatus.SEE_OTHER);
       ctx.skipRemainingHandlers();
     }
   }
 
-  private static boolean isPage(String path) {
-    return (path.equals("/") || path.endsWith(".html")) && !path.equals("/login.html");
-  }
+  /** What a browser without a session may fetch: the login page and what it loads. */
+  private static final Set<String> PUBLIC =
+      Set.of("/login.html", "/js/login.js", "/css/app.css", "/robots.txt", "/favicon.ico");
 
   private void checkApi(Context ctx, String path) {
     if (path.equals("/api/login")) {
@@ -79,12 +84,18 @@ final class Gate {
     }
     if (!session.get().role().mayWrite()) {
       refuse(ctx, HttpStatus.FORBIDDEN, "user '" + session.get().user() + "' may only look");
-    } else if (cookie && !session.get().csrf().equals(ctx.header(CSRF_HEADER))) {
+    } else if (cookie && !sameSecret(session.get().csrf(), ctx.header(CSRF_HEADER))) {
       refuse(
           ctx,
           HttpStatus.FORBIDDEN,
           "a write with the session cookie needs the " + CSRF_HEADER + " header from /api/session");
     }
+  }
+
+  private static boolean sameSecret(String expected, String given) {
+    return given != null
+        && MessageDigest.isEqual(
+            expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
   }
 
   private Optional<Session> fromCookie(Context ctx) {
@@ -93,6 +104,11 @@ final class Gate {
 
   static Session session(Context ctx) {
     return ctx.attribute(SESSION);
+  }
+
+  /** Whether the request came with the bearer token rather than a session cookie. */
+  static boolean fromBearer(Context ctx) {
+    return Boolean.FALSE.equals(ctx.attribute(FROM_COOKIE));
   }
 
   void setCookie(Context ctx, String sessionId) {

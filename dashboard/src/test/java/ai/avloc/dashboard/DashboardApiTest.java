@@ -176,6 +176,52 @@ class DashboardApiTest {
   }
 
   @Test
+  void shouldKeepEveryPageAndAssetButTheLoginPagesBehindTheSession() throws Exception {
+    for (String path : List.of("/camera%2Ehtml", "/index.htm%6C", "/js/api.js", "/alerts.html")) {
+      HttpResponse<String> r = get(path);
+      assertEquals(303, r.statusCode(), path);
+      assertEquals("/login.html", r.headers().firstValue("Location").orElseThrow(), path);
+    }
+    for (String path : List.of("/login.html", "/js/login.js", "/css/app.css")) {
+      assertEquals(200, get(path).statusCode(), path);
+    }
+  }
+
+  @Test
+  void shouldHoldAtMostEightLiveStreamsPerSession() throws Exception {
+    List<Socket> sockets = new java.util.ArrayList<>();
+    try (Dashboard hub =
+        new Dashboard(
+                DashboardConfig.local(kafka.bootstrapServers())
+                    .withTopicPrefix("dash.")
+                    .withPort(0)
+                    .withToken(TOKEN))
+            .start()) {
+      for (int i = 0; i < 10; i++) {
+        Socket s = new Socket("127.0.0.1", hub.port());
+        sockets.add(s);
+        s.getOutputStream()
+            .write(
+                ("GET /api/live HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n"
+                        + "Authorization: Bearer "
+                        + TOKEN
+                        + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (hub.liveClients() < 8 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      Thread.sleep(300);
+      assertEquals(8, hub.liveClients());
+    } finally {
+      for (Socket s : sockets) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
   void shouldShowEachCamerasLatestMapFrameAndHealth() throws Exception {
     Instant now = Instant.now();
     send(topics.cameraStatus(), "gate", status("gate", CameraState.CONNECTED, now));
@@ -273,7 +319,7 @@ class DashboardApiTest {
     assertEquals(2, clip.get("frames").size());
     assertEquals(2, clip.get("localizations").size());
     assertTrue(
-        clip.get("replay").asText().startsWith("./avloc replay --stream " + cam),
+        clip.get("replay").asText().startsWith("./avloc replay --stream '" + cam + "' "),
         clip.get("replay").asText());
   }
 

@@ -20,6 +20,13 @@ public final class Access {
   public static final String TOKEN_USER = "token";
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  /**
+   * Checked against for a name that is not a user, at the cost of a real check; made on first use.
+   */
+  private static final class NoSuchUser {
+    static final String HASH = PasswordHash.hash("no such user".toCharArray());
+  }
+
   private final byte[] token;
   private final Map<String, UserFile.User> users;
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
@@ -61,7 +68,7 @@ public final class Access {
     UserFile.User u = user == null ? null : users.get(user);
     if (u == null) {
       // spend the same time as a real check, so a probe cannot tell names that exist
-      PasswordHash.matches(password, PasswordHash.hash(new char[] {'x'}));
+      PasswordHash.matches(password, NoSuchUser.HASH);
       return Optional.empty();
     }
     return PasswordHash.matches(password, u.passwordHash())

@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,9 +21,14 @@ final class LiveClient {
   /** Alerts and rule lists a client may owe before it is cut off as too slow. */
   static final int MAX_QUEUED = 1000;
 
+  /** A comment line this often keeps a quiet stream open and finds a closed browser. */
+  static final long HEARTBEAT_MILLIS = 15_000;
+
   private final SseClient sse;
   private final Set<String> streams;
   private final String name;
+  private final String owner;
+  private final BooleanSupplier signedIn;
   private final Map<String, LiveHub.Outgoing> pending = new LinkedHashMap<>();
   private final Thread sender;
   private long queuedSteps;
@@ -31,10 +37,13 @@ final class LiveClient {
   private volatile boolean closed;
   private long dropped;
 
-  LiveClient(SseClient sse, Set<String> streams, String name) {
+  LiveClient(
+      SseClient sse, Set<String> streams, String name, String owner, BooleanSupplier signedIn) {
     this.sse = sse;
     this.streams = streams;
     this.name = name;
+    this.owner = owner;
+    this.signedIn = signedIn;
     this.sender = new Thread(this::send, "live-" + name);
     sender.setDaemon(true);
   }
@@ -68,9 +77,15 @@ final class LiveClient {
     return true;
   }
 
+  /** The next event, or {@link #HEARTBEAT} after a quiet spell; null once closed. */
   private synchronized LiveHub.Outgoing take() throws InterruptedException {
+    long deadline = System.currentTimeMillis() + HEARTBEAT_MILLIS;
     while (pending.isEmpty() && !closed) {
-      wait();
+      long left = deadline - System.currentTimeMillis();
+      if (left <= 0) {
+        return HEARTBEAT;
+      }
+      wait(left);
     }
     if (closed) {
       return null;
@@ -88,8 +103,16 @@ final class LiveClient {
     try {
       LiveHub.Outgoing event;
       while ((event = take()) != null) {
+        if (!signedIn.getAsBoolean()) {
+          LOG.info("live stream {} ends: its session ended", name);
+          break;
+        }
         writeStartedAt = System.currentTimeMillis();
-        sse.sendEvent(event.type(), event.json());
+        if (event == HEARTBEAT) {
+          sse.sendComment("heartbeat");
+        } else {
+          sse.sendEvent(event.type(), event.json());
+        }
         writeStartedAt = 0;
         if (sse.terminated()) {
           break;
@@ -100,7 +123,7 @@ final class LiveClient {
     } catch (RuntimeException e) {
       LOG.info("live stream {} ended: {}", name, e.getMessage());
     } finally {
-      stop();
+      close();
     }
   }
 
@@ -152,4 +175,12 @@ final class LiveClient {
   String name() {
     return name;
   }
+
+  /** The session (or token) that opened it: streams are counted per owner. */
+  String owner() {
+    return owner;
+  }
+
+  private static final LiveHub.Outgoing HEARTBEAT =
+      new LiveHub.Outgoing("heartbeat", null, false, "");
 }

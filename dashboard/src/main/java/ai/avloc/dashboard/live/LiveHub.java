@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,10 +44,27 @@ public final class LiveHub implements Consumer<LiveEvent>, AutoCloseable {
     watchdog.scheduleWithFixedDelay(this::cutStalled, 1, 1, TimeUnit.SECONDS);
   }
 
-  /** Opens an event stream for the browser; {@code streams} empty means every camera. */
-  public void open(SseClient sse, Set<String> streams, String who) {
+  /** Event streams one session (or the token) may hold open at once: a few tabs, not thousands. */
+  public static final int MAX_STREAMS_PER_OWNER = 8;
+
+  /**
+   * Opens an event stream for the browser; {@code streams} empty means every camera. The stream
+   * ends when {@code signedIn} turns false (checked before every write and heartbeat). An owner
+   * with {@link #MAX_STREAMS_PER_OWNER} streams open gets this one closed at once.
+   *
+   * @param owner the session or token the stream belongs to
+   */
+  public void open(
+      SseClient sse, Set<String> streams, String who, String owner, BooleanSupplier signedIn) {
+    long open = clients.stream().filter(c -> c.owner().equals(owner)).count();
+    if (open >= MAX_STREAMS_PER_OWNER) {
+      LOG.warn("{} has {} live streams open; refusing another", who, open);
+      sse.close();
+      return;
+    }
     sse.keepAlive();
-    LiveClient client = new LiveClient(sse, streams, who + "#" + names.incrementAndGet());
+    LiveClient client =
+        new LiveClient(sse, streams, who + "#" + names.incrementAndGet(), owner, signedIn);
     sse.onClose(
         () -> {
           clients.remove(client);

@@ -69,6 +69,15 @@ public record RuleView(
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("mode: is '" + mode + "'; it must be ANY, MONO or ARRAY");
     }
+    List<String> streams = streamIds == null ? List.of() : streamIds;
+    for (int i = 0; i < streams.size(); i++) {
+      if (streams.get(i) == null) {
+        throw new IllegalArgumentException("streamIds[" + i + "]: is null");
+      }
+    }
+    if (schedule != null && schedule.days() != null && schedule.days().contains(null)) {
+      throw new IllegalArgumentException("schedule.days: holds a null");
+    }
     List<Position> points = zone == null ? List.of() : zone;
     for (int i = 0; i < points.size(); i++) {
       if (points.get(i) == null) {
@@ -78,7 +87,7 @@ public record RuleView(
     return AlertRule.newBuilder()
         .setRuleId(id)
         .setName(name == null ? "" : name)
-        .setStreamIds(streamIds == null ? List.of() : List.copyOf(streamIds))
+        .setStreamIds(List.copyOf(streams))
         .setZone(points.stream().map(Position::toImagePoint).toList())
         .setMinContrast(minContrast == null ? DEFAULT_MIN_CONTRAST : minContrast)
         .setMinDurationWindows(
