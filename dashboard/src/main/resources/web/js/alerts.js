@@ -167,9 +167,18 @@ const snapshots = new IntersectionObserver((entries) => {
   }
 });
 
-/** Draws the alert's snapshot when it has one that is not drawn yet (its peak window moves on). */
+/** The first pause before a failed snapshot is fetched again; it doubles after each failure. */
+const SNAPSHOT_RETRY_MS = 5000;
+const SNAPSHOT_RETRIES = 3;
+
+/**
+ * Draws the alert's snapshot when it has one that is not drawn yet (its peak window moves on).
+ * After a failure it tries again after 5, 10 and 20 s, then only on the alert's next event once
+ * the last pause is over: a snapshot gone from the server must not be asked for in a loop.
+ */
 async function loadSnapshot(row) {
   if (!row || !row.alert.snapshot || row.snapshotWindow === row.alert.peakWindow || row.loading) return;
+  if (Date.now() < (row.retryAt || 0)) return;
   row.loading = true;
   const wanted = row.alert.peakWindow;
   try {
@@ -185,11 +194,23 @@ async function loadSnapshot(row) {
     drawOverlay(ctx, snap.localization, width, height, { opacity: 0.6 });
     canvas.dataset.snapshotWindow = snap.localization.window;
     row.snapshotWindow = wanted;
+    row.failures = 0;
   } catch (err) {
     console.error('snapshot', err);
+    row.failures = (row.failures || 0) + 1;
+    const pause = SNAPSHOT_RETRY_MS * 2 ** (row.failures - 1);
+    row.retryAt = Date.now() + pause;
+    if (row.failures <= SNAPSHOT_RETRIES) {
+      setTimeout(() => {
+        row.retryAt = 0;
+        if (row.tr.dataset.visible === 'true') loadSnapshot(row);
+      }, pause);
+    }
+    return;
   } finally {
     row.loading = false;
   }
+  // the peak moved on while this one loaded
   if (row.snapshotWindow !== row.alert.peakWindow) loadSnapshot(row);
 }
 

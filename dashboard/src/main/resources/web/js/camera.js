@@ -301,7 +301,20 @@ function armDelete(button, action) {
 
 // --- timeline ----------------------------------------------------------------------------------
 
+let timelineAt = 0; // when the timeline was last fetched
+let timelineDue = null; // the trailing refresh of a burst of alert events
+
+/** Refreshes the timeline at most once a second: alert events come with every counting window. */
+function refreshTimelineSoon() {
+  if (timelineDue) return;
+  timelineDue = setTimeout(() => {
+    timelineDue = null;
+    refreshTimeline();
+  }, Math.max(0, timelineAt + 1000 - Date.now()));
+}
+
 async function refreshTimeline() {
+  timelineAt = Date.now();
   try {
     const timeline = await api(`/api/cameras/${enc(streamId)}/timeline?seconds=${TIMELINE_SECONDS}`);
     const thresholds = cameraRules().filter((r) => r.enabled).map((r) => r.minContrast);
@@ -376,6 +389,6 @@ const live = new Live([streamId])
     rules = all;
     listRules();
   })
-  .on('alert', () => refreshTimeline());
+  .on('alert', refreshTimelineSoon);
 initNav('live', live).then(() => live.start());
 setInterval(refreshTimeline, 5000);

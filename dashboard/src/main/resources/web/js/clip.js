@@ -8,11 +8,15 @@ import { drawOverlay, fitCanvas, loadImage } from './overlay.js';
 const FPS = 12;
 const $ = (id) => document.getElementById(id);
 let player = null;
+// bumped by every open and close: a load that finishes for an earlier one is dropped
+let generation = 0;
 
 /** Opens the dialog and plays the clip of `alert` until closed. */
 export async function playClip(alert) {
   stop();
+  const mine = generation;
   const dialog = $('clip-dialog');
+  const stale = () => mine !== generation || !dialog.open;
   $('clip-title').textContent = `${alert.ruleName || alert.ruleId} on ${alert.streamId}`;
   $('clip-time').textContent = 'loading…';
   $('clip-replay').textContent = '';
@@ -21,13 +25,15 @@ export async function playClip(alert) {
   try {
     clip = await api(`/api/alerts/${enc(alert.alertId)}/clip`);
   } catch (err) {
-    $('clip-time').textContent = err.describe ? err.describe() : String(err);
+    if (!stale()) $('clip-time').textContent = err.describe ? err.describe() : String(err);
     return;
   }
+  if (stale()) return;
   $('clip-replay').textContent = clip.replay || '';
   const frames = await Promise.all(
     clip.frames.map(async (f) => ({ t: f.t, img: await loadImage('data:image/jpeg;base64,' + f.jpeg).catch(() => null) })),
   );
+  if (stale()) return;
   const locs = [...clip.localizations].sort((a, b) => a.windowStart - b.windowStart);
   // without frames the localizations alone are played, over black
   const steps = frames.length ? frames : locs.map((l) => ({ t: l.windowStart, img: null }));
@@ -41,6 +47,7 @@ export async function playClip(alert) {
 }
 
 function play() {
+  clearInterval(player.timer);
   player.timer = setInterval(step, 1000 / FPS);
   $('clip-play').textContent = 'Pause';
 }
@@ -52,6 +59,7 @@ function pause() {
 }
 
 function stop() {
+  generation++;
   if (player) clearInterval(player.timer);
   player = null;
 }

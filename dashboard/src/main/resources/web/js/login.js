@@ -6,8 +6,13 @@ const $ = (id) => document.getElementById(id);
 /** Where to go after logging in: the `next` page if it is one of ours, else the live grid. */
 function next() {
   const target = new URLSearchParams(location.search).get('next') || '/';
-  // only a path on this server: never "//host" or "https://..."
-  return target.startsWith('/') && !target.startsWith('//') ? target : '/';
+  // only a page on this server, as the browser resolves it: "/\host" and "/<tab>/host" are other hosts
+  try {
+    const url = new URL(target, location.origin);
+    return url.origin === location.origin ? url.pathname + url.search + url.hash : '/';
+  } catch {
+    return '/';
+  }
 }
 
 async function login(body) {

@@ -1,5 +1,6 @@
 package ai.avloc.alerts.delivery;
 
+import ai.avloc.schemas.AlertState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.BlockingDeque;
@@ -12,8 +13,10 @@ import org.slf4j.LoggerFactory;
  * A place alerts are delivered to, with its own bounded queue and worker thread: {@link #accept}
  * never waits, so a peer that hangs holds up only its own queue, never the consumer or another
  * sink. The worker takes one alert at a time, in the order accepted, and {@link #deliver}s it
- * (retrying as the sink sees fit). When the queue is full the oldest waiting alert makes room and
- * is {@link #giveUp given up}; so are those still waiting when {@link #close} runs out of time.
+ * (retrying as the sink sees fit). When the queue is full the oldest waiting UPDATE makes room (the
+ * oldest alert when none is an UPDATE: a START or END changes what is active, an UPDATE only a
+ * level) and is {@link #giveUp given up}; so are those still waiting when {@link #close} runs out
+ * of time. An alert whose delivery throws is given up too, and the worker carries on.
  */
 public abstract class AlertSink implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AlertSink.class);
@@ -55,8 +58,9 @@ public abstract class AlertSink implements AutoCloseable {
   }
 
   /**
-   * Queues {@code alert} for delivery without waiting; when the queue is full its oldest alert is
-   * given up to make room. Called by one thread (the consumer's).
+   * Queues {@code alert} for delivery without waiting; when the queue is full its oldest UPDATE (or
+   * oldest alert, when none is an UPDATE) is given up to make room. Called by one thread (the
+   * consumer's).
    */
   public void accept(QueuedAlert alert) {
     if (closing) {
@@ -64,11 +68,23 @@ public abstract class AlertSink implements AutoCloseable {
       return;
     }
     while (!queue.offerLast(alert)) {
-      QueuedAlert oldest = queue.pollFirst();
-      if (oldest != null) {
-        giveUp(oldest, "its queue was full (" + (queue.size() + 1) + " events waiting)");
+      QueuedAlert victim = oldestUpdate();
+      if (victim == null || !queue.removeFirstOccurrence(victim)) {
+        victim = queue.pollFirst();
+      }
+      if (victim != null) {
+        giveUp(victim, "its queue was full (" + (queue.size() + 1) + " events waiting)");
       }
     }
+  }
+
+  private QueuedAlert oldestUpdate() {
+    for (QueuedAlert waiting : queue) {
+      if (waiting.alert().getState() == AlertState.UPDATE) {
+        return waiting;
+      }
+    }
+    return null;
   }
 
   /**
@@ -102,13 +118,23 @@ public abstract class AlertSink implements AutoCloseable {
         idle();
         QueuedAlert next = queue.pollFirst(IDLE_POLL.toMillis(), TimeUnit.MILLISECONDS);
         if (next != null) {
-          deliver(next);
+          deliverOrGiveUp(next);
         }
       }
     } catch (InterruptedException e) {
       // close ran out of time: what is still queued is given up there
     } catch (RuntimeException e) {
       LOG.error("the {} worker stopped on an unexpected error", name, e);
+    }
+  }
+
+  /** One bad alert (an id a header cannot hold, say) must not stop the alerts behind it. */
+  private void deliverOrGiveUp(QueuedAlert next) throws InterruptedException {
+    try {
+      deliver(next);
+    } catch (RuntimeException e) {
+      LOG.error("{}: could not deliver {}", name, next.alert().getAlertId(), e);
+      giveUp(next, e.toString());
     }
   }
 

@@ -25,6 +25,9 @@ import org.slf4j.LoggerFactory;
 public final class DeadLetterSender implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterSender.class);
 
+  /** How long one send may block when the broker is unreachable. */
+  static final Duration MAX_BLOCK = Duration.ofSeconds(5);
+
   private final Producer<byte[], byte[]> producer;
   private final String topic;
   private final AvroSerde<DeadLetter> serde;
@@ -36,7 +39,11 @@ public final class DeadLetterSender implements AutoCloseable {
     this.serde = topic.values();
   }
 
-  /** A sender to {@code topic} on the brokers at {@code bootstrap}: acks=all, idempotent. */
+  /**
+   * A sender to {@code topic} on the brokers at {@code bootstrap}: acks=all, idempotent. A send
+   * waits at most 5 s for the broker's metadata or buffer space (max.block.ms, 60 s by default), so
+   * that giving up the events left at close cannot outlast the CLI's shutdown.
+   */
   public static DeadLetterSender to(String bootstrap, Topic<DeadLetter> topic) {
     Map<String, Object> config =
         Map.of(
@@ -47,7 +54,9 @@ public final class DeadLetterSender implements AutoCloseable {
             ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
             true,
             ProducerConfig.CLIENT_ID_CONFIG,
-            "avloc-delivery-dead-letters");
+            "avloc-delivery-dead-letters",
+            ProducerConfig.MAX_BLOCK_MS_CONFIG,
+            MAX_BLOCK.toMillis());
     return new DeadLetterSender(
         new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer()), topic);
   }

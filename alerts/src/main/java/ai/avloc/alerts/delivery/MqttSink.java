@@ -8,8 +8,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
@@ -39,8 +41,10 @@ import org.slf4j.LoggerFactory;
  * <p>The camera level is {@link MqttConfig#topicLevel the stream id made safe for a topic}. Every
  * message waits for the broker's acknowledgement before the next goes out, so order holds. While
  * the broker is unreachable the worker keeps the event in hand and waits (Paho reconnects, up to
- * the config's max delay between attempts); new events wait in the bounded queue, whose oldest is
- * dropped, logged and counted when it is full. After every (re)connect the retained topics are
+ * the config's max delay between attempts); new events wait in the bounded queue, whose oldest
+ * UPDATE (or oldest event) is dropped, logged and counted when it is full. A dropped START or END
+ * still changes the camera's active alerts, and its sound topics are published again right after,
+ * so a lost END cannot hold {@code sound} ON. After every (re)connect the retained topics are
  * published again, in case the broker lost them.
  */
 public final class MqttSink extends AlertSink {
@@ -53,8 +57,14 @@ public final class MqttSink extends AlertSink {
   private final MqttConnectOptions options;
   private final FrigateEvents events = new FrigateEvents();
 
-  /** Per sound topic: current contrast of each active alert there, oldest first. */
+  /**
+   * Per sound topic: current contrast of each active alert there, oldest first. Guarded by itself:
+   * the consumer's thread changes it too, when it drops a START or END.
+   */
   private final Map<String, Map<String, Float>> active = new HashMap<>();
+
+  /** Sound topics whose active alerts a dropped event changed, to publish again; under active. */
+  private final Set<String> changedByDrop = new LinkedHashSet<>();
 
   /** Per sound topic: what its retained topics last said (ON/OFF and the level). */
   private final Map<String, String[]> published = new LinkedHashMap<>();
@@ -123,6 +133,9 @@ public final class MqttSink extends AlertSink {
       for (Message message : messagesFor(queued.alert())) {
         publishUntilAcked(message);
       }
+      for (Message message : changesByDrops()) {
+        publishUntilAcked(message);
+      }
     } catch (InterruptedException e) {
       giveUp(queued, "the delivery stopped while the broker was unreachable");
       throw e;
@@ -135,12 +148,29 @@ public final class MqttSink extends AlertSink {
     List<Message> out = new ArrayList<>(3);
     out.add(new Message(config.eventsTopic(), events.next(alert).json(), false));
     String sound = config.soundTopic(alert.getStreamId());
+    synchronized (active) {
+      apply(alert, sound);
+      soundMessages(sound, out);
+    }
+    return out;
+  }
+
+  /** Adds {@code alert} to its camera's active alerts, or removes it at its END. Under active. */
+  private void apply(Alert alert, String sound) {
     Map<String, Float> alerts = active.computeIfAbsent(sound, s -> new LinkedHashMap<>());
     if (alert.getState() == AlertState.END) {
       alerts.remove(alert.getAlertId());
     } else {
       alerts.put(alert.getAlertId(), alert.getContrast());
     }
+  }
+
+  /**
+   * The retained messages of {@code sound}'s current state: ON/OFF when it changed, and the level.
+   * Under active.
+   */
+  private void soundMessages(String sound, List<Message> out) {
+    Map<String, Float> alerts = active.getOrDefault(sound, Map.of());
     String[] last = published.computeIfAbsent(sound, s -> new String[2]);
     String state = alerts.isEmpty() ? "OFF" : "ON";
     if (!state.equals(last[0])) {
@@ -152,6 +182,17 @@ public final class MqttSink extends AlertSink {
     out.add(new Message(sound + "/level", level, true));
     if (alerts.isEmpty()) {
       active.remove(sound);
+    }
+  }
+
+  /** The sound topics of cameras whose active alerts dropped events changed, to publish again. */
+  private List<Message> changesByDrops() {
+    List<Message> out = new ArrayList<>();
+    synchronized (active) {
+      for (String sound : changedByDrop) {
+        soundMessages(sound, out);
+      }
+      changedByDrop.clear();
     }
     return out;
   }
@@ -205,6 +246,17 @@ public final class MqttSink extends AlertSink {
         announceIfReconnected();
       } catch (MqttException e) {
         LOG.warn("{}: cannot publish its availability ({}); trying again", name(), e.toString());
+      }
+    }
+    List<Message> changes = changesByDrops();
+    if (!changes.isEmpty()) {
+      try {
+        for (Message message : changes) {
+          publishUntilAcked(message);
+        }
+      } catch (InterruptedException e) {
+        // closing: the retained state stays as the broker last had it
+        Thread.currentThread().interrupt();
       }
     }
   }
@@ -275,6 +327,14 @@ public final class MqttSink extends AlertSink {
 
   @Override
   protected void giveUp(QueuedAlert alert, String reason) {
+    if (alert.alert().getState() != AlertState.UPDATE) {
+      // what is active changes even so: an END lost here must not hold sound ON
+      String sound = config.soundTopic(alert.alert().getStreamId());
+      synchronized (active) {
+        apply(alert.alert(), sound);
+        changedByDrop.add(sound);
+      }
+    }
     long dropped = counters.dropped.incrementAndGet();
     LOG.warn(
         "{}: dropped {} {} of {} because {} ({} dropped so far)",

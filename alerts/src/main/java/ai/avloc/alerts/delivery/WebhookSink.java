@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * POSTs every alert event to one URL as Frigate-shaped JSON ({@link FrigateEvents}), one request
  * per event, in order. Headers: {@code Content-Type: application/json}, {@code X-Avloc-Event-Id}
- * (the same for a redelivered record, so a receiver can drop duplicates), {@code X-Avloc-Timestamp}
- * (unix seconds of this try) and, with a secret, {@code X-Avloc-Signature: sha256=<hex
- * HMAC-SHA256(secret, timestamp + "." + body)>}.
+ * (the same for a redelivered record, so a receiver can drop duplicates; percent-encoded UTF-8
+ * where the id holds anything but printable ASCII), {@code X-Avloc-Timestamp} (unix seconds of this
+ * try) and, with a secret, {@code X-Avloc-Signature: sha256=<hex HMAC-SHA256(secret, timestamp +
+ * "." + body)>}.
  *
  * <p>A 2xx answer delivers. A 5xx, 429, timeout or connection error is tried again after the
  * config's backoff (doubling, capped; a 429's {@code Retry-After} seconds when longer); any other
@@ -34,6 +35,8 @@ public final class WebhookSink extends AlertSink {
 
   /** How much of an error answer's body a dead letter quotes. */
   static final int QUOTED_BODY_BYTES = 200;
+
+  private static final String HEX = "0123456789ABCDEF";
 
   private final WebhookConfig config;
   private final DeadLetterSender deadLetters;
@@ -103,7 +106,7 @@ public final class WebhookSink extends AlertSink {
         HttpRequest.newBuilder(config.url())
             .timeout(config.timeout())
             .header("Content-Type", "application/json")
-            .header("X-Avloc-Event-Id", event.id())
+            .header("X-Avloc-Event-Id", headerSafe(event.id()))
             .header("X-Avloc-Timestamp", timestamp)
             .POST(HttpRequest.BodyPublishers.ofString(event.json(), StandardCharsets.UTF_8));
     if (mac != null) {
@@ -137,6 +140,24 @@ public final class WebhookSink extends AlertSink {
     } catch (IOException e) {
       return new Outcome(false, true, "connection error: " + e, 0);
     }
+  }
+
+  /**
+   * {@code value} with every byte of its UTF-8 form that is not printable ASCII, and {@code %}
+   * itself, percent-encoded (RFC 3986): ids hold camera names such as "кухня", and a header may
+   * hold neither those nor a line break. Plain ids stay as they are.
+   */
+  static String headerSafe(String value) {
+    StringBuilder out = new StringBuilder(value.length());
+    for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
+      if (c > 0x20 && c < 0x7f && c != '%') {
+        out.append((char) c);
+      } else {
+        out.append('%').append(HEX.charAt(c >> 4)).append(HEX.charAt(c & 0xf));
+      }
+    }
+    return out.toString();
   }
 
   private static long retryAfterMillis(String value) {

@@ -169,4 +169,41 @@ class MqttSinkTest {
       assertEquals(6, sink.counters().dropped(), "the rest dropped at close, none delivered");
     }
   }
+
+  @Test
+  void shouldTurnSoundOffWhenAFullQueueDropsTheEnd() throws Exception {
+    try (Mosquitto late = new Mosquitto(Files.createDirectories(dir.resolve("late")))) {
+      MqttSink sink = new MqttSink(config(late.uri(), "t5").withQueueCapacity(2));
+      sink.start();
+      sink.accept(queued(TOPICS, alert("a", "cam-6", AlertState.START, W0, 2f, 2f), 0));
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (sink.queued() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10); // until the worker holds it, waiting for the broker
+      }
+      sink.accept(queued(TOPICS, alert("a", "cam-6", AlertState.UPDATE, W0 + 1, 3f, 3f), 1));
+      sink.accept(queued(TOPICS, alert("a", "cam-6", AlertState.END, W0 + 2, 0f, 3f), 2));
+      // full: the UPDATE makes room first, then (no UPDATE left) the oldest, a's END
+      sink.accept(queued(TOPICS, alert("b", "cam-7", AlertState.START, W0 + 3, 1f, 1f), 3));
+      sink.accept(queued(TOPICS, alert("b", "cam-7", AlertState.END, W0 + 4, 0f, 1f), 4));
+      assertEquals(2, sink.counters().dropped());
+
+      late.start();
+      deadline = System.nanoTime() + WAIT.toNanos();
+      while (sink.counters().delivered() < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      // the retained state a newcomer (Home Assistant) reads once the queue is through
+      try (MqttRecorder newcomer = new MqttRecorder(late.uri(), "rec-t5", "t5/#", false)) {
+        assertEquals(
+            "OFF",
+            newcomer.await("t5/cam-6/sound", 1, WAIT).get(0).payload(),
+            "a's END was dropped, yet its camera's sound ends OFF");
+        assertEquals("0", newcomer.await("t5/cam-6/sound/level", 1, WAIT).get(0).payload());
+        assertEquals("OFF", newcomer.await("t5/cam-7/sound", 1, WAIT).get(0).payload());
+      }
+      sink.close();
+      assertEquals(3, sink.counters().delivered());
+      assertEquals(2, sink.counters().dropped());
+    }
+  }
 }

@@ -195,6 +195,30 @@ class WebhookSinkTest {
   }
 
   @Test
+  void shouldEncodeIdsAHeaderCannotHoldAndKeepDeliveringTheAlertsBehind() throws Exception {
+    List<Request> requests = endpoint("/ids", 200);
+    WebhookSink sink = new WebhookSink(fast(url("/ids")), deadLetters);
+    sink.start();
+    sink.accept(
+        queued(TOPICS, alert("dock/кухня/1", "кухня", AlertState.START, W0 + 2, 3f, 3f), 0));
+    sink.accept(queued(TOPICS, alert("dock/a\nb%/1", "a\nb", AlertState.START, W0 + 2, 3f, 3f), 1));
+    sink.accept(
+        queued(TOPICS, alert("dock/cam-1/1", "cam-1", AlertState.START, W0 + 2, 3f, 3f), 2));
+    await(() -> sink.counters().delivered() == 3, "all 3 delivered");
+    sink.close();
+
+    assertEquals(3, requests.size());
+    assertEquals(
+        List.of(
+            "dock/%D0%BA%D1%83%D1%85%D0%BD%D1%8F/1@" + (W0 + 2) + ":new",
+            "dock/a%0Ab%25/1@" + (W0 + 2) + ":new",
+            "dock/cam-1/1@" + (W0 + 2) + ":new"),
+        requests.stream().map(r -> r.header("X-avloc-event-id")).toList());
+    assertEquals("кухня", json(requests.get(0).body()).get("after").get("camera").asText());
+    assertEquals(0, sink.counters().deadLettered());
+  }
+
+  @Test
   void shouldRetryAfterA500AndThenDeliver() throws Exception {
     List<Request> requests = endpoint("/flaky", 500, 200);
     WebhookSink sink = new WebhookSink(fast(url("/flaky")), deadLetters);
