@@ -13,11 +13,12 @@ import ai.avloc.schemas.WindowClock;
  *
  * <p>The beam power is |Y|^2 of the same Tukey-windowed 1024-point FFT as the mono MFCC, with the
  * steering's 1/M normalization, so a direction's spectrum has the scale of a single microphone's
- * and the 0.001 floor means the same thing in both. Not thread safe.
+ * and the 0.001 floor means the same thing in both. Not thread safe; an imager with several threads
+ * spreads each batch over them (the beamformer's parts, {@link Beamformer}).
  */
 public final class AcousticImager implements AutoCloseable {
   private final Beamformer beamformer;
-  private final FrameSpectrum spectrum = new FrameSpectrum();
+  private final FrameSpectrum[] spectrum;
   private final MelFilterbank bank = MelFilterbank.paper();
   private final int directions;
   private final int mics;
@@ -28,11 +29,42 @@ public final class AcousticImager implements AutoCloseable {
   /** mel[band][d * frames + f]: contiguous in the order the beamformer hands powers over. */
   private final double[][] mel;
 
-  private final double[] bandPower = new double[MfccSpec.MEL_BANDS];
+  /** Per bin: the mel bands it feeds and their weights. */
+  private final int[][] bandsOfBin;
 
+  private final double[][] weightsOfBin;
+  private final double[][] bandPower;
+
+  /** One thread: for callers that run several imagers at once. */
   public AcousticImager(BeamSteering steering, int batch) {
+    this(steering, batch, 1);
+  }
+
+  /**
+   * @param threads threads that share each batch's work, the FFTs and the mel chain as well as the
+   *     products (the cores, for one imager alone)
+   */
+  public AcousticImager(BeamSteering steering, int batch, int threads) {
     this.beamformer =
-        new Beamformer(steering, WindowClock.SAMPLE_RATE, WindowClock.SAMPLES_PER_WINDOW, batch);
+        new Beamformer(
+            steering, WindowClock.SAMPLE_RATE, WindowClock.SAMPLES_PER_WINDOW, batch, threads);
+    int parts = beamformer.parts();
+    this.spectrum = new FrameSpectrum[parts];
+    this.bandPower = new double[parts][MfccSpec.MEL_BANDS];
+    for (int p = 0; p < parts; p++) {
+      spectrum[p] = new FrameSpectrum();
+    }
+    this.bandsOfBin = new int[bank.bins()][];
+    this.weightsOfBin = new double[bank.bins()][];
+    for (int k = 0; k < bank.bins(); k++) {
+      int bin = k;
+      bandsOfBin[k] =
+          java.util.stream.IntStream.range(0, bank.bands())
+              .filter(b -> bank.weight(b, bin) != 0)
+              .toArray();
+      weightsOfBin[k] =
+          java.util.Arrays.stream(bandsOfBin[k]).mapToDouble(b -> bank.weight(b, bin)).toArray();
+    }
     this.directions = steering.grid().size();
     this.mics = steering.array().size();
     this.batch = batch;
@@ -90,48 +122,61 @@ public final class AcousticImager implements AutoCloseable {
   private void imagesOfBatch(
       float[][] channels, int start, int frames, float[] out, int outOffset) {
     int binStride = 2 * mics * frames;
-    for (int m = 0; m < mics; m++) {
-      for (int f = 0; f < frames; f++) {
-        spectrum.complex(
-            channels[m],
-            start + f * WindowClock.SAMPLES_PER_WINDOW,
-            spectra,
-            2 * (m * frames + f),
-            binStride);
-      }
-    }
+    beamformer.forEachPart(
+        mics,
+        (part, first, end) -> {
+          for (int m = first; m < end; m++) {
+            for (int f = 0; f < frames; f++) {
+              spectrum[part].complex(
+                  channels[m],
+                  start + f * WindowClock.SAMPLES_PER_WINDOW,
+                  spectra,
+                  2 * (m * frames + f),
+                  binStride);
+            }
+          }
+        });
     for (double[] band : mel) {
       java.util.Arrays.fill(band, 0, directions * frames, 0);
     }
     // the used bins are contiguous (1..510 for the paper's bank), so their spectra start at block
-    // bins[0]
+    // bins[0]; each part accumulates the mel bands of its own directions
     beamformer.beamPowers(
         spectra,
         bins[0] * binStride,
         frames,
         bins,
-        (bin, power, n) -> accumulateMel(bin, power, n));
+        (bin, first, count, power, n) -> accumulateMel(bin, first, count, power, n));
+    beamformer.forEachPart(
+        directions,
+        (part, first, end) -> {
+          double[] bands = bandPower[part];
+          for (int f = 0; f < frames; f++) {
+            int imageOffset = outOffset + f * imageSize();
+            for (int d = first; d < end; d++) {
+              for (int band = 0; band < MfccSpec.MEL_BANDS; band++) {
+                bands[band] = mel[band][d * frames + f];
+              }
+              MelCepstrum.melPowerToMfcc(bands, out, imageOffset + d * MfccSpec.COEFFICIENTS);
+            }
+          }
+        });
     for (int f = 0; f < frames; f++) {
-      int imageOffset = outOffset + f * imageSize();
-      for (int d = 0; d < directions; d++) {
-        for (int band = 0; band < MfccSpec.MEL_BANDS; band++) {
-          bandPower[band] = mel[band][d * frames + f];
-        }
-        MelCepstrum.melPowerToMfcc(bandPower, out, imageOffset + d * MfccSpec.COEFFICIENTS);
-      }
-      MelCepstrum.minMaxNormalize(out, imageOffset, imageSize());
+      MelCepstrum.minMaxNormalize(out, outOffset + f * imageSize(), imageSize());
     }
   }
 
-  private void accumulateMel(int bin, float[] power, int frames) {
-    for (int band = 0; band < MfccSpec.MEL_BANDS; band++) {
-      double w = bank.weight(band, bin);
-      if (w == 0) {
-        continue;
-      }
-      double[] sums = mel[band];
-      for (int i = 0; i < directions * frames; i++) {
-        sums[i] += w * power[i];
+  /** Adds one bin's powers of directions first..first+count-1 into their mel bands. */
+  private void accumulateMel(int bin, int first, int count, float[] power, int frames) {
+    int[] bands = bandsOfBin[bin];
+    double[] weights = weightsOfBin[bin];
+    int from = first * frames;
+    int n = count * frames;
+    for (int j = 0; j < bands.length; j++) {
+      double w = weights[j];
+      double[] sums = mel[bands[j]];
+      for (int i = 0; i < n; i++) {
+        sums[from + i] += w * power[i];
       }
     }
   }
