@@ -438,8 +438,24 @@ public final class Beamformer implements AutoCloseable {
         int low = bottom + top;
         int at = (c - outBase) * frames;
         int mirror = directions - 1 - c;
-        boolean hasTwin = mirrored && mirror != c;
         int twinAt = (mirror - twinBase) * frames;
+        if (mirrored && mirror != c && !removeDiagonal) {
+          // the common case, without branches in the loop so that it runs on vector registers
+          for (int f = 0; f < frames; f++) {
+            float rr = product[top + f];
+            float ri = product[top + frames + f];
+            float ir = product[low + f];
+            float ii = product[low + frames + f];
+            float re = rr - ii;
+            float im = ri + ir;
+            out[at + f] = re * re + im * im;
+            float tre = rr + ii;
+            float tim = ri - ir;
+            twinOut[twinAt + f] = tre * tre + tim * tim;
+          }
+          continue;
+        }
+        boolean hasTwin = mirrored && mirror != c;
         int self = r * frames;
         for (int f = 0; f < frames; f++) {
           float rr = product[top + f];
