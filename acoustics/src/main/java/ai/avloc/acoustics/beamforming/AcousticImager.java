@@ -19,6 +19,14 @@ import ai.avloc.schemas.WindowClock;
 public final class AcousticImager implements AutoCloseable {
   private final Beamformer beamformer;
   private final FrameSpectrum[] spectrum;
+
+  /**
+   * Per thread, a batch of frames' spectra before they are spread over the bins: rows padded past
+   * 1024 floats so that the same bin of successive frames does not fall in one L1 cache set.
+   */
+  private final float[][] frameSpectra;
+
+  private static final int FRAME_STRIDE = 2 * MfccSpec.BINS + 16;
   private final MelFilterbank bank = MelFilterbank.paper();
   private final int directions;
   private final int mics;
@@ -54,6 +62,7 @@ public final class AcousticImager implements AutoCloseable {
             steering, WindowClock.SAMPLE_RATE, WindowClock.SAMPLES_PER_WINDOW, batch, threads);
     int parts = beamformer.parts();
     this.spectrum = new FrameSpectrum[parts];
+    this.frameSpectra = new float[parts][batch * FRAME_STRIDE];
     this.bandPower = new double[parts][MfccSpec.MEL_BANDS];
     for (int p = 0; p < parts; p++) {
       spectrum[p] = new FrameSpectrum();
@@ -125,23 +134,47 @@ public final class AcousticImager implements AutoCloseable {
     return out;
   }
 
-  private void imagesOfBatch(
-      float[][] channels, int start, int frames, float[] out, int outOffset) {
+  /**
+   * The windowed spectra of {@code frames} (at most the batch) consecutive frames from sample
+   * {@code start}, as {@link #images} beamforms them: bin k of microphone m in frame f at {@code
+   * out[2 * ((k * mics + m) * frames + f)]}, bins 0..511, interleaved (re, im). Each thread
+   * transforms its microphones' frames into rows of its own, then spreads them over the bins, so
+   * the writes run along {@code out} instead of one bin apart.
+   */
+  public void spectra(float[][] channels, int start, int frames, float[] out) {
+    if (frames < 1 || frames > batch) {
+      throw new IllegalArgumentException("between 1 and " + batch + " frames, got " + frames);
+    }
     int binStride = 2 * mics * frames;
     beamformer.forEachPart(
         mics,
         (part, first, end) -> {
+          float[] rows = frameSpectra[part];
           for (int m = first; m < end; m++) {
             for (int f = 0; f < frames; f++) {
               spectrum[part].complex(
                   channels[m],
                   start + f * WindowClock.SAMPLES_PER_WINDOW,
-                  spectra,
-                  2 * (m * frames + f),
-                  binStride);
+                  rows,
+                  f * FRAME_STRIDE,
+                  2);
+            }
+            int base = 2 * m * frames;
+            for (int k = 0; k < MfccSpec.BINS; k++) {
+              int at = k * binStride + base;
+              for (int f = 0; f < frames; f++) {
+                out[at + 2 * f] = rows[f * FRAME_STRIDE + 2 * k];
+                out[at + 2 * f + 1] = rows[f * FRAME_STRIDE + 2 * k + 1];
+              }
             }
           }
         });
+  }
+
+  private void imagesOfBatch(
+      float[][] channels, int start, int frames, float[] out, int outOffset) {
+    int binStride = 2 * mics * frames;
+    spectra(channels, start, frames, spectra);
     for (float[] band : mel) {
       java.util.Arrays.fill(band, 0, directions * frames, 0f);
     }

@@ -2,7 +2,6 @@ package ai.avloc.cli.bench;
 
 import ai.avloc.acoustics.array.BuiltinArrays;
 import ai.avloc.acoustics.array.MicArray;
-import ai.avloc.acoustics.audio.FrameSpectrum;
 import ai.avloc.acoustics.audio.Mfcc;
 import ai.avloc.acoustics.audio.MfccSpec;
 import ai.avloc.acoustics.beamforming.AcousticImager;
@@ -86,29 +85,11 @@ public final class ImagingBench {
       double total = (System.nanoTime() - t0) / 1e9 / frames;
 
       // the stages alone, on the imager's threads: 1. per-channel windowed FFTs
-      FrameSpectrum[] spectrum = new FrameSpectrum[bf.parts()];
-      for (int p = 0; p < spectrum.length; p++) {
-        spectrum[p] = new FrameSpectrum();
-      }
       int bins = MfccSpec.BINS;
       float[] spectra = new float[2 * bins * m * batch];
       long t1 = System.nanoTime();
       for (int done = 0; done < frames; done += batch) {
-        int first = done;
-        bf.forEachPart(
-            m,
-            (part, c0, c1) -> {
-              for (int c = c0; c < c1; c++) {
-                for (int f = 0; f < batch; f++) {
-                  spectrum[part].complex(
-                      channels[c],
-                      (first + f) * WindowClock.SAMPLES_PER_WINDOW,
-                      spectra,
-                      2 * (c * batch + f),
-                      2 * m * batch);
-                }
-              }
-            });
+        imager.spectra(channels, done * WindowClock.SAMPLES_PER_WINDOW, batch, spectra);
       }
       double fft = (System.nanoTime() - t1) / 1e9 / frames;
 
