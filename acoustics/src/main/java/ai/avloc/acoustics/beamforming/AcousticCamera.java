@@ -99,7 +99,9 @@ public final class AcousticCamera {
       return new Images(0, grid.rows(), grid.cols(), new float[0], new float[0]);
     }
     float[] images;
-    try (AcousticImager imager = new AcousticImager(steering, IMAGER_BATCH)) {
+    // one recording at a time: its batches spread over the cores
+    try (AcousticImager imager =
+        new AcousticImager(steering, IMAGER_BATCH, Runtime.getRuntime().availableProcessors())) {
       images = imager.images(channels, 0, frames);
     }
     float[] energy = EnergyMap.of(images);

@@ -21,6 +21,12 @@ public final class BandPowerMapper implements AutoCloseable {
   private final float[] selected;
 
   /**
+   * Band power summed per direction, [d * frames + f]: the beamformer's order, so the sum runs on
+   * vector registers; turned to the maps' [f * directions + d] once per call.
+   */
+  private final float[] sums;
+
+  /**
    * @param block FFT block length in samples (even)
    * @param bins FFT bins to sum, from {@link BeamformingMap#bins}
    * @param maxBlocks the most blocks one call to {@link #maps} takes
@@ -37,6 +43,7 @@ public final class BandPowerMapper implements AutoCloseable {
     this.beamformer = new Beamformer(steering, sampleRate, block, maxBlocks);
     this.full = new float[2 * (block / 2) * mics * maxBlocks];
     this.selected = new float[2 * bins.length * mics * maxBlocks];
+    this.sums = new float[directions * maxBlocks];
   }
 
   public int directions() {
@@ -76,18 +83,22 @@ public final class BandPowerMapper implements AutoCloseable {
     for (int b = 0; b < bins.length; b++) {
       System.arraycopy(full, bins[b] * binStride, selected, b * binStride, binStride);
     }
+    java.util.Arrays.fill(sums, 0, directions * n, 0f);
     beamformer.beamPowers(
         selected,
         n,
         bins,
         (bin, power, frames) -> {
-          double scale = bin == 0 ? binScale / 2 : binScale;
-          for (int d = 0; d < directions; d++) {
-            for (int f = 0; f < frames; f++) {
-              maps[f * directions + d] += (float) (scale * power[d * frames + f]);
-            }
+          float scale = (float) (bin == 0 ? binScale / 2 : binScale);
+          for (int i = 0; i < directions * frames; i++) {
+            sums[i] += scale * power[i];
           }
         });
+    for (int d = 0; d < directions; d++) {
+      for (int f = 0; f < n; f++) {
+        maps[f * directions + d] = sums[d * n + f];
+      }
+    }
     return maps;
   }
 

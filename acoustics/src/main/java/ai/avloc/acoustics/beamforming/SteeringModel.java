@@ -63,6 +63,33 @@ final class SteeringModel {
     }
   }
 
+  /**
+   * Whether direction {@code directions - 1 - d} is direction d mirrored through the array's centre
+   * for every d: same gains, opposite delays, so its weights are the complex conjugates of d's at
+   * every frequency. Holds for a camera field of view (a grid symmetric about its centre) steered
+   * in the far field by a planar array with the reference in its plane, which is what the job and
+   * the acoustic images use.
+   */
+  boolean mirrorsThroughCentre() {
+    double largest = 0;
+    for (double t : delay) {
+      largest = Math.max(largest, Math.abs(t));
+    }
+    // the grid's own rounding leaves ~1e-16 of the delays; a real asymmetry is many orders more
+    double tolerance = 1e-12 * largest;
+    for (int d = 0; d < directions / 2; d++) {
+      int row = d * mics;
+      int mirror = (directions - 1 - d) * mics;
+      for (int m = 0; m < mics; m++) {
+        if (gain[row + m] != gain[mirror + m]
+            || Math.abs(delay[row + m] + delay[mirror + m]) > tolerance) {
+          return false;
+        }
+      }
+    }
+    return directions > 1;
+  }
+
   private static double distance(double[] a, double[] b) {
     double dx = a[0] - b[0];
     double dy = a[1] - b[1];

@@ -2,7 +2,6 @@ package ai.avloc.cli.bench;
 
 import ai.avloc.acoustics.array.BuiltinArrays;
 import ai.avloc.acoustics.array.MicArray;
-import ai.avloc.acoustics.audio.FrameSpectrum;
 import ai.avloc.acoustics.audio.Mfcc;
 import ai.avloc.acoustics.audio.MfccSpec;
 import ai.avloc.acoustics.beamforming.AcousticImager;
@@ -43,7 +42,7 @@ public final class ImagingBench {
       double total,
       double fft,
       double gemm,
-      double cgemm,
+      double sgemm,
       double mel,
       double flopPerFrame,
       long bytesPerFrame,
@@ -70,58 +69,52 @@ public final class ImagingBench {
     for (int c = 0; c < m; c++) {
       channels[c] = noise(frames * WindowClock.SAMPLES_PER_WINDOW, 100 + c);
     }
-    try (AcousticImager imager = new AcousticImager(BeamSteering.classic(array, grid), batch)) {
+    int threads = Runtime.getRuntime().availableProcessors();
+    BeamSteering steering = BeamSteering.classic(array, grid);
+    try (AcousticImager imager = new AcousticImager(steering, batch, threads);
+        Beamformer bf =
+            new Beamformer(
+                steering,
+                WindowClock.SAMPLE_RATE,
+                WindowClock.SAMPLES_PER_WINDOW,
+                batch,
+                threads)) {
       imager.images(channels, 0, frames); // warm-up: JIT and OpenBLAS threads
       long t0 = System.nanoTime();
       imager.images(channels, 0, frames);
       double total = (System.nanoTime() - t0) / 1e9 / frames;
 
-      // stage 1: per-channel windowed FFTs
-      FrameSpectrum spectrum = new FrameSpectrum();
+      // the stages alone, on the imager's threads: 1. per-channel windowed FFTs
       int bins = MfccSpec.BINS;
       float[] spectra = new float[2 * bins * m * batch];
       long t1 = System.nanoTime();
       for (int done = 0; done < frames; done += batch) {
-        for (int c = 0; c < m; c++) {
-          for (int f = 0; f < batch; f++) {
-            spectrum.complex(
-                channels[c],
-                (done + f) * WindowClock.SAMPLES_PER_WINDOW,
-                spectra,
-                2 * (c * batch + f),
-                2 * m * batch);
-          }
-        }
+        imager.spectra(channels, done * WindowClock.SAMPLES_PER_WINDOW, batch, spectra);
       }
       double fft = (System.nanoTime() - t1) / 1e9 / frames;
 
-      // stage 2: steering GEMM over the 510 bins the mel bank uses, weights rotated per bin
+      // 2. steering over the 510 bins the mel bank uses, weights rotated per bin
       int[] used = java.util.stream.IntStream.rangeClosed(1, 510).toArray();
-      double gemm;
-      try (Beamformer bf =
-          new Beamformer(
-              BeamSteering.classic(array, grid),
-              WindowClock.SAMPLE_RATE,
-              WindowClock.SAMPLES_PER_WINDOW,
-              batch)) {
-        bf.beamPowers(spectra, batch, used, (bin, p, f) -> {});
-        long t2 = System.nanoTime();
-        for (int done = 0; done < frames; done += batch) {
-          bf.beamPowers(spectra, batch, used, (bin, p, f) -> {});
-        }
-        gemm = (System.nanoTime() - t2) / 1e9 / frames;
+      Beamformer.RangePowers none = (bin, first, count, p, f) -> {};
+      bf.beamPowers(spectra, 0, batch, used, none);
+      long t2 = System.nanoTime();
+      for (int done = 0; done < frames; done += batch) {
+        bf.beamPowers(spectra, 0, batch, used, none);
       }
-      double cgemm = pureCgemm(grid.size(), m, batch, used.length, frames);
+      double gemm = (System.nanoTime() - t2) / 1e9 / frames;
+      int multiplied = bf.multipliedDirections();
+      double sgemm = pureSgemm(bf, multiplied, m, batch, used.length, frames);
       double mel = Math.max(0, total - fft - gemm);
-      double flopPerFrame = 8.0 * grid.size() * m * used.length;
+      // [Wr; Wi] (2D' x M) times [Xr | Xi] (M x 2F): 8 flops per complex MAC of the D' directions
+      double flopPerFrame = 8.0 * multiplied * m * used.length;
       long bytesPerFrame =
           (2L * used.length * m * 4) // spectra
               + (long) grid.size() * MfccSpec.MEL_BANDS * 8 // mel accumulators
               + (long) grid.size() * 12 * 4 // output image
               + (2L * grid.size() * 4 * 2); // beam outputs and powers
-      long fixedBytes =
-          2L * grid.size() * m * 4 * 2 // float weights and their per-bin rotation
-              + 2L * grid.size() * m * 8;
+      // per multiplied direction and microphone: complex float weights, their per-bin rotation,
+      // the sgemm's copy and 4 kept anchors (bins 1, 128, 256, 384), double gain and delay
+      long fixedBytes = (long) multiplied * m * (8 * 3 + 8 * 4 + 16);
       return new Timing(
           m,
           batch,
@@ -130,7 +123,7 @@ public final class ImagingBench {
           total,
           fft,
           gemm,
-          cgemm,
+          sgemm,
           mel,
           flopPerFrame,
           bytesPerFrame,
@@ -146,22 +139,24 @@ public final class ImagingBench {
     double total = t.total();
     double fft = t.fft();
     double gemm = t.gemm();
-    double cgemm = t.cgemm();
+    double sgemm = t.sgemm();
     double mel = t.mel();
     double flopPerFrame = t.flopPerFrame();
     long bytesPerFrame = t.bytesPerFrame();
     long fixedBytes = t.fixedBytes();
     double gflops = flopPerFrame / gemm / 1e9;
-    double cgemmGflops = flopPerFrame / cgemm / 1e9;
+    double sgemmGflops = flopPerFrame / sgemm / 1e9;
     System.out.printf(
         Locale.ROOT,
-        "Acoustic images: %d mics (%s), %d x %d directions x 12 MFCC, batch %d, %d frames%n",
+        "Acoustic images: %d mics (%s), %d x %d directions x 12 MFCC, batch %d, %d frames, %d"
+            + " threads%n",
         m,
         array.name(),
         grid.rows(),
         grid.cols(),
         batch,
-        frames);
+        frames,
+        Runtime.getRuntime().availableProcessors());
     System.out.println("| stage | ms/frame | share |");
     System.out.println("|---|---:|---:|");
     System.out.printf(
@@ -172,14 +167,14 @@ public final class ImagingBench {
         100 * fft / total);
     System.out.printf(
         Locale.ROOT,
-        "| steering: cgemm alone (510 bins) | %.2f | %.0f %% |%n",
-        cgemm * 1e3,
-        100 * cgemm / total);
+        "| steering: sgemm alone (510 bins) | %.2f | %.0f %% |%n",
+        sgemm * 1e3,
+        100 * sgemm / total);
     System.out.printf(
         Locale.ROOT,
         "| steering: weight rotation, copies, |Y|^2 | %.2f | %.0f %% |%n",
-        Math.max(0, gemm - cgemm) * 1e3,
-        100 * Math.max(0, gemm - cgemm) / total);
+        Math.max(0, gemm - sgemm) * 1e3,
+        100 * Math.max(0, gemm - sgemm) / total);
     System.out.printf(
         Locale.ROOT,
         "| mel/log/DCT/lifter + normalize | %.2f | %.0f %% |%n",
@@ -193,11 +188,11 @@ public final class ImagingBench {
         1 / total / 12);
     System.out.printf(
         Locale.ROOT,
-        "GEMM: %.2f GFLOP/frame (8 flops per complex MAC); cgemm alone %.0f GFLOP/s = %.0f %% of the"
+        "GEMM: %.2f GFLOP/frame (8 flops per complex MAC); sgemm alone %.0f GFLOP/s = %.0f %% of the"
             + " %.0f GFLOP/s reference, whole steering stage %.0f GFLOP/s = %.0f %%%n",
         flopPerFrame / 1e9,
-        cgemmGflops,
-        100 * cgemmGflops / REFERENCE_GFLOPS,
+        sgemmGflops,
+        100 * sgemmGflops / REFERENCE_GFLOPS,
         REFERENCE_GFLOPS,
         gflops,
         100 * gflops / REFERENCE_GFLOPS);
@@ -208,39 +203,56 @@ public final class ImagingBench {
         fixedBytes / 1e6);
   }
 
-  /** Seconds per frame of the bare complex products, same shapes, no weight updates or copies. */
-  private static double pureCgemm(int directions, int mics, int batch, int bins, int frames) {
-    try (org.bytedeco.javacpp.FloatPointer a =
-            new org.bytedeco.javacpp.FloatPointer(2L * directions * mics);
-        org.bytedeco.javacpp.FloatPointer x =
-            new org.bytedeco.javacpp.FloatPointer(2L * mics * batch);
-        org.bytedeco.javacpp.FloatPointer y =
-            new org.bytedeco.javacpp.FloatPointer(2L * directions * batch);
-        org.bytedeco.javacpp.FloatPointer one = new org.bytedeco.javacpp.FloatPointer(1f, 0f);
-        org.bytedeco.javacpp.FloatPointer zero = new org.bytedeco.javacpp.FloatPointer(0f, 0f)) {
-      a.put(noise(2 * directions * mics, 7));
-      x.put(noise(2 * mics * batch, 8));
+  /**
+   * Seconds per frame of the bare real products the beamformer runs, same shapes ([Wr; Wi] times
+   * [Xr | Xi] over each part's share of the multiplied directions, the parts at once), no weight
+   * updates or copies.
+   */
+  private static double pureSgemm(
+      Beamformer bf, int directions, int mics, int batch, int bins, int frames) {
+    int parts = bf.parts();
+    org.bytedeco.javacpp.FloatPointer[] a = new org.bytedeco.javacpp.FloatPointer[parts];
+    org.bytedeco.javacpp.FloatPointer[] x = new org.bytedeco.javacpp.FloatPointer[parts];
+    org.bytedeco.javacpp.FloatPointer[] y = new org.bytedeco.javacpp.FloatPointer[parts];
+    for (int p = 0; p < parts; p++) {
+      a[p] = new org.bytedeco.javacpp.FloatPointer(2L * directions * mics);
+      a[p].put(noise(2 * directions * mics, 7));
+      x[p] = new org.bytedeco.javacpp.FloatPointer(2L * mics * batch);
+      x[p].put(noise(2 * mics * batch, 8));
+      y[p] = new org.bytedeco.javacpp.FloatPointer(4L * directions * batch);
+    }
+    try {
       long t0 = System.nanoTime();
       for (int done = 0; done < frames; done += batch) {
-        for (int b = 0; b < bins; b++) {
-          org.bytedeco.openblas.global.openblas_nolapack.cblas_cgemm(
-              org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor,
-              org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans,
-              org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans,
-              directions,
-              batch,
-              mics,
-              one,
-              a,
-              mics,
-              x,
-              batch,
-              zero,
-              y,
-              batch);
-        }
+        bf.forEachPart(
+            directions,
+            (p, first, end) -> {
+              for (int b = 0; b < bins; b++) {
+                org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm(
+                    org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor,
+                    org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans,
+                    org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans,
+                    2 * (end - first),
+                    2 * batch,
+                    mics,
+                    1f,
+                    a[p],
+                    mics,
+                    x[p],
+                    2 * batch,
+                    0f,
+                    y[p],
+                    2 * batch);
+              }
+            });
       }
       return (System.nanoTime() - t0) / 1e9 / frames;
+    } finally {
+      for (int p = 0; p < parts; p++) {
+        a[p].close();
+        x[p].close();
+        y[p].close();
+      }
     }
   }
 

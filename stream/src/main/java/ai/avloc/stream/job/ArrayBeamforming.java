@@ -5,6 +5,7 @@ import ai.avloc.acoustics.array.MicArray;
 import ai.avloc.acoustics.beamforming.BandPowerMapper;
 import ai.avloc.acoustics.beamforming.BeamSteering;
 import ai.avloc.acoustics.beamforming.BeamformingMap;
+import ai.avloc.acoustics.beamforming.BlasThreads;
 import ai.avloc.acoustics.beamforming.LookGrid;
 import ai.avloc.acoustics.energy.PeakFinder;
 import ai.avloc.schemas.Localization;
@@ -46,6 +47,7 @@ public final class ArrayBeamforming extends BatchingOperator<ArrayWindow> {
   private transient Map<String, BandPowerMapper> mappers;
   private transient LookGrid grid;
   private transient int[] bins;
+  private transient boolean blasJoined;
 
   /**
    * @param hfovDeg horizontal field of view of the cameras, degrees
@@ -105,6 +107,9 @@ public final class ArrayBeamforming extends BatchingOperator<ArrayWindow> {
     grid = LookGrid.cameraFov(hfovDeg, vfovDeg, ROWS, COLS);
     bins =
         BeamformingMap.bins(WindowClock.SAMPLE_RATE, WindowClock.SAMPLES_PER_WINDOW, lowHz, highHz);
+    // this task's products share the cores with the other array tasks of this JVM
+    BlasThreads.join();
+    blasJoined = true;
   }
 
   private BandPowerMapper mapper(String geometryId) {
@@ -215,6 +220,10 @@ public final class ArrayBeamforming extends BatchingOperator<ArrayWindow> {
   protected void closeModel() {
     if (mappers != null) {
       mappers.values().forEach(BandPowerMapper::close);
+    }
+    if (blasJoined) {
+      blasJoined = false;
+      BlasThreads.leave();
     }
   }
 }
