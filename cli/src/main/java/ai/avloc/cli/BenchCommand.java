@@ -6,6 +6,7 @@ import ai.avloc.cli.bench.ImagingBench;
 import ai.avloc.cli.bench.ModelBench;
 import ai.avloc.cli.bench.StreamBench;
 import ai.avloc.ingest.live.LiveCamera;
+import ai.avloc.stream.job.JobConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,9 +67,10 @@ final class BenchCommand implements Runnable {
       name = "stream",
       mixinStandardHelpOptions = true,
       description =
-          "The whole job on a local broker and an in-process Flink cluster: sustained windows/s"
-              + " and latency from gateway publish to the localization on the topic, per stream"
-              + " count.")
+          "The whole job on a local broker and an in-process Flink cluster, with the shipped"
+              + " model: sustained windows/s, latency to the localization and to the alert on their"
+              + " topics, the job's and the load generator's CPU apart, and the job's per-stage"
+              + " profile, per stream count.")
   static final class Stream implements Callable<Integer> {
     @Option(
         names = "--mono-streams",
@@ -105,6 +107,20 @@ final class BenchCommand implements Runnable {
         description = "the job's parallelism (default: ${DEFAULT-VALUE})")
     int parallelism;
 
+    @Option(
+        names = "--model",
+        defaultValue = JobConfig.SHIPPED_MODEL,
+        description = "the mono path's model directory (default: the shipped ${DEFAULT-VALUE})")
+    Path model;
+
+    @Option(
+        names = "--json",
+        description =
+            "also write the rows (mode, streams, windowsPerSecond, targetPerSecond, p50Ms, p99Ms,"
+                + " jobCpuCores, generatorCpuCores, model, the alert latency and the stage"
+                + " profile) to this JSON file")
+    Path json;
+
     @Override
     public Integer call() throws Exception {
       return new StreamBench(
@@ -114,7 +130,9 @@ final class BenchCommand implements Runnable {
                   warmUp,
                   measure,
                   parallelism,
-                  jobOptions.stream().flatMap(o -> Arrays.stream(o.split("=", 2))).toList()))
+                  jobOptions.stream().flatMap(o -> Arrays.stream(o.split("=", 2))).toList(),
+                  model,
+                  json))
           .run();
     }
   }

@@ -1,42 +1,42 @@
 package ai.avloc.cli.bench;
 
-import ai.avloc.acoustics.array.BuiltinArrays;
+import ai.avloc.alerts.AlertsApp;
 import ai.avloc.infra.LocalKafka;
-import ai.avloc.schemas.ArrayChunk;
-import ai.avloc.schemas.AudioChunk;
+import ai.avloc.schemas.Alert;
+import ai.avloc.schemas.AlertState;
 import ai.avloc.schemas.Localization;
-import ai.avloc.schemas.ModelShapes;
+import ai.avloc.schemas.TopicAdmin;
 import ai.avloc.schemas.TopicReader;
 import ai.avloc.schemas.Topics;
-import ai.avloc.schemas.VideoFrame;
 import ai.avloc.schemas.WindowClock;
-import ai.avloc.serving.BrightSpotModel;
+import ai.avloc.serving.ModelCard;
+import ai.avloc.stream.job.ArrayBeamforming;
 import ai.avloc.stream.job.JobConfig;
 import ai.avloc.stream.job.LocalizationJob;
+import ai.avloc.stream.metrics.StageNanos;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.management.OperatingSystemMXBean;
-import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.imageio.ImageIO;
+import java.util.regex.Pattern;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -45,9 +45,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * {@code bench stream}: sustained windows/s and latency of the whole job on a real broker (own JVM)
- * and a local Flink cluster (in process): N simulated cameras publish at real time, the job
- * localizes, a consumer times each localization from the gateway's publish (the input record's
- * timestamp) to its arrival on the topic. One row per mode and camera count.
+ * and a local Flink cluster (in process), serving the model the job ships unless told otherwise. N
+ * simulated cameras publish pre-rendered, pre-encoded events at real time ({@link SceneLoad}); the
+ * job localizes; the alerts app (as in the live demo) applies a rule the scene fires once per cycle
+ * and camera; a consumer times each localization from the broker's arrival of its window's last
+ * event to its arrival on the topic, and each alert's START from its window's end. The load
+ * generator's CPU (its thread and its producer's network thread) and the alerts app's are measured
+ * apart from the job's; the job's own stage timers ({@link StageNanos}) and its threads' CPU give a
+ * per-stage profile. One row per mode and camera count.
  */
 public final class StreamBench {
   /**
@@ -59,6 +64,8 @@ public final class StreamBench {
    * @param measure measured span of each row
    * @param parallelism the job's parallelism
    * @param jobOptions extra job arguments, each option and its value apart
+   * @param model the mono path's model directory
+   * @param json where to write the rows as JSON, or null
    */
   public record Options(
       int[] monoStreams,
@@ -66,7 +73,51 @@ public final class StreamBench {
       Duration warmUp,
       Duration measure,
       int parallelism,
-      List<String> jobOptions) {}
+      List<String> jobOptions,
+      Path model,
+      Path json) {}
+
+  /** The generator's thread, and its producer's client id (in its network thread's name). */
+  static final String GENERATOR = "bench-generator";
+
+  /** The alerts app's application id prefix, in the names of all its threads. */
+  static final String ALERTS_APP = "bench-alerts";
+
+  /**
+   * The process's CPU outside its Java threads: TensorFlow's and BLAS's thread pools (where
+   * inference and beamforming run), GC and JIT.
+   */
+  static final String NATIVE_THREADS = "job: native threads (TensorFlow, BLAS), GC, JIT";
+
+  /** A Flink task's thread: the task's name, its subtask and attempt. */
+  private static final Pattern TASK_THREAD = Pattern.compile(" \\(\\d+/\\d+\\)#\\d+$");
+
+  /**
+   * The bench's rules: sound in the right half of the view, per path. The mono rule's contrast is
+   * what the shipped model's main peak on the drone reaches (0.0011-0.0015) and its side peaks do
+   * not (at most 0.0008), so the alert ends when the drone leaves the half.
+   */
+  static final String RULES =
+      """
+      rules:
+        - ruleId: bench-mono-right-half
+          name: Sound in the right half (mono)
+          zone: [[0.5, 0.0], [1.0, 0.0], [1.0, 1.0], [0.5, 1.0]]
+          minContrast: 0.001
+          minDurationWindows: 6
+          cooldownWindows: 12
+          mode: mono
+        - ruleId: bench-array-right-half
+          name: Sound in the right half (array)
+          zone: [[0.5, 0.0], [1.0, 0.0], [1.0, 1.0], [0.5, 1.0]]
+          minContrast: 1.0
+          minDurationWindows: 6
+          cooldownWindows: 12
+          mode: array
+      """;
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final Options o;
   private Path workDir;
@@ -75,87 +126,182 @@ public final class StreamBench {
     this.o = o;
   }
 
-  /** One row of the table. */
+  /**
+   * One row of the table.
+   *
+   * @param model the model id (mono) or the beamformer's id (array)
+   * @param p50Ms arrival of the localization on its topic less the broker's arrival of its window's
+   *     last event
+   * @param jobP50Ms the job's emit time less that arrival
+   * @param jobCpuCores the process's CPU less the generator's, the alerts app's and the bench's
+   *     consumer's (main thread), per second of the measured span
+   * @param generatorCpuCores the generator's thread and its producer's network thread
+   * @param generatorMaxLateMs the longest the generator sent a window after it was due
+   * @param alertP50Ms arrival of an alert's START on the alerts topic less its window's end
+   * @param stageMicrosPerWindow the job's stage timers per window localized in the span
+   * @param threadCores the job's CPU per thread group, per second of the span
+   */
   record Result(
       String mode,
       int streams,
       double windowsPerSecond,
       double targetPerSecond,
-      double p50Millis,
-      double p99Millis,
-      double jobP50Millis,
-      double cores,
+      double p50Ms,
+      double p99Ms,
+      double jobP50Ms,
+      double jobCpuCores,
+      double generatorCpuCores,
+      double alertsCpuCores,
+      String model,
       long received,
       long silentOrEmpty,
-      long deadLetters) {}
+      long deadLetters,
+      double generatorMaxLateMs,
+      int alertStarts,
+      double alertP50Ms,
+      double alertP99Ms,
+      double checkpoints,
+      double lastCheckpointMs,
+      Map<String, Double> stageMicrosPerWindow,
+      Map<String, Double> threadCores) {}
 
-  /** Starts a broker, measures every row on it, prints the table. */
+  /** Starts a broker, measures every row on it, prints the table and the profile. */
   public int run() throws Exception {
+    if (!Files.isRegularFile(o.model().resolve("saved_model.pb"))) {
+      System.err.println("avloc bench stream: no SavedModel in " + o.model());
+      return 2;
+    }
     printHeader();
-    workDir = Files.createTempDirectory("avloc-bench");
+    prepare();
     List<Result> results = new ArrayList<>();
     try (LocalKafka kafka =
         LocalKafka.start(Path.of("").toAbsolutePath(), workDir.resolve("kafka"))) {
       for (int n : o.monoStreams()) {
         System.out.printf(Locale.ROOT, "  mono x%d ...%n", n);
-        results.add(row(kafka, "mono", n));
+        results.add(row(kafka.bootstrapServers(), "mono", n));
       }
       for (int n : o.arrayStreams()) {
         System.out.printf(Locale.ROOT, "  array x%d ...%n", n);
-        results.add(row(kafka, "array", n));
+        results.add(row(kafka.bootstrapServers(), "array", n));
       }
     }
     System.out.println();
     System.out.print(table(results));
+    System.out.println();
+    System.out.print(profile(results));
+    if (o.json() != null) {
+      writeJson(o.json(), results);
+      System.out.println();
+      System.out.println("rows written to " + o.json());
+    }
     return 0;
   }
 
-  private void printHeader() {
+  /** A working directory for the rows: the broker's data, the alerts app's state, the rules. */
+  void prepare() throws IOException {
+    workDir = Files.createTempDirectory("avloc-bench");
+    Files.writeString(workDir.resolve("rules.yaml"), RULES);
+  }
+
+  private void printHeader() throws IOException {
     System.out.printf(
         Locale.ROOT,
-        "avloc bench stream — %d cores, Java %s; Kafka broker in its own JVM, Flink in process (parallelism"
-            + " %d), checkpoints every 1 s, exactly-once sinks; latency = arrival on the topic"
-            + " (read_uncommitted) minus the gateway's publish time%n%n",
+        "avloc bench stream — %d cores, Java %s; mono model %s (%s), array path %s%n"
+            + "Kafka broker in its own JVM, Flink in process (parallelism %d), checkpoints every"
+            + " 1 s, exactly-once sinks, the alerts app in process; cameras publish a %d s scene"
+            + " cycle rendered and encoded once; latency = arrival on the topic (read_uncommitted)"
+            + " minus the broker's arrival of the window's last event; alert = START's arrival"
+            + " minus its window's end%n%n",
         Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"),
-        o.parallelism());
+        ModelCard.read(o.model()).id(),
+        o.model(),
+        arrayModelId(),
+        o.parallelism(),
+        SceneLoad.CYCLE.toSeconds());
+  }
+
+  /** The beamformer's id with the job's settings. */
+  private String arrayModelId() {
+    JobConfig c = JobConfig.parse(jobArgs("localhost:9092", "x.", "array", 1));
+    return new ArrayBeamforming(
+            c.hfovDeg(),
+            c.vfovDeg(),
+            c.lowHz(),
+            c.highHz(),
+            c.arrayMaxBatch(),
+            c.arrayMaxWaitMillis())
+        .modelId(SceneLoad.GEOMETRY);
   }
 
   /** One mode and camera count: the job started on fresh topics, fed, measured and cancelled. */
-  Result row(LocalKafka kafka, String mode, int streams) throws Exception {
+  Result row(String bootstrap, String mode, int streams) throws Exception {
     String prefix = "bench-" + mode + "-" + streams + ".";
     Topics topics = Topics.withPrefix(prefix);
-    kafka.createTopics(
-        4,
-        topics.frames().name(),
-        topics.audio().name(),
-        topics.arrayAudio().name(),
-        topics.localizations().name(),
-        topics.deadLetters().name());
-    JobClient job = startJob(kafka, prefix, mode, streams);
+    TopicAdmin.createMissing(bootstrap, TopicAdmin.standard(topics, 4));
+    SceneLoad load = SceneLoad.render(topics, mode, streams, SceneLoad.CYCLE);
+    String appId = ALERTS_APP + "-" + mode + "-" + streams;
+    AlertsApp alerts =
+        AlertsApp.builder()
+            .bootstrapServers(bootstrap)
+            .applicationId(appId)
+            .topicPrefix(prefix)
+            .stateDir(workDir.resolve(appId))
+            .rulesFile(workDir.resolve("rules.yaml"))
+            .build();
+    String jobName = "bench " + mode + " x" + streams;
+    JobClient job = null;
     AtomicBoolean stop = new AtomicBoolean();
-    Thread gateway = new Thread(() -> publish(kafka, topics, mode, streams, stop), "bench-gateway");
-    gateway.setDaemon(true);
+    try (alerts) {
+      alerts.start();
+      job = startJob(bootstrap, prefix, mode, streams, jobName);
+      alerts.awaitRunning(Duration.ofSeconds(60));
+      return measure(bootstrap, topics, mode, streams, load, jobName, appId, stop);
+    } finally {
+      stop.set(true);
+      if (job != null) {
+        job.cancel().get();
+      }
+    }
+  }
+
+  /** Feeds the running job and alerts app, measures after the warm-up. */
+  private Result measure(
+      String bootstrap,
+      Topics topics,
+      String mode,
+      int streams,
+      SceneLoad load,
+      String jobName,
+      String appId,
+      AtomicBoolean stop)
+      throws Exception {
+    String client = GENERATOR + "-" + mode + "-" + streams;
+    Thread generator = new Thread(() -> publish(bootstrap, client, load, stop), GENERATOR);
+    generator.setDaemon(true);
     OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     List<Double> latencies = new ArrayList<>();
     List<Double> inJob = new ArrayList<>();
+    List<Double> alertLatencies = new ArrayList<>();
     long received = 0;
     long silentOrEmpty = 0;
-    try (TopicReader<Localization> consumer = reader(kafka).open(topics.localizations())) {
-      gateway.start();
+    try (TopicReader<Localization> consumer = reader(bootstrap).open(topics.localizations());
+        TopicReader<Alert> alertReader = reader(bootstrap).open(topics.alerts())) {
+      generator.start();
       long start = System.nanoTime();
       long measureFrom = start + o.warmUp().toNanos();
       long measureTo = measureFrom + o.measure().toNanos();
-      long cpuFrom = -1;
+      Span before = null;
       while (System.nanoTime() < measureTo) {
         List<Localization> records = consumer.poll(Duration.ofMillis(100));
+        List<ConsumerRecord<String, Alert>> alertRecords = alertReader.pollRecords(Duration.ZERO);
         long now = System.currentTimeMillis();
         long nano = System.nanoTime();
-        if (cpuFrom < 0 && nano >= measureFrom) {
-          cpuFrom = os.getProcessCpuTime();
-        }
         if (nano < measureFrom) {
           continue;
+        }
+        if (before == null) {
+          before = Span.now(os, jobName);
         }
         for (Localization l : records) {
           latencies.add((double) (now - l.getIngestTime().toEpochMilli()));
@@ -165,60 +311,230 @@ public final class StreamBench {
             silentOrEmpty++;
           }
         }
+        for (ConsumerRecord<String, Alert> r : alertRecords) {
+          Alert a = r.value();
+          if (a.getState() == AlertState.START) {
+            alertLatencies.add(now - WindowClock.endMicros(a.getWindow()) / 1000.0);
+          }
+        }
       }
-      double cores = (os.getProcessCpuTime() - cpuFrom) / (double) o.measure().toNanos();
-      long deadLetters = count(kafka, topics.deadLetters().name());
+      Span after = Span.now(os, jobName);
+      long deadLetters = count(bootstrap, topics.deadLetters().name());
       stop.set(true);
-      gateway.join(5000);
-      job.cancel().get();
-      double[] sorted = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-      double[] jobSorted = inJob.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-      return new Result(
+      generator.join(5000);
+      return result(
           mode,
           streams,
-          received / (o.measure().toNanos() / 1e9),
-          12.0 * streams,
-          percentile(sorted, 0.50),
-          percentile(sorted, 0.99),
-          percentile(jobSorted, 0.50),
-          cores,
+          before == null ? after : before,
+          after,
+          appId,
+          client,
+          latencies,
+          inJob,
+          alertLatencies,
           received,
           silentOrEmpty,
-          deadLetters);
+          deadLetters,
+          load.maxLate());
+    }
+  }
+
+  private Result result(
+      String mode,
+      int streams,
+      Span before,
+      Span after,
+      String appId,
+      String generatorClient,
+      List<Double> latencies,
+      List<Double> inJob,
+      List<Double> alertLatencies,
+      long received,
+      long silentOrEmpty,
+      long deadLetters,
+      Duration generatorLate)
+      throws IOException {
+    double span = o.measure().toNanos();
+    Map<String, Long> threads =
+        after.threads.since(before.threads, n -> threadGroup(n, appId, generatorClient));
+    long generator = threads.getOrDefault("generator", 0L);
+    long alerting = threads.getOrDefault("alerts", 0L);
+    long bench = threads.getOrDefault("bench", 0L);
+    long job = after.processCpu - before.processCpu - generator - alerting - bench;
+    Map<String, Double> threadCores = new LinkedHashMap<>();
+    long jobThreads = 0;
+    for (var e : threads.entrySet()) {
+      if (e.getKey().startsWith("job")) {
+        threadCores.put(e.getKey(), e.getValue() / span);
+        jobThreads += e.getValue();
+      }
+    }
+    threadCores.put(NATIVE_THREADS, (job - jobThreads) / span);
+    long windows = after.windows - before.windows;
+    Map<String, Double> stages = new LinkedHashMap<>();
+    for (String stage : STAGES) {
+      long nanos = after.stages.getOrDefault(stage, 0L) - before.stages.getOrDefault(stage, 0L);
+      if (after.stages.containsKey(stage)) {
+        stages.put(stage, windows == 0 ? Double.NaN : nanos / 1000.0 / windows);
+      }
+    }
+    double[] sorted = sorted(latencies);
+    double[] jobSorted = sorted(inJob);
+    double[] alertSorted = sorted(alertLatencies);
+    return new Result(
+        mode,
+        streams,
+        received / (span / 1e9),
+        WindowClock.WINDOWS_PER_SECOND * (double) streams,
+        percentile(sorted, 0.50),
+        percentile(sorted, 0.99),
+        percentile(jobSorted, 0.50),
+        job / span,
+        generator / span,
+        alerting / span,
+        mode.equals("mono") ? ModelCard.read(o.model()).id() : arrayModelId(),
+        received,
+        silentOrEmpty,
+        deadLetters,
+        generatorLate.toNanos() / 1e6,
+        alertSorted.length,
+        percentile(alertSorted, 0.50),
+        percentile(alertSorted, 0.99),
+        after.checkpoints - before.checkpoints,
+        after.lastCheckpointMillis,
+        stages,
+        threadCores);
+  }
+
+  /** The job's stages in the order a window meets them. */
+  static final List<String> STAGES =
+      List.of(
+          StageNanos.DECODE,
+          StageNanos.ALIGN,
+          StageNanos.BATCH_WAIT,
+          StageNanos.LOCALIZE,
+          StageNanos.JPEG,
+          StageNanos.MFCC,
+          StageNanos.INFERENCE,
+          StageNanos.PEAKS,
+          StageNanos.EMIT,
+          StageNanos.CONFIRM,
+          StageNanos.ENCODE);
+
+  /** CPU and the job's own counters at one moment. */
+  private record Span(
+      long processCpu,
+      ThreadCpu threads,
+      Map<String, Long> stages,
+      long windows,
+      double checkpoints,
+      double lastCheckpointMillis) {
+    static Span now(OperatingSystemMXBean os, String job) {
+      return new Span(
+          os.getProcessCpuTime(),
+          ThreadCpu.now(),
+          BenchMetrics.stageNanos(job),
+          BenchMetrics.count(job, "windowsLocalized"),
+          BenchMetrics.gauge(job, "numberOfCompletedCheckpoints"),
+          BenchMetrics.gauge(job, "lastCheckpointDuration"));
     }
   }
 
   /**
-   * The localization job in this JVM's Flink, on the row's topics; mono rows with a bright-spot
-   * model.
+   * Who a thread works for: the generator, the alerts app, the bench's consumer (main), or the job
+   * (its tasks by name, its Kafka source fetchers and sink producers, its checkpoint threads, the
+   * rest).
    */
-  private JobClient startJob(LocalKafka kafka, String prefix, String mode, int streams)
-      throws Exception {
-    Path model = workDir.resolve("bright-spot");
-    if (!Files.exists(model.resolve("saved_model.pb"))) {
-      BrightSpotModel.export(model, ModelShapes.FRAME_HEIGHT, ModelShapes.FRAME_WIDTH);
+  static String threadGroup(String name, String alertsApp, String generatorClient) {
+    if (name.equals(GENERATOR) || name.endsWith("| " + generatorClient)) {
+      return "generator";
     }
+    if (name.contains(alertsApp)) {
+      return "alerts";
+    }
+    if (name.equals("main")) {
+      return "bench";
+    }
+    if (name.startsWith("Source Data Fetcher")) {
+      return "job: Kafka source fetchers";
+    }
+    if (name.startsWith("kafka-producer-network-thread")) {
+      return "job: Kafka sink producers";
+    }
+    if (name.startsWith("AsyncOperations")) {
+      return "job: checkpoints (async part)";
+    }
+    if (name.startsWith("OutputFlusher for ")
+        || name.startsWith("Time Trigger for ")
+        || name.startsWith("System Time Trigger for ")) {
+      return "job: timers and output flushers";
+    }
+    var task = TASK_THREAD.matcher(name);
+    if (task.find()) {
+      String tasks = name.substring(0, task.start());
+      // a chain's name lists all its operators; its start says which it is
+      return "job task: " + (tasks.length() <= 60 ? tasks : tasks.substring(0, 57) + "...");
+    }
+    return "job: other threads (Flink runtime)";
+  }
+
+  /** The localization job in this JVM's Flink, on the row's topics, named {@code jobName}. */
+  private JobClient startJob(
+      String bootstrap, String prefix, String mode, int streams, String jobName) throws Exception {
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(
+            BenchMetrics.install(new Configuration()));
+    env.setParallelism(o.parallelism());
+    JobConfig config = JobConfig.parse(jobArgs(bootstrap, prefix, mode, streams));
+    LocalizationJob.configure(env, config);
+    LocalizationJob.build(env, config);
+    return env.executeAsync(jobName);
+  }
+
+  /** The job's arguments: mono rows serve the model, array rows run the array path alone. */
+  private String[] jobArgs(String bootstrap, String prefix, String mode, int streams) {
     List<String> args =
         new ArrayList<>(
             List.of(
                 "--bootstrap",
-                kafka.bootstrapServers(),
+                bootstrap,
                 "--topic-prefix",
                 prefix,
                 "--group",
                 "bench-" + mode + "-" + streams,
                 "--checkpoint-ms",
-                "1000"));
-    if (mode.equals("mono")) {
-      args.addAll(List.of("--model", model.toString()));
-    }
+                "1000",
+                "--model",
+                mode.equals("mono") ? o.model().toAbsolutePath().toString() : "none"));
     args.addAll(o.jobOptions());
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    env.setParallelism(o.parallelism());
-    JobConfig config = JobConfig.parse(args.toArray(String[]::new));
-    LocalizationJob.configure(env, config);
-    LocalizationJob.build(env, config);
-    return env.executeAsync("bench " + mode + " x" + streams);
+    return args.toArray(String[]::new);
+  }
+
+  /** The generator on its own thread and producer until {@code stop}. */
+  private static void publish(String bootstrap, String client, SceneLoad load, AtomicBoolean stop) {
+    try (var producer =
+        new KafkaProducer<>(
+            Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.CLIENT_ID_CONFIG,
+                client,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.LINGER_MS_CONFIG,
+                2,
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                1 << 20),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      load.run((topic, key, value) -> producer.send(new ProducerRecord<>(topic, key, value)), stop);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static double[] sorted(List<Double> values) {
+    return values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
   }
 
   static double percentile(double[] sorted, double p) {
@@ -228,133 +544,29 @@ public final class StreamBench {
     return sorted[Math.min(sorted.length - 1, (int) Math.floor(p * sorted.length))];
   }
 
-  /** N cameras at real time: per 1/12 s, one frame and one 1024-sample chunk (or array chunk). */
-  static void publish(
-      LocalKafka kafka, Topics topics, String mode, int streams, AtomicBoolean stop) {
-    int mics = BuiltinArrays.dualcam128().size();
-    byte[] jpeg = syntheticFrame();
-    SplittableRandom random = new SplittableRandom(1);
-    ByteBuffer noise = ByteBuffer.allocate(2048).order(ByteOrder.LITTLE_ENDIAN);
-    for (int i = 0; i < 1024; i++) {
-      noise.putShort((short) (random.nextGaussian() * 3000));
-    }
-    noise.flip();
-    float[] arrayNoise = new float[mics * 1024];
-    for (int i = 0; i < arrayNoise.length; i++) {
-      arrayNoise[i] = (float) (random.nextGaussian() * 0.01);
-    }
-    ByteBuffer arrayBytes =
-        ByteBuffer.allocate(4 * arrayNoise.length).order(ByteOrder.LITTLE_ENDIAN);
-    arrayBytes.asFloatBuffer().put(arrayNoise);
-    Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    long started = System.nanoTime();
-    try (var producer =
-        new KafkaProducer<>(
-            Map.<String, Object>of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.LINGER_MS_CONFIG,
-                2,
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
-                1 << 20),
-            new StringSerializer(),
-            new ByteArraySerializer())) {
-      for (long k = 0; !stop.get(); k++) {
-        // a chunk leaves the camera once recorded: at the end of its span
-        long dueNanos =
-            started + Math.floorDiv(1024L * (k + 1) * 1_000_000_000L, WindowClock.SAMPLE_RATE);
-        long wait = dueNanos - System.nanoTime();
-        if (wait > 0) {
-          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-        }
-        Instant at =
-            t0.plus(
-                Math.floorDiv(1024L * k * 1_000_000L, WindowClock.SAMPLE_RATE), ChronoUnit.MICROS);
-        for (int s = 0; s < streams; s++) {
-          String id = "cam-" + s;
-          if (mode.equals("mono")) {
-            String frames = topics.frames().name();
-            String audio = topics.audio().name();
-            VideoFrame f =
-                VideoFrame.newBuilder()
-                    .setStreamId(id)
-                    .setSequence(k)
-                    .setTimestamp(at.plusNanos(1000))
-                    .setWidth(ModelShapes.FRAME_WIDTH)
-                    .setHeight(ModelShapes.FRAME_HEIGHT)
-                    .setJpeg(ByteBuffer.wrap(jpeg))
-                    .build();
-            producer.send(
-                new ProducerRecord<>(frames, id, topics.frames().values().serialize(frames, f)));
-            AudioChunk c =
-                AudioChunk.newBuilder()
-                    .setStreamId(id)
-                    .setSequence(k)
-                    .setTimestamp(at)
-                    .setSampleRate(WindowClock.SAMPLE_RATE)
-                    .setPcm16(noise.duplicate())
-                    .build();
-            producer.send(
-                new ProducerRecord<>(audio, id, topics.audio().values().serialize(audio, c)));
-          } else {
-            String arrays = topics.arrayAudio().name();
-            ArrayChunk c =
-                ArrayChunk.newBuilder()
-                    .setStreamId(id)
-                    .setSequence(k)
-                    .setTimestamp(at)
-                    .setSampleRate(WindowClock.SAMPLE_RATE)
-                    .setGeometryId("dualcam128")
-                    .setChannels(mics)
-                    .setSamplesPerChannel(1024)
-                    .setFloat32(arrayBytes.duplicate())
-                    .build();
-            producer.send(
-                new ProducerRecord<>(
-                    arrays, id, topics.arrayAudio().values().serialize(arrays, c)));
-          }
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  static byte[] syntheticFrame() {
-    BufferedImage image =
-        new BufferedImage(
-            ModelShapes.FRAME_WIDTH, ModelShapes.FRAME_HEIGHT, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = image.createGraphics();
-    g.setColor(new Color(40, 40, 50));
-    g.fillRect(0, 0, ModelShapes.FRAME_WIDTH, ModelShapes.FRAME_HEIGHT);
-    g.setColor(Color.WHITE);
-    g.fillOval(180, 50, 40, 40);
-    g.dispose();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      ImageIO.write(image, "jpg", out);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    return out.toByteArray();
-  }
-
   /** Records on a topic so far (end offsets summed). */
-  static long count(LocalKafka kafka, String topic) {
-    try (TopicReader<byte[]> reader = reader(kafka).openBytes(topic)) {
+  static long count(String bootstrap, String topic) {
+    try (TopicReader<byte[]> reader = reader(bootstrap).openBytes(topic)) {
       return reader.endOffsets().values().stream().mapToLong(Long::longValue).sum();
     }
   }
 
   /** Readers that start at the end and see a record as soon as it is written. */
-  static TopicReader.Options reader(LocalKafka kafka) {
+  static TopicReader.Options reader(String bootstrap) {
     // read_uncommitted: a record counts as on the topic when written, before its checkpoint commits
-    return TopicReader.on(kafka.bootstrapServers())
+    return TopicReader.on(bootstrap)
         .readUncommitted()
         .fromEnd()
         .fetchMaxWait(Duration.ofMillis(20));
+  }
+
+  /** The rows as a JSON array, for scripts and the docs' table. */
+  static void writeJson(Path file, List<Result> results) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    if (dir != null) {
+      Files.createDirectories(dir);
+    }
+    JSON.writeValue(file.toFile(), results);
   }
 
   static String table(List<Result> results) {
@@ -362,38 +574,120 @@ public final class StreamBench {
     b.append(
         String.format(
             Locale.ROOT,
-            "%-6s %8s %12s %10s %9s %9s %11s %7s %15s %13s%n",
+            "%-6s %7s %10s %8s %7s %7s %7s %9s %9s %8s %7s %9s %9s %6s %9s %8s%n",
             "mode",
             "streams",
             "windows/s",
             "target/s",
             "p50 ms",
             "p99 ms",
-            "job p50 ms",
-            "cores",
-            "silent/no map",
-            "dead letters"));
+            "job p50",
+            "job cores",
+            "gen cores",
+            "al cores",
+            "gen late",
+            "alert p50",
+            "alert p99",
+            "alerts",
+            "silent/no",
+            "dead let"));
     for (Result r : results) {
       b.append(
           String.format(
               Locale.ROOT,
-              "%-6s %8d %12.1f %10.0f %9.0f %9.0f %11.0f %7.2f %15d %13d%n",
+              "%-6s %7d %10.1f %8.0f %7.0f %7.0f %7.0f %9.2f %9.2f %8.2f %7.0f %9.0f %9.0f %6d %9d"
+                  + " %8d%n",
               r.mode(),
               r.streams(),
               r.windowsPerSecond(),
               r.targetPerSecond(),
-              r.p50Millis(),
-              r.p99Millis(),
-              r.jobP50Millis(),
-              r.cores(),
+              r.p50Ms(),
+              r.p99Ms(),
+              r.jobP50Ms(),
+              r.jobCpuCores(),
+              r.generatorCpuCores(),
+              r.alertsCpuCores(),
+              r.generatorMaxLateMs(),
+              r.alertP50Ms(),
+              r.alertP99Ms(),
+              r.alertStarts(),
               r.silentOrEmpty(),
               r.deadLetters()));
+    }
+    b.append(
+        "job cores: the process less the generator (gen), the alerts app (al) and the bench's"
+            + " consumer; gen late: the longest a window was sent after it was due, ms;"
+            + " alert p50/p99: window end to its alert's START on the topic, ms\n");
+    return b.toString();
+  }
+
+  /**
+   * The job's stage timers per window, and its CPU per thread group, one column per row: where the
+   * time goes.
+   */
+  static String profile(List<Result> results) {
+    StringBuilder b = new StringBuilder();
+    List<String> columns = results.stream().map(r -> r.mode() + " x" + r.streams()).toList();
+    b.append("stage profile: the job's own timers, µs per window localized (wall time on the task");
+    b.append(" thread; batchWait is latency, not CPU)\n");
+    b.append(String.format(Locale.ROOT, "%-12s", "stage"));
+    columns.forEach(c -> b.append(String.format(Locale.ROOT, " %10s", c)));
+    b.append('\n');
+    for (String stage : STAGES) {
+      if (results.stream().noneMatch(r -> r.stageMicrosPerWindow().containsKey(stage))) {
+        continue;
+      }
+      b.append(String.format(Locale.ROOT, "%-12s", stage));
+      for (Result r : results) {
+        Double v = r.stageMicrosPerWindow().get(stage);
+        b.append(v == null ? String.format(Locale.ROOT, " %10s", "-") : cell(v));
+      }
+      b.append('\n');
+    }
+    b.append(String.format(Locale.ROOT, "%-12s", "checkpoints"));
+    results.forEach(
+        r ->
+            b.append(
+                String.format(
+                    Locale.ROOT,
+                    " %10s",
+                    String.format(
+                        Locale.ROOT, "%.0f, %.0fms", r.checkpoints(), r.lastCheckpointMs()))));
+    b.append("  (completed in the span, last one's duration)\n\n");
+    b.append("job CPU by thread, cores\n");
+    Set<String> groups = new LinkedHashSet<>();
+    results.forEach(r -> groups.addAll(new TreeMap<>(r.threadCores()).keySet()));
+    int width = groups.stream().mapToInt(String::length).max().orElse(10);
+    b.append(String.format(Locale.ROOT, "%-" + width + "s", "thread group"));
+    columns.forEach(c -> b.append(String.format(Locale.ROOT, " %10s", c)));
+    b.append('\n');
+    for (String g : groups) {
+      b.append(String.format(Locale.ROOT, "%-" + width + "s", g));
+      for (Result r : results) {
+        Double v = r.threadCores().get(g);
+        b.append(
+            String.format(
+                Locale.ROOT, " %10s", v == null ? "-" : String.format(Locale.ROOT, "%.2f", v)));
+      }
+      b.append('\n');
     }
     return b.toString();
   }
 
-  /** "1,8,32" to camera counts. */
+  private static String cell(double micros) {
+    return String.format(
+        Locale.ROOT,
+        " %10s",
+        micros >= 100
+            ? String.format(Locale.ROOT, "%.0f", micros)
+            : String.format(Locale.ROOT, "%.1f", micros));
+  }
+
+  /** "1,8,32" to camera counts; "" to none. */
   public static int[] counts(String spec) {
+    if (spec.isBlank()) {
+      return new int[0];
+    }
     return Arrays.stream(spec.split(",")).mapToInt(Integer::parseInt).toArray();
   }
 }

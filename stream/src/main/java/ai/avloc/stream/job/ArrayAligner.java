@@ -8,6 +8,7 @@ import ai.avloc.stream.align.CameraClock;
 import ai.avloc.stream.align.OpenArrayWindow;
 import ai.avloc.stream.align.RestartMark;
 import ai.avloc.stream.align.WindowKeeping;
+import ai.avloc.stream.metrics.StageNanos;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -45,6 +46,8 @@ public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent,
   private transient Counter windows;
   private transient Counter refusedSamples;
   private transient Counter alignmentErrors;
+  private transient Counter alignNanos;
+  private transient StageNanos.Downstream<ArrayWindow> downstream;
 
   /**
    * @param closeWhenComplete also close the stream's oldest open window as soon as all its samples
@@ -85,19 +88,24 @@ public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent,
     windows = metrics.counter("arrayWindows");
     refusedSamples = metrics.counter("arraySamplesOverOpenWindowCap");
     alignmentErrors = metrics.counter("arrayAlignmentErrors");
+    alignNanos = StageNanos.counter(metrics, StageNanos.ALIGN);
+    downstream = new StageNanos.Downstream<>();
   }
 
   @Override
   public void processElement(ArrayEvent chunk, Context ctx, Collector<ArrayWindow> out)
       throws Exception {
+    long start = System.nanoTime();
     try {
-      align(chunk, ctx, out);
+      align(chunk, ctx, downstream.to(out));
     } catch (RuntimeException e) {
       // one stream's bad chunk must not fail the task every camera of the subtask runs in
       alignmentErrors.inc();
       ctx.output(
           WindowAligner.REJECTED,
           Rejected.alignmentFailed(chunk.streamId(), "array-audio", chunk.timestampMicros(), e));
+    } finally {
+      alignNanos.inc(System.nanoTime() - start - downstream.take());
     }
   }
 
@@ -187,6 +195,16 @@ public final class ArrayAligner extends KeyedProcessFunction<String, ArrayEvent,
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<ArrayWindow> out)
+      throws Exception {
+    long start = System.nanoTime();
+    try {
+      fire(timestamp, ctx, downstream.to(out));
+    } finally {
+      alignNanos.inc(System.nanoTime() - start - downstream.take());
+    }
+  }
+
+  private void fire(long timestamp, OnTimerContext ctx, Collector<ArrayWindow> out)
       throws Exception {
     if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
       checkIdle(ctx, out);

@@ -4,6 +4,7 @@ import ai.avloc.schemas.Localization;
 import ai.avloc.stream.features.Localizations;
 import ai.avloc.stream.kafka.DeadLetters;
 import ai.avloc.stream.kafka.Failed;
+import ai.avloc.stream.metrics.StageNanos;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,10 @@ public abstract class BatchingOperator<IN> extends AbstractStreamOperator<Locali
   private final long maxWaitMillis;
 
   private transient List<IN> buffer;
+
+  /** When each buffered window arrived, System.nanoTime(), by its place in the buffer. */
+  private transient long[] arrivals;
+
   private transient ScheduledFuture<?> timer;
   private transient Counter windows;
   private transient Histogram batchSizes;
@@ -42,6 +47,9 @@ public abstract class BatchingOperator<IN> extends AbstractStreamOperator<Locali
   private transient Histogram endToEndMillis;
   private transient Counter failedWindows;
   private transient Counter retriedBatches;
+  private transient Counter batchWaitNanos;
+  private transient Counter emitNanos;
+  private transient Counter localizeNanos;
 
   protected BatchingOperator(int maxBatch, long maxWaitMillis) {
     if (maxBatch < 1 || maxWaitMillis < 0) {
@@ -122,11 +130,16 @@ public abstract class BatchingOperator<IN> extends AbstractStreamOperator<Locali
     endToEndMillis = metrics.histogram("endToEndMillis", new DescriptiveStatisticsHistogram(1000));
     failedWindows = metrics.counter("windowsFailed");
     retriedBatches = metrics.counter("batchesRetriedPerWindow");
+    arrivals = new long[maxBatch];
+    batchWaitNanos = stageNanos(StageNanos.BATCH_WAIT);
+    emitNanos = stageNanos(StageNanos.EMIT);
+    localizeNanos = stageNanos(StageNanos.LOCALIZE);
     openModel();
   }
 
   @Override
   public void processElement(StreamRecord<IN> element) throws Exception {
+    arrivals[buffer.size()] = System.nanoTime();
     buffer.add(element.getValue());
     if (buffer.size() >= maxBatch) {
       flush();
@@ -171,6 +184,11 @@ public abstract class BatchingOperator<IN> extends AbstractStreamOperator<Locali
     List<IN> batch = buffer;
     buffer = new ArrayList<>(maxBatch);
     long start = System.nanoTime();
+    long waited = 0;
+    for (int i = 0; i < batch.size(); i++) {
+      waited += start - arrivals[i];
+    }
+    batchWaitNanos.inc(waited);
     List<Failed> letters = new ArrayList<>();
     List<Localization> out;
     try {
@@ -182,17 +200,28 @@ public abstract class BatchingOperator<IN> extends AbstractStreamOperator<Locali
     for (Failed f : letters) {
       output.collect(DeadLetters.TAG, new StreamRecord<>(f));
     }
-    long micros = (System.nanoTime() - start) / 1000;
+    long localized = System.nanoTime() - start;
+    localizeNanos.inc(localized);
+    long micros = localized / 1000;
     batchSizes.update(batch.size());
     inferenceMicros.update(micros);
     long now = System.currentTimeMillis();
+    long emitStart = System.nanoTime();
     for (Localization l : out) {
       l.setInferenceMicros(micros);
       l.setEmitTime(Localizations.micros(now * 1000));
       endToEndMillis.update(now - l.getIngestTime().toEpochMilli());
       output.collect(new StreamRecord<>(l));
     }
+    emitNanos.inc(System.nanoTime() - emitStart);
     windows.inc(out.size());
+  }
+
+  /**
+   * A stage timer of this operator ({@link StageNanos}); for subclasses from {@link #openModel}.
+   */
+  protected final Counter stageNanos(String stage) {
+    return StageNanos.counter(getMetricGroup(), stage);
   }
 
   /** The batch again, one window at a time, to tell the window that throws from the others. */

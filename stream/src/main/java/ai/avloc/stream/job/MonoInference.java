@@ -11,11 +11,13 @@ import ai.avloc.stream.features.AudioLevel;
 import ai.avloc.stream.features.FramePixels;
 import ai.avloc.stream.features.Localizations;
 import ai.avloc.stream.kafka.Failed;
+import ai.avloc.stream.metrics.StageNanos;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.metrics.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +55,10 @@ public final class MonoInference extends BatchingOperator<AlignedWindow> {
   private transient Mfcc mfcc;
   private transient float[] rgb;
   private transient float[] coefficients;
+  private transient Counter jpegNanos;
+  private transient Counter mfccNanos;
+  private transient Counter inferenceNanos;
+  private transient Counter peaksNanos;
 
   /** Why the model is off, null while it serves; reported once in a dead letter. */
   private transient String disabled;
@@ -84,6 +90,10 @@ public final class MonoInference extends BatchingOperator<AlignedWindow> {
 
   @Override
   protected void openModel() {
+    jpegNanos = stageNanos(StageNanos.JPEG);
+    mfccNanos = stageNanos(StageNanos.MFCC);
+    inferenceNanos = stageNanos(StageNanos.INFERENCE);
+    peaksNanos = stageNanos(StageNanos.PEAKS);
     mfcc = new Mfcc();
     coefficients = new float[maxBatch * ModelShapes.COEFFICIENTS];
     flatnessLimit = Double.isNaN(maxFlatness) ? DEFAULT_MAX_FLATNESS : maxFlatness;
@@ -146,20 +156,32 @@ public final class MonoInference extends BatchingOperator<AlignedWindow> {
       if (!w.hasFrame()) {
         continue;
       }
+      long start = System.nanoTime();
       try {
         FramePixels.decode(w.frame().jpeg(), model.height(), model.width(), rgb, inferred * pixels);
       } catch (IOException | RuntimeException e) {
         deadLetters.send(undecodable(w, e));
         continue;
+      } finally {
+        jpegNanos.inc(System.nanoTime() - start);
       }
+      start = System.nanoTime();
       float[] c = mfcc.normalized(w.samples(), 0);
       System.arraycopy(c, 0, coefficients, inferred * c.length, c.length);
+      mfccNanos.inc(System.nanoTime() - start);
       slot[i] = inferred++;
     }
-    AcousticModel.Output out = inferred > 0 ? predict(inferred, batch.size() == 1) : null;
+    long start = System.nanoTime();
+    AcousticModel.Output out;
+    try {
+      out = inferred > 0 ? predict(inferred, batch.size() == 1) : null;
+    } finally {
+      inferenceNanos.inc(System.nanoTime() - start);
+    }
     if (model == null) { // this call disabled it
       return localize(batch, deadLetters);
     }
+    start = System.nanoTime();
     int cells = ModelShapes.ROWS * ModelShapes.COLS;
     List<Localization> result = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
@@ -186,6 +208,7 @@ public final class MonoInference extends BatchingOperator<AlignedWindow> {
       }
       result.add(Localizations.of(window(w, map, model.card().id()), 0));
     }
+    peaksNanos.inc(System.nanoTime() - start);
     return result;
   }
 

@@ -3,6 +3,7 @@ package ai.avloc.stream.job;
 import ai.avloc.acoustics.energy.SourceConfirmation;
 import ai.avloc.schemas.Localization;
 import ai.avloc.serving.ModelCard;
+import ai.avloc.stream.metrics.StageNanos;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,6 +34,8 @@ public final class SourceConfirmer
   private transient ValueState<Tuple3<Long, Integer, Integer>> history;
   private transient Counter unconfirmed;
   private transient Counter errors;
+  private transient Counter confirmNanos;
+  private transient Counter emitNanos;
 
   private static final Logger LOG = LoggerFactory.getLogger(SourceConfirmer.class);
 
@@ -101,11 +104,14 @@ public final class SourceConfirmer
     history = getRuntimeContext().getState(recent);
     unconfirmed = getRuntimeContext().getMetricGroup().counter("unconfirmedSourceWindows");
     errors = getRuntimeContext().getMetricGroup().counter("sourceConfirmationErrors");
+    confirmNanos = StageNanos.counter(getRuntimeContext().getMetricGroup(), StageNanos.CONFIRM);
+    emitNanos = StageNanos.counter(getRuntimeContext().getMetricGroup(), StageNanos.EMIT);
   }
 
   @Override
   public void processElement(Localization l, Context ctx, Collector<Localization> out)
       throws IOException {
+    long start = System.nanoTime();
     Localization confirmed;
     try {
       confirmed = confirm(l);
@@ -114,7 +120,10 @@ public final class SourceConfirmer
       errors.inc();
       confirmed = l;
     }
+    long confirmedAt = System.nanoTime();
+    confirmNanos.inc(confirmedAt - start);
     out.collect(confirmed);
+    emitNanos.inc(System.nanoTime() - confirmedAt);
   }
 
   private Localization confirm(Localization l) throws IOException {

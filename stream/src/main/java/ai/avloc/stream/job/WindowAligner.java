@@ -8,6 +8,7 @@ import ai.avloc.stream.align.OpenWindow;
 import ai.avloc.stream.align.RestartMark;
 import ai.avloc.stream.align.StreamState;
 import ai.avloc.stream.align.WindowKeeping;
+import ai.avloc.stream.metrics.StageNanos;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -78,6 +79,8 @@ public final class WindowAligner
   private transient Counter earlyWindows;
   private transient Counter refused;
   private transient Counter alignmentErrors;
+  private transient Counter alignNanos;
+  private transient StageNanos.Downstream<AlignedWindow> downstream;
 
   public WindowAligner(long stalenessMicros) {
     this(stalenessMicros, false);
@@ -131,6 +134,8 @@ public final class WindowAligner
     earlyWindows = metrics.counter("windowsClosedComplete");
     refused = metrics.counter("eventsOverOpenWindowCap");
     alignmentErrors = metrics.counter("alignmentErrors");
+    alignNanos = StageNanos.counter(metrics, StageNanos.ALIGN);
+    downstream = new StageNanos.Downstream<>();
   }
 
   /** The open windows' state, by window number, behind a TTL of {@link #STREAM_STATE_TTL}. */
@@ -198,27 +203,33 @@ public final class WindowAligner
   @Override
   public void processElement1(FrameEvent frame, Context ctx, Collector<AlignedWindow> out)
       throws Exception {
+    long start = System.nanoTime();
     try {
-      alignFrame(frame, ctx, out);
+      alignFrame(frame, ctx, downstream.to(out));
     } catch (RuntimeException e) {
       // one stream's bad event must not fail the task every camera of the subtask runs in
       alignmentErrors.inc();
       ctx.output(
           REJECTED,
           Rejected.alignmentFailed(frame.streamId(), "frame", frame.timestampMicros(), e));
+    } finally {
+      alignNanos.inc(System.nanoTime() - start - downstream.take());
     }
   }
 
   @Override
   public void processElement2(AudioEvent chunk, Context ctx, Collector<AlignedWindow> out)
       throws Exception {
+    long start = System.nanoTime();
     try {
-      alignAudio(chunk, ctx, out);
+      alignAudio(chunk, ctx, downstream.to(out));
     } catch (RuntimeException e) {
       alignmentErrors.inc();
       ctx.output(
           REJECTED,
           Rejected.alignmentFailed(chunk.streamId(), "audio", chunk.timestampMicros(), e));
+    } finally {
+      alignNanos.inc(System.nanoTime() - start - downstream.take());
     }
   }
 
@@ -393,6 +404,16 @@ public final class WindowAligner
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<AlignedWindow> out)
+      throws Exception {
+    long start = System.nanoTime();
+    try {
+      fire(timestamp, ctx, downstream.to(out));
+    } finally {
+      alignNanos.inc(System.nanoTime() - start - downstream.take());
+    }
+  }
+
+  private void fire(long timestamp, OnTimerContext ctx, Collector<AlignedWindow> out)
       throws Exception {
     if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
       checkIdle(ctx, out);

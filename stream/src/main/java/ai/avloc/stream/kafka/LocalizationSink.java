@@ -2,10 +2,13 @@ package ai.avloc.stream.kafka;
 
 import ai.avloc.schemas.AvroSerde;
 import ai.avloc.schemas.Localization;
+import ai.avloc.stream.metrics.StageNanos;
 import java.nio.charset.StandardCharsets;
+import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.metrics.Counter;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
@@ -29,9 +32,18 @@ public final class LocalizationSink {
   static final class Serializer implements KafkaRecordSerializationSchema<Localization> {
     private final String topic;
     private transient AvroSerde<Localization> serde;
+    private transient Counter encodeNanos;
 
     Serializer(String topic) {
       this.topic = topic;
+    }
+
+    @Override
+    public void open(
+        SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+      if (encodeNanos == null) { // the writer may open it again; a second counter would collide
+        encodeNanos = StageNanos.counter(context.getMetricGroup(), StageNanos.ENCODE);
+      }
     }
 
     @Override
@@ -40,12 +52,17 @@ public final class LocalizationSink {
       if (serde == null) {
         serde = new AvroSerde<>(Localization.class);
       }
+      long start = System.nanoTime();
+      byte[] value = serde.serialize(topic, l);
+      if (encodeNanos != null) {
+        encodeNanos.inc(System.nanoTime() - start);
+      }
       return new ProducerRecord<>(
           topic,
           null,
           l.getWindowStart().toEpochMilli(),
           l.getStreamId().getBytes(StandardCharsets.UTF_8),
-          serde.serialize(topic, l));
+          value);
     }
   }
 }
