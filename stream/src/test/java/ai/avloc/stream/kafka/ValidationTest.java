@@ -112,6 +112,9 @@ class ValidationTest {
             + " magnitude",
         e.getMessage());
     assertEquals(64, Validation.array(array(-1e6f), 0L, NOW_MILLIS).channels(), "the limit");
+    assertEquals(
+        "array chunk 5 of cam-array: a sample is NaN or infinite",
+        refused(() -> Validation.array(array(Float.NaN), 0L, NOW_MILLIS)).getMessage());
   }
 
   @Test
