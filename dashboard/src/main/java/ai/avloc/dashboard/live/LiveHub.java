@@ -56,21 +56,24 @@ public final class LiveHub implements Consumer<LiveEvent>, AutoCloseable {
    */
   public void open(
       SseClient sse, Set<String> streams, String who, String owner, BooleanSupplier signedIn) {
-    long open = clients.stream().filter(c -> c.owner().equals(owner)).count();
-    if (open >= MAX_STREAMS_PER_OWNER) {
-      LOG.warn("{} has {} live streams open; refusing another", who, open);
-      sse.close();
-      return;
-    }
-    sse.keepAlive();
     LiveClient client =
         new LiveClient(sse, streams, who + "#" + names.incrementAndGet(), owner, signedIn);
+    // counted and added in one step: streams opened at once on several server threads
+    synchronized (clients) {
+      long open = clients.stream().filter(c -> c.owner().equals(owner)).count();
+      if (open >= MAX_STREAMS_PER_OWNER) {
+        LOG.warn("{} has {} live streams open; refusing another", who, open);
+        sse.close();
+        return;
+      }
+      clients.add(client);
+    }
+    sse.keepAlive();
     sse.onClose(
         () -> {
           clients.remove(client);
           client.stop();
         });
-    clients.add(client);
     client.start();
   }
 
