@@ -3,6 +3,7 @@ package ai.avloc.dashboard;
 import ai.avloc.alerts.RuleValidation;
 import ai.avloc.dashboard.access.Access;
 import ai.avloc.dashboard.access.Session;
+import ai.avloc.dashboard.access.SignInThrottle;
 import ai.avloc.dashboard.access.UserFile;
 import ai.avloc.dashboard.live.LiveHub;
 import ai.avloc.dashboard.state.AlertBook;
@@ -63,6 +64,7 @@ public final class Dashboard implements AutoCloseable {
   private final AlertBook alerts;
   private final RuleBoard rules;
   private final Access access;
+  private final SignInThrottle signIns;
   private final Gate gate;
   private final ClipReader clips;
   private RulePublisher publisher;
@@ -84,7 +86,8 @@ public final class Dashboard implements AutoCloseable {
             token,
             config.usersFile() == null ? Map.of() : UserFile.read(config.usersFile()),
             System::currentTimeMillis);
-    this.gate = new Gate(access, config.tlsKeystore() != null);
+    this.signIns = new SignInThrottle(10, 60_000, System::currentTimeMillis);
+    this.gate = new Gate(access, signIns, config.tlsKeystore() != null);
     this.clips = new ClipReader(config.bootstrap(), topics);
   }
 
@@ -235,6 +238,14 @@ public final class Dashboard implements AutoCloseable {
   }
 
   private void login(Context ctx) throws Exception {
+    long wait = signIns.waitMillis(ctx.ip());
+    if (wait > 0) {
+      Gate.refuse(
+          ctx,
+          HttpStatus.TOO_MANY_REQUESTS,
+          "too many failed sign-ins from this address; try again in " + (wait / 1000 + 1) + " s");
+      return;
+    }
     JsonNode body;
     try {
       body = json.readTree(ctx.body());
@@ -251,6 +262,7 @@ public final class Dashboard implements AutoCloseable {
           "send {\"token\": ...} or {\"user\": ..., \"password\": ...}");
     }
     if (id.isEmpty()) {
+      signIns.failed(ctx.ip());
       Gate.refuse(ctx, HttpStatus.UNAUTHORIZED, "wrong token, user or password");
       return;
     }

@@ -2,6 +2,7 @@ package ai.avloc.dashboard;
 
 import ai.avloc.dashboard.access.Access;
 import ai.avloc.dashboard.access.Session;
+import ai.avloc.dashboard.access.SignInThrottle;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpStatus;
@@ -24,10 +25,12 @@ final class Gate {
   private static final String FROM_COOKIE = "avloc.fromCookie";
 
   private final Access access;
+  private final SignInThrottle signIns;
   private final boolean secureCookie;
 
-  Gate(Access access, boolean secureCookie) {
+  Gate(Access access, SignInThrottle signIns, boolean secureCookie) {
     this.access = access;
+    this.signIns = signIns;
     this.secureCookie = secureCookie;
   }
 
@@ -37,7 +40,13 @@ final class Gate {
     if (path.startsWith("/api/")) {
       checkApi(ctx, path);
     } else if (path.equals("/") && ctx.queryParam("token") != null) {
-      Optional<String> id = access.signInWithToken(ctx.queryParam("token"));
+      Optional<String> id =
+          signIns.waitMillis(ctx.ip()) > 0
+              ? Optional.empty()
+              : access.signInWithToken(ctx.queryParam("token"));
+      if (id.isEmpty()) {
+        signIns.failed(ctx.ip());
+      }
       if (id.isPresent()) {
         setCookie(ctx, id.get());
         ctx.redirect("/", HttpStatus.SEE_OTHER);
@@ -65,7 +74,18 @@ final class Gate {
     boolean cookie = false;
     String authorization = ctx.header("Authorization");
     if (authorization != null && authorization.startsWith("Bearer ")) {
+      long wait = signIns.waitMillis(ctx.ip());
+      if (wait > 0) {
+        refuse(
+            ctx,
+            HttpStatus.TOO_MANY_REQUESTS,
+            "too many failed sign-ins from this address; try again in " + (wait / 1000 + 1) + " s");
+        return;
+      }
       session = access.bearer(authorization.substring("Bearer ".length()).trim());
+      if (session.isEmpty()) {
+        signIns.failed(ctx.ip());
+      }
     } else {
       session = fromCookie(ctx);
       cookie = true;

@@ -222,6 +222,35 @@ class DashboardApiTest {
   }
 
   @Test
+  void shouldRefuseAnAddressAfterTenFailedSignInsWithoutCheckingMore() throws Exception {
+    try (Dashboard guarded =
+        new Dashboard(
+                DashboardConfig.local(kafka.bootstrapServers())
+                    .withTopicPrefix("dash.")
+                    .withPort(0)
+                    .withToken(TOKEN))
+            .start()) {
+      String at = "http://127.0.0.1:" + guarded.port();
+      for (int i = 0; i < 10; i++) {
+        HttpResponse<String> wrong =
+            post(at + "/api/login", "{\"token\":\"guess-" + i + "-0123456789\"}", Map.of());
+        assertEquals(401, wrong.statusCode());
+      }
+      HttpResponse<String> right =
+          post(at + "/api/login", "{\"token\":\"" + TOKEN + "\"}", Map.of());
+      assertEquals(429, right.statusCode(), "even the right token waits: the address is refused");
+      assertTrue(right.body().contains("too many failed sign-ins"), right.body());
+      HttpResponse<String> bearer =
+          http.send(
+              HttpRequest.newBuilder(URI.create(at + "/api/cameras"))
+                  .header("Authorization", "Bearer " + TOKEN)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(429, bearer.statusCode());
+    }
+  }
+
+  @Test
   void shouldShowEachCamerasLatestMapFrameAndHealth() throws Exception {
     Instant now = Instant.now();
     send(topics.cameraStatus(), "gate", status("gate", CameraState.CONNECTED, now));
