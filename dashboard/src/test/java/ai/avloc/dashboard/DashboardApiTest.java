@@ -76,13 +76,7 @@ class DashboardApiTest {
   static void startAll() {
     kafka = EmbeddedKafka.start();
     topics = Topics.withPrefix("dash.");
-    dashboard =
-        new Dashboard(
-                DashboardConfig.local(kafka.bootstrapServers())
-                    .withTopicPrefix("dash.")
-                    .withPort(0)
-                    .withToken(TOKEN))
-            .start();
+    dashboard = new Dashboard(config()).start();
     base = "http://127.0.0.1:" + dashboard.port();
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -96,6 +90,14 @@ class DashboardApiTest {
     producer.close();
     dashboard.close();
     kafka.close();
+  }
+
+  /** A dashboard on the test broker's "dash." topics, on a free port, with the test token. */
+  static DashboardConfig config() {
+    return DashboardConfig.local(kafka.bootstrapServers())
+        .withTopicPrefix("dash.")
+        .withPort(0)
+        .withToken(TOKEN);
   }
 
   static <V extends SpecificRecord> void send(Topic<V> topic, String key, V value)
@@ -190,13 +192,7 @@ class DashboardApiTest {
   @Test
   void shouldHoldAtMostEightLiveStreamsPerSession() throws Exception {
     List<Socket> sockets = new java.util.ArrayList<>();
-    try (Dashboard hub =
-        new Dashboard(
-                DashboardConfig.local(kafka.bootstrapServers())
-                    .withTopicPrefix("dash.")
-                    .withPort(0)
-                    .withToken(TOKEN))
-            .start()) {
+    try (Dashboard hub = new Dashboard(config()).start()) {
       for (int i = 0; i < 10; i++) {
         Socket s = new Socket("127.0.0.1", hub.port());
         sockets.add(s);
@@ -223,13 +219,7 @@ class DashboardApiTest {
 
   @Test
   void shouldRefuseAnAddressAfterTenFailedSignInsWithoutCheckingMore() throws Exception {
-    try (Dashboard guarded =
-        new Dashboard(
-                DashboardConfig.local(kafka.bootstrapServers())
-                    .withTopicPrefix("dash.")
-                    .withPort(0)
-                    .withToken(TOKEN))
-            .start()) {
+    try (Dashboard guarded = new Dashboard(config()).start()) {
       String at = "http://127.0.0.1:" + guarded.port();
       for (int i = 0; i < 10; i++) {
         HttpResponse<String> wrong =
@@ -465,13 +455,7 @@ class DashboardApiTest {
         "users:\n  - name: guard\n    role: viewer\n    password: "
             + PasswordHash.hash("watch-1".toCharArray())
             + "\n");
-    try (Dashboard withUsers =
-        new Dashboard(
-                DashboardConfig.local(kafka.bootstrapServers())
-                    .withTopicPrefix("dash.")
-                    .withPort(0)
-                    .withUsers(users))
-            .start()) {
+    try (Dashboard withUsers = new Dashboard(config().withUsers(users)).start()) {
       String at = "http://127.0.0.1:" + withUsers.port();
       HttpResponse<String> wrong =
           post(at + "/api/login", "{\"user\":\"guard\",\"password\":\"nope\"}", Map.of());
@@ -501,14 +485,7 @@ class DashboardApiTest {
 
   @Test
   void shouldCutOffABrowserThatStopsReadingWithoutSlowingTheOthers() throws Exception {
-    try (Dashboard hub =
-            new Dashboard(
-                    DashboardConfig.local(kafka.bootstrapServers())
-                        .withTopicPrefix("dash.")
-                        .withPort(0)
-                        .withToken(TOKEN)
-                        .withStallLimit(Duration.ofSeconds(1)))
-                .start();
+    try (Dashboard hub = new Dashboard(config().withStallLimit(Duration.ofSeconds(1))).start();
         Socket stalled = new Socket("127.0.0.1", hub.port())) {
       // a client that asks for every event and then never reads a byte
       stalled.setReceiveBufferSize(4096);
@@ -623,14 +600,7 @@ class DashboardApiTest {
     tls.init(null, trust.getTrustManagers(), null);
     HttpClient https =
         HttpClient.newBuilder().sslContext(tls).followRedirects(HttpClient.Redirect.NEVER).build();
-    try (Dashboard secure =
-        new Dashboard(
-                DashboardConfig.local(kafka.bootstrapServers())
-                    .withTopicPrefix("dash.")
-                    .withPort(0)
-                    .withToken(TOKEN)
-                    .withTls(keystore, "store-pass-1"))
-            .start()) {
+    try (Dashboard secure = new Dashboard(config().withTls(keystore, "store-pass-1")).start()) {
       assertTrue(secure.url().startsWith("https://127.0.0.1:"), secure.url());
       String at = "https://127.0.0.1:" + secure.port();
       HttpResponse<String> cameras =
