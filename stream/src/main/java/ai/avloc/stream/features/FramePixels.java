@@ -20,6 +20,15 @@ import javax.imageio.stream.ImageInputStream;
  * InputLimits}' image size: the header's size is read before any pixel is decoded.
  */
 public final class FramePixels {
+  /** v / 255f for every byte value: a look-up instead of three float divisions per pixel. */
+  private static final float[] UNIT = new float[256];
+
+  static {
+    for (int v = 0; v < 256; v++) {
+      UNIT[v] = v / 255f;
+    }
+  }
+
   private FramePixels() {}
 
   /**
@@ -59,9 +68,9 @@ public final class FramePixels {
       byte[] bgr = bytes.getData();
       for (int i = 0; i < width * height; i++) {
         int o = offset + 3 * i;
-        out[o] = (bgr[3 * i + 2] & 0xff) / 255f;
-        out[o + 1] = (bgr[3 * i + 1] & 0xff) / 255f;
-        out[o + 2] = (bgr[3 * i] & 0xff) / 255f;
+        out[o] = UNIT[bgr[3 * i + 2] & 0xff];
+        out[o + 1] = UNIT[bgr[3 * i + 1] & 0xff];
+        out[o + 2] = UNIT[bgr[3 * i] & 0xff];
       }
       return;
     }
@@ -69,9 +78,9 @@ public final class FramePixels {
     for (int i = 0; i < rgb.length; i++) {
       int p = rgb[i];
       int o = offset + 3 * i;
-      out[o] = ((p >> 16) & 0xff) / 255f;
-      out[o + 1] = ((p >> 8) & 0xff) / 255f;
-      out[o + 2] = (p & 0xff) / 255f;
+      out[o] = UNIT[(p >> 16) & 0xff];
+      out[o + 1] = UNIT[(p >> 8) & 0xff];
+      out[o + 2] = UNIT[p & 0xff];
     }
   }
 
