@@ -70,11 +70,11 @@ import org.tensorflow.types.TInt32;
  * computes each chunk of {@value #DEFAULT_CHUNK} bins' weights in the call: the phase in cycles in
  * float64 reduced to [-1/2, 1/2] before its float32 sin/cos, so the weights stay within ~1e-7 of
  * the exact ones the Java path anchors on. The chunks run one after the other (control
- * dependencies), so a call's transient memory is one chunk's phases and weights, about 5 MB per bin
- * of the chunk at 864 x 128 (~85 MB for 16 bins), plus the batch's spectra (8 KB per microphone and
- * window). Generating the weights costs two sin/cos per weight and bin per call, which a GPU does
- * in a fraction of the products' time; on a CPU the Java path, which rotates weights from bin to
- * bin, stays ahead.
+ * dependencies), so a call's transient memory is one chunk's phases and weights, at most ~7 MB per
+ * bin of the chunk at 864 x 128 (~110 MB for 16 bins), plus the float64 transform's steps, up to
+ * ~40 KB per microphone and window (~330 MB at batch 64 x 128 microphones). Generating the weights
+ * costs two sin/cos per weight and bin per call, which a GPU does in a fraction of the products'
+ * time; on a CPU the Java path, which rotates weights from bin to bin, stays ahead.
  *
  * <p>When the grid mirrors through the array's centre (every camera view the job maps), only half
  * the directions are multiplied: direction D-1-d has the conjugate weights of d, so its power comes
@@ -95,7 +95,7 @@ public final class BeamformingGraph {
    * Bumped whenever the graph's arithmetic changes, so that cached SavedModels of an older graph
    * are not served.
    */
-  static final int GRAPH_VERSION = 1;
+  static final int GRAPH_VERSION = 2;
 
   private static final int BLOCK = WindowClock.SAMPLES_PER_WINDOW;
 
@@ -380,9 +380,10 @@ public final class BeamformingGraph {
 
   /**
    * The forward DFT X[k] = sum_n x[n] exp(-j 2 pi k n / 1024) of every row of [batch, mics, 1024],
-   * as (re, im) [batch * mics, 1024], in float64 by the four-step method (TensorFlow Java has no
+   * as (re, im) [batch * mics, 512], in float64 by the four-step method (TensorFlow Java has no
    * complex tensors for its FFT op): with n = 32 n1 + n2 and k = k1 + 32 k2, a 32-point DFT over
    * n1, a twiddle exp(-j 2 pi k1 n2 / 1024), a 32-point DFT over n2, each step one matrix product.
+   * The last step makes k2 0..15 only: bins 0..511, the ones the beamformer reads.
    */
   @SuppressWarnings("unchecked")
   private static Operand<TFloat64>[] fft(Ops tf, Operand<TFloat64> frames) {
@@ -421,24 +422,34 @@ public final class BeamformingGraph {
     Operand<TFloat64> aIm3 = tf.reshape(aIm, k1RowsN2);
     Operand<TFloat64> bRe = tf.math.sub(tf.math.mul(aRe3, tRe), tf.math.mul(aIm3, tIm));
     Operand<TFloat64> bIm = tf.math.add(tf.math.mul(aRe3, tIm), tf.math.mul(aIm3, tRe));
-    // step 3 over n2: [k1 * rows, n2] x [n2, k2] (the DFT matrix is symmetric)
+    // step 3 over n2: [k1 * rows, n2] x [n2, k2 < 16] (the DFT matrix is symmetric)
+    int half = r / 2;
+    double[] cosHalf = new double[r * half];
+    double[] sinHalf = new double[r * half];
+    for (int a = 0; a < r; a++) {
+      System.arraycopy(cos, a * r, cosHalf, a * half, half);
+      System.arraycopy(sin, a * r, sinHalf, a * half, half);
+    }
+    Operand<TFloat64> lastRe = tf.constant(Shape.of(r, half), DataBuffers.of(cosHalf, true, false));
+    Operand<TFloat64> lastIm = tf.constant(Shape.of(r, half), DataBuffers.of(sinHalf, true, false));
     Operand<TInt32> flat = tf.constant(new int[] {-1, r});
     Operand<TFloat64> bRe2 = tf.reshape(bRe, flat);
     Operand<TFloat64> bIm2 = tf.reshape(bIm, flat);
     Operand<TFloat64> xRe =
-        tf.math.sub(tf.linalg.matMul(bRe2, dftRe), tf.linalg.matMul(bIm2, dftIm));
+        tf.math.sub(tf.linalg.matMul(bRe2, lastRe), tf.linalg.matMul(bIm2, lastIm));
     Operand<TFloat64> xIm =
-        tf.math.add(tf.linalg.matMul(bRe2, dftIm), tf.linalg.matMul(bIm2, dftRe));
-    // [k1, rows, k2] -> [rows, k2, k1] -> [rows, 1024], k = 32 k2 + k1
+        tf.math.add(tf.linalg.matMul(bRe2, lastIm), tf.linalg.matMul(bIm2, lastRe));
+    // [k1, rows, k2] -> [rows, k2, k1] -> [rows, 512], k = 32 k2 + k1
+    Operand<TInt32> k1RowsK2 = tf.constant(new int[] {r, -1, half});
     Operand<TInt32> perm = tf.constant(new int[] {1, 2, 0});
-    Operand<TInt32> rowsOfBins = tf.constant(new int[] {-1, BLOCK});
+    Operand<TInt32> rowsOfBins = tf.constant(new int[] {-1, BLOCK / 2});
     return new Operand[] {
-      tf.reshape(tf.linalg.transpose(tf.reshape(xRe, k1RowsN2), perm), rowsOfBins),
-      tf.reshape(tf.linalg.transpose(tf.reshape(xIm, k1RowsN2), perm), rowsOfBins)
+      tf.reshape(tf.linalg.transpose(tf.reshape(xRe, k1RowsK2), perm), rowsOfBins),
+      tf.reshape(tf.linalg.transpose(tf.reshape(xIm, k1RowsK2), perm), rowsOfBins)
     };
   }
 
-  /** [batch * mics, 1024] float64 to the graph's bins as [bins, mics, batch] float32. */
+  /** [batch * mics, 512] float64 to the graph's bins as [bins, mics, batch] float32. */
   private Operand<TFloat32> bandOf(Ops tf, Operand<TFloat64> part) {
     Operand<TFloat64> band =
         tf.slice(

@@ -45,6 +45,9 @@ public final class ArrayBeamforming extends BatchingOperator<ArrayWindow> {
 
   static final int COLS = 48;
 
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(ArrayBeamforming.class);
+
   private final double hfovDeg;
   private final double vfovDeg;
   private final double lowHz;
@@ -142,9 +145,6 @@ public final class ArrayBeamforming extends BatchingOperator<ArrayWindow> {
     blasJoined = true;
   }
 
-  private static final org.slf4j.Logger LOG =
-      org.slf4j.LoggerFactory.getLogger(ArrayBeamforming.class);
-
   /** Which implementation this operator beamforms with; null before open. */
   ImagingBackend backend() {
     return backend;
@@ -171,8 +171,7 @@ public final class ArrayBeamforming extends BatchingOperator<ArrayWindow> {
                 + model.graph().mics()
                 + " microphones");
       }
-      // an array window holds its microphones one after the other: the graph's [window, mic,
-      // sample]
+      // a window holds its microphones one after the other: the graph's [window, mic, sample]
       float[] samples = new float[windows.size() * mics * n];
       for (int k = 0; k < windows.size(); k++) {
         System.arraycopy(windows.get(k).samples(), 0, samples, k * mics * n, mics * n);
