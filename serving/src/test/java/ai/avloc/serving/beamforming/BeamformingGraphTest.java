@@ -145,6 +145,40 @@ class BeamformingGraphTest {
   }
 
   @Test
+  void aGridWithoutAMirrorMultipliesEveryDirection() {
+    // 9 x 11 focus points off the axis: no direction is another's mirror image
+    BeamSteering steering =
+        BeamSteering.classic(
+            BuiltinArrays.vogel64(), LookGrid.focusPlane(-0.2, 0.6, 11, -0.5, 0.1, 9, 1.5));
+    assertTrue(!steering.mirrorsThroughCentre());
+    int mics = steering.array().size();
+    SplittableRandom random = new SplittableRandom(11);
+    float[][] channels = new float[mics][2 * N];
+    float[] samples = new float[2 * mics * N];
+    for (int m = 0; m < mics; m++) {
+      for (int i = 0; i < 2 * N; i++) {
+        channels[m][i] = (float) (100 * random.nextGaussian());
+        samples[((i / N) * mics + m) * N + i % N] = channels[m][i];
+      }
+    }
+    int[] bins = BeamformingMap.bins(WindowClock.SAMPLE_RATE, N, 500, 5000);
+    float[] expected;
+    try (BandPowerMapper mapper =
+        new BandPowerMapper(steering, WindowClock.SAMPLE_RATE, N, bins, 2)) {
+      expected = mapper.maps(channels, N, 0, 2);
+    }
+    float[] actual;
+    try (BeamformingModel model =
+        BeamformingModel.load(BeamformingGraph.bandPower(steering, bins), cache)) {
+      actual = model.apply(samples, 2);
+    }
+    assertEquals(2 * 99, actual.length);
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(expected[i], actual[i], 1e-4f * expected[i], "cell " + i);
+    }
+  }
+
+  @Test
   void theCacheKeyFollowsTheBandAndTheGeometry() {
     int[] band = BeamformingMap.bins(WindowClock.SAMPLE_RATE, N, 500, 5000);
     int[] other = BeamformingMap.bins(WindowClock.SAMPLE_RATE, N, 500, 4000);
