@@ -12,8 +12,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -222,21 +220,18 @@ public final class BeamformingGraph {
     try {
       Files.createDirectories(cacheRoot);
       Path staging = Files.createTempDirectory(cacheRoot, dir.getFileName() + ".tmp");
-      Path model = staging.resolve("model");
-      export(model);
       try {
+        Path model = staging.resolve("model");
+        export(model);
         Files.move(model, dir, StandardCopyOption.ATOMIC_MOVE);
-      } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
-        if (!Files.isRegularFile(dir.resolve("saved_model.pb"))) {
-          throw e;
-        }
       } catch (IOException e) {
-        // another task renamed its copy first (a non-empty target)
+        // another task renamed its copy first (the target exists, not empty): use that one
         if (!Files.isRegularFile(dir.resolve("saved_model.pb"))) {
           throw e;
         }
+      } finally {
+        deleteTree(staging);
       }
-      deleteTree(staging);
       return dir;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot export the beamforming graph into " + dir, e);
