@@ -57,9 +57,19 @@ final class BenchCommand implements Runnable {
         description = "array size: 128 (dualcam128) or 64 (vogel64)")
     int mics;
 
+    @Option(
+        names = "--imaging",
+        defaultValue = "java",
+        split = ",",
+        description =
+            "implementations to time: java (the sgemm imager, with its stage split) and/or"
+                + " tensorflow (the beamforming graph through DJL, on a GPU when TensorFlow sees"
+                + " one), e.g. java,tensorflow (default: ${DEFAULT-VALUE})")
+    List<String> imaging;
+
     @Override
     public Integer call() {
-      return new ImagingBench(mics, seconds).run();
+      return new ImagingBench(mics, seconds, imaging).run();
     }
   }
 

@@ -53,4 +53,26 @@ public record BeamSteering(
   public double[] reference() {
     return reference.clone();
   }
+
+  /**
+   * The delays the beamformers steer with: Y_d(f) = sum_m g_dm exp(+j 2 pi f tau_dm) X_m(f), tau at
+   * {@code [d * mics + m]} in seconds, for implementations outside this package (a TensorFlow
+   * graph) that must compute the same weights.
+   */
+  public double[] delays() {
+    return new SteeringModel(this).delay;
+  }
+
+  /** The gains g_dm of {@link #delays()}, at {@code [d * mics + m]}. */
+  public double[] gains() {
+    return new SteeringModel(this).gain;
+  }
+
+  /**
+   * Whether direction D-1-d has the conjugate weights of d for every d (a camera's view steered in
+   * the far field by a planar array), so a beamformer may multiply half the directions.
+   */
+  public boolean mirrorsThroughCentre() {
+    return new SteeringModel(this).mirrorsThroughCentre();
+  }
 }

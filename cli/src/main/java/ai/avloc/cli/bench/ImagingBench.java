@@ -15,7 +15,9 @@ import java.util.SplittableRandom;
 /**
  * {@code bench imaging}: MFCC windows/s on one core, then 36x48x12 acoustic images/s at batch 32
  * and 64, with the time split into FFT, steering GEMM and the mel/DCT tail, against the machine's
- * reference GEMM rate.
+ * reference GEMM rate. With the TensorFlow graph among the implementations ({@code --imaging
+ * java,tensorflow}), the graph's images/s at the same batch sizes on DJL's device, beside the Java
+ * path's.
  */
 public final class ImagingBench {
   /** float32 GEMM rate measured on these 2-core machines with TF's oneDNN kernels (stack notes). */
@@ -23,14 +25,32 @@ public final class ImagingBench {
 
   private final MicArray array;
   private final int seconds;
+  private final boolean timeJava;
+  private final boolean timeGraph;
 
   /**
    * @param mics 128 (dualcam128) or 64 (vogel64)
    * @param seconds audio seconds per acoustic-image run
    */
   public ImagingBench(int mics, int seconds) {
+    this(mics, seconds, java.util.List.of("java"));
+  }
+
+  /**
+   * @param imaging the implementations to time: {@code java} (the sgemm imager, with its stage
+   *     split), {@code tensorflow} (the beamforming graph through DJL)
+   */
+  public ImagingBench(int mics, int seconds, java.util.List<String> imaging) {
     this.array = mics == 64 ? BuiltinArrays.vogel64() : BuiltinArrays.dualcam128();
     this.seconds = seconds;
+    for (String name : imaging) {
+      if (!name.equals("java") && !name.equals("tensorflow")) {
+        throw new IllegalArgumentException(
+            "--imaging takes java and/or tensorflow, got '" + name + "'");
+      }
+    }
+    this.timeJava = imaging.contains("java");
+    this.timeGraph = imaging.contains("tensorflow");
   }
 
   /** Seconds per frame of each stage of one acoustic-image run, and what it moved. */
@@ -54,17 +74,91 @@ public final class ImagingBench {
         "avloc bench imaging — %d cores, Java %s%n%n",
         Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"));
-    mfcc();
-    print(time(32));
-    print(time(64));
+    Timing[] javaTimings = new Timing[0];
+    if (timeJava) {
+      mfcc();
+      javaTimings = new Timing[] {time(32), time(64)};
+      print(javaTimings[0]);
+      print(javaTimings[1]);
+    }
+    if (timeGraph) {
+      compare(javaTimings);
+    }
     return 0;
+  }
+
+  /** Frames per timed run at this batch size: the run's seconds of audio, whole batches. */
+  private int frames(int batch) {
+    return Math.max(batch, seconds * WindowClock.WINDOWS_PER_SECOND / batch * batch);
+  }
+
+  /**
+   * The beamforming graph's images/s at batch 32 and 64 on DJL's device (after one warm-up batch),
+   * beside the Java imager's from {@code javaTimings}, on the same kind of noise.
+   */
+  private void compare(Timing[] javaTimings) {
+    LookGrid grid = LookGrid.cameraFov(65, 50);
+    BeamSteering steering = BeamSteering.classic(array, grid);
+    int m = array.size();
+    int n = WindowClock.SAMPLES_PER_WINDOW;
+    System.out.printf(
+        Locale.ROOT,
+        "Acoustic images by implementation: %d mics (%s), %d x %d x 12%n",
+        m,
+        array.name(),
+        grid.rows(),
+        grid.cols());
+    System.out.println("| implementation | device | batch | frames | images/s |");
+    System.out.println("|---|---|---:|---:|---:|");
+    for (Timing t : javaTimings) {
+      System.out.printf(
+          Locale.ROOT,
+          "| java sgemm | cpu (%d threads) | %d | %d | %.1f |%n",
+          Runtime.getRuntime().availableProcessors(),
+          t.batch(),
+          t.frames(),
+          1 / t.total());
+    }
+    java.nio.file.Path cache = ai.avloc.serving.beamforming.BeamformingGraph.defaultCacheRoot();
+    double[] graphRates = new double[2];
+    try (var model =
+        ai.avloc.serving.beamforming.BeamformingModel.load(
+            ai.avloc.serving.beamforming.BeamformingGraph.acousticImages(steering), cache)) {
+      int[] batches = {32, 64};
+      for (int i = 0; i < batches.length; i++) {
+        int batch = batches[i];
+        int frames = frames(batch);
+        float[] samples = noise(batch * m * n, 200 + batch);
+        model.apply(samples, batch); // warm-up: graph optimization, kernels, memory pools
+        long t0 = System.nanoTime();
+        for (int done = 0; done < frames; done += batch) {
+          model.apply(samples, batch);
+        }
+        graphRates[i] = frames / ((System.nanoTime() - t0) / 1e9);
+        System.out.printf(
+            Locale.ROOT,
+            "| tensorflow graph | %s | %d | %d | %.1f |%n",
+            model.device(),
+            batch,
+            frames,
+            graphRates[i]);
+      }
+    }
+    for (int i = 0; i < javaTimings.length; i++) {
+      System.out.printf(
+          Locale.ROOT,
+          "batch %d: the graph runs at %.2fx the Java path's rate%n",
+          javaTimings[i].batch(),
+          graphRates[i] * javaTimings[i].total());
+    }
+    System.out.println();
   }
 
   /** Times one batch size: the whole imager, then each stage alone on the same frames. */
   private Timing time(int batch) {
     LookGrid grid = LookGrid.cameraFov(65, 50);
     int m = array.size();
-    int frames = Math.max(batch, seconds * WindowClock.WINDOWS_PER_SECOND / batch * batch);
+    int frames = frames(batch);
     float[][] channels = new float[m][];
     for (int c = 0; c < m; c++) {
       channels[c] = noise(frames * WindowClock.SAMPLES_PER_WINDOW, 100 + c);

@@ -12,6 +12,9 @@ import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.LocalizationMode;
 import ai.avloc.schemas.Topics;
 import ai.avloc.schemas.WindowClock;
+import ai.avloc.serving.beamforming.BeamformingGraph;
+import ai.avloc.serving.beamforming.BeamformingModel;
+import ai.avloc.serving.beamforming.ImagingBackend;
 import ai.avloc.stream.align.ArrayWindow;
 import ai.avloc.stream.features.Localizations;
 import ai.avloc.stream.kafka.Failed;
@@ -29,6 +32,10 @@ import java.util.Map;
  * misses tonal sources, while band power localizes every source the array hears
  * (docs/decisions.md).
  *
+ * <p>The maps come from the Java sgemm beamformer or from the same arithmetic as a TensorFlow graph
+ * served through DJL ({@link BeamformingGraph}), chosen once at open ({@link ImagingBackend}: by
+ * default the graph when TensorFlow sees a GPU, else Java, the faster on a CPU) and logged.
+ *
  * <p>A map that is not finite (absurd samples overflow float32 power) cannot be searched for peaks:
  * its window is published uninferred and dead-lettered with the first bad cell.
  */
@@ -38,13 +45,19 @@ public final class ArrayBeamforming extends BatchingOperator<ArrayWindow> {
 
   static final int COLS = 48;
 
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(ArrayBeamforming.class);
+
   private final double hfovDeg;
   private final double vfovDeg;
   private final double lowHz;
   private final double highHz;
   private final String arrayTopic;
+  private final String imaging;
 
   private transient Map<String, BandPowerMapper> mappers;
+  private transient Map<String, BeamformingModel> graphs;
+  private transient ImagingBackend backend;
   private transient LookGrid grid;
   private transient int[] bins;
   private transient boolean blasJoined;
@@ -81,7 +94,24 @@ public final class ArrayBeamforming extends BatchingOperator<ArrayWindow> {
       int maxBatch,
       long maxWaitMillis,
       String arrayTopic) {
+    this(hfovDeg, vfovDeg, lowHz, highHz, maxBatch, maxWaitMillis, arrayTopic, "auto");
+  }
+
+  /**
+   * As above; {@code imaging} chooses the implementation: {@code auto}, {@code java} or {@code
+   * tensorflow} ({@link ImagingBackend#choose}).
+   */
+  public ArrayBeamforming(
+      double hfovDeg,
+      double vfovDeg,
+      double lowHz,
+      double highHz,
+      int maxBatch,
+      long maxWaitMillis,
+      String arrayTopic,
+      String imaging) {
     super(maxBatch, maxWaitMillis);
+    this.imaging = ImagingBackend.check(imaging);
     this.hfovDeg = hfovDeg;
     this.vfovDeg = vfovDeg;
     this.lowHz = lowHz;
@@ -104,12 +134,59 @@ public final class ArrayBeamforming extends BatchingOperator<ArrayWindow> {
   @Override
   protected void openModel() {
     mappers = new HashMap<>();
+    graphs = new HashMap<>();
+    backend = ImagingBackend.choose(imaging);
+    LOG.info(backend.logLine());
     grid = LookGrid.cameraFov(hfovDeg, vfovDeg, ROWS, COLS);
     bins =
         BeamformingMap.bins(WindowClock.SAMPLE_RATE, WindowClock.SAMPLES_PER_WINDOW, lowHz, highHz);
     // this task's products share the cores with the other array tasks of this JVM
     BlasThreads.join();
     blasJoined = true;
+  }
+
+  /** Which implementation this operator beamforms with; null before open. */
+  ImagingBackend backend() {
+    return backend;
+  }
+
+  /** The maps of one geometry's windows, [window * cells + cell], by the chosen implementation. */
+  private float[] maps(String geometryId, List<ArrayWindow> windows) {
+    int n = WindowClock.SAMPLES_PER_WINDOW;
+    int mics = windows.get(0).channels();
+    if (backend.tensorflow()) {
+      BeamformingModel model =
+          graphs.computeIfAbsent(
+              geometryId,
+              id ->
+                  BeamformingModel.load(
+                      BeamformingGraph.bandPower(
+                          BeamSteering.classic(BuiltinArrays.byName(id), grid), bins),
+                      BeamformingGraph.defaultCacheRoot()));
+      if (mics != model.graph().mics()) {
+        throw new IllegalArgumentException(
+            "audio has "
+                + mics
+                + " channels, the array has "
+                + model.graph().mics()
+                + " microphones");
+      }
+      // a window holds its microphones one after the other: the graph's [window, mic, sample]
+      float[] samples = new float[windows.size() * mics * n];
+      for (int k = 0; k < windows.size(); k++) {
+        System.arraycopy(windows.get(k).samples(), 0, samples, k * mics * n, mics * n);
+      }
+      return model.apply(samples, windows.size());
+    }
+    // one recording of the batch's windows back to back, so each window is one block
+    float[][] channels = new float[mics][windows.size() * n];
+    for (int k = 0; k < windows.size(); k++) {
+      float[] samples = windows.get(k).samples();
+      for (int m = 0; m < mics; m++) {
+        System.arraycopy(samples, m * n, channels[m], k * n, n);
+      }
+    }
+    return mapper(geometryId).maps(channels, n, 0, windows.size());
   }
 
   private BandPowerMapper mapper(String geometryId) {
@@ -132,22 +209,11 @@ public final class ArrayBeamforming extends BatchingOperator<ArrayWindow> {
     for (int i = 0; i < batch.size(); i++) {
       byGeometry.computeIfAbsent(batch.get(i).geometryId(), g -> new ArrayList<>()).add(i);
     }
-    int n = WindowClock.SAMPLES_PER_WINDOW;
     int cells = grid.size();
     float[][] maps = new float[batch.size()][];
     for (var entry : byGeometry.entrySet()) {
       List<Integer> members = entry.getValue();
-      BandPowerMapper mapper = mapper(entry.getKey());
-      int mics = batch.get(members.get(0)).channels();
-      // one recording of the batch's windows back to back, so each window is one block
-      float[][] channels = new float[mics][members.size() * n];
-      for (int k = 0; k < members.size(); k++) {
-        float[] samples = batch.get(members.get(k)).samples();
-        for (int m = 0; m < mics; m++) {
-          System.arraycopy(samples, m * n, channels[m], k * n, n);
-        }
-      }
-      float[] power = mapper.maps(channels, n, 0, members.size());
+      float[] power = maps(entry.getKey(), members.stream().map(batch::get).toList());
       for (int k = 0; k < members.size(); k++) {
         float[] map = new float[cells];
         System.arraycopy(power, k * cells, map, 0, cells);
@@ -220,6 +286,9 @@ public final class ArrayBeamforming extends BatchingOperator<ArrayWindow> {
   protected void closeModel() {
     if (mappers != null) {
       mappers.values().forEach(BandPowerMapper::close);
+    }
+    if (graphs != null) {
+      graphs.values().forEach(BeamformingModel::close);
     }
     if (blasJoined) {
       blasJoined = false;

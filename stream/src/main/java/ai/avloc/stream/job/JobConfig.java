@@ -20,6 +20,9 @@ import java.util.Map;
  * @param arrayMaxBatch the array path batches more than the mono path: its beamformer turns its
  *     steering weights from bin to bin once per batch, which costs as much as one window's cgemm
  * @param arrayMaxWaitMillis how long an array window may wait for its batch to fill
+ * @param arrayImaging which implementation beamforms array windows: {@code auto} (the TensorFlow
+ *     graph when TensorFlow sees a GPU, else the Java sgemm one, the faster on a CPU), {@code java}
+ *     or {@code tensorflow}; chosen once per task at open and logged
  * @param checkpointDir where checkpoints go (a URI; array windows are too big for the JobManager's
  *     memory). The last one is kept when the job is canceled or its cluster lost, to resume from;
  *     the default {@value #CHECKPOINTS}, resolved against the working directory of the process that
@@ -64,6 +67,7 @@ public record JobConfig(
     double highHz,
     int arrayMaxBatch,
     long arrayMaxWaitMillis,
+    String arrayImaging,
     String checkpointDir,
     long watermarkIntervalMillis,
     boolean closeCompleteWindows,
@@ -108,7 +112,8 @@ public record JobConfig(
           + " [--bounded true] [--out-of-orderness-ms 300] [--idleness-ms 2000] [--staleness-ms"
           + " 500] [--checkpoint-ms 2000] [--max-batch 32] [--max-wait-ms 20] [--silence-dbfs -70]"
           + " [--mono-max-flatness model] [--mono-confirm model] [--fov 65x50] [--band 500:5000]"
-          + " [--array-max-batch 32] [--array-max-wait-ms 500] [--checkpoint-dir URI]"
+          + " [--array-max-batch 32] [--array-max-wait-ms 500]"
+          + " [--array-imaging auto|java|tensorflow] [--checkpoint-dir URI]"
           + " [--watermark-interval-ms 20] [--close-complete-windows true]"
           + " [--unaligned-checkpoints true] [--restart-failures 3] [--restart-interval-s 300]"
           + " [--restart-delay-s 5] [--from-savepoint PATH] [--replay-from INSTANT --replay-to"
@@ -184,6 +189,7 @@ public record JobConfig(
               Double.parseDouble(band[1]),
               Integer.parseInt(take(a, "array-max-batch", "32")),
               Long.parseLong(take(a, "array-max-wait-ms", "500")),
+              ai.avloc.serving.beamforming.ImagingBackend.check(take(a, "array-imaging", "auto")),
               take(
                   a,
                   "checkpoint-dir",

@@ -272,7 +272,8 @@ public final class LocalizationJob {
                 c.highHz(),
                 c.arrayMaxBatch(),
                 c.arrayMaxWaitMillis(),
-                Topics.withPrefix(c.topicPrefix()).arrayAudio().name()))
+                Topics.withPrefix(c.topicPrefix()).arrayAudio().name(),
+                c.arrayImaging()))
         .uid("array-beamforming");
   }
 
