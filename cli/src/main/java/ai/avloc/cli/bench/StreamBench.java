@@ -11,6 +11,7 @@ import ai.avloc.schemas.Topics;
 import ai.avloc.schemas.WindowClock;
 import ai.avloc.serving.ModelCard;
 import ai.avloc.stream.job.ArrayBeamforming;
+import ai.avloc.stream.job.BatchingOperator;
 import ai.avloc.stream.job.JobConfig;
 import ai.avloc.stream.job.LocalizationJob;
 import ai.avloc.stream.metrics.StageNanos;
@@ -139,6 +140,7 @@ public final class StreamBench {
    * @param generatorMaxLateMs the longest the generator sent a window after it was due
    * @param alertP50Ms arrival of an alert's START on the alerts topic less its window's end
    * @param stageMicrosPerWindow the job's stage timers per window localized in the span
+   * @param windowsPerBatch the mean batch of the inference or beamforming operator in the span
    * @param threadCores the job's CPU per thread group, per second of the span
    */
   record Result(
@@ -163,6 +165,7 @@ public final class StreamBench {
       double checkpoints,
       double lastCheckpointMs,
       Map<String, Double> stageMicrosPerWindow,
+      double windowsPerBatch,
       Map<String, Double> threadCores) {}
 
   /** Starts a broker, measures every row on it, prints the table and the profile. */
@@ -403,6 +406,9 @@ public final class StreamBench {
         after.checkpoints - before.checkpoints,
         after.lastCheckpointMillis,
         stages,
+        after.batches == before.batches
+            ? Double.NaN
+            : windows / (double) (after.batches - before.batches),
         threadCores);
   }
 
@@ -427,6 +433,7 @@ public final class StreamBench {
       ThreadCpu threads,
       Map<String, Long> stages,
       long windows,
+      long batches,
       double checkpoints,
       double lastCheckpointMillis) {
     static Span now(OperatingSystemMXBean os, String job) {
@@ -435,6 +442,7 @@ public final class StreamBench {
           ThreadCpu.now(),
           BenchMetrics.stageNanos(job),
           BenchMetrics.count(job, "windowsLocalized"),
+          BenchMetrics.count(job, BatchingOperator.BATCHES_METRIC),
           BenchMetrics.gauge(job, "numberOfCompletedCheckpoints"),
           BenchMetrics.gauge(job, "lastCheckpointDuration"));
     }
@@ -644,6 +652,9 @@ public final class StreamBench {
       }
       b.append('\n');
     }
+    b.append(String.format(Locale.ROOT, "%-12s", "batch (mean)"));
+    results.forEach(r -> b.append(String.format(Locale.ROOT, " %10.1f", r.windowsPerBatch())));
+    b.append("  (windows per model or beamformer call)\n");
     b.append(String.format(Locale.ROOT, "%-12s", "checkpoints"));
     results.forEach(
         r ->

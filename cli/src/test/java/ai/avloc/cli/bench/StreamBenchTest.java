@@ -134,6 +134,7 @@ class StreamBenchTest {
       assertTrue(
           r.stageMicrosPerWindow().get("localize") >= r.stageMicrosPerWindow().get("inference"));
       assertTrue(r.threadCores().keySet().stream().anyMatch(g -> g.contains("mono inference")));
+      assertTrue(r.windowsPerBatch() >= 1, "mean batch " + r.windowsPerBatch());
     }
   }
 
@@ -162,6 +163,7 @@ class StreamBenchTest {
             20,
             35,
             Map.of("inference", 1800.0, "mfcc", 90.0),
+            12.5,
             Map.of("job: Kafka sink producers", 0.04));
     Path file = dir.resolve("out/rows.json");
     StreamBench.writeJson(file, List.of(row));
@@ -173,6 +175,7 @@ class StreamBenchTest {
     assertEquals(32, r.get("streams").asInt());
     assertEquals(381.5, r.get("windowsPerSecond").asDouble());
     assertEquals(384, r.get("targetPerSecond").asDouble());
+    assertEquals(12.5, r.get("windowsPerBatch").asDouble());
     assertEquals(120, r.get("p50Ms").asDouble());
     assertEquals(240, r.get("p99Ms").asDouble());
     assertEquals(1.62, r.get("jobCpuCores").asDouble());

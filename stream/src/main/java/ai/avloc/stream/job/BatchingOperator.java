@@ -32,6 +32,9 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  */
 public abstract class BatchingOperator<IN> extends AbstractStreamOperator<Localization>
     implements OneInputStreamOperator<IN, Localization>, BoundedOneInput {
+  /** The counter of batches localized: windows localized over it is the mean batch. */
+  public static final String BATCHES_METRIC = "batchesLocalized";
+
   protected final int maxBatch;
   private final long maxWaitMillis;
 
@@ -42,6 +45,7 @@ public abstract class BatchingOperator<IN> extends AbstractStreamOperator<Locali
 
   private transient ScheduledFuture<?> timer;
   private transient Counter windows;
+  private transient Counter batches;
   private transient Histogram batchSizes;
   private transient Histogram inferenceMicros;
   private transient Histogram endToEndMillis;
@@ -124,6 +128,7 @@ public abstract class BatchingOperator<IN> extends AbstractStreamOperator<Locali
     var metrics = getMetricGroup();
     windows = metrics.counter("windowsLocalized");
     metrics.meter("windowsPerSecond", new MeterView(windows));
+    batches = metrics.counter(BATCHES_METRIC);
     batchSizes = metrics.histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
     inferenceMicros =
         metrics.histogram("inferenceMicros", new DescriptiveStatisticsHistogram(1000));
@@ -215,6 +220,7 @@ public abstract class BatchingOperator<IN> extends AbstractStreamOperator<Locali
     }
     emitNanos.inc(System.nanoTime() - emitStart);
     windows.inc(out.size());
+    batches.inc();
   }
 
   /**
