@@ -3,6 +3,7 @@ package ai.avloc.serving.beamforming;
 import ai.avloc.serving.TensorflowRuntime;
 import ai.djl.engine.Engine;
 import java.util.Locale;
+import java.util.function.IntSupplier;
 
 /**
  * Which implementation beamforms array windows, chosen once when an operator opens: the Java sgemm
@@ -22,15 +23,27 @@ public record ImagingBackend(boolean tensorflow, String reason) {
    * @param option {@code auto}, {@code java} or {@code tensorflow}
    */
   public static ImagingBackend choose(String option) {
+    return choose(option, ImagingBackend::visibleGpus);
+  }
+
+  /** As above, with the count of visible GPUs from {@code gpus} (which may fail to load). */
+  static ImagingBackend choose(String option, IntSupplier gpus) {
     return switch (option.toLowerCase(Locale.ROOT)) {
       case "java" -> new ImagingBackend(false, "java sgemm (--array-imaging java)");
       case "tensorflow" ->
           new ImagingBackend(true, "tensorflow graph (--array-imaging tensorflow)");
       case "auto" -> {
-        int gpus = visibleGpus();
-        yield gpus > 0
+        int count;
+        try {
+          count = gpus.getAsInt();
+        } catch (RuntimeException | LinkageError e) {
+          // array cameras never needed TensorFlow: without its natives they keep the Java path
+          yield new ImagingBackend(
+              false, "java sgemm (TensorFlow unavailable: " + e.getClass().getSimpleName() + ")");
+        }
+        yield count > 0
             ? new ImagingBackend(
-                true, "tensorflow graph (" + gpus + " GPU(s) visible to TensorFlow)")
+                true, "tensorflow graph (" + count + " GPU(s) visible to TensorFlow)")
             : new ImagingBackend(false, "java sgemm (no GPU visible to TensorFlow)");
       }
       default ->
