@@ -12,7 +12,6 @@ import ai.djl.nn.SymbolBlock;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
-import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
 import ai.djl.util.PairList;
 import java.io.IOException;
@@ -87,16 +86,7 @@ public final class AcousticModel implements AutoCloseable {
       throw new IOException(dir + " holds no saved_model.pb; is it a SavedModel directory?");
     }
     ModelCard card = ModelCard.read(dir);
-    TensorflowRuntime.ensureLoaded();
-    Criteria<NDList, NDList> criteria =
-        Criteria.builder()
-            .setTypes(NDList.class, NDList.class)
-            .optModelPath(dir)
-            .optEngine("TensorFlow")
-            .optOption("Tags", ModelContract.TAG)
-            .optOption("SignatureDefKey", ModelContract.SIGNATURE)
-            .optTranslator(new NoopTranslator())
-            .build();
+    Criteria<NDList, NDList> criteria = TensorflowRuntime.savedModel(dir);
     ZooModel<NDList, NDList> model;
     try {
       model = criteria.loadModel();

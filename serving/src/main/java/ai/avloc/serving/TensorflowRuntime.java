@@ -1,5 +1,8 @@
 package ai.avloc.serving;
 
+import ai.djl.ndarray.NDList;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.translate.NoopTranslator;
 import java.nio.file.Path;
 import org.bytedeco.javacpp.Loader;
 
@@ -27,5 +30,21 @@ public final class TensorflowRuntime {
     Path folder = Path.of(library).getParent();
     System.setProperty("TENSORFLOW_LIBRARY_PATH", folder.toString());
     ready = true;
+  }
+
+  /**
+   * How DJL loads a SavedModel in {@code dir} that serves the contract's tag and signature ({@link
+   * ModelContract}), tensors in and out as they are; loads the natives first.
+   */
+  public static Criteria<NDList, NDList> savedModel(Path dir) {
+    ensureLoaded();
+    return Criteria.builder()
+        .setTypes(NDList.class, NDList.class)
+        .optModelPath(dir)
+        .optEngine("TensorFlow")
+        .optOption("Tags", ModelContract.TAG)
+        .optOption("SignatureDefKey", ModelContract.SIGNATURE)
+        .optTranslator(new NoopTranslator())
+        .build();
   }
 }

@@ -233,7 +233,9 @@ public final class StreamBench {
             c.lowHz(),
             c.highHz(),
             c.arrayMaxBatch(),
-            c.arrayMaxWaitMillis())
+            c.arrayMaxWaitMillis(),
+            Topics.defaults().arrayAudio().name(),
+            c.arrayImaging())
         .modelId(SceneLoad.GEOMETRY);
   }
 

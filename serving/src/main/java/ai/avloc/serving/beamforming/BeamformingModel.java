@@ -1,7 +1,6 @@
 package ai.avloc.serving.beamforming;
 
 import ai.avloc.schemas.WindowClock;
-import ai.avloc.serving.ModelContract;
 import ai.avloc.serving.TensorflowRuntime;
 import ai.djl.MalformedModelException;
 import ai.djl.inference.Predictor;
@@ -13,7 +12,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
-import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,16 +44,7 @@ public final class BeamformingModel implements AutoCloseable {
    */
   public static BeamformingModel load(BeamformingGraph graph, Path cacheRoot) {
     Path dir = graph.cached(cacheRoot);
-    TensorflowRuntime.ensureLoaded();
-    Criteria<NDList, NDList> criteria =
-        Criteria.builder()
-            .setTypes(NDList.class, NDList.class)
-            .optModelPath(dir)
-            .optEngine("TensorFlow")
-            .optOption("Tags", ModelContract.TAG)
-            .optOption("SignatureDefKey", ModelContract.SIGNATURE)
-            .optTranslator(new NoopTranslator())
-            .build();
+    Criteria<NDList, NDList> criteria = TensorflowRuntime.savedModel(dir);
     try {
       return new BeamformingModel(graph, criteria.loadModel());
     } catch (ModelNotFoundException | MalformedModelException | IOException e) {

@@ -10,7 +10,6 @@ import ai.avloc.acoustics.beamforming.LookGrid;
 import ai.avloc.acoustics.energy.PeakFinder;
 import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.LocalizationMode;
-import ai.avloc.schemas.Topics;
 import ai.avloc.schemas.WindowClock;
 import ai.avloc.serving.beamforming.BeamformingGraph;
 import ai.avloc.serving.beamforming.BeamformingModel;
@@ -67,39 +66,9 @@ public final class ArrayBeamforming extends BatchingOperator<ArrayWindow> {
    * @param vfovDeg vertical field of view, degrees
    * @param lowHz lower edge of the band summed into the map
    * @param highHz upper edge of the band
-   */
-  public ArrayBeamforming(
-      double hfovDeg,
-      double vfovDeg,
-      double lowHz,
-      double highHz,
-      int maxBatch,
-      long maxWaitMillis) {
-    this(
-        hfovDeg,
-        vfovDeg,
-        lowHz,
-        highHz,
-        maxBatch,
-        maxWaitMillis,
-        Topics.defaults().arrayAudio().name());
-  }
-
-  /** As above; {@code arrayTopic} is named in the dead letters of windows that failed. */
-  public ArrayBeamforming(
-      double hfovDeg,
-      double vfovDeg,
-      double lowHz,
-      double highHz,
-      int maxBatch,
-      long maxWaitMillis,
-      String arrayTopic) {
-    this(hfovDeg, vfovDeg, lowHz, highHz, maxBatch, maxWaitMillis, arrayTopic, "auto");
-  }
-
-  /**
-   * As above; {@code imaging} chooses the implementation: {@code auto}, {@code java} or {@code
-   * tensorflow} ({@link ImagingBackend#choose}).
+   * @param arrayTopic named in the dead letters of windows that failed
+   * @param imaging the implementation: {@code auto}, {@code java} or {@code tensorflow} ({@link
+   *     ImagingBackend#choose})
    */
   public ArrayBeamforming(
       double hfovDeg,
