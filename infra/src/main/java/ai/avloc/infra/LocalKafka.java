@@ -136,6 +136,24 @@ public final class LocalKafka implements AutoCloseable {
     }
   }
 
+  /**
+   * A free port whose successor is free too, for flink-start's metrics (the JobManager's on the
+   * port, the TaskManager's on the next).
+   */
+  public static int freePortPair() throws IOException {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int port = freePort();
+      if (port + 1 < 65535) {
+        try (ServerSocket next = new ServerSocket(port + 1)) {
+          return port;
+        } catch (IOException taken) {
+          // its successor is in use: another pair
+        }
+      }
+    }
+    throw new IOException("found no two free ports in a row in 50 tries");
+  }
+
   /** The infra/bin scripts, run from the checkout; their stderr goes to ours. */
   public static final class Scripts {
     private Scripts() {}

@@ -45,6 +45,7 @@ class FlinkScriptsTest {
   void shouldRunAndCancelJobsOnAClusterAndStopItLeavingNothingBehind() throws Exception {
     int restPort = freePort();
     int rpcPort = freePort();
+    int metricsPort = LocalKafka.freePortPair();
     Path dir = tmp.resolve("flink");
     String started =
         run(
@@ -55,6 +56,8 @@ class FlinkScriptsTest {
             "" + restPort,
             "--rpc-port",
             "" + rpcPort,
+            "--metrics-port",
+            "" + metricsPort,
             "--slots",
             "3");
     long jobManager = pid(dir, "jobmanager");
@@ -66,6 +69,15 @@ class FlinkScriptsTest {
       assertEquals(1, number(overview, "taskmanagers"), overview);
       assertEquals(3, number(overview, "slots-total"), overview);
       assertEquals(3, number(overview, "slots-available"), overview);
+      assertTrue(
+          started.contains("metrics http://127.0.0.1:" + metricsPort + "/metrics (JobManager)"),
+          started);
+      String jobManagerMetrics = get("http://127.0.0.1:" + metricsPort + "/metrics");
+      assertTrue(
+          Pattern.compile("(?m)^flink_jobmanager_numRegisteredTaskManagers\\{.*} 1\\.0$")
+              .matcher(jobManagerMetrics)
+              .find(),
+          "the JobManager's Prometheus endpoint counts its TaskManager:\n" + jobManagerMetrics);
 
       Path jar = jobJar();
       Path result = tmp.resolve("sum.txt");
@@ -75,6 +87,9 @@ class FlinkScriptsTest {
 
       String endless = submit(dir, jar, tmp.resolve("never.txt").toString(), "forever");
       assertEquals("RUNNING", awaitState(rest, endless, "RUNNING"));
+      assertTrue(
+          awaitMetric(metricsPort + 1, "flink_taskmanager_job_task_numRecordsOut"),
+          "the TaskManager's endpoint carries the running job's task metrics");
       run("bin/flink-cancel", "--dir", dir.toString(), endless);
       assertEquals("CANCELED", state(rest, endless));
       assertFalse(Files.exists(tmp.resolve("never.txt")), "a canceled job writes no sum");
@@ -87,6 +102,8 @@ class FlinkScriptsTest {
     assertFalse(alive(jobManager), "JobManager " + jobManager + " is gone");
     assertFalse(listening(restPort), "REST port " + restPort + " is free again");
     assertFalse(listening(rpcPort), "RPC port " + rpcPort + " is free again");
+    assertFalse(listening(metricsPort), "metrics port " + metricsPort + " is free again");
+    assertFalse(listening(metricsPort + 1), "metrics port " + (metricsPort + 1) + " is free again");
     assertFalse(Files.exists(dir.resolve("jobmanager.pid")), "pid file removed");
     assertTrue(Files.exists(dir.resolve("log/jobmanager.log")), "logs kept");
   }
@@ -211,6 +228,8 @@ class FlinkScriptsTest {
             "" + restPort,
             "--rpc-port",
             "" + freePort(),
+            "--metrics-port",
+            "0",
             "--slots",
             "3");
     String rest = "http://127.0.0.1:" + restPort;
@@ -317,6 +336,18 @@ class FlinkScriptsTest {
     Matcher m = Pattern.compile("\"state\":\"(\\w+)\"").matcher(get(rest + "/jobs/" + jobId));
     assertTrue(m.find(), "job " + jobId + " has a state");
     return m.group(1);
+  }
+
+  /** Whether the metrics endpoint on {@code port} names {@code metric} within 30 s. */
+  private boolean awaitMetric(int port, String metric) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (get("http://127.0.0.1:" + port + "/metrics").contains(metric)) {
+        return true;
+      }
+      Thread.sleep(500);
+    }
+    return false;
   }
 
   private String get(String url) throws Exception {

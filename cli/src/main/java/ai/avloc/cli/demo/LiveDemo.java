@@ -161,6 +161,7 @@ public final class LiveDemo {
   private void startFlink() throws Exception {
     int restPort = LocalKafka.freePort();
     int rpcPort = LocalKafka.freePort();
+    int metricsPort = LocalKafka.freePortPair();
     say("[2/7] Flink session cluster (JobManager + TaskManager JVMs)");
     flinkDir = o.runDir().resolve("flink");
     String jobClasspath = Files.readString(o.root().resolve("stream/target/job.classpath")).trim();
@@ -173,6 +174,8 @@ public final class LiveDemo {
             "" + restPort,
             "--rpc-port",
             "" + rpcPort,
+            "--metrics-port",
+            "" + metricsPort,
             "--slots",
             "2",
             "--classpath-extra",
@@ -180,6 +183,12 @@ public final class LiveDemo {
     started.push(
         new Step("Flink", () -> script("infra/bin/flink-stop", "--dir", flinkDir.toString())));
     say("      web UI " + rest.trim());
+    say(
+        "      metrics: http://127.0.0.1:"
+            + metricsPort
+            + "/metrics (JobManager), http://127.0.0.1:"
+            + (metricsPort + 1)
+            + "/metrics (TaskManager: the job's operators)");
   }
 
   private void submitJob() throws Exception {
