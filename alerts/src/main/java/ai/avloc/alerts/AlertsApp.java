@@ -225,6 +225,14 @@ public final class AlertsApp implements AutoCloseable {
     return counters;
   }
 
+  /** The running streams, for {@link AlertsMetrics}; fails before {@link #start()}. */
+  synchronized KafkaStreams streams() {
+    if (streams == null) {
+      throw new IllegalStateException("the alerts app has not been started");
+    }
+    return streams;
+  }
+
   public Topics topics() {
     return topics;
   }

@@ -162,6 +162,25 @@ class AlertsAppKafkaTest {
           assertEquals(0, app.counters().outOfOrder());
           assertEquals(KafkaStreams.State.RUNNING, app.state());
           assertFalse(app.failure().isPresent());
+
+          // the same counts, and Kafka Streams' own, on the app's Prometheus endpoint
+          try (AlertsMetrics metrics = new AlertsMetrics(app);
+              MetricsEndpoint endpoint = MetricsEndpoint.start("127.0.0.1", 0, metrics::scrape)) {
+            String scraped =
+                java.net.http.HttpClient.newHttpClient()
+                    .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(endpoint.url()))
+                            .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .body();
+            assertTrue(scraped.contains("avloc_alerts_bad_records_total 2.0"), scraped);
+            assertTrue(
+                scraped.contains("avloc_alerts_alerts_total " + app.counters().alerts() + ".0"),
+                scraped);
+            assertTrue(app.counters().alerts() > 0, "alerts were raised above");
+            assertTrue(scraped.contains("avloc_alerts_broker_down 0.0"), scraped);
+            assertTrue(scraped.contains("kafka_stream_thread_process_total"), scraped);
+          }
         }
 
         // a new instance on an empty state dir restores the alert from the changelog and carries on

@@ -1,6 +1,8 @@
 package ai.avloc.cli;
 
 import ai.avloc.alerts.AlertsApp;
+import ai.avloc.alerts.AlertsMetrics;
+import ai.avloc.alerts.MetricsEndpoint;
 import ai.avloc.schemas.TopicAdmin;
 import ai.avloc.schemas.Topics;
 import java.nio.file.Path;
@@ -40,6 +42,18 @@ final class AlertsCommand implements Callable<Integer> {
   @Option(names = "--every", defaultValue = "10s", description = "counter print interval")
   Duration every;
 
+  @Option(
+      names = "--metrics-port",
+      defaultValue = "0",
+      description = "serve Prometheus metrics at http://HOST:PORT/metrics (0: off)")
+  int metricsPort;
+
+  @Option(
+      names = "--metrics-host",
+      defaultValue = "127.0.0.1",
+      description = "address of the metrics endpoint (0.0.0.0 for a scraper on another host)")
+  String metricsHost;
+
   @Override
   public Integer call() throws Exception {
     for (String created :
@@ -66,13 +80,32 @@ final class AlertsCommand implements Callable<Integer> {
                 + app.failure().map(Throwable::getMessage).orElse("state " + app.state()));
       }
       System.out.println("alerts app running on " + bootstrap + "; Ctrl-C stops it");
-      while (!stopped.await(every.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-        if (app.failure().isPresent()) {
-          throw new IllegalStateException("alerts app failed: " + app.failure().get().getMessage());
+      AlertsMetrics metrics = null;
+      MetricsEndpoint endpoint = null;
+      if (metricsPort > 0) {
+        metrics = new AlertsMetrics(app);
+        endpoint = MetricsEndpoint.start(metricsHost, metricsPort, metrics::scrape);
+        System.out.println("metrics: " + endpoint.url());
+      }
+      try {
+        waitForStop(app, stopped);
+      } finally {
+        if (endpoint != null) {
+          endpoint.close();
+          metrics.close();
         }
-        System.out.println(app.counters());
       }
     }
     return 0;
+  }
+
+  /** Prints the counters every {@code every} until Ctrl-C; a failed app ends it with an error. */
+  private void waitForStop(AlertsApp app, CountDownLatch stopped) throws InterruptedException {
+    while (!stopped.await(every.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      if (app.failure().isPresent()) {
+        throw new IllegalStateException("alerts app failed: " + app.failure().get().getMessage());
+      }
+      System.out.println(app.counters());
+    }
   }
 }

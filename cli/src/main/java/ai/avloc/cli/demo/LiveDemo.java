@@ -2,6 +2,8 @@ package ai.avloc.cli.demo;
 
 import ai.avloc.acoustics.io.Heatmap;
 import ai.avloc.alerts.AlertsApp;
+import ai.avloc.alerts.AlertsMetrics;
+import ai.avloc.alerts.MetricsEndpoint;
 import ai.avloc.alerts.delivery.AlertDelivery;
 import ai.avloc.alerts.delivery.AlertSink;
 import ai.avloc.alerts.delivery.MqttConfig;
@@ -244,6 +246,16 @@ public final class LiveDemo {
             .build();
     alerts.start();
     started.push(new Step("alerts app", alerts::close));
+    AlertsMetrics metrics = new AlertsMetrics(alerts);
+    MetricsEndpoint endpoint = MetricsEndpoint.start("127.0.0.1", 0, metrics::scrape);
+    started.push(
+        new Step(
+            "alerts metrics",
+            () -> {
+              endpoint.close();
+              metrics.close();
+            }));
+    say("      metrics: " + endpoint.url());
   }
 
   private void startDashboard() throws Exception {
