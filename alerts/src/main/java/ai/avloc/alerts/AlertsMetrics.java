@@ -12,7 +12,7 @@ import java.util.function.ToDoubleFunction;
  * avloc_alerts_*} (what it processed, skipped and refused, the alerts it raised, broker outages)
  * and Kafka Streams' client metrics as {@code kafka_*} (consumer lag, process rates, commit
  * latency), which Micrometer reads from the running {@code KafkaStreams}. Scraped through a {@link
- * MetricsEndpoint}; docs/operations.md lists the names.
+ * ai.avloc.metrics.MetricsEndpoint}; docs/operations.md lists the names.
  */
 public final class AlertsMetrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry =

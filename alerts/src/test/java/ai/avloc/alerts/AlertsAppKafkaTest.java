@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.avloc.metrics.MetricsEndpoint;
 import ai.avloc.schemas.Alert;
 import ai.avloc.schemas.AlertRule;
 import ai.avloc.schemas.DeadLetter;

@@ -2,7 +2,7 @@ package ai.avloc.cli;
 
 import ai.avloc.alerts.AlertsApp;
 import ai.avloc.alerts.AlertsMetrics;
-import ai.avloc.alerts.MetricsEndpoint;
+import ai.avloc.metrics.MetricsEndpoint;
 import ai.avloc.schemas.TopicAdmin;
 import ai.avloc.schemas.Topics;
 import java.nio.file.Path;

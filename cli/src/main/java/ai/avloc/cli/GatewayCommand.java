@@ -14,6 +14,7 @@ import ai.avloc.schemas.Topics;
 import ai.avloc.schemas.WindowClock;
 import ai.avloc.simulator.Scene;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -114,6 +115,18 @@ final class GatewayCommand implements Callable<Integer> {
 
   @Option(names = "--loop", description = "play every source again and again")
   boolean loop;
+
+  @Option(
+      names = "--metrics-port",
+      defaultValue = "0",
+      description = "live cameras: serve their metrics at http://HOST:PORT/metrics (0: off)")
+  int metricsPort;
+
+  @Option(
+      names = "--metrics-host",
+      defaultValue = "127.0.0.1",
+      description = "address of the metrics endpoint (0.0.0.0 for a scraper on another host)")
+  String metricsHost;
 
   @Option(
       names = "--duration",
@@ -304,7 +317,12 @@ final class GatewayCommand implements Callable<Integer> {
     Topics topics = Topics.withPrefix(topicPrefix);
     LiveCameras.Plan plan =
         new LiveCameras.Plan(
-            LiveCameras.byId(urls, streamIds), inventory, Shard.parse(shard), media, duration);
+            LiveCameras.byId(urls, streamIds),
+            inventory,
+            Shard.parse(shard),
+            media,
+            duration,
+            metricsPort > 0 ? new InetSocketAddress(metricsHost, metricsPort) : null);
     try {
       List<String> created = KafkaCameraEvents.createMissingTopics(bootstrap, topics);
       if (!created.isEmpty()) {

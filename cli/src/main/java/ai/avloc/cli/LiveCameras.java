@@ -10,9 +10,12 @@ import ai.avloc.ingest.inventory.Shard;
 import ai.avloc.ingest.live.CameraFleet;
 import ai.avloc.ingest.live.CameraStatusPublisher;
 import ai.avloc.ingest.live.CameraUrl;
+import ai.avloc.ingest.live.FleetMetrics;
+import ai.avloc.metrics.MetricsEndpoint;
 import ai.avloc.schemas.CameraStatus;
 import ai.avloc.schemas.Topics;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,13 +45,15 @@ public final class LiveCameras {
    * @param inventory a cameras.yaml, or null
    * @param shard which of the inventory's cameras this process runs
    * @param duration wall time to run, or null until Ctrl-C
+   * @param metrics where to serve the cameras' metrics for Prometheus, or null for nowhere
    */
   record Plan(
       Map<String, CameraUrl> urls,
       Path inventory,
       Shard shard,
       DecodeOptions decode,
-      Duration duration) {}
+      Duration duration,
+      InetSocketAddress metrics) {}
 
   private LiveCameras() {}
 
@@ -71,7 +76,16 @@ public final class LiveCameras {
     try (KafkaCameraEvents events = new KafkaCameraEvents(bootstrap, topics);
         CameraStatusPublisher status =
             CameraStatusPublisher.toKafka(bootstrap, topics, CameraStatusPublisher.DEFAULT_PERIOD);
-        CameraFleet fleet = new CameraFleet(events, status, plan.decode())) {
+        CameraFleet fleet = new CameraFleet(events, status, plan.decode());
+        FleetMetrics metrics = new FleetMetrics(fleet::statuses);
+        MetricsEndpoint endpoint =
+            plan.metrics() == null
+                ? null
+                : MetricsEndpoint.start(
+                    plan.metrics().getHostString(), plan.metrics().getPort(), metrics::scrape)) {
+      if (endpoint != null) {
+        out.println("metrics: " + endpoint.url());
+      }
       plan.urls()
           .forEach(
               (id, url) -> {

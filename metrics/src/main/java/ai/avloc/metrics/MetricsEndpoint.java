@@ -1,4 +1,4 @@
-package ai.avloc.alerts;
+package ai.avloc.metrics;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  */
 public final class MetricsEndpoint implements AutoCloseable {
   /** Prometheus' text exposition format. */
-  static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+  public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
   private final HttpServer server;
   private final ExecutorService executor;

@@ -1,4 +1,4 @@
-package ai.avloc.alerts;
+package ai.avloc.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
