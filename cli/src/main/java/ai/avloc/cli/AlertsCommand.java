@@ -5,11 +5,13 @@ import ai.avloc.alerts.AlertsMetrics;
 import ai.avloc.metrics.MetricsEndpoint;
 import ai.avloc.schemas.TopicAdmin;
 import ai.avloc.schemas.Topics;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -42,17 +44,7 @@ final class AlertsCommand implements Callable<Integer> {
   @Option(names = "--every", defaultValue = "10s", description = "counter print interval")
   Duration every;
 
-  @Option(
-      names = "--metrics-port",
-      defaultValue = "0",
-      description = "serve Prometheus metrics at http://HOST:PORT/metrics (0: off)")
-  int metricsPort;
-
-  @Option(
-      names = "--metrics-host",
-      defaultValue = "127.0.0.1",
-      description = "address of the metrics endpoint (0.0.0.0 for a scraper on another host)")
-  String metricsHost;
+  @Mixin MetricsOptions metrics = new MetricsOptions();
 
   @Override
   public Integer call() throws Exception {
@@ -80,19 +72,16 @@ final class AlertsCommand implements Callable<Integer> {
                 + app.failure().map(Throwable::getMessage).orElse("state " + app.state()));
       }
       System.out.println("alerts app running on " + bootstrap + "; Ctrl-C stops it");
-      AlertsMetrics metrics = null;
-      MetricsEndpoint endpoint = null;
-      if (metricsPort > 0) {
-        metrics = new AlertsMetrics(app);
-        endpoint = MetricsEndpoint.start(metricsHost, metricsPort, metrics::scrape);
-        System.out.println("metrics: " + endpoint.url());
-      }
-      try {
+      InetSocketAddress address = metrics.address();
+      if (address == null) {
         waitForStop(app, stopped);
-      } finally {
-        if (endpoint != null) {
-          endpoint.close();
-          metrics.close();
+      } else {
+        try (AlertsMetrics scraped = new AlertsMetrics(app);
+            MetricsEndpoint endpoint =
+                MetricsEndpoint.start(
+                    address.getHostString(), address.getPort(), scraped::scrape)) {
+          System.out.println("metrics: " + endpoint.url());
+          waitForStop(app, stopped);
         }
       }
     }

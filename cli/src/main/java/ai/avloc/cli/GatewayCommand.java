@@ -14,7 +14,6 @@ import ai.avloc.schemas.Topics;
 import ai.avloc.schemas.WindowClock;
 import ai.avloc.simulator.Scene;
 import java.io.PrintWriter;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +28,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -116,17 +116,7 @@ final class GatewayCommand implements Callable<Integer> {
   @Option(names = "--loop", description = "play every source again and again")
   boolean loop;
 
-  @Option(
-      names = "--metrics-port",
-      defaultValue = "0",
-      description = "live cameras: serve their metrics at http://HOST:PORT/metrics (0: off)")
-  int metricsPort;
-
-  @Option(
-      names = "--metrics-host",
-      defaultValue = "127.0.0.1",
-      description = "address of the metrics endpoint (0.0.0.0 for a scraper on another host)")
-  String metricsHost;
+  @Mixin MetricsOptions metrics = new MetricsOptions();
 
   @Option(
       names = "--duration",
@@ -199,6 +189,11 @@ final class GatewayCommand implements Callable<Integer> {
     boolean ownTime = start.equalsIgnoreCase("creation-time");
     if (sources.stream().anyMatch(Source::live)) {
       return live(out, media);
+    }
+    if (metrics.address() != null) {
+      throw new IllegalArgumentException(
+          "--metrics-port serves live cameras' metrics (--camera, --cameras); recorded sources"
+              + " have none");
     }
     Instant t0 = start.equalsIgnoreCase("now") || ownTime ? Instant.now() : parseInstant(start);
     Topics topics = Topics.withPrefix(topicPrefix);
@@ -322,7 +317,7 @@ final class GatewayCommand implements Callable<Integer> {
             Shard.parse(shard),
             media,
             duration,
-            metricsPort > 0 ? new InetSocketAddress(metricsHost, metricsPort) : null);
+            metrics.address());
     try {
       List<String> created = KafkaCameraEvents.createMissingTopics(bootstrap, topics);
       if (!created.isEmpty()) {

@@ -158,5 +158,9 @@ class GatewayCommandTest {
             "gateway", "--bootstrap", "localhost:1", "--video", "x.mp4", "--start", "yesterday"),
         "--start 'yesterday'",
         "creation-time");
+    BadInputTest.assertFailsWith(
+        BadInputTest.run(
+            "gateway", "--bootstrap", "localhost:1", "--video", "x.mp4", "--metrics-port", "9464"),
+        "--metrics-port serves live cameras' metrics");
   }
 }
