@@ -77,9 +77,9 @@ public final class LiveCameras {
         CameraStatusPublisher status =
             CameraStatusPublisher.toKafka(bootstrap, topics, CameraStatusPublisher.DEFAULT_PERIOD);
         CameraFleet fleet = new CameraFleet(events, status, plan.decode());
-        FleetMetrics metrics = new FleetMetrics(fleet::statuses);
+        FleetMetrics metrics = plan.metrics() == null ? null : new FleetMetrics(fleet::statuses);
         MetricsEndpoint endpoint =
-            plan.metrics() == null
+            metrics == null
                 ? null
                 : MetricsEndpoint.start(
                     plan.metrics().getHostString(), plan.metrics().getPort(), metrics::scrape)) {

@@ -238,12 +238,16 @@ public final class BeamformingGraph {
     }
   }
 
-  /** The default cache: {@code avloc.beamforming.cache}, else java.io.tmpdir/avloc-beamforming. */
+  /**
+   * The default cache: {@code avloc.beamforming.cache}, else ~/.cache/avloc/beamforming. Not under
+   * the shared temporary directory: a model found there is loaded and run as it is, and on a shared
+   * host another user could plant one at its predictable name.
+   */
   public static Path defaultCacheRoot() {
     String configured = System.getProperty("avloc.beamforming.cache");
     return configured != null
         ? Path.of(configured)
-        : Path.of(System.getProperty("java.io.tmpdir"), "avloc-beamforming");
+        : Path.of(System.getProperty("user.home"), ".cache", "avloc", "beamforming");
   }
 
   private static void deleteTree(Path root) throws IOException {
