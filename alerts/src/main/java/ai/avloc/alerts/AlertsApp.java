@@ -2,6 +2,7 @@ package ai.avloc.alerts;
 
 import ai.avloc.schemas.Alert;
 import ai.avloc.schemas.AlertRule;
+import ai.avloc.schemas.KafkaConnection;
 import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.Topics;
 import java.io.IOException;
@@ -91,7 +92,7 @@ public final class AlertsApp implements AutoCloseable {
   /** The stream threads' group session: how long a dead thread holds its partitions. */
   static final Duration SESSION_TIMEOUT = Duration.ofSeconds(15);
 
-  private final String bootstrapServers;
+  private final KafkaConnection kafka;
   private final Path rulesFile;
   private final Topics topics;
   private final AlertCounters counters = new AlertCounters();
@@ -104,7 +105,7 @@ public final class AlertsApp implements AutoCloseable {
   private BrokerWatch brokerWatch;
 
   private AlertsApp(Builder b) {
-    this.bootstrapServers = Objects.requireNonNull(b.bootstrapServers, "bootstrapServers");
+    this.kafka = Objects.requireNonNull(b.kafka, "bootstrapServers");
     this.rulesFile = b.rulesFile;
     this.topics = Topics.withPrefix(b.topicPrefix);
     this.ruleDeadLetters = new RuleDeadLetters(topics.deadLetters().name(), counters);
@@ -115,8 +116,11 @@ public final class AlertsApp implements AutoCloseable {
             ruleDeadLetters,
             b.wrapProcessor.apply(() -> new AlertProcessor(counters, forgetAfter)));
     Properties p = new Properties();
+    // the connection's security settings reach every client of the app: its consumers, producers,
+    // admin and the global rules thread
+    p.putAll(kafka.settings());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, b.applicationId);
-    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, b.streamThreads);
     if (b.stateDir != null) {
@@ -154,7 +158,7 @@ public final class AlertsApp implements AutoCloseable {
       throw new IllegalStateException("the alerts app was already started");
     }
     if (rulesFile != null) {
-      int n = RuleSeeder.seed(bootstrapServers, topics, rulesFile).size();
+      int n = RuleSeeder.seed(kafka, topics, rulesFile).size();
       LOG.info("published {} rule(s) from {}", n, rulesFile);
     }
     deadLetterProducer = deadLetterProducer();
@@ -177,19 +181,19 @@ public final class AlertsApp implements AutoCloseable {
           return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
     streams.start();
-    brokerWatch = new BrokerWatch(streams, counters, bootstrapServers);
+    brokerWatch = new BrokerWatch(streams, counters, kafka.toString());
     brokerWatch.start();
   }
 
   private KafkaProducer<byte[], byte[]> deadLetterProducer() {
     Map<String, Object> config = new LinkedHashMap<>();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     config.put(
         ProducerConfig.CLIENT_ID_CONFIG,
         properties.get(StreamsConfig.APPLICATION_ID_CONFIG) + "-rule-dead-letters");
-    return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+    return new KafkaProducer<>(
+        kafka.config(config), new ByteArraySerializer(), new ByteArraySerializer());
   }
 
   /** Waits until the app is RUNNING (rules loaded, partitions assigned); false on timeout. */
@@ -288,7 +292,7 @@ public final class AlertsApp implements AutoCloseable {
 
   /** The app's settings; only bootstrapServers is required. */
   public static final class Builder {
-    private String bootstrapServers;
+    private KafkaConnection kafka;
     private String applicationId = "avloc-alerts";
     private Path stateDir;
     private String topicPrefix = Topics.DEFAULT_PREFIX;
@@ -301,8 +305,15 @@ public final class AlertsApp implements AutoCloseable {
 
     private Builder() {}
 
+    /** Plaintext brokers. */
     public Builder bootstrapServers(String bootstrapServers) {
-      this.bootstrapServers = bootstrapServers;
+      this.kafka = KafkaConnection.plaintext(bootstrapServers);
+      return this;
+    }
+
+    /** Brokers with the security settings and principal of a client config. */
+    public Builder connection(KafkaConnection kafka) {
+      this.kafka = kafka;
       return this;
     }
 

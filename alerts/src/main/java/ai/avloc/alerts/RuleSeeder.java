@@ -1,6 +1,7 @@
 package ai.avloc.alerts;
 
 import ai.avloc.schemas.AlertRule;
+import ai.avloc.schemas.KafkaConnection;
 import ai.avloc.schemas.Topics;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -27,18 +28,22 @@ public final class RuleSeeder implements AutoCloseable {
   private final KafkaProducer<String, AlertRule> producer;
 
   public RuleSeeder(String bootstrapServers, Topics topics) {
+    this(KafkaConnection.plaintext(bootstrapServers), topics);
+  }
+
+  /** As above, with the connection's security settings and principal. */
+  public RuleSeeder(KafkaConnection kafka, Topics topics) {
     this.topic = topics.alertRules().name();
     this.producer =
         new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                true,
-                ProducerConfig.CLIENT_ID_CONFIG,
-                "avloc-rule-seeder"),
+            kafka.config(
+                Map.of(
+                    ProducerConfig.ACKS_CONFIG,
+                    "all",
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                    true,
+                    ProducerConfig.CLIENT_ID_CONFIG,
+                    "avloc-rule-seeder")),
             new StringSerializer(),
             topics.alertRules().values());
   }
@@ -46,8 +51,14 @@ public final class RuleSeeder implements AutoCloseable {
   /** Reads, validates and publishes a rules file; returns the rules published. */
   public static List<AlertRule> seed(String bootstrapServers, Topics topics, Path rulesFile)
       throws IOException {
+    return seed(KafkaConnection.plaintext(bootstrapServers), topics, rulesFile);
+  }
+
+  /** As above, with the connection's security settings and principal. */
+  public static List<AlertRule> seed(KafkaConnection kafka, Topics topics, Path rulesFile)
+      throws IOException {
     List<AlertRule> rules = RuleFile.read(rulesFile);
-    try (RuleSeeder seeder = new RuleSeeder(bootstrapServers, topics)) {
+    try (RuleSeeder seeder = new RuleSeeder(kafka, topics)) {
       seeder.publish(rules);
     }
     return rules;

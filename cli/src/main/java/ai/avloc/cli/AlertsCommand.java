@@ -3,6 +3,7 @@ package ai.avloc.cli;
 import ai.avloc.alerts.AlertsApp;
 import ai.avloc.alerts.AlertsMetrics;
 import ai.avloc.metrics.MetricsEndpoint;
+import ai.avloc.schemas.KafkaConnection;
 import ai.avloc.schemas.TopicAdmin;
 import ai.avloc.schemas.Topics;
 import java.net.InetSocketAddress;
@@ -23,8 +24,7 @@ import picocli.CommandLine.Option;
       "up rule changes on that topic without a restart. Prints its counters every --every."
     })
 final class AlertsCommand implements Callable<Integer> {
-  @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", description = "Kafka brokers")
-  String bootstrap;
+  @Mixin KafkaOptions kafka;
 
   @Option(names = "--topic-prefix", defaultValue = Topics.DEFAULT_PREFIX)
   String prefix;
@@ -48,13 +48,14 @@ final class AlertsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    KafkaConnection connection = kafka.connection();
     for (String created :
-        TopicAdmin.createMissing(bootstrap, TopicAdmin.standard(Topics.withPrefix(prefix), 4))) {
+        TopicAdmin.createMissing(connection, TopicAdmin.standard(Topics.withPrefix(prefix), 4))) {
       System.out.println("created topic " + created);
     }
     AlertsApp.Builder builder =
         AlertsApp.builder()
-            .bootstrapServers(bootstrap)
+            .connection(connection)
             .applicationId(applicationId)
             .stateDir(stateDir)
             .topicPrefix(prefix);
@@ -71,7 +72,7 @@ final class AlertsCommand implements Callable<Integer> {
             "the alerts app did not start within 60 s: "
                 + app.failure().map(Throwable::getMessage).orElse("state " + app.state()));
       }
-      System.out.println("alerts app running on " + bootstrap + "; Ctrl-C stops it");
+      System.out.println("alerts app running on " + connection + "; Ctrl-C stops it");
       InetSocketAddress address = metrics.address();
       if (address == null) {
         waitForStop(app, stopped);

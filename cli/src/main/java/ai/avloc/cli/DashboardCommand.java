@@ -3,6 +3,7 @@ package ai.avloc.cli;
 import ai.avloc.dashboard.Dashboard;
 import ai.avloc.dashboard.DashboardConfig;
 import ai.avloc.dashboard.access.PasswordHash;
+import ai.avloc.schemas.KafkaConnection;
 import ai.avloc.schemas.Topics;
 import java.io.BufferedReader;
 import java.io.Console;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -25,8 +27,7 @@ import picocli.CommandLine.Option;
       "See docs/dashboard.md."
     })
 final class DashboardCommand implements Callable<Integer> {
-  @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", description = "Kafka brokers")
-  String bootstrap;
+  @Mixin KafkaOptions kafka;
 
   @Option(names = "--topic-prefix", defaultValue = Topics.DEFAULT_PREFIX)
   String prefix;
@@ -68,10 +69,11 @@ final class DashboardCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DashboardConfig local = DashboardConfig.local(bootstrap);
+    KafkaConnection connection = kafka.connection();
+    DashboardConfig local = DashboardConfig.local(connection);
     DashboardConfig config =
         new DashboardConfig(
-            bootstrap,
+            connection,
             prefix,
             bind,
             port,
@@ -87,7 +89,7 @@ final class DashboardCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "dashboard-shutdown"));
     try (Dashboard dashboard = new Dashboard(config).start()) {
       System.out.println("dashboard: " + dashboard.url());
-      System.out.println("reading " + prefix + "* on " + bootstrap + "; Ctrl-C stops it");
+      System.out.println("reading " + prefix + "* on " + connection + "; Ctrl-C stops it");
       stopped.await();
     }
     return 0;

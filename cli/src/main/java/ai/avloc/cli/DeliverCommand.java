@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -24,8 +25,7 @@ import picocli.CommandLine.Option;
       "the --mqtt broker on Frigate-shaped topics. Prints its counters every --every."
     })
 final class DeliverCommand implements Callable<Integer> {
-  @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", description = "Kafka brokers")
-  String bootstrap;
+  @Mixin KafkaOptions kafka;
 
   @Option(names = "--topic-prefix", defaultValue = Topics.DEFAULT_PREFIX)
   String prefix;
@@ -90,7 +90,7 @@ final class DeliverCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     AlertDelivery.Builder builder =
         AlertDelivery.builder()
-            .bootstrapServers(bootstrap)
+            .connection(kafka.connection())
             .topicPrefix(prefix)
             .groupId(group)
             .fromBeginning(fromBeginning);
@@ -122,7 +122,8 @@ final class DeliverCommand implements Callable<Integer> {
       throw new IllegalArgumentException("give at least one --webhook URL or an --mqtt broker");
     }
     for (String created :
-        TopicAdmin.createMissing(bootstrap, TopicAdmin.standard(Topics.withPrefix(prefix), 4))) {
+        TopicAdmin.createMissing(
+            kafka.connection(), TopicAdmin.standard(Topics.withPrefix(prefix), 4))) {
       System.out.println("created topic " + created);
     }
     CountDownLatch stopped = new CountDownLatch(1);
@@ -150,7 +151,7 @@ final class DeliverCommand implements Callable<Integer> {
           "reading "
               + Topics.withPrefix(prefix).alerts().name()
               + " on "
-              + bootstrap
+              + kafka.connection()
               + " as group "
               + group
               + "; Ctrl-C stops it");

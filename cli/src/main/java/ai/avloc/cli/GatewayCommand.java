@@ -9,6 +9,7 @@ import ai.avloc.ingest.MediaFileSource;
 import ai.avloc.ingest.SceneCamera;
 import ai.avloc.ingest.inventory.CameraInventory;
 import ai.avloc.ingest.inventory.Shard;
+import ai.avloc.schemas.KafkaConnection;
 import ai.avloc.schemas.ModelShapes;
 import ai.avloc.schemas.Topics;
 import ai.avloc.schemas.WindowClock;
@@ -78,8 +79,7 @@ final class GatewayCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--bootstrap", required = true, description = "Kafka bootstrap HOST:PORT")
-  String bootstrap;
+  @Mixin KafkaOptions kafka;
 
   @Option(
       names = "--topic-prefix",
@@ -197,6 +197,7 @@ final class GatewayCommand implements Callable<Integer> {
     }
     Instant t0 = start.equalsIgnoreCase("now") || ownTime ? Instant.now() : parseInstant(start);
     Topics topics = Topics.withPrefix(topicPrefix);
+    KafkaConnection connection = kafka.requiredConnection();
 
     List<CameraSource> cameras = new ArrayList<>();
     Set<String> used = new HashSet<>();
@@ -229,18 +230,18 @@ final class GatewayCommand implements Callable<Integer> {
     }
 
     try {
-      List<String> created = KafkaCameraEvents.createMissingTopics(bootstrap, topics);
+      List<String> created = KafkaCameraEvents.createMissingTopics(connection, topics);
       if (!created.isEmpty()) {
         out.println("created topics " + String.join(", ", created));
       }
     } catch (IllegalStateException e) {
       cameras.forEach(CameraSource::close);
-      throw new IllegalArgumentException("--bootstrap " + bootstrap + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException("Kafka " + connection + ": " + e.getMessage(), e);
     }
     out.printf(
         Locale.ROOT,
         "publishing to %s (%s*) at %s%s%s%n",
-        bootstrap,
+        connection,
         topicPrefix,
         pace,
         loop ? ", looping" : "",
@@ -249,7 +250,7 @@ final class GatewayCommand implements Callable<Integer> {
 
     CountDownLatch finished = new CountDownLatch(1);
     Gateway.Progress done;
-    try (KafkaCameraEvents events = new KafkaCameraEvents(bootstrap, topics);
+    try (KafkaCameraEvents events = new KafkaCameraEvents(connection, topics);
         Gateway gateway = new Gateway(cameras, events, pace)) {
       // Ctrl-C: stop publishing, then let the producers flush before the JVM goes
       Thread hook =
@@ -310,6 +311,7 @@ final class GatewayCommand implements Callable<Integer> {
       CameraInventory.parse(inventory);
     }
     Topics topics = Topics.withPrefix(topicPrefix);
+    KafkaConnection connection = kafka.requiredConnection();
     LiveCameras.Plan plan =
         new LiveCameras.Plan(
             LiveCameras.byId(urls, streamIds),
@@ -319,14 +321,14 @@ final class GatewayCommand implements Callable<Integer> {
             duration,
             metrics.address());
     try {
-      List<String> created = KafkaCameraEvents.createMissingTopics(bootstrap, topics);
+      List<String> created = KafkaCameraEvents.createMissingTopics(connection, topics);
       if (!created.isEmpty()) {
         out.println("created topics " + String.join(", ", created));
       }
     } catch (IllegalStateException e) {
-      throw new IllegalArgumentException("--bootstrap " + bootstrap + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException("Kafka " + connection + ": " + e.getMessage(), e);
     }
-    LiveCameras.run(bootstrap, topics, plan, out);
+    LiveCameras.run(connection, topics, plan, out);
     return 0;
   }
 

@@ -13,6 +13,7 @@ import ai.avloc.ingest.live.CameraUrl;
 import ai.avloc.ingest.live.FleetMetrics;
 import ai.avloc.metrics.MetricsEndpoint;
 import ai.avloc.schemas.CameraStatus;
+import ai.avloc.schemas.KafkaConnection;
 import ai.avloc.schemas.Topics;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -57,7 +58,8 @@ public final class LiveCameras {
 
   private LiveCameras() {}
 
-  static void run(String bootstrap, Topics topics, Plan plan, PrintWriter out) throws Exception {
+  static void run(KafkaConnection bootstrap, Topics topics, Plan plan, PrintWriter out)
+      throws Exception {
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook =

@@ -12,6 +12,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -30,8 +31,7 @@ final class TailCommand implements Callable<Integer> {
               + " acoustic-images, or a full topic name")
   String topic;
 
-  @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", description = "Kafka brokers")
-  String bootstrap;
+  @Mixin KafkaOptions kafka;
 
   @Option(names = "--topic-prefix", defaultValue = Topics.DEFAULT_PREFIX)
   String prefix;
@@ -51,7 +51,7 @@ final class TailCommand implements Callable<Integer> {
   public Integer call() {
     Topic<?> t = resolve(Topics.withPrefix(prefix), topic);
     String name = t.name();
-    TopicReader.Options from = TopicReader.on(bootstrap);
+    TopicReader.Options from = TopicReader.on(kafka.connection());
     try (TopicReader<byte[]> reader = (fromBeginning ? from : from.fromEnd()).openBytes(name)) {
       long printed = 0;
       long lastRecord = System.nanoTime();

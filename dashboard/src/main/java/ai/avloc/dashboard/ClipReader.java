@@ -1,6 +1,7 @@
 package ai.avloc.dashboard;
 
 import ai.avloc.dashboard.view.LocalizationView;
+import ai.avloc.schemas.KafkaConnection;
 import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.Topics;
 import ai.avloc.schemas.VideoFrame;
@@ -55,12 +56,12 @@ final class ClipReader {
   /** Clips read at once: each holds two consumers and up to 32 MiB. */
   static final int MAX_READERS = 2;
 
-  private final String bootstrap;
+  private final KafkaConnection kafka;
   private final Topics topics;
   private final Semaphore readers = new Semaphore(MAX_READERS);
 
-  ClipReader(String bootstrap, Topics topics) {
-    this.bootstrap = bootstrap;
+  ClipReader(KafkaConnection kafka, Topics topics) {
+    this.kafka = kafka;
     this.topics = topics;
   }
 
@@ -130,8 +131,8 @@ final class ClipReader {
   /** The stream's records of one topic with record time in [from - slack, to + slack]. */
   private List<ConsumerRecord<String, byte[]>> records(
       String topic, String streamId, long from, long to) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    Properties p = kafka.settingsAsProperties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();

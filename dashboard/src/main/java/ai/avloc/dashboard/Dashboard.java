@@ -88,19 +88,19 @@ public final class Dashboard implements AutoCloseable {
             System::currentTimeMillis);
     this.signIns = new SignInThrottle(10, 60_000, System::currentTimeMillis);
     this.gate = new Gate(access, signIns, config.tlsKeystore() != null);
-    this.clips = new ClipReader(config.bootstrap(), topics);
+    this.clips = new ClipReader(config.kafka(), topics);
   }
 
   /** Creates missing topics, starts following them and serving; returns once both run. */
   public Dashboard start() {
     for (String created :
-        TopicAdmin.createMissing(config.bootstrap(), TopicAdmin.standard(topics, 4))) {
+        TopicAdmin.createMissing(config.kafka(), TopicAdmin.standard(topics, 4))) {
       LOG.info("created topic {}", created);
     }
-    publisher = new RulePublisher(config.bootstrap(), topics.alertRules());
+    publisher = new RulePublisher(config.kafka(), topics.alertRules());
     live =
         new TopicFollower(
-                "live", config.bootstrap(), IsolationLevel.READ_UNCOMMITTED, this::undecodable)
+                "live", config.kafka(), IsolationLevel.READ_UNCOMMITTED, this::undecodable)
             .follow(
                 topics.localizations(),
                 TopicFollower.Start.END,
@@ -128,7 +128,7 @@ public final class Dashboard implements AutoCloseable {
     long since = System.currentTimeMillis() - config.alertsSince().toMillis();
     records =
         new TopicFollower(
-                "records", config.bootstrap(), IsolationLevel.READ_COMMITTED, this::undecodable)
+                "records", config.kafka(), IsolationLevel.READ_COMMITTED, this::undecodable)
             .follow(
                 topics.alertRules(), TopicFollower.Start.BEGINNING, (k, v, t) -> rules.onRule(k, v))
             .follow(

@@ -1,5 +1,6 @@
 package ai.avloc.dashboard;
 
+import ai.avloc.schemas.KafkaConnection;
 import ai.avloc.schemas.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,7 +9,7 @@ import java.time.Duration;
 /**
  * How a dashboard runs.
  *
- * @param bootstrap Kafka brokers
+ * @param kafka Kafka brokers and the client settings (security) of the dashboard's principal
  * @param topicPrefix prefix of the topic names
  * @param bind address to listen on; 127.0.0.1 keeps it off the network
  * @param port TCP port; 0 takes a free one
@@ -22,7 +23,7 @@ import java.time.Duration;
  * @param stallLimit how long a write to a browser's event stream may hang before it is closed
  */
 public record DashboardConfig(
-    String bootstrap,
+    KafkaConnection kafka,
     String topicPrefix,
     String bind,
     int port,
@@ -38,7 +39,7 @@ public record DashboardConfig(
   public static final int DEFAULT_PORT = 8080;
 
   public DashboardConfig {
-    require(bootstrap != null && !bootstrap.isBlank(), "bootstrap: is blank");
+    require(kafka != null, "bootstrap: is blank");
     Topics.withPrefix(topicPrefix);
     require(bind != null && !bind.isBlank(), "bind: is blank");
     require(port >= 0 && port <= 65535, "port: is " + port + "; it must lie in [0, 65535]");
@@ -66,8 +67,14 @@ public record DashboardConfig(
 
   /** Local defaults: 127.0.0.1:8080, a random token, alerts of the last 24 h, 64 KiB bodies. */
   public static DashboardConfig local(String bootstrap) {
+    require(bootstrap != null && !bootstrap.isBlank(), "bootstrap: is blank");
+    return local(KafkaConnection.plaintext(bootstrap));
+  }
+
+  /** As {@link #local(String)}, with the connection's security settings and principal. */
+  public static DashboardConfig local(KafkaConnection kafka) {
     return new DashboardConfig(
-        bootstrap,
+        kafka,
         Topics.DEFAULT_PREFIX,
         "127.0.0.1",
         DEFAULT_PORT,
@@ -83,7 +90,7 @@ public record DashboardConfig(
 
   public DashboardConfig withPort(int p) {
     return new DashboardConfig(
-        bootstrap,
+        kafka,
         topicPrefix,
         bind,
         p,
@@ -99,7 +106,7 @@ public record DashboardConfig(
 
   public DashboardConfig withToken(String t) {
     return new DashboardConfig(
-        bootstrap,
+        kafka,
         topicPrefix,
         bind,
         port,
@@ -115,7 +122,7 @@ public record DashboardConfig(
 
   public DashboardConfig withTopicPrefix(String prefix) {
     return new DashboardConfig(
-        bootstrap,
+        kafka,
         prefix,
         bind,
         port,
@@ -131,7 +138,7 @@ public record DashboardConfig(
 
   public DashboardConfig withBind(String address) {
     return new DashboardConfig(
-        bootstrap,
+        kafka,
         topicPrefix,
         address,
         port,
@@ -147,7 +154,7 @@ public record DashboardConfig(
 
   public DashboardConfig withUsers(Path file) {
     return new DashboardConfig(
-        bootstrap,
+        kafka,
         topicPrefix,
         bind,
         port,
@@ -163,7 +170,7 @@ public record DashboardConfig(
 
   public DashboardConfig withTls(Path keystore, String password) {
     return new DashboardConfig(
-        bootstrap,
+        kafka,
         topicPrefix,
         bind,
         port,
@@ -179,7 +186,7 @@ public record DashboardConfig(
 
   public DashboardConfig withStallLimit(Duration limit) {
     return new DashboardConfig(
-        bootstrap,
+        kafka,
         topicPrefix,
         bind,
         port,

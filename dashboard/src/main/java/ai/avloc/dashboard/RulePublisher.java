@@ -1,6 +1,7 @@
 package ai.avloc.dashboard;
 
 import ai.avloc.schemas.AlertRule;
+import ai.avloc.schemas.KafkaConnection;
 import ai.avloc.schemas.Topic;
 import java.time.Duration;
 import java.util.Properties;
@@ -21,10 +22,10 @@ final class RulePublisher implements AutoCloseable {
   private final Topic<AlertRule> topic;
   private final KafkaProducer<String, AlertRule> producer;
 
-  RulePublisher(String bootstrap, Topic<AlertRule> topic) {
+  RulePublisher(KafkaConnection kafka, Topic<AlertRule> topic) {
     this.topic = topic;
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    Properties p = kafka.settingsAsProperties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(ACK_TIMEOUT.toMillis()));

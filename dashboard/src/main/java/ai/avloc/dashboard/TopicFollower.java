@@ -1,5 +1,6 @@
 package ai.avloc.dashboard;
 
+import ai.avloc.schemas.KafkaConnection;
 import ai.avloc.schemas.Topic;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,12 +68,13 @@ final class TopicFollower implements AutoCloseable {
 
   TopicFollower(
       String name,
-      String bootstrap,
+      KafkaConnection kafka,
       IsolationLevel isolation,
       BiConsumer<String, RuntimeException> undecodable) {
     this.name = name;
     this.undecodable = undecodable;
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    config.putAll(kafka.settings());
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.name().toLowerCase(Locale.ROOT));
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     // a live view: hand over what arrived at once rather than waiting to fill a batch

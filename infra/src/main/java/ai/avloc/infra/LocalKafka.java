@@ -26,12 +26,14 @@ public final class LocalKafka implements AutoCloseable {
   private final Path dir;
   private final int brokers;
   private final String bootstrap;
+  private final boolean secure;
 
-  private LocalKafka(Path root, Path dir, int brokers, String bootstrap) {
+  private LocalKafka(Path root, Path dir, int brokers, String bootstrap, boolean secure) {
     this.root = root;
     this.dir = dir;
     this.brokers = brokers;
     this.bootstrap = bootstrap;
+    this.secure = secure;
   }
 
   /**
@@ -44,6 +46,20 @@ public final class LocalKafka implements AutoCloseable {
   /** Starts a cluster of {@code brokers} nodes, ids 1 to {@code brokers}, living in {@code dir}. */
   public static LocalKafka start(Path root, Path dir, int brokers)
       throws IOException, InterruptedException {
+    return start(root, dir, brokers, false);
+  }
+
+  /**
+   * Starts one secured broker ({@code kafka-start --secure}): SASL_SSL with SCRAM-SHA-512, ACLs
+   * required, one principal per component whose client config {@link #clientConfig} names.
+   */
+  public static LocalKafka startSecure(Path root, Path dir)
+      throws IOException, InterruptedException {
+    return start(root, dir, 1, true);
+  }
+
+  private static LocalKafka start(Path root, Path dir, int brokers, boolean secure)
+      throws IOException, InterruptedException {
     if (brokers < 1) {
       throw new IllegalArgumentException("a cluster needs at least one broker, got " + brokers);
     }
@@ -53,9 +69,9 @@ public final class LocalKafka implements AutoCloseable {
       ports.add("" + freePort());
       controllerPorts.add("" + freePort());
     }
-    String bootstrap =
-        Scripts.run(
-                root,
+    List<String> command =
+        new ArrayList<>(
+            List.of(
                 "infra/bin/kafka-start",
                 "--brokers",
                 "" + brokers,
@@ -64,9 +80,33 @@ public final class LocalKafka implements AutoCloseable {
                 "--controller-port",
                 String.join(",", controllerPorts),
                 "--dir",
-                dir.toString())
-            .strip();
-    return new LocalKafka(root, dir, brokers, bootstrap);
+                dir.toString()));
+    if (secure) {
+      command.add("--secure");
+    }
+    String bootstrap = Scripts.run(root, command.toArray(String[]::new)).strip();
+    return new LocalKafka(root, dir, brokers, bootstrap, secure);
+  }
+
+  /**
+   * A secured cluster's client config for one principal ({@code admin}, or a {@link
+   * KafkaAccessControl.Component}'s user): bootstrap, SASL_SSL, SCRAM credential and the CA.
+   */
+  public Path clientConfig(String user) {
+    if (!secure) {
+      throw new IllegalStateException("a plaintext cluster has no client configs");
+    }
+    return dir.resolve("security").resolve(user + ".properties");
+  }
+
+  /** The same principal's config for kcat and other librdkafka tools. */
+  public Path librdkafkaConfig(String user) {
+    return clientConfig(user).resolveSibling(user + ".librdkafka.conf");
+  }
+
+  /** Whether clients need SASL_SSL and a principal ({@link #startSecure}). */
+  public boolean secure() {
+    return secure;
   }
 
   /** Every node's address, comma-separated. */

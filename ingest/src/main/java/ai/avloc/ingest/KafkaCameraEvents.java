@@ -2,6 +2,7 @@ package ai.avloc.ingest;
 
 import ai.avloc.schemas.ArrayChunk;
 import ai.avloc.schemas.AudioChunk;
+import ai.avloc.schemas.KafkaConnection;
 import ai.avloc.schemas.TopicAdmin;
 import ai.avloc.schemas.Topics;
 import ai.avloc.schemas.VideoFrame;
@@ -94,7 +95,7 @@ public final class KafkaCameraEvents implements CameraEvents, AutoCloseable {
       boolean connected,
       List<Gap> gaps) {}
 
-  private final String bootstrap;
+  private final KafkaConnection kafka;
   private final Topics topics;
   private final long bufferBytes;
   private final Producer<String, byte[]> producer;
@@ -132,14 +133,23 @@ public final class KafkaCameraEvents implements CameraEvents, AutoCloseable {
 
   /** A producer that keeps at most {@code bufferBytes} of serialized events unacknowledged. */
   public KafkaCameraEvents(String bootstrapServers, Topics topics, long bufferBytes) {
+    this(KafkaConnection.plaintext(bootstrapServers), topics, bufferBytes);
+  }
+
+  /** As above, with the connection's security settings and principal. */
+  public KafkaCameraEvents(KafkaConnection kafka, Topics topics) {
+    this(kafka, topics, DEFAULT_BUFFER_BYTES);
+  }
+
+  /** As above, with the connection's security settings and principal. */
+  public KafkaCameraEvents(KafkaConnection kafka, Topics topics, long bufferBytes) {
     if (bufferBytes < 1 << 20) {
       throw new IllegalArgumentException("a buffer needs at least 1 MiB, got " + bufferBytes);
     }
-    this.bootstrap = bootstrapServers;
+    this.kafka = kafka;
     this.topics = topics;
     this.bufferBytes = bufferBytes;
     Map<String, Object> config = new HashMap<>();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
@@ -157,7 +167,9 @@ public final class KafkaCameraEvents implements CameraEvents, AutoCloseable {
     config.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 2000);
     // room beyond the bound for batch overhead: the producer's own buffer never fills
     config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 2 * bufferBytes + (16L << 20));
-    this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+    this.producer =
+        new KafkaProducer<>(
+            kafka.config(config), new StringSerializer(), new ByteArraySerializer());
     this.frameValues = topics.frames().values().serializer();
     this.audioValues = topics.audio().values().serializer();
     this.arrayValues = topics.arrayAudio().values().serializer();
@@ -190,9 +202,14 @@ public final class KafkaCameraEvents implements CameraEvents, AutoCloseable {
    * @return the names it created
    */
   public static List<String> createMissingTopics(String bootstrapServers, Topics topics) {
+    return createMissingTopics(KafkaConnection.plaintext(bootstrapServers), topics);
+  }
+
+  /** As above, with the connection's security settings and principal. */
+  public static List<String> createMissingTopics(KafkaConnection kafka, Topics topics) {
     // the broker's partition count and replication; stamped on arrival as every camera topic is
     return TopicAdmin.createMissing(
-        bootstrapServers,
+        kafka,
         Stream.concat(
                 Stream.of(topics.frames(), topics.audio(), topics.arrayAudio())
                     .map(
@@ -272,7 +289,7 @@ public final class KafkaCameraEvents implements CameraEvents, AutoCloseable {
           "Kafka {} has acknowledged nothing for {}: publishing stalled, retrying with backoff;"
               + " buffering up to {} of camera events, newer ones are dropped and counted once it"
               + " is full",
-          bootstrap,
+          kafka,
           seconds(now - lastProgressNanos),
           mib(bufferBytes));
     }
@@ -330,7 +347,7 @@ public final class KafkaCameraEvents implements CameraEvents, AutoCloseable {
       connected = true;
       LOG.warn(
           "Kafka {} acknowledges again, {} after its last acknowledgement: publishing resumed",
-          bootstrap,
+          kafka,
           seconds(now - stalledSinceNanos));
     }
   }
@@ -397,7 +414,7 @@ public final class KafkaCameraEvents implements CameraEvents, AutoCloseable {
         LOG.warn(
             "Kafka {}: {} of {} camera events acknowledged; {} dropped while the buffer was full"
                 + " {}; {} lost {}",
-            bootstrap,
+            kafka,
             d.acknowledged(),
             d.sent() + d.dropped(),
             d.dropped(),

@@ -63,15 +63,20 @@ public final class TopicAdmin {
    * @throws IllegalStateException when the broker cannot be reached or refuses a topic
    */
   public static List<String> createMissing(String bootstrapServers, List<NewTopic> wanted) {
+    return createMissing(KafkaConnection.plaintext(bootstrapServers), wanted);
+  }
+
+  /** As above, with the connection's security settings and principal. */
+  public static List<String> createMissing(KafkaConnection kafka, List<NewTopic> wanted) {
+    String bootstrapServers = kafka.toString();
     // a broker that is not there should be named within seconds, not after the default minute
     Map<String, Object> config =
-        Map.of(
-            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrapServers,
-            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-            15_000,
-            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
-            10_000);
+        kafka.config(
+            Map.of(
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                15_000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                10_000));
     try (Admin admin = Admin.create(config)) {
       Set<String> existing = admin.listTopics().names().get();
       List<NewTopic> missing =

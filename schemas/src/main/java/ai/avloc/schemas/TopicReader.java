@@ -75,7 +75,12 @@ public final class TopicReader<V> implements AutoCloseable {
    * start.
    */
   public static Options on(String bootstrap) {
-    return new Options(bootstrap, IsolationLevel.READ_COMMITTED, false, null);
+    return on(KafkaConnection.plaintext(bootstrap));
+  }
+
+  /** As {@link #on(String)}, with the connection's security settings. */
+  public static Options on(KafkaConnection kafka) {
+    return new Options(kafka, IsolationLevel.READ_COMMITTED, false, null);
   }
 
   /**
@@ -86,37 +91,36 @@ public final class TopicReader<V> implements AutoCloseable {
    *     default (500 ms), shorter where arrival times are measured
    */
   public record Options(
-      String bootstrap, IsolationLevel isolation, boolean atEnd, Duration fetchMaxWait) {
+      KafkaConnection kafka, IsolationLevel isolation, boolean atEnd, Duration fetchMaxWait) {
     public Options {
-      if (bootstrap == null || bootstrap.isBlank()) {
+      if (kafka == null) {
         throw new IllegalArgumentException("a topic reader needs bootstrap servers");
       }
     }
 
     /** Sees records of open transactions too, as soon as they are written. */
     public Options readUncommitted() {
-      return new Options(bootstrap, IsolationLevel.READ_UNCOMMITTED, atEnd, fetchMaxWait);
+      return new Options(kafka, IsolationLevel.READ_UNCOMMITTED, atEnd, fetchMaxWait);
     }
 
     /** Starts after the records already on the topic. */
     public Options fromEnd() {
-      return new Options(bootstrap, isolation, true, fetchMaxWait);
+      return new Options(kafka, isolation, true, fetchMaxWait);
     }
 
     public Options fetchMaxWait(Duration wait) {
-      return new Options(bootstrap, isolation, atEnd, wait);
+      return new Options(kafka, isolation, atEnd, wait);
     }
 
     /** The consumer's settings: no group, so no commits. */
     Map<String, Object> consumerConfig() {
       Map<String, Object> config = new HashMap<>();
-      config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
       config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.name().toLowerCase(Locale.ROOT));
       config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
       if (fetchMaxWait != null) {
         config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) fetchMaxWait.toMillis());
       }
-      return config;
+      return kafka.config(config);
     }
 
     /** A reader of the topic's values, decoded with the topic's serde. */
@@ -131,7 +135,7 @@ public final class TopicReader<V> implements AutoCloseable {
           topic,
           values,
           atEnd,
-          bootstrap);
+          kafka.bootstrapServers());
     }
 
     /** A reader of the raw value bytes, for callers that decode (or fail to) themselves. */

@@ -2,6 +2,7 @@ package ai.avloc.alerts.delivery;
 
 import ai.avloc.schemas.Alert;
 import ai.avloc.schemas.AvroSerde;
+import ai.avloc.schemas.KafkaConnection;
 import ai.avloc.schemas.Topics;
 import java.time.Duration;
 import java.time.Instant;
@@ -74,17 +75,16 @@ public final class AlertDelivery implements AutoCloseable {
     this.sinks = List.copyOf(sinks);
     this.closeGrace = b.closeGrace;
     this.consumerConfig =
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            b.bootstrapServers,
-            ConsumerConfig.GROUP_ID_CONFIG,
-            b.groupId,
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-            "read_committed",
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-            false,
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-            b.fromBeginning ? "earliest" : "latest");
+        b.kafka.config(
+            Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG,
+                b.groupId,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                b.fromBeginning ? "earliest" : "latest"));
     this.poller = new Thread(this::poll, "avloc-delivery consumer");
     this.poller.setDaemon(true);
   }
@@ -235,7 +235,7 @@ public final class AlertDelivery implements AutoCloseable {
 
   /** How to reach Kafka and where to deliver; {@link #build} checks it. */
   public static final class Builder {
-    private String bootstrapServers;
+    private KafkaConnection kafka;
     private String topicPrefix = Topics.DEFAULT_PREFIX;
     private String groupId = DEFAULT_GROUP;
     private boolean fromBeginning;
@@ -245,8 +245,18 @@ public final class AlertDelivery implements AutoCloseable {
 
     private Builder() {}
 
+    /** Plaintext brokers; blank is refused by {@link #build}. */
     public Builder bootstrapServers(String bootstrapServers) {
-      this.bootstrapServers = bootstrapServers;
+      this.kafka =
+          bootstrapServers == null || bootstrapServers.isBlank()
+              ? null
+              : KafkaConnection.plaintext(bootstrapServers);
+      return this;
+    }
+
+    /** Brokers with the security settings and principal of a client config. */
+    public Builder connection(KafkaConnection kafka) {
+      this.kafka = kafka;
       return this;
     }
 
@@ -286,7 +296,7 @@ public final class AlertDelivery implements AutoCloseable {
     }
 
     public AlertDelivery build() {
-      if (bootstrapServers == null || bootstrapServers.isBlank()) {
+      if (kafka == null) {
         throw new IllegalArgumentException("delivery needs bootstrap servers");
       }
       if (groupId == null || groupId.isBlank()) {
@@ -298,7 +308,7 @@ public final class AlertDelivery implements AutoCloseable {
             "delivery has nowhere to deliver: give a webhook or an MQTT broker");
       }
       Topics topics = Topics.withPrefix(topicPrefix);
-      DeadLetterSender deadLetters = DeadLetterSender.to(bootstrapServers, topics.deadLetters());
+      DeadLetterSender deadLetters = DeadLetterSender.to(kafka, topics.deadLetters());
       List<AlertSink> sinks = new ArrayList<>();
       webhooks.forEach(w -> sinks.add(new WebhookSink(w, deadLetters)));
       brokers.forEach(m -> sinks.add(new MqttSink(m)));

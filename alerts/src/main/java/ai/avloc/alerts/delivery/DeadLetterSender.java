@@ -3,6 +3,7 @@ package ai.avloc.alerts.delivery;
 import ai.avloc.schemas.AvroSerde;
 import ai.avloc.schemas.DeadLetter;
 import ai.avloc.schemas.DeadLetters;
+import ai.avloc.schemas.KafkaConnection;
 import ai.avloc.schemas.Topic;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,18 +46,22 @@ public final class DeadLetterSender implements AutoCloseable {
    * that giving up the events left at close cannot outlast the CLI's shutdown.
    */
   public static DeadLetterSender to(String bootstrap, Topic<DeadLetter> topic) {
+    return to(KafkaConnection.plaintext(bootstrap), topic);
+  }
+
+  /** As above, with the connection's security settings and principal. */
+  public static DeadLetterSender to(KafkaConnection kafka, Topic<DeadLetter> topic) {
     Map<String, Object> config =
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrap,
-            ProducerConfig.ACKS_CONFIG,
-            "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-            true,
-            ProducerConfig.CLIENT_ID_CONFIG,
-            "avloc-delivery-dead-letters",
-            ProducerConfig.MAX_BLOCK_MS_CONFIG,
-            MAX_BLOCK.toMillis());
+        kafka.config(
+            Map.of(
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.CLIENT_ID_CONFIG,
+                "avloc-delivery-dead-letters",
+                ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                MAX_BLOCK.toMillis()));
     return new DeadLetterSender(
         new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer()), topic);
   }

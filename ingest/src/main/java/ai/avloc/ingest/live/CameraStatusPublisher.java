@@ -2,6 +2,7 @@ package ai.avloc.ingest.live;
 
 import ai.avloc.schemas.CameraState;
 import ai.avloc.schemas.CameraStatus;
+import ai.avloc.schemas.KafkaConnection;
 import ai.avloc.schemas.Topics;
 import java.time.Duration;
 import java.util.HashMap;
@@ -67,8 +68,13 @@ public final class CameraStatusPublisher implements AutoCloseable {
   /** Publishes to the compacted camera status topic of {@code topics} (key = stream id). */
   public static CameraStatusPublisher toKafka(
       String bootstrapServers, Topics topics, Duration period) {
+    return toKafka(KafkaConnection.plaintext(bootstrapServers), topics, period);
+  }
+
+  /** As above, with the connection's security settings and principal. */
+  public static CameraStatusPublisher toKafka(
+      KafkaConnection kafka, Topics topics, Duration period) {
     Map<String, Object> config = new HashMap<>();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     // a status is replaced by the next within seconds: waiting long for a broker helps nobody
@@ -76,7 +82,8 @@ public final class CameraStatusPublisher implements AutoCloseable {
     config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
     config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
     Producer<String, byte[]> producer =
-        new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+        new KafkaProducer<>(
+            kafka.config(config), new StringSerializer(), new ByteArraySerializer());
     String topic = topics.cameraStatus().name();
     Serializer<CameraStatus> values = topics.cameraStatus().values().serializer();
     CameraStatusPublisher[] self = new CameraStatusPublisher[1];

@@ -9,6 +9,11 @@ import java.util.Map;
 /**
  * Everything the localization job is told at submission, as {@code --key value} arguments.
  *
+ * @param kafka the brokers ({@code --bootstrap}) with the client settings of {@code --client-config
+ *     FILE} (or the file named by {@code AVLOC_KAFKA_CONFIG}): security protocol, SASL credential,
+ *     trust store, for every source and sink; plaintext without a file. The file is read where
+ *     {@code main} runs, so no secret is on the command line; its {@code bootstrap.servers} stands
+ *     in for {@code --bootstrap}
  * @param modelDir SavedModel directory for the mono path; null runs the array path only. Without
  *     {@code --model} the shipped model {@value #SHIPPED_MODEL} is used when the working directory
  *     holds it; {@code --model none} turns the mono path off
@@ -47,7 +52,7 @@ import java.util.Map;
  *     {@link #deadLettersTopic}), never the live ones
  */
 public record JobConfig(
-    String bootstrapServers,
+    ai.avloc.schemas.KafkaConnection kafka,
     String topicPrefix,
     String groupId,
     String modelDir,
@@ -86,6 +91,11 @@ public record JobConfig(
     }
   }
 
+  /** The brokers, {@code host:port[,host:port...]}. */
+  public String bootstrapServers() {
+    return kafka.bootstrapServers();
+  }
+
   /** Where the localizations go: the live topic, or the replay's. */
   public String localizationsTopic() {
     return replay == null
@@ -108,7 +118,7 @@ public record JobConfig(
 
   /** What `--help` of the job prints. */
   public static final String USAGE =
-      "--bootstrap HOST:PORT [--topic-prefix avloc.] [--group avloc-localization] [--model DIR|none]"
+      "--bootstrap HOST:PORT [--client-config FILE] [--topic-prefix avloc.] [--group avloc-localization] [--model DIR|none]"
           + " [--bounded true] [--out-of-orderness-ms 300] [--idleness-ms 2000] [--staleness-ms"
           + " 500] [--checkpoint-ms 2000] [--max-batch 32] [--max-wait-ms 20] [--silence-dbfs -70]"
           + " [--mono-max-flatness model] [--mono-confirm model] [--fov 65x50] [--band 500:5000]"
@@ -160,16 +170,22 @@ public record JobConfig(
       a.put(args[i].substring(2), args[++i]);
     }
     String bootstrap = a.remove("bootstrap");
-    if (bootstrap == null) {
+    String clientConfig = a.remove("client-config");
+    if (bootstrap == null
+        && clientConfig == null
+        && System.getenv(ai.avloc.schemas.KafkaConnection.ENVIRONMENT) == null) {
       throw new IllegalArgumentException("--bootstrap is required: " + USAGE);
     }
+    ai.avloc.schemas.KafkaConnection kafka =
+        ai.avloc.schemas.KafkaConnection.resolve(
+            bootstrap, clientConfig == null ? null : java.nio.file.Path.of(clientConfig));
     String[] fov = take(a, "fov", "65x50").toLowerCase().split("x");
     String[] band = take(a, "band", "500:5000").split(":");
     JobConfig c;
     try {
       c =
           new JobConfig(
-              bootstrap,
+              kafka,
               take(a, "topic-prefix", "avloc."),
               take(a, "group", "avloc-localization"),
               modelDir(a.remove("model")),

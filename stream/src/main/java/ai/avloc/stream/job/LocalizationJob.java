@@ -2,6 +2,7 @@ package ai.avloc.stream.job;
 
 import ai.avloc.schemas.ArrayChunk;
 import ai.avloc.schemas.AudioChunk;
+import ai.avloc.schemas.KafkaConnection;
 import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.Topics;
 import ai.avloc.schemas.VideoFrame;
@@ -66,14 +67,14 @@ public final class LocalizationJob {
    */
   public static Source<Decoded<FrameEvent>, ?, ?> frameSource(
       String bootstrapServers, String topic, String groupId, boolean bounded) {
-    return frameSource(bootstrapServers, topic, groupId, bounded, null);
+    return frameSource(KafkaConnection.plaintext(bootstrapServers), topic, groupId, bounded, null);
   }
 
   /** As above; a replay's source reads only its range's records (see {@link ReplayRange}). */
   public static Source<Decoded<FrameEvent>, ?, ?> frameSource(
-      String bootstrapServers, String topic, String groupId, boolean bounded, ReplayRange replay) {
+      KafkaConnection kafka, String topic, String groupId, boolean bounded, ReplayRange replay) {
     return source(
-        bootstrapServers,
+        kafka,
         topic,
         groupId,
         bounded,
@@ -87,14 +88,14 @@ public final class LocalizationJob {
   /** Audio chunks from Kafka, decoded and validated. */
   public static Source<Decoded<AudioEvent>, ?, ?> audioSource(
       String bootstrapServers, String topic, String groupId, boolean bounded) {
-    return audioSource(bootstrapServers, topic, groupId, bounded, null);
+    return audioSource(KafkaConnection.plaintext(bootstrapServers), topic, groupId, bounded, null);
   }
 
   /** As above; a replay's source reads only its range's records (see {@link ReplayRange}). */
   public static Source<Decoded<AudioEvent>, ?, ?> audioSource(
-      String bootstrapServers, String topic, String groupId, boolean bounded, ReplayRange replay) {
+      KafkaConnection kafka, String topic, String groupId, boolean bounded, ReplayRange replay) {
     return source(
-        bootstrapServers,
+        kafka,
         topic,
         groupId,
         bounded,
@@ -106,7 +107,7 @@ public final class LocalizationJob {
   }
 
   private static <E> Source<Decoded<E>, ?, ?> source(
-      String bootstrapServers,
+      KafkaConnection kafka,
       String topic,
       String groupId,
       boolean bounded,
@@ -114,7 +115,9 @@ public final class LocalizationJob {
       EventDecoder<?, E> decoder) {
     KafkaSourceBuilder<Decoded<E>> builder =
         KafkaSource.<Decoded<E>>builder()
-            .setBootstrapServers(bootstrapServers)
+            // the client config's security settings first; the job's own below override them
+            .setProperties(kafka.settingsAsProperties())
+            .setBootstrapServers(kafka.bootstrapServers())
             .setTopics(topic)
             .setGroupId(groupId)
             // a live job resumes where its consumer group left off, so a resubmission without a
@@ -191,14 +194,14 @@ public final class LocalizationJob {
   /** Array chunks from Kafka, decoded and validated. */
   public static Source<Decoded<ArrayEvent>, ?, ?> arraySource(
       String bootstrapServers, String topic, String groupId, boolean bounded) {
-    return arraySource(bootstrapServers, topic, groupId, bounded, null);
+    return arraySource(KafkaConnection.plaintext(bootstrapServers), topic, groupId, bounded, null);
   }
 
   /** As above; a replay's source reads only its range's records (see {@link ReplayRange}). */
   public static Source<Decoded<ArrayEvent>, ?, ?> arraySource(
-      String bootstrapServers, String topic, String groupId, boolean bounded, ReplayRange replay) {
+      KafkaConnection kafka, String topic, String groupId, boolean bounded, ReplayRange replay) {
     return source(
-        bootstrapServers,
+        kafka,
         topic,
         groupId,
         bounded,
@@ -306,7 +309,7 @@ public final class LocalizationJob {
   /** The whole graph on Kafka: three sources, two paths, two exactly-once sinks. */
   public static void build(StreamExecutionEnvironment env, JobConfig c) {
     Topics t = Topics.withPrefix(c.topicPrefix());
-    String kafka = c.bootstrapServers();
+    KafkaConnection kafka = c.kafka();
     Duration lag = c.outOfOrderness();
     // a replay's processing time says nothing about its event time: a source that falls a few
     // seconds behind another must not count as a quiet camera; its end of input flushes instead

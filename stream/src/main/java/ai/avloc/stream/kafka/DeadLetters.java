@@ -2,6 +2,7 @@ package ai.avloc.stream.kafka;
 
 import ai.avloc.schemas.AvroSerde;
 import ai.avloc.schemas.DeadLetter;
+import ai.avloc.schemas.KafkaConnection;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -30,16 +31,27 @@ public final class DeadLetters {
       String topic,
       DeliveryGuarantee guarantee,
       String transactionalIdPrefix) {
-    return DeadLetters.<Failed>sinkBuilder(bootstrapServers, guarantee, transactionalIdPrefix)
+    return sink(
+        KafkaConnection.plaintext(bootstrapServers), topic, guarantee, transactionalIdPrefix);
+  }
+
+  /** As above, with the connection's security settings and principal. */
+  public static KafkaSink<Failed> sink(
+      KafkaConnection kafka,
+      String topic,
+      DeliveryGuarantee guarantee,
+      String transactionalIdPrefix) {
+    return DeadLetters.<Failed>sinkBuilder(kafka, guarantee, transactionalIdPrefix)
         .setRecordSerializer(new Serializer(topic))
         .build();
   }
 
   /** A Kafka sink as every sink of the job is configured; the caller adds its serializer. */
   public static <T> KafkaSinkBuilder<T> sinkBuilder(
-      String bootstrapServers, DeliveryGuarantee guarantee, String transactionalIdPrefix) {
+      KafkaConnection kafka, DeliveryGuarantee guarantee, String transactionalIdPrefix) {
     return KafkaSink.<T>builder()
-        .setBootstrapServers(bootstrapServers)
+        .setKafkaProducerConfig(kafka.settingsAsProperties())
+        .setBootstrapServers(kafka.bootstrapServers())
         .setDeliveryGuarantee(guarantee)
         .setTransactionalIdPrefix(transactionalIdPrefix)
         // Flink's default (1 h) exceeds a broker's default transaction.max.timeout.ms (15 min)

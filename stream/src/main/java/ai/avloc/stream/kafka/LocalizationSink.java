@@ -1,6 +1,7 @@
 package ai.avloc.stream.kafka;
 
 import ai.avloc.schemas.AvroSerde;
+import ai.avloc.schemas.KafkaConnection;
 import ai.avloc.schemas.Localization;
 import ai.avloc.stream.metrics.StageNanos;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,17 @@ public final class LocalizationSink {
       String topic,
       DeliveryGuarantee guarantee,
       String transactionalIdPrefix) {
-    return DeadLetters.<Localization>sinkBuilder(bootstrapServers, guarantee, transactionalIdPrefix)
+    return sink(
+        KafkaConnection.plaintext(bootstrapServers), topic, guarantee, transactionalIdPrefix);
+  }
+
+  /** As above, with the connection's security settings and principal. */
+  public static KafkaSink<Localization> sink(
+      KafkaConnection kafka,
+      String topic,
+      DeliveryGuarantee guarantee,
+      String transactionalIdPrefix) {
+    return DeadLetters.<Localization>sinkBuilder(kafka, guarantee, transactionalIdPrefix)
         .setRecordSerializer(new Serializer(topic))
         .build();
   }
