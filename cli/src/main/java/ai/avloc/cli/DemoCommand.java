@@ -120,6 +120,13 @@ final class DemoCommand implements Callable<Integer> {
           "live: publish Frigate-shaped alert events to this MQTT broker, e.g. tcp://127.0.0.1:1883")
   String mqtt;
 
+  @Option(
+      names = "--secure",
+      description =
+          "live: a secured broker (SASL_SSL, SCRAM-SHA-512, ACLs) with every part as its own"
+              + " principal, and a Flink cluster without jar uploads")
+  boolean secure;
+
   @Option(names = "--out", description = "output folder (default: runs/demo-<time>)")
   Path out;
 
@@ -145,7 +152,8 @@ final class DemoCommand implements Callable<Integer> {
                 Math.max(1, every),
                 noDashboard ? -1 : dashboardPort,
                 webhooks,
-                mqtt))
+                mqtt,
+                secure))
         .run();
   }
 

@@ -111,12 +111,25 @@ class FlinkScriptsTest {
   @Test
   void shouldStopAJobWithASavepointAndResumeItWithoutLosingOrRepeatingANumber() throws Exception {
     Path dir = tmp.resolve("flink");
-    String rest = start(dir);
+    // a production cluster: the scripts work, the web UI uploads no jar and cancels no job
+    String rest = start(dir, "--production");
     try {
       Path jar = jobJar();
       Path result = tmp.resolve("sum.txt");
       String first = submit(dir, jar, result.toString(), "1000", "slow");
       assertEquals("RUNNING", awaitState(rest, first, "RUNNING"));
+      int upload =
+          http.send(
+                  HttpRequest.newBuilder(URI.create(rest + "/jars/upload"))
+                      .POST(HttpRequest.BodyPublishers.ofString("x"))
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .statusCode();
+      assertEquals(404, upload, "no jar upload on a production cluster");
+      // the web UI hides its cancel button (the REST API itself still cancels: loopback only)
+      String features = get(rest + "/config");
+      assertTrue(features.contains("\"web-submit\":false"), features);
+      assertTrue(features.contains("\"web-cancel\":false"), features);
       Thread.sleep(3000);
       Path savepoints = tmp.resolve("kept-savepoints");
       String savepoint =
@@ -217,21 +230,24 @@ class FlinkScriptsTest {
   }
 
   /** Starts a cluster on free ports and returns its REST address. */
-  private static String start(Path dir) throws Exception {
+  private static String start(Path dir, String... options) throws Exception {
     int restPort = freePort();
-    String started =
-        run(
-            "bin/flink-start",
-            "--dir",
-            dir.toString(),
-            "--rest-port",
-            "" + restPort,
-            "--rpc-port",
-            "" + freePort(),
-            "--metrics-port",
-            "0",
-            "--slots",
-            "3");
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
+                "bin/flink-start",
+                "--dir",
+                dir.toString(),
+                "--rest-port",
+                "" + restPort,
+                "--rpc-port",
+                "" + freePort(),
+                "--metrics-port",
+                "0",
+                "--slots",
+                "3"));
+    command.addAll(List.of(options));
+    String started = run(command.toArray(String[]::new));
     String rest = "http://127.0.0.1:" + restPort;
     assertEquals(rest, lastLine(started));
     return rest;

@@ -41,6 +41,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -240,6 +241,16 @@ class SecureClusterTest {
       assertInstanceOf(SaslAuthenticationException.class, e.getCause());
       assertTrue(e.getCause().getMessage().contains("invalid credentials"), e.getMessage());
       assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(25), "before the timeout");
+    }
+    // a client that does not trust the cluster's CA (the JDK's own trust store) stops at TLS
+    Map<String, Object> untrusting = new java.util.HashMap<>(as("gateway").config(Map.of()));
+    untrusting.remove("ssl.truststore.type");
+    untrusting.remove("ssl.truststore.location");
+    untrusting.put("default.api.timeout.ms", 30_000);
+    try (Admin admin = Admin.create(untrusting)) {
+      ExecutionException e =
+          assertThrows(ExecutionException.class, () -> admin.listTopics().names().get());
+      assertInstanceOf(SslAuthenticationException.class, e.getCause(), e.toString());
     }
   }
 

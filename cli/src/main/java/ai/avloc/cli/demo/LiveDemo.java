@@ -24,6 +24,7 @@ import ai.avloc.schemas.Alert;
 import ai.avloc.schemas.AlertState;
 import ai.avloc.schemas.CameraState;
 import ai.avloc.schemas.CameraStatus;
+import ai.avloc.schemas.KafkaConnection;
 import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.SourcePeak;
 import ai.avloc.schemas.TopicAdmin;
@@ -78,6 +79,8 @@ public final class LiveDemo {
    * @param dashboardPort the dashboard's port (0 for a free one), or -1 for no dashboard
    * @param webhooks URLs that receive every alert's lifecycle events
    * @param mqtt an MQTT broker that receives Frigate-shaped events, or null
+   * @param secure a secured broker ({@code kafka-start --secure}): every part runs as its own
+   *     principal from its client config, the Flink cluster takes no jar uploads
    */
   public record Options(
       Path root,
@@ -92,7 +95,8 @@ public final class LiveDemo {
       int everyNth,
       int dashboardPort,
       List<String> webhooks,
-      String mqtt) {}
+      String mqtt,
+      boolean secure) {}
 
   private final Options o;
   private final Deque<Step> started = new ArrayDeque<>();
@@ -108,6 +112,7 @@ public final class LiveDemo {
 
   private final Topics topics = Topics.defaults();
   private String bootstrap;
+  private LocalKafka kafka;
   private Path flinkDir;
 
   public LiveDemo(Options o) {
@@ -152,12 +157,30 @@ public final class LiveDemo {
   }
 
   private void startKafka() throws Exception {
-    say("[1/7] Kafka broker (KRaft, own JVM)");
-    LocalKafka kafka = LocalKafka.start(o.root(), o.runDir().resolve("kafka"));
+    say(
+        "[1/7] Kafka broker (KRaft, own JVM)"
+            + (o.secure() ? ": SASL_SSL, SCRAM-SHA-512, ACLs, a principal per part" : ""));
+    Path dir = o.runDir().resolve("kafka");
+    kafka = o.secure() ? LocalKafka.startSecure(o.root(), dir) : LocalKafka.start(o.root(), dir);
     started.push(new Step("Kafka", kafka::close));
     bootstrap = kafka.bootstrapServers();
-    say("      " + bootstrap);
-    TopicAdmin.createMissing(bootstrap, TopicAdmin.standard(topics, 2));
+    say("      " + as("admin"));
+    // the topics are the admin's to create; no part of the pipeline may
+    TopicAdmin.createMissing(as("admin"), TopicAdmin.standard(topics, 2));
+    if (o.secure()) {
+      say(
+          "      client config: "
+              + kafka.librdkafkaConfig("dashboard")
+              + " (kcat -F; librdkafka 2.6.1+)");
+      say("      client configs of every part: " + kafka.clientConfig("admin").getParent());
+    }
+  }
+
+  /** How {@code user} (admin, gateway, job, alerts, dashboard) reaches the broker. */
+  private KafkaConnection as(String user) {
+    return kafka.secure()
+        ? KafkaConnection.load(null, kafka.clientConfig(user))
+        : KafkaConnection.plaintext(bootstrap);
   }
 
   private void startFlink() throws Exception {
@@ -167,21 +190,26 @@ public final class LiveDemo {
     say("[2/7] Flink session cluster (JobManager + TaskManager JVMs)");
     flinkDir = o.runDir().resolve("flink");
     String jobClasspath = Files.readString(o.root().resolve("stream/target/job.classpath")).trim();
-    String rest =
-        script(
-            "infra/bin/flink-start",
-            "--dir",
-            flinkDir.toString(),
-            "--rest-port",
-            "" + restPort,
-            "--rpc-port",
-            "" + rpcPort,
-            "--metrics-port",
-            "" + metricsPort,
-            "--slots",
-            "2",
-            "--classpath-extra",
-            jobClasspath);
+    List<String> start =
+        new ArrayList<>(
+            List.of(
+                "infra/bin/flink-start",
+                "--dir",
+                flinkDir.toString(),
+                "--rest-port",
+                "" + restPort,
+                "--rpc-port",
+                "" + rpcPort,
+                "--metrics-port",
+                "" + metricsPort,
+                "--slots",
+                "2",
+                "--classpath-extra",
+                jobClasspath));
+    if (o.secure()) {
+      start.add("--production");
+    }
+    String rest = script(start.toArray(String[]::new));
     started.push(
         new Step("Flink", () -> script("infra/bin/flink-stop", "--dir", flinkDir.toString())));
     say("      web UI " + rest.trim());
@@ -220,6 +248,10 @@ public final class LiveDemo {
                 "100",
                 "--checkpoint-dir",
                 flinkDir.resolve("checkpoints").toUri().toString()));
+    if (o.secure()) {
+      // the job's principal and password stay in the file, read where main() runs
+      submit.addAll(List.of("--client-config", kafka.clientConfig("job").toString()));
+    }
     if (o.mono()) {
       Path model = Path.of(JobConfig.SHIPPED_MODEL).toAbsolutePath();
       if (!Files.isRegularFile(model.resolve("saved_model.pb"))) {
@@ -239,8 +271,8 @@ public final class LiveDemo {
     say("[4/7] alerts app (Kafka Streams, exactly-once), rules from " + o.rules());
     AlertsApp alerts =
         AlertsApp.builder()
-            .bootstrapServers(bootstrap)
-            .applicationId("avloc-demo-alerts")
+            .connection(as("alerts"))
+            .applicationId("avloc-alerts-demo")
             .stateDir(o.runDir().resolve("alerts-state"))
             .rulesFile(o.rules())
             .build();
@@ -261,7 +293,7 @@ public final class LiveDemo {
   private void startDashboard() throws Exception {
     if (!o.webhooks().isEmpty() || o.mqtt() != null) {
       AlertDelivery.Builder delivery =
-          AlertDelivery.builder().bootstrapServers(bootstrap).groupId("avloc-demo-delivery");
+          AlertDelivery.builder().connection(as("alerts")).groupId("avloc-delivery-demo");
       o.webhooks().forEach(url -> delivery.webhook(WebhookConfig.of(url)));
       if (o.mqtt() != null) {
         delivery.mqtt(MqttConfig.of(o.mqtt()));
@@ -283,7 +315,8 @@ public final class LiveDemo {
       say("      port " + port + " is taken; using a free one");
       port = 0;
     }
-    Dashboard dashboard = new Dashboard(DashboardConfig.local(bootstrap).withPort(port)).start();
+    Dashboard dashboard =
+        new Dashboard(DashboardConfig.local(as("dashboard")).withPort(port)).start();
     started.push(new Step("dashboard", dashboard::close));
     say("      dashboard: " + dashboard.url());
   }
@@ -306,7 +339,7 @@ public final class LiveDemo {
         "[6/7] gateway: "
             + (o.video() != null ? o.video() : o.scene() + ", array " + o.array())
             + ", real time, looping");
-    KafkaCameraEvents events = new KafkaCameraEvents(bootstrap, topics);
+    KafkaCameraEvents events = new KafkaCameraEvents(as("gateway"), topics);
     CameraSource camera =
         o.video() != null
             ? new MediaFileSource(
@@ -353,12 +386,12 @@ public final class LiveDemo {
   /** Real cameras: each on its own thread, reconnecting by itself, its status printed on change. */
   private void startCameras() {
     say("[6/7] gateway: " + o.cameras().size() + " live camera(s), reconnecting by themselves");
-    KafkaCameraEvents events = new KafkaCameraEvents(bootstrap, topics);
+    KafkaCameraEvents events = new KafkaCameraEvents(as("gateway"), topics);
     CameraStatusPublisher status =
-        CameraStatusPublisher.toKafka(bootstrap, topics, CameraStatusPublisher.DEFAULT_PERIOD);
+        CameraStatusPublisher.toKafka(as("gateway"), topics, CameraStatusPublisher.DEFAULT_PERIOD);
     CameraFleet fleet = new CameraFleet(events, status, DecodeOptions.modelDefaults());
     try {
-      KafkaCameraEvents.createMissingTopics(bootstrap, topics);
+      KafkaCameraEvents.createMissingTopics(as("gateway"), topics);
       LiveCameras.byId(o.cameras(), List.of())
           .forEach(
               (id, url) -> {
@@ -386,10 +419,12 @@ public final class LiveDemo {
     long nextPicture = System.nanoTime() + Duration.ofSeconds(5).toNanos();
     boolean pictured = false;
     Map<String, CameraState> cameraStates = new HashMap<>();
-    try (TopicReader<Localization> loc = TopicReader.on(bootstrap).open(topics.localizations());
-        TopicReader<Alert> alerts = TopicReader.on(bootstrap).open(topics.alerts());
+    // what is printed is read as the dashboard reads it
+    KafkaConnection reader = as("dashboard");
+    try (TopicReader<Localization> loc = TopicReader.on(reader).open(topics.localizations());
+        TopicReader<Alert> alerts = TopicReader.on(reader).open(topics.alerts());
         TopicReader<CameraStatus> cameras =
-            TopicReader.on(bootstrap).readUncommitted().open(topics.cameraStatus())) {
+            TopicReader.on(reader).readUncommitted().open(topics.cameraStatus())) {
       while (!stopping.get() && System.nanoTime() < end) {
         for (Localization l : loc.poll(Duration.ofMillis(100))) {
           if (first) {
