@@ -45,9 +45,10 @@ import java.util.TreeSet;
  * AcousticModel.Output#latents}), its row's {@code knn} is the accuracy of a {@link
  * NearestNeighbours} classifier (k = 15, Euclidean, majority vote) of the labelled frames' latents
  * into the dataset's classes, the noise-only class among them. One split is evaluated, so the
- * protocol is leave-one-second-out over it: each frame is classified by the frames of the other
- * seconds, since the 12 frames of one second are near copies of one another. The paper fits on the
- * training list and scores the test list instead. Rows of models without a latent have none.
+ * protocol is leave-one-scene-out over it: each frame is classified by the frames of the other
+ * scenes ({@link FrameSample#location}, or the other seconds where a dataset names no scene), since
+ * the frames of one scene are near copies of one another. The paper fits on the training list and
+ * scores the test list instead. Rows of models without a latent have none.
  *
  * <p>Feed frames with {@link #accept} (in chunks, so a large split need not fit in memory), then
  * call {@link #finish}. Not thread safe.
@@ -161,10 +162,10 @@ public final class Evaluation {
   private int boxed;
   private int truthPeaksOnObject;
 
-  /** The labelled frames' classes and seconds, and each model's latent of each (KNN). */
+  /** The labelled frames' classes and scenes, and each model's latent of each (KNN). */
   private final List<Long> knnLabels = new ArrayList<>();
 
-  private final List<String> knnSeconds = new ArrayList<>();
+  private final List<String> knnScenes = new ArrayList<>();
   private final List<List<float[]>> latents = new ArrayList<>();
   private final boolean[] withoutLatent;
 
@@ -316,7 +317,7 @@ public final class Evaluation {
     classFrames.merge(f.classId(), 1, Integer::sum);
     if (f.classId() >= 0) {
       knnLabels.add(f.classId());
-      knnSeconds.add(f.source());
+      knnScenes.add(f.location() >= 0 ? "scene " + f.location() : "second " + f.source());
       for (int m = 0; m < models.size(); m++) {
         float[] z = outputs[3 * m].latents();
         if (z == null) {
@@ -403,14 +404,14 @@ public final class Evaluation {
   private Map<String, NearestNeighbours.Accuracy> nearestNeighbours() {
     Map<String, NearestNeighbours.Accuracy> out = new LinkedHashMap<>();
     long[] labels = knnLabels.stream().mapToLong(Long::longValue).toArray();
-    Object[] seconds = knnSeconds.toArray();
+    Object[] scenes = knnScenes.toArray();
     for (int m = 0; m < models.size(); m++) {
       if (withoutLatent[m] || latents.get(m).isEmpty()) {
         continue;
       }
       NearestNeighbours.Accuracy a =
           NearestNeighbours.leaveGroupOut(
-              latents.get(m).toArray(float[][]::new), labels, seconds, NearestNeighbours.K);
+              latents.get(m).toArray(float[][]::new), labels, scenes, NearestNeighbours.K);
       if (a != null) {
         out.put(models.get(m).name(), a);
       }
@@ -930,9 +931,10 @@ public final class Evaluation {
    */
   public record KnnSetup(int k, String protocol, int frames, List<String> models) {
     public static final String PROTOCOL =
-        "leave-one-second-out over the evaluated split: each labelled frame's latent is"
-            + " classified by the latents of the other seconds' frames (Euclidean, majority vote,"
-            + " a tie to the class of the nearest)";
+        "leave-one-scene-out over the evaluated split: each labelled frame's latent is"
+            + " classified by the latents of the frames of the other scenes (location; the other"
+            + " seconds where the dataset names none), Euclidean, majority vote, a tie to the"
+            + " class of the nearest";
   }
 
   /** One frame's place in its stream and its map's peak contrast, for the confirmation rule. */

@@ -130,7 +130,7 @@ public final class EvaluationOutput {
           String.format(
               Locale.ROOT,
               "KNN: accuracy of a %d-nearest-neighbour classifier of the model's latents into the"
-                  + " %d classes, leave-one-second-out over these %d labelled frames; - where a"
+                  + " %d classes, leave-one-scene-out over these %d labelled frames; - where a"
                   + " model returns no latent.%n",
               report.knn().k(),
               report.classes().stream().filter(c -> c.id() >= 0).count(),

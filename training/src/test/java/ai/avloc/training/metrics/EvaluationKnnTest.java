@@ -29,7 +29,7 @@ class EvaluationKnnTest {
 
   /**
    * Where each second's frames lie on a line: seeds 31 and 32 are class 0 at 0 and 1, seeds 33 and
-   * 34 class 1 at 2.2 and 1.8.
+   * 34 class 1 at 2.2 and 1.8, and the last two are one scene.
    */
   private static final Map<Long, Float> PLACE = Map.of(31L, 0f, 32L, 1f, 33L, 2.2f, 34L, 1.8f);
 
@@ -49,13 +49,15 @@ class EvaluationKnnTest {
   }
 
   @Test
-  void eachModelRowGetsTheLeaveOneSecondOutAccuracyOfItsLatents() throws IOException {
+  void eachModelRowGetsTheLeaveOneSceneOutAccuracyOfItsLatents() throws IOException {
     Path root = dir.resolve("data");
     List<String> seconds = new java.util.ArrayList<>();
     for (long seed = 31; seed <= 34; seed++) {
       long classId = seed <= 32 ? 0 : 1;
       String path = DatasetFixture.path(classId, (int) seed, 0);
-      DatasetFixture.write(root, path, DatasetFixture.sounding(seed, Map.of("classes", classId)));
+      long scene = seed <= 32 ? seed : 7;
+      DatasetFixture.write(
+          root, path, DatasetFixture.sounding(seed, Map.of("classes", classId, "location", scene)));
       seconds.add(path);
     }
     DatasetFixture.list(root, Split.TESTING, seconds);
@@ -76,13 +78,14 @@ class EvaluationKnnTest {
       e.accept(frames, Evaluation.Progress.NONE);
       report = e.finish();
     }
-    // 15 neighbours from the other seconds: at 0, 12 at 1 and 3 at 1.8 say class 0 (right); at 1,
-    // 12 at 1.8 and 3 at 0 say class 1 (wrong); at 2.2, 12 at 1.8 (right); at 1.8, 12 at 2.2
-    // (right): 36 of 48 frames, half of class 0 and all of class 1
+    // 15 neighbours from the other scenes: at 0, 12 at 1 and 3 at 1.8 say class 0 (right); at 1,
+    // 12 at 1.8 and 3 at 0 say class 1 (wrong); at 2.2 and at 1.8, whose scene-mates may not vote,
+    // 12 at 1 say class 0 (wrong): 12 of 48 frames, half of class 0 and none of class 1. By
+    // second it would be 36 of 48.
     RowReport placed = report.row("placed");
-    assertEquals(0.75, placed.knn(), 1e-12);
+    assertEquals(0.25, placed.knn(), 1e-12);
     assertEquals(0.5, placed.perClass().get(0).knn(), 1e-12);
-    assertEquals(1.0, placed.perClass().get(1).knn(), 1e-12);
+    assertEquals(0.0, placed.perClass().get(1).knn(), 1e-12);
     assertNull(report.row("placed: " + Evaluation.BLACK_IMAGE).knn(), "ablations have none");
     assertNull(report.row(Evaluation.TILED_MFCC).knn());
     assertNull(report.row("bright").knn(), "no latent, no KNN");
@@ -93,9 +96,9 @@ class EvaluationKnnTest {
     Path json = dir.resolve("evaluation.json");
     EvaluationOutput.writeJson(report, json);
     JsonNode doc = new ObjectMapper().readTree(json.toFile());
-    assertEquals(0.75, doc.at("/rows/0/knn").asDouble(), 1e-12);
+    assertEquals(0.25, doc.at("/rows/0/knn").asDouble(), 1e-12);
     assertTrue(doc.at("/rows/3/knn").isNull(), doc.at("/rows/3").toString());
-    assertTrue(doc.at("/knn/protocol").asText().startsWith("leave-one-second-out"));
+    assertTrue(doc.at("/knn/protocol").asText().startsWith("leave-one-scene-out"));
     String table = EvaluationOutput.table(report);
     assertTrue(table.lines().findFirst().orElseThrow().contains("KNN"), table);
     assertTrue(
@@ -104,7 +107,7 @@ class EvaluationKnnTest {
             .filter(l -> l.startsWith("placed "))
             .findFirst()
             .orElseThrow()
-            .contains("75.0 %"),
+            .contains("25.0 %"),
         table);
   }
 }
