@@ -22,7 +22,10 @@ import picocli.CommandLine.Option;
       "Scores models on a dataset split the paper's way: MSE, IoU@0.5 and AUC of the energy maps,"
           + " cIoU against annotated boxes, per class; with the ablations (black image,"
           + " background-noise audio), the tiled-MFCC and centre-prior baselines, and a check"
-          + " that noise-only frames give flat maps.",
+          + " that noise-only frames give flat maps. KNN: accuracy of a 15-nearest-neighbour"
+          + " classifier of each model's latents into the classes, leave-one-scene-out over the"
+          + " split (models exported before the latent output have none until"
+          + " 'avloc model reexport').",
       "Writes OUT/evaluation.json, OUT/success.png and OUT/grid.png."
     })
 final class EvaluateCommand implements Callable<Integer> {

@@ -72,7 +72,8 @@ final class ModelCommand {
       mixinStandardHelpOptions = true,
       description =
           "Rebuild a trained U-VAE's serving graph the way this version builds it (the same"
-              + " outputs, faster), in place or into OUT.")
+              + " outputs, faster, plus the latent the evaluation's KNN reads), in place or into"
+              + " OUT.")
   static final class Reexport implements Callable<Integer> {
     @Parameters(index = "0", description = "model directory")
     Path dir;

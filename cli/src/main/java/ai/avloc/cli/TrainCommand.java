@@ -2,6 +2,7 @@ package ai.avloc.cli;
 
 import ai.avloc.training.data.AudioVisualDataset;
 import ai.avloc.training.uvae.AudioGate;
+import ai.avloc.training.uvae.ReconstructionLoss;
 import ai.avloc.training.uvae.TrainingRun;
 import ai.avloc.training.uvae.UvaeConfig;
 import ai.avloc.training.uvae.UvaeTrainer;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -101,9 +103,25 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--noise-pairs",
-      defaultValue = "1",
-      description = "fraction of frames that also train on their background-noise pair (§4.3)")
-  double noisePairs;
+      description =
+          "fraction of frames that also train on their background-noise pair (§4.3; default 1)")
+  Double noisePairs;
+
+  @Option(
+      names = "--no-noise-pairs",
+      description =
+          "train without background-noise pairs (the paper's ablation): no §4.3 pair and none of"
+              + " the datasets' noise-only seconds; the card says how many seconds were left out")
+  boolean noNoisePairs;
+
+  @Option(
+      names = "--loss",
+      defaultValue = "both",
+      converter = LossConverter.class,
+      description =
+          "reconstruction terms: mse, huber or both (the paper's MSE + Huber, the default); the"
+              + " VAE adds its KL term to each")
+  ReconstructionLoss loss;
 
   @Option(
       names = "--noise-only-repeat",
@@ -170,7 +188,12 @@ final class TrainCommand implements Callable<Integer> {
             .withVariational(!autoencoder)
             .withAudioGate(audioGate())
             .withVisualSkip(visualSkip)
-            .withFocusWeight(focusWeight);
+            .withFocusWeight(focusWeight)
+            .withLoss(loss);
+    if (noNoisePairs && noisePairs != null) {
+      throw new IllegalArgumentException(
+          "--no-noise-pairs trains on no background-noise pair; leave out --noise-pairs");
+    }
     if (skips != null) {
       config = config.withSkips(skips);
     }
@@ -195,7 +218,7 @@ final class TrainCommand implements Callable<Integer> {
             out,
             version,
             epochs,
-            noisePairs,
+            noisePairs == null ? 1 : noisePairs,
             noiseOnlyRepeat,
             mirror,
             framesPerSecond,
@@ -203,7 +226,8 @@ final class TrainCommand implements Callable<Integer> {
             stepsPerEpoch,
             selectByIou(),
             startFrom,
-            exportOnly);
+            exportOnly,
+            noNoisePairs);
     TrainingRun run = TrainingRun.prepare(options, TrainCommand::loadBar);
     System.out.printf(
         Locale.ROOT,
@@ -215,6 +239,13 @@ final class TrainCommand implements Callable<Integer> {
         run.trainingFrames(),
         run.validationFrames(),
         run.runDir());
+    if (noNoisePairs) {
+      System.out.printf(
+          Locale.ROOT,
+          "without background-noise pairs: %d noise-only training frames (%.1f s) left out%n",
+          run.noiseOnlyFramesLeftOut(),
+          run.noiseOnlySecondsLeftOut());
+    }
     UvaeTrainer.State before = run.resuming();
     if (before != null) {
       System.out.printf(
@@ -255,6 +286,18 @@ final class TrainCommand implements Callable<Integer> {
       default ->
           throw new IllegalArgumentException("--select-by takes mse or iou, got " + selectBy);
     };
+  }
+
+  /** Reads --loss: mse, huber or both, with picocli's message for anything else. */
+  static final class LossConverter implements CommandLine.ITypeConverter<ReconstructionLoss> {
+    @Override
+    public ReconstructionLoss convert(String value) {
+      try {
+        return ReconstructionLoss.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException("expected mse, huber or both");
+      }
+    }
   }
 
   /** A bar for the seconds of one split of one dataset as they load. */

@@ -116,6 +116,45 @@ class TrainCommandTest {
         "--start-from: no finished epoch");
   }
 
+  @Test
+  void shouldRecordTheLossAndTheLeftOutNoisePairsInTheCardAndTheRun() throws Exception {
+    Path model = dir.resolve("huber");
+    Path runDir = dir.resolve("huber-run");
+    BadInputTest.Run run =
+        BadInputTest.run(
+            trainIn(
+                runDir,
+                "--data",
+                withValidation.toString(),
+                "--loss",
+                "huber",
+                "--no-noise-pairs",
+                "--out",
+                model.toString()));
+    assertEquals(0, run.exit(), run.err());
+    ObjectMapper json = new ObjectMapper();
+    JsonNode card = json.readTree(model.resolve("model.json").toFile());
+    assertEquals("huber", card.at("/config/loss").asText(), card.toString());
+    assertTrue(card.at("/config/noNoisePairs").asBoolean(), card.toString());
+    assertTrue(card.at("/metrics/noiseOnlySecondsLeftOut").isNumber(), card.toString());
+    assertTrue(card.get("description").asText().contains("on Huber alone"), card.toString());
+    JsonNode settings = json.readTree(runDir.resolve("state.json").toFile()).get("config");
+    assertEquals("huber", settings.get("loss").asText());
+    assertEquals(0.0, settings.get("noisePairs").asDouble());
+    assertEquals("left out", settings.get("noiseOnly").asText());
+  }
+
+  @Test
+  void shouldRefuseAnUnknownLossAndNoisePairsAskedBothWays() {
+    BadInputTest.assertFailsWith(
+        BadInputTest.run(train("--data", withValidation.toString(), "--loss", "l1")),
+        "avloc train: --loss 'l1': expected mse, huber or both");
+    BadInputTest.assertFailsWith(
+        BadInputTest.run(
+            train("--data", withValidation.toString(), "--no-noise-pairs", "--noise-pairs", "0.5")),
+        "--no-noise-pairs trains on no background-noise pair");
+  }
+
   private static String[] train(String... data) {
     return trainIn(dir.resolve("run-" + System.nanoTime()), data);
   }

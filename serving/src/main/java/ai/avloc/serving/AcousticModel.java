@@ -31,6 +31,9 @@ public final class AcousticModel implements AutoCloseable {
   private final int height;
   private final int width;
 
+  /** The latent's dimension, 0 when the model returns none. */
+  private final int latentSize;
+
   /**
    * Native buffers the inputs are copied into, reused from call to call (calls are serialized).
    * Handed a heap array, DJL would allocate and zero a new native buffer for every call; at batch 1
@@ -43,12 +46,14 @@ public final class AcousticModel implements AutoCloseable {
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(AcousticModel.class);
 
-  private AcousticModel(ModelCard card, ZooModel<NDList, NDList> model, int height, int width) {
+  private AcousticModel(
+      ModelCard card, ZooModel<NDList, NDList> model, int height, int width, int latentSize) {
     this.card = card;
     this.model = model;
     this.predictor = model.newPredictor();
     this.height = height;
     this.width = width;
+    this.latentSize = latentSize;
   }
 
   /**
@@ -125,7 +130,13 @@ public final class AcousticModel implements AutoCloseable {
               + height
               + "x"
               + width);
-      AcousticModel loaded = new AcousticModel(card, model, height, width);
+      Shape latent = outputs.get(ModelContract.LATENT);
+      expect(
+          latent == null || (latent.dimension() == 2 && latent.get(1) > 0),
+          dir,
+          "latent must be [B, L], is " + latent);
+      AcousticModel loaded =
+          new AcousticModel(card, model, height, width, latent == null ? 0 : (int) latent.get(1));
       loaded.warmUp();
       return loaded;
     } catch (IOException | RuntimeException e) {
@@ -171,6 +182,11 @@ public final class AcousticModel implements AutoCloseable {
     return width;
   }
 
+  /** The dimension of the latent the model returns, 0 when it returns none. */
+  public int latentSize() {
+    return latentSize;
+  }
+
   /**
    * Runs one batch. Calls are serialized: one DJL predictor serves the model, and TensorFlow
    * already spreads one batch over the cores.
@@ -203,7 +219,12 @@ public final class AcousticModel implements AutoCloseable {
         throw new IllegalStateException(
             "model " + card.id() + " returned " + energy.length + " energy values for " + batch);
       }
-      return new Output(images, energy, batch);
+      float[] latents = latentSize == 0 ? null : out.get(ModelContract.LATENT).toFloatArray();
+      if (latents != null && latents.length != batch * latentSize) {
+        throw new IllegalStateException(
+            "model " + card.id() + " returned " + latents.length + " latent values for " + batch);
+      }
+      return new Output(images, energy, batch, latents);
     } catch (TranslateException e) {
       throw new IllegalStateException(
           "inference failed in " + card.id() + ": " + e.getMessage(), e);
@@ -227,8 +248,14 @@ public final class AcousticModel implements AutoCloseable {
    *
    * @param acousticImages batch x 36 x 48 x 12
    * @param energy batch x 36 x 48
+   * @param latents batch x the latent's dimension, or null when the model returns no latent
    */
-  public record Output(float[] acousticImages, float[] energy, int batch) {}
+  public record Output(float[] acousticImages, float[] energy, int batch, float[] latents) {
+    /** Outputs without a latent. */
+    public Output(float[] acousticImages, float[] energy, int batch) {
+      this(acousticImages, energy, batch, null);
+    }
+  }
 
   @Override
   public void close() {

@@ -11,6 +11,10 @@ import org.tensorflow.types.TFloat32;
  * {@code serving_default} takes {@code rgb [B, H, W, 3]} in [0, 1] and {@code mfcc [B, 12]}
  * (min-max normalized) and returns {@code acoustic_image [B, 36, 48, 12]} in [0, 1] and {@code
  * energy [B, 36, 48]} (the paper's energy map). The shapes are {@link ModelShapes}'.
+ *
+ * <p>A model may also return {@code latent [B, L]}, the vector its acoustic image is decoded from
+ * (the U-VAE's mean, the autoencoder's embedding), which the evaluation's KNN measure classifies.
+ * It is optional: models exported before it, and models without one, serve the same.
  */
 public final class ModelContract {
   public static final String TAG = "serve";
@@ -19,6 +23,9 @@ public final class ModelContract {
   public static final String MFCC = "mfcc";
   public static final String ACOUSTIC_IMAGE = "acoustic_image";
   public static final String ENERGY = "energy";
+
+  /** The optional latent output. */
+  public static final String LATENT = "latent";
 
   private ModelContract() {}
 

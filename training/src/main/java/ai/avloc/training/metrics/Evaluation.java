@@ -41,6 +41,15 @@ import java.util.TreeSet;
  * dataset's noise-only id) have no source to localize: they are left out of these columns and
  * scored by the flatness check instead (docs/decisions.md).
  *
+ * <p>KNN (uvae-reference.md §6.3, Table 3): where a model returns its latent ({@link
+ * AcousticModel.Output#latents}), its row's {@code knn} is the accuracy of a {@link
+ * NearestNeighbours} classifier (k = 15, Euclidean, majority vote) of the labelled frames' latents
+ * into the dataset's classes, the noise-only class among them. One split is evaluated, so the
+ * protocol is leave-one-scene-out over it: each frame is classified by the frames of the other
+ * scenes ({@link FrameSample#location}, or the other seconds where a dataset names no scene), since
+ * the frames of one scene are near copies of one another. The paper fits on the training list and
+ * scores the test list instead. Rows of models without a latent have none.
+ *
  * <p>Feed frames with {@link #accept} (in chunks, so a large split need not fit in memory), then
  * call {@link #finish}. Not thread safe.
  */
@@ -153,6 +162,13 @@ public final class Evaluation {
   private int boxed;
   private int truthPeaksOnObject;
 
+  /** The labelled frames' classes and scenes, and each model's latent of each (KNN). */
+  private final List<Long> knnLabels = new ArrayList<>();
+
+  private final List<String> knnScenes = new ArrayList<>();
+  private final List<List<float[]>> latents = new ArrayList<>();
+  private final boolean[] withoutLatent;
+
   /**
    * @param classNames names by class id (missing ones read "class N")
    * @param noiseOnlyClass the class of noise-only seconds, if the dataset has one
@@ -172,7 +188,9 @@ public final class Evaluation {
     this.noiseOnlyClass = noiseOnlyClass.isPresent() ? noiseOnlyClass.getAsLong() : null;
     this.options = options;
     this.totalFrames = totalFrames;
+    this.withoutLatent = new boolean[models.size()];
     for (Model m : models) {
+      latents.add(new ArrayList<>());
       rows.add(new Row(m.name(), "model", m.name(), true));
       rows.add(new Row(m.name() + ": " + BLACK_IMAGE, "ablation", m.name(), true));
       rows.add(new Row(m.name() + ": " + BACKGROUND_NOISE, "ablation", m.name(), true));
@@ -297,6 +315,19 @@ public final class Evaluation {
       }
     }
     classFrames.merge(f.classId(), 1, Integer::sum);
+    if (f.classId() >= 0) {
+      knnLabels.add(f.classId());
+      knnScenes.add(f.location() >= 0 ? "scene " + f.location() : "second " + f.source());
+      for (int m = 0; m < models.size(); m++) {
+        float[] z = outputs[3 * m].latents();
+        if (z == null) {
+          withoutLatent[m] = true;
+        } else if (!withoutLatent[m]) {
+          int size = z.length / outputs[3 * m].batch();
+          latents.get(m).add(Arrays.copyOfRange(z, i * size, (i + 1) * size));
+        }
+      }
+    }
     boolean inGrid = gridIndices.contains(seen);
     List<float[]> generated = inGrid ? new ArrayList<>() : null;
     List<Double> ious = inGrid ? new ArrayList<>() : null;
@@ -333,9 +364,10 @@ public final class Evaluation {
   public Report finish() {
     FlatnessCheck check =
         FlatnessCheck.of(truthSounding.values(), truthNoise.values(), options.flatThreshold());
+    Map<String, NearestNeighbours.Accuracy> knn = nearestNeighbours();
     List<RowReport> reports = new ArrayList<>();
     for (Row r : rows) {
-      reports.add(r.report(check.threshold()));
+      reports.add(r.report(check.threshold(), r.kind.equals("model") ? knn.get(r.model) : null));
     }
     List<ClassInfo> classes = new ArrayList<>();
     classFrames.forEach(
@@ -360,7 +392,31 @@ public final class Evaluation {
         classes,
         check,
         models.stream().map(Model::name).toList(),
-        grid);
+        grid,
+        new KnnSetup(
+            NearestNeighbours.K,
+            KnnSetup.PROTOCOL,
+            knnLabels.size(),
+            models.stream().filter(m -> knn.containsKey(m.name())).map(Model::name).toList()));
+  }
+
+  /** Each model's KNN accuracy, for the models that returned a latent for every frame. */
+  private Map<String, NearestNeighbours.Accuracy> nearestNeighbours() {
+    Map<String, NearestNeighbours.Accuracy> out = new LinkedHashMap<>();
+    long[] labels = knnLabels.stream().mapToLong(Long::longValue).toArray();
+    Object[] scenes = knnScenes.toArray();
+    for (int m = 0; m < models.size(); m++) {
+      if (withoutLatent[m] || latents.get(m).isEmpty()) {
+        continue;
+      }
+      NearestNeighbours.Accuracy a =
+          NearestNeighbours.leaveGroupOut(
+              latents.get(m).toArray(float[][]::new), labels, scenes, NearestNeighbours.K);
+      if (a != null) {
+        out.put(models.get(m).name(), a);
+      }
+    }
+    return out;
   }
 
   private String name(long id) {
@@ -531,7 +587,7 @@ public final class Evaluation {
           .toArray();
     }
 
-    RowReport report(Double threshold) {
+    RowReport report(Double threshold, NearestNeighbours.Accuracy knn) {
       double[] noise = contrasts(true);
       double[] sounding = contrasts(false);
       double[] confirmed = threshold == null ? null : confirmedFlat(threshold);
@@ -560,7 +616,8 @@ public final class Evaluation {
                 cl.auc(),
                 cc.at50(),
                 cc.auc(),
-                s.ciou.size()));
+                s.ciou.size(),
+                knn == null ? null : knn.perClass().get(e.getKey())));
       }
       return new RowReport(
           name,
@@ -586,7 +643,8 @@ public final class Evaluation {
           Quantiles.of(noise),
           sounding.length > 0 && noise.length > 0 ? FlatnessCheck.derive(sounding, noise) : null,
           noise.length > 0 ? FlatnessCheck.forNoiseShare(noise, options.flatNoiseShare()) : null,
-          classes);
+          classes,
+          knn == null ? null : knn.overall());
     }
   }
 
@@ -786,7 +844,12 @@ public final class Evaluation {
   /** One class of the evaluated frames. */
   public record ClassInfo(long id, String name, int frames, boolean noiseOnly) {}
 
-  /** One class in one row; IoU columns are null for noise-only frames, cIoU ones without boxes. */
+  /**
+   * One class in one row; IoU columns are null for noise-only frames, cIoU ones without boxes.
+   *
+   * @param knn share of the class's frames the row's KNN classifier gives their own class; null for
+   *     rows without a latent
+   */
   public record ClassReport(
       long id,
       String name,
@@ -796,7 +859,8 @@ public final class Evaluation {
       Double auc,
       Double ciou50,
       Double cauc,
-      int boxedFrames) {}
+      int boxedFrames,
+      Double knn) {}
 
   /**
    * One row of the table.
@@ -827,6 +891,8 @@ public final class Evaluation {
    *     default) of its noise-only maps as flat: the operating point for alerts, where a false
    *     source raises an alarm and a sounding window read as flat only thins a track; null without
    *     noise-only frames
+   * @param knn accuracy of the k-nearest-neighbour classifier over the model's latents ({@link
+   *     KnnSetup}); null for ablations, baselines and models that return no latent
    */
   public record RowReport(
       String name,
@@ -852,7 +918,24 @@ public final class Evaluation {
       Quantiles contrastNoiseOnly,
       Double fittedFlatThreshold,
       Double noiseShareThreshold,
-      List<ClassReport> perClass) {}
+      List<ClassReport> perClass,
+      Double knn) {}
+
+  /**
+   * How the rows' KNN accuracy was measured.
+   *
+   * @param k neighbours that vote (fewer where fewer frames are left to vote)
+   * @param protocol which frames are the reference and which the queries
+   * @param frames labelled frames classified (class id &gt;= 0)
+   * @param models the models whose rows have a KNN accuracy: those that return a latent
+   */
+  public record KnnSetup(int k, String protocol, int frames, List<String> models) {
+    public static final String PROTOCOL =
+        "leave-one-scene-out over the evaluated split: each labelled frame's latent is"
+            + " classified by the latents of the frames of the other scenes (location; the other"
+            + " seconds where the dataset names none), Euclidean, majority vote, a tie to the"
+            + " class of the nearest";
+  }
 
   /** One frame's place in its stream and its map's peak contrast, for the confirmation rule. */
   private record Judged(String source, int entry, boolean noiseOnly, double contrast) {}
@@ -886,7 +969,8 @@ public final class Evaluation {
       List<ClassInfo> classes,
       FlatnessCheck flatness,
       List<String> models,
-      List<GridSample> grid) {
+      List<GridSample> grid,
+      KnnSetup knn) {
 
     /** The row named {@code name}. */
     public RowReport row(String name) {
@@ -917,6 +1001,7 @@ public final class Evaluation {
       m.put("classes", classes);
       m.put("rows", rows);
       m.put("flatness", flatness);
+      m.put("knn", knn);
       List<Map<String, Object>> samples = new ArrayList<>();
       for (GridSample g : grid) {
         Map<String, Object> s = new LinkedHashMap<>();

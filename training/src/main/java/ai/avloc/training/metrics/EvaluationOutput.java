@@ -93,12 +93,14 @@ public final class EvaluationOutput {
 
   /**
    * Rows: models, their ablations, baselines; columns MSE, IoU@0.5, AUC, cIoU@0.5, cAUC, peak on
-   * object.
+   * object, KNN (model rows whose model returns a latent).
    */
   public static String table(Report report) {
     List<String[]> lines = new ArrayList<>();
     lines.add(
-        new String[] {"row", "MSE", "IoU@0.5", "AUC", "cIoU@0.5", "cAUC", "peak on obj", "frames"});
+        new String[] {
+          "row", "MSE", "IoU@0.5", "AUC", "cIoU@0.5", "cAUC", "peak on obj", "KNN", "frames"
+        });
     for (RowReport r : report.rows()) {
       lines.add(
           new String[] {
@@ -109,6 +111,7 @@ public final class EvaluationOutput {
             pct(r.ciou50()),
             pct(r.cauc()),
             pct(r.peakOnObject()),
+            pct(r.knn()),
             r.boxedFrames() > 0 ? r.frames() + " (" + r.boxedFrames() + " boxed)" : "" + r.frames()
           });
     }
@@ -122,6 +125,17 @@ public final class EvaluationOutput {
                 + " maps: %s).%n",
             report.boxedFrames(),
             pct(report.truthPeakOnObject())));
+    if (report.knn() != null) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "KNN: accuracy of a %d-nearest-neighbour classifier of the model's latents into the"
+                  + " %d classes, leave-one-scene-out over these %d labelled frames; - where a"
+                  + " model returns no latent.%n",
+              report.knn().k(),
+              report.classes().stream().filter(c -> c.id() >= 0).count(),
+              report.knn().frames()));
+    }
     if (report.noiseOnlyFrames() > 0) {
       out.append(
           String.format(

@@ -40,6 +40,8 @@ public final class TrainingRun {
    * @param version the model card's version
    * @param maxSeconds at most this many seconds per split of each dataset (0: all)
    * @param exportOnly train nothing: export the run's best epoch so far
+   * @param noNoisePairs train without background-noise pairs (the paper's ablation): no §4.3 pair
+   *     whatever {@code noisePairs} says, and none of the datasets' noise-only seconds
    * @see UvaeTrainer.Options for the training settings
    */
   public record Options(
@@ -58,11 +60,50 @@ public final class TrainingRun {
       int stepsPerEpoch,
       boolean selectByIou,
       Path startFrom,
-      boolean exportOnly) {
+      boolean exportOnly,
+      boolean noNoisePairs) {
     public Options {
       data = List.copyOf(data);
       Objects.requireNonNull(config, "config");
       Objects.requireNonNull(version, "version");
+    }
+
+    /** With the background-noise pairs. */
+    public Options(
+        List<Path> data,
+        UvaeConfig config,
+        String name,
+        Path runDir,
+        Path out,
+        String version,
+        int epochs,
+        double noisePairs,
+        int noiseOnlyRepeat,
+        boolean mirror,
+        int framesPerSecond,
+        int maxSeconds,
+        int stepsPerEpoch,
+        boolean selectByIou,
+        Path startFrom,
+        boolean exportOnly) {
+      this(
+          data,
+          config,
+          name,
+          runDir,
+          out,
+          version,
+          epochs,
+          noisePairs,
+          noiseOnlyRepeat,
+          mirror,
+          framesPerSecond,
+          maxSeconds,
+          stepsPerEpoch,
+          selectByIou,
+          startFrom,
+          exportOnly,
+          false);
     }
   }
 
@@ -109,6 +150,7 @@ public final class TrainingRun {
   private final UvaeTrainer.Options trainerOptions;
   private final List<FrameSample> training;
   private final List<FrameSample> validation;
+  private final int noiseOnlyFramesLeftOut;
   private final long parameters;
   private final long macs;
 
@@ -121,6 +163,7 @@ public final class TrainingRun {
       UvaeTrainer.Options trainerOptions,
       List<FrameSample> training,
       List<FrameSample> validation,
+      int noiseOnlyFramesLeftOut,
       long parameters,
       long macs) {
     this.options = options;
@@ -133,6 +176,7 @@ public final class TrainingRun {
     this.trainerOptions = trainerOptions;
     this.training = training;
     this.validation = validation;
+    this.noiseOnlyFramesLeftOut = noiseOnlyFramesLeftOut;
     this.parameters = parameters;
     this.macs = macs;
   }
@@ -167,6 +211,11 @@ public final class TrainingRun {
     }
     UvaeTrainer.State before = UvaeTrainer.readState(run);
     Path startCheckpoint = startCheckpoint(options.startFrom(), config, before != null);
+    if (options.noNoisePairs() && options.noiseOnlyRepeat() > 1) {
+      throw new IllegalArgumentException(
+          "--no-noise-pairs leaves the noise-only seconds out; --noise-only-repeat cannot repeat"
+              + " them");
+    }
     if (options.noiseOnlyRepeat() > 1 && dataset.noiseOnlyClass().isEmpty()) {
       throw new IllegalArgumentException(
           "--noise-only-repeat: " + options.data() + " has no noise-only class to repeat");
@@ -174,19 +223,26 @@ public final class TrainingRun {
     UvaeTrainer.Options trainerOptions =
         new UvaeTrainer.Options(
             options.epochs(),
-            options.noisePairs(),
+            options.noNoisePairs() ? 0 : options.noisePairs(),
             options.stepsPerEpoch(),
             dataset.noiseOnlyClass().orElse(-1),
             options.selectByIou(),
             options.mirror(),
             options.noiseOnlyRepeat(),
             startCheckpoint,
-            options.framesPerSecond());
+            options.framesPerSecond(),
+            options.noNoisePairs());
     int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
-    List<FrameSample> training =
+    List<FrameSample> loaded =
         options.exportOnly()
             ? List.of()
             : load(datasets, AudioVisualDataset.Split.TRAINING, options, threads, listener);
+    List<FrameSample> training = trainerOptions.trained(loaded);
+    int leftOut = loaded.size() - training.size();
+    if (!options.exportOnly() && training.isEmpty()) {
+      throw new IllegalArgumentException(
+          "--no-noise-pairs: the training seconds of " + options.data() + " are all noise-only");
+    }
     List<FrameSample> validation =
         options.exportOnly()
             ? List.of()
@@ -207,6 +263,7 @@ public final class TrainingRun {
         trainerOptions,
         training,
         validation,
+        leftOut,
         parameters,
         macs);
   }
@@ -238,6 +295,16 @@ public final class TrainingRun {
 
   public int validationFrames() {
     return validation.size();
+  }
+
+  /** Noise-only training frames left out by {@link Options#noNoisePairs}. */
+  public int noiseOnlyFramesLeftOut() {
+    return noiseOnlyFramesLeftOut;
+  }
+
+  /** The noise-only training seconds left out: the frames over the frames kept per second. */
+  public double noiseOnlySecondsLeftOut() {
+    return (double) noiseOnlyFramesLeftOut / options.framesPerSecond();
   }
 
   /** The state of the run this one resumes, or null when the run directory held none. */
@@ -283,6 +350,15 @@ public final class TrainingRun {
     if (!options.exportOnly()) {
       metrics.put("trainingFrames", (double) training.size());
       metrics.put("validationFrames", (double) validation.size());
+      if (options.noNoisePairs()) {
+        metrics.put("noiseOnlySecondsLeftOut", noiseOnlySecondsLeftOut());
+      }
+    }
+    // the card always names the loss, where the run's settings name only a change from both
+    Map<String, Object> described = new LinkedHashMap<>(config.describe());
+    described.put("loss", config.loss().described());
+    if (options.noNoisePairs()) {
+      described.put("noNoisePairs", true);
     }
     return new ModelCard(
         modelName,
@@ -299,7 +375,7 @@ public final class TrainingRun {
                 .toList()),
         metrics,
         description(options, state),
-        config.describe(),
+        described,
         datasetCards(options.data()));
   }
 
@@ -309,7 +385,7 @@ public final class TrainingRun {
     int noiseOnlyRepeat = options.noiseOnlyRepeat();
     return String.format(
         Locale.ROOT,
-        "U-VAE (%s preset, %d skip%s, %s%s%s%s) trained %d epochs%s%s%s%s; best epoch %d",
+        "U-VAE (%s preset, %d skip%s, %s%s%s%s) trained %d epochs%s%s%s%s%s%s; best epoch %d",
         config.preset(),
         config.skips(),
         config.skips() == 1 ? "" : "s",
@@ -322,6 +398,12 @@ public final class TrainingRun {
         config.visualSkip() ? ", visual skip" : "",
         config.focusWeight() > 0 ? ", focus term " + config.focusWeight() : "",
         state.epochsDone(),
+        switch (config.loss()) {
+          case BOTH -> "";
+          case MSE -> " on MSE alone";
+          case HUBER -> " on Huber alone";
+        },
+        options.noNoisePairs() ? " without background-noise pairs" : "",
         options.mirror() ? " on mirrored pairs too" : "",
         framesPerSecond == 12 ? "" : " at " + framesPerSecond + " frames per second",
         noiseOnlyRepeat == 1 ? "" : ", noise-only frames " + noiseOnlyRepeat + " times",

@@ -31,6 +31,8 @@ import java.util.Map;
  *     x 16 stage, beside the latent (not in the paper; docs/decisions.md, "Visual skip")
  * @param focusWeight weight of the focus term (not in the paper; {@link UvaeTraining},
  *     docs/decisions.md, "Focus term"), 0 for none
+ * @param loss the reconstruction terms trained on: MSE, Huber or both (the reference's, and the
+ *     reading of a description without one)
  */
 public record UvaeConfig(
     String preset,
@@ -48,7 +50,8 @@ public record UvaeConfig(
     Path backboneWeights,
     AudioGate audioGate,
     boolean visualSkip,
-    double focusWeight) {
+    double focusWeight,
+    ReconstructionLoss loss) {
 
   /**
    * The settings of {@link #describe()} that shape the graph's variables: two configurations that
@@ -90,9 +93,48 @@ public record UvaeConfig(
           "width, latent, batch size and learning rate must be positive");
     }
     java.util.Objects.requireNonNull(audioGate, "audioGate");
+    java.util.Objects.requireNonNull(loss, "loss");
     if (audioGate == AudioGate.BACKBONE && !preset.equals("compact")) {
       throw new IllegalArgumentException("the backbone gate needs the compact preset's backbone");
     }
+  }
+
+  /** A configuration trained on the reference's MSE + Huber. */
+  public UvaeConfig(
+      String preset,
+      int frameHeight,
+      int frameWidth,
+      int width,
+      int skips,
+      boolean variational,
+      int latent,
+      double beta,
+      double energyWeight,
+      double learningRate,
+      int batchSize,
+      long seed,
+      Path backboneWeights,
+      AudioGate audioGate,
+      boolean visualSkip,
+      double focusWeight) {
+    this(
+        preset,
+        frameHeight,
+        frameWidth,
+        width,
+        skips,
+        variational,
+        latent,
+        beta,
+        energyWeight,
+        learningRate,
+        batchSize,
+        seed,
+        backboneWeights,
+        audioGate,
+        visualSkip,
+        focusWeight,
+        ReconstructionLoss.BOTH);
   }
 
   public static UvaeConfig preset(String name) {
@@ -202,6 +244,11 @@ public record UvaeConfig(
     return with(c -> c.focusWeight = w);
   }
 
+  /** The same model trained on other reconstruction terms (the paper's loss ablations). */
+  public UvaeConfig withLoss(ReconstructionLoss l) {
+    return with(c -> c.loss = l);
+  }
+
   /** A copy with one change, checked by the record's constructor. */
   private UvaeConfig with(java.util.function.Consumer<Copy> change) {
     Copy c = new Copy(this);
@@ -222,7 +269,8 @@ public record UvaeConfig(
         c.backboneWeights,
         c.audioGate,
         c.visualSkip,
-        c.focusWeight);
+        c.focusWeight,
+        c.loss);
   }
 
   /** The components a wither may change. */
@@ -237,6 +285,7 @@ public record UvaeConfig(
     AudioGate audioGate;
     boolean visualSkip;
     double focusWeight;
+    ReconstructionLoss loss;
 
     Copy(UvaeConfig c) {
       skips = c.skips;
@@ -249,6 +298,7 @@ public record UvaeConfig(
       audioGate = c.audioGate;
       visualSkip = c.visualSkip;
       focusWeight = c.focusWeight;
+      loss = c.loss;
     }
   }
 
@@ -282,7 +332,11 @@ public record UvaeConfig(
                   ? AudioGate.FEATURE
                   : "backbone".equals(gate) ? AudioGate.BACKBONE : badGate(gate),
           Boolean.TRUE.equals(d.get("visualSkip")),
-          d.get("focusWeight") == null ? 0 : ((Number) d.get("focusWeight")).doubleValue());
+          d.get("focusWeight") == null ? 0 : ((Number) d.get("focusWeight")).doubleValue(),
+          // models trained before the choice trained on both
+          d.get("loss") == null
+              ? ReconstructionLoss.BOTH
+              : ReconstructionLoss.parse((String) d.get("loss")));
     } catch (NullPointerException | ClassCastException | NumberFormatException e) {
       throw new IllegalArgumentException("not a U-VAE configuration: " + d, e);
     } catch (ArrayIndexOutOfBoundsException e) {
@@ -320,6 +374,10 @@ public record UvaeConfig(
     }
     if (focusWeight > 0) {
       m.put("focusWeight", focusWeight);
+    }
+    if (loss != ReconstructionLoss.BOTH) {
+      // only when not the reference's, so runs from before the option resume
+      m.put("loss", loss.described());
     }
     return m;
   }

@@ -16,7 +16,8 @@ import org.tensorflow.op.Ops;
 /**
  * Writes a trained U-VAE as a SavedModel that meets the model contract: a fresh serving graph (no
  * target, loss or optimizer; latent z = mu) whose variables are restored from a training
- * checkpoint, plus its {@code model.json}.
+ * checkpoint, plus its {@code model.json}. The signature also returns the latent ({@link
+ * ModelContract#LATENT}); re-exporting an older model adds it.
  */
 public final class UvaeExport {
   private UvaeExport() {}
@@ -139,6 +140,7 @@ public final class UvaeExport {
             .input(ModelContract.MFCC, model.mfcc)
             .output(ModelContract.ACOUSTIC_IMAGE, model.acousticImage)
             .output(ModelContract.ENERGY, model.energy)
+            .output(ModelContract.LATENT, model.latent)
             .build();
     SavedModelBundle.exporter(dir.toString())
         .withTags(ModelContract.TAG)

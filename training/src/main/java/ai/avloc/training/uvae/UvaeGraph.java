@@ -44,6 +44,12 @@ public final class UvaeGraph {
   /** softplus sigma of the VAE; null for the AE and in a serving graph (z = mu there). */
   public final Operand<TFloat32> sigma;
 
+  /**
+   * The latent the decoder gets: z = mu + sigma * eps while training, and in a serving graph the
+   * VAE's mean or the AE's min-max normalized embedding (the paper's KNN features).
+   */
+  public final Operand<TFloat32> latent;
+
   public final Operand<TFloat32> acousticImage;
   public final Operand<TFloat32> energy;
 
@@ -60,6 +66,7 @@ public final class UvaeGraph {
       Operand<TFloat32> fusedVisual,
       Operand<TFloat32> mu,
       Operand<TFloat32> sigma,
+      Operand<TFloat32> latent,
       Operand<TFloat32> acousticImage,
       Operand<TFloat32> energy,
       long macsPerFrame) {
@@ -72,6 +79,7 @@ public final class UvaeGraph {
     this.fusedVisual = fusedVisual;
     this.mu = mu;
     this.sigma = sigma;
+    this.latent = latent;
     this.acousticImage = acousticImage;
     this.energy = energy;
     this.macsPerFrame = macsPerFrame;
@@ -197,7 +205,19 @@ public final class UvaeGraph {
 
     long macs = macsPerFrame(config, backbone, restored);
     return new UvaeGraph(
-        config, l, rgb, mfcc, training, visual, seenNormalized, mean, sigma, image, energy, macs);
+        config,
+        l,
+        rgb,
+        mfcc,
+        training,
+        visual,
+        seenNormalized,
+        mean,
+        sigma,
+        z,
+        image,
+        energy,
+        macs);
   }
 
   /** The audio encoder's layer-1 map (36 x 48, the skip's source) and layer-2 map (12 x 16). */

@@ -88,6 +88,9 @@ public final class UvaeTrainer {
    * @param framesPerSecond how many of each second's 12 frames the training frames hold: the
    *     trainer does not pick them, but records the number with the run's settings, so that a run
    *     does not resume on other frames
+   * @param leaveOutNoiseOnly train on no frame of {@code noiseOnlyClass}: with {@code noisePairs}
+   *     0, the model never sees a background-noise pair (the paper's ablation "without
+   *     background-noise pairs", Table 3)
    */
   public record Options(
       int epochs,
@@ -98,8 +101,12 @@ public final class UvaeTrainer {
       boolean mirror,
       int noiseOnlyRepeat,
       Path startFrom,
-      int framesPerSecond) {
+      int framesPerSecond,
+      boolean leaveOutNoiseOnly) {
     public Options {
+      if (leaveOutNoiseOnly && noiseOnlyRepeat > 1) {
+        throw new IllegalArgumentException("noise-only frames left out cannot be repeated");
+      }
       if (epochs < 1
           || !(noisePairs >= 0 && noisePairs <= 1)
           || maxStepsPerEpoch < 0
@@ -112,6 +119,30 @@ public final class UvaeTrainer {
       }
     }
 
+    /** Training on the noise-only frames too. */
+    public Options(
+        int epochs,
+        double noisePairs,
+        int maxStepsPerEpoch,
+        long noiseOnlyClass,
+        boolean selectByIou,
+        boolean mirror,
+        int noiseOnlyRepeat,
+        Path startFrom,
+        int framesPerSecond) {
+      this(
+          epochs,
+          noisePairs,
+          maxStepsPerEpoch,
+          noiseOnlyClass,
+          selectByIou,
+          mirror,
+          noiseOnlyRepeat,
+          startFrom,
+          framesPerSecond,
+          false);
+    }
+
     public Options(
         int epochs,
         double noisePairs,
@@ -120,6 +151,14 @@ public final class UvaeTrainer {
         boolean selectByIou,
         boolean mirror) {
       this(epochs, noisePairs, maxStepsPerEpoch, noiseOnlyClass, selectByIou, mirror, 1, null, 12);
+    }
+
+    /** The training frames these options train on: all, or all but the noise-only ones. */
+    public List<FrameSample> trained(List<FrameSample> frames) {
+      if (!leaveOutNoiseOnly) {
+        return frames;
+      }
+      return frames.stream().filter(f -> f.classId() != noiseOnlyClass).toList();
     }
 
     /** Selecting the best epoch by validation MSE, without mirrored pairs. */
@@ -177,8 +216,9 @@ public final class UvaeTrainer {
   }
 
   /** Trains until {@code options.epochs()} epochs are done; returns the final state. */
-  public State train(List<FrameSample> training, List<FrameSample> validation, Listener listener)
+  public State train(List<FrameSample> frames, List<FrameSample> validation, Listener listener)
       throws IOException {
+    List<FrameSample> training = options.trained(frames);
     if (training.isEmpty() || validation.isEmpty()) {
       throw new IllegalArgumentException("training and validation frames must not be empty");
     }
@@ -285,6 +325,9 @@ public final class UvaeTrainer {
     }
     if (options.startFrom() != null) {
       m.put("startFrom", options.startFrom().toString());
+    }
+    if (options.leaveOutNoiseOnly()) {
+      m.put("noiseOnly", "left out");
     }
     return m;
   }

@@ -21,7 +21,8 @@ import org.tensorflow.types.family.TType;
 /**
  * The U-VAE with its training objective (uvae-reference.md §4.1): MSE + Huber(delta = 1) over the
  * acoustic image, plus beta x KL for the VAE, plus the backbone's weight penalties; Adam with the
- * preset's learning rate and TF's default betas and epsilon.
+ * preset's learning rate and TF's default betas and epsilon. The configuration's {@link
+ * ReconstructionLoss} keeps MSE alone or Huber alone instead of their sum (Table 3's ablations).
  *
  * <p>Beyond the paper, an energy-map term (weight {@code energyWeight}, 0 for the paper preset):
  * the squared difference of the predicted and true energy maps, each as its deviation from its own
@@ -33,6 +34,9 @@ public final class UvaeTraining {
   public final Placeholder<TFloat32> target;
   public final Operand<TFloat32> mse;
   public final Operand<TFloat32> huber;
+
+  /** The reconstruction terms the loss holds: MSE, Huber or their sum. */
+  public final Operand<TFloat32> reconstruction;
 
   /** The KL term before beta; a constant 0 for the AE. */
   public final Operand<TFloat32> kl;
@@ -50,6 +54,7 @@ public final class UvaeTraining {
       Placeholder<TFloat32> target,
       Operand<TFloat32> mse,
       Operand<TFloat32> huber,
+      Operand<TFloat32> reconstruction,
       Operand<TFloat32> kl,
       Operand<TFloat32> loss,
       Operand<TFloat32> focus,
@@ -58,6 +63,7 @@ public final class UvaeTraining {
     this.target = target;
     this.mse = mse;
     this.huber = huber;
+    this.reconstruction = reconstruction;
     this.kl = kl;
     this.loss = loss;
     this.focus = focus;
@@ -140,7 +146,15 @@ public final class UvaeTraining {
             tf.math.add(tf.math.mul(tf.constant(0.5f), tf.math.square(q)), tf.math.sub(abs, q)),
             all);
     Operand<TFloat32> kl = tf.constant(0f);
-    Operand<TFloat32> loss = tf.math.add(mse, huber);
+    Operand<TFloat32> reconstruction =
+        tf.withName("reconstruction")
+            .identity(
+                switch (config.loss()) {
+                  case MSE -> mse;
+                  case HUBER -> huber;
+                  case BOTH -> tf.math.add(mse, huber);
+                });
+    Operand<TFloat32> loss = reconstruction;
     if (config.variational()) {
       Operand<TFloat32> s2 = tf.math.square(model.sigma);
       Operand<TFloat32> perSample =
@@ -193,6 +207,6 @@ public final class UvaeTraining {
     List<Op> ops = new ArrayList<>(model.layers.updates());
     ops.add(adam.applyGradients(pairs, adam.getOptimizerName()));
     Op step = tf.withControlDependencies(ops).noOp();
-    return new UvaeTraining(model, target, mse, huber, kl, loss, focus, step);
+    return new UvaeTraining(model, target, mse, huber, reconstruction, kl, loss, focus, step);
   }
 }

@@ -174,6 +174,75 @@ class TrainingRunTest {
     assertEquals(List.of(), loads.events);
   }
 
+  @Test
+  void withoutNoisePairsTheNoiseOnlySecondsAreLeftOutAndTheCardSaysHowMany() throws IOException {
+    // two sounding and one noise-only training second, one sounding validation second
+    Path root = dir.resolve("quiet");
+    List<String> training = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      String path = DatasetFixture.path(i, i, 0);
+      DatasetFixture.write(
+          root,
+          path,
+          i == 1
+              ? DatasetFixture.noiseOnly(40 + i, Map.of("classes", 2L))
+              : DatasetFixture.sounding(40 + i, Map.of("classes", 0L)));
+      training.add(path);
+    }
+    String validation = DatasetFixture.path(0, 3, 0);
+    DatasetFixture.write(root, validation, DatasetFixture.sounding(43, Map.of("classes", 0L)));
+    DatasetFixture.list(root, Split.TRAINING, training);
+    DatasetFixture.list(root, Split.VALIDATION, List.of(validation));
+    Files.writeString(
+        root.resolve("dataset.json"),
+        "{\"classes\":[\"train\",\"drone\",\"noise only\"],\"noise_only_class\":2}");
+
+    TrainingRun.Options with = options(List.of(root), dir.resolve("with-noise"), null);
+    TrainingRun all = TrainingRun.prepare(with, new Loads());
+    assertEquals(6, all.trainingFrames(), "3 seconds, 2 frames each");
+    assertEquals(0, all.noiseOnlyFramesLeftOut());
+
+    Path out = dir.resolve("no-noise-model");
+    TrainingRun.Options without =
+        withNoNoisePairs(options(List.of(root), dir.resolve("no-noise"), out));
+    TrainingRun run = TrainingRun.prepare(without, new Loads());
+    assertEquals(4, run.trainingFrames(), "the noise-only second's 2 frames are left out");
+    assertEquals(2, run.noiseOnlyFramesLeftOut());
+    assertEquals(1.0, run.noiseOnlySecondsLeftOut());
+    run.train((epoch, step, steps, loss) -> {});
+    ModelCard card = ModelCard.read(out);
+    assertEquals(1.0, card.metrics().get("noiseOnlySecondsLeftOut"));
+    assertEquals(4.0, card.metrics().get("trainingFrames"));
+    assertEquals(true, card.config().get("noNoisePairs"));
+    assertEquals("both", card.config().get("loss"), "the card names the default loss too");
+    assertTrue(card.description().contains("without background-noise pairs"), card.description());
+    UvaeTrainer.State state = UvaeTrainer.readState(dir.resolve("no-noise"));
+    assertEquals("left out", state.config().get("noiseOnly"));
+    assertEquals(0.0, state.config().get("noisePairs"), "no §4.3 pair either");
+    assertNull(UvaeTrainer.readState(dir.resolve("with-noise")));
+  }
+
+  static TrainingRun.Options withNoNoisePairs(TrainingRun.Options o) {
+    return new TrainingRun.Options(
+        o.data(),
+        o.config(),
+        o.name(),
+        o.runDir(),
+        o.out(),
+        o.version(),
+        o.epochs(),
+        1,
+        o.noiseOnlyRepeat(),
+        o.mirror(),
+        o.framesPerSecond(),
+        o.maxSeconds(),
+        o.stepsPerEpoch(),
+        o.selectByIou(),
+        o.startFrom(),
+        o.exportOnly(),
+        true);
+  }
+
   static TrainingRun.Options withExportOnly(TrainingRun.Options o) {
     return new TrainingRun.Options(
         o.data(),

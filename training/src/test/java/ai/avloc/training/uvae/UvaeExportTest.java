@@ -20,6 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Graph;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
+import org.tensorflow.SessionFunction;
+import org.tensorflow.Signature;
 import org.tensorflow.op.Ops;
 
 class UvaeExportTest {
@@ -126,13 +128,67 @@ class UvaeExportTest {
   }
 
   @Test
+  void theExportedModelReturnsItsLatentAndAReexportAddsItToAnOlderModel(@TempDir Path tmp)
+      throws IOException {
+    UvaeConfig config = shipped();
+    Path run = tmp.resolve("run");
+    new UvaeTrainer(config, run, new UvaeTrainer.Options(1, 0, 1, -1))
+        .train(UvaeTrainerTest.frames(4, 1), UvaeTrainerTest.frames(2, 2), UvaeTrainerTest.QUIET);
+    // a model exported before the latent output: the contract's two outputs only
+    Path older = tmp.resolve("older");
+    try (Graph graph = new Graph();
+        Session session = new Session(graph)) {
+      UvaeGraph model = UvaeGraph.build(Ops.create(graph), config, config.backbone(), true);
+      session.restore(UvaeTrainer.bestCheckpointOf(run).toString());
+      Signature contract =
+          Signature.builder()
+              .key(ModelContract.SIGNATURE)
+              .input(ModelContract.RGB, model.rgb)
+              .input(ModelContract.MFCC, model.mfcc)
+              .output(ModelContract.ACOUSTIC_IMAGE, model.acousticImage)
+              .output(ModelContract.ENERGY, model.energy)
+              .build();
+      SavedModelBundle.exporter(older.toString())
+          .withTags(ModelContract.TAG)
+          .withFunction(SessionFunction.create(contract, session))
+          .export();
+      card(config).write(older);
+    }
+    Path now = tmp.resolve("now");
+    UvaeExport.reexport(older, now);
+    float[] rgb = new float[3 * FrameSample.RGB_VALUES];
+    float[] mfcc = new float[36];
+    List<FrameSample> frames = UvaeTrainerTest.frames(3, 5);
+    for (int i = 0; i < 3; i++) {
+      frames.get(i).rgbInto(rgb, i * FrameSample.RGB_VALUES);
+      System.arraycopy(frames.get(i).mfcc(), 0, mfcc, i * 12, 12);
+    }
+    try (AcousticModel old = AcousticModel.load(older);
+        AcousticModel rebuilt = AcousticModel.load(now)) {
+      assertEquals(0, old.latentSize());
+      assertNull(old.predict(rgb, mfcc, 3).latents(), "an older model still serves, latent-less");
+      assertEquals(150, rebuilt.latentSize());
+      AcousticModel.Output out = rebuilt.predict(rgb, mfcc, 3);
+      assertEquals(3 * 150, out.latents().length);
+      // the VAE's mean, one per frame: different frames, different latents
+      float[] first = java.util.Arrays.copyOfRange(out.latents(), 0, 150);
+      float[] second = java.util.Arrays.copyOfRange(out.latents(), 150, 300);
+      assertTrue(!java.util.Arrays.equals(first, second));
+      for (float v : out.latents()) {
+        assertTrue(Float.isFinite(v));
+      }
+    }
+  }
+
+  @Test
   void aConfigurationReadsBackFromItsDescription() {
     for (UvaeConfig c :
         List.of(
             shipped(),
             UvaeConfig.preset("paper"),
             UvaeConfig.preset("compact").withSkips(2).withVariational(false).withFocusWeight(0.5),
-            UvaeConfig.preset("compact").withAudioGate(AudioGate.BACKBONE))) {
+            UvaeConfig.preset("compact").withAudioGate(AudioGate.BACKBONE),
+            UvaeConfig.preset("compact").withLoss(ReconstructionLoss.MSE))) {
       assertEquals(c, UvaeConfig.fromDescription(c.describe()));
     }
   }
