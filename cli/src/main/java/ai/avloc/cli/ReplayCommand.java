@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -44,8 +45,7 @@ import picocli.CommandLine.Spec;
 final class ReplayCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", description = "Kafka brokers")
-  String bootstrap;
+  @Mixin KafkaOptions kafka;
 
   @Option(
       names = "--stream",
@@ -138,7 +138,7 @@ final class ReplayCommand implements Callable<Integer> {
               + " NVR export)");
     }
     if (export) {
-      for (String archiveOnly : List.of("--bootstrap", "--arrival-slack")) {
+      for (String archiveOnly : List.of("--bootstrap", "--client-config", "--arrival-slack")) {
         if (spec.commandLine().getParseResult().hasMatchedOption(archiveOnly)) {
           throw new IllegalArgumentException(
               archiveOnly
@@ -184,7 +184,13 @@ final class ReplayCommand implements Callable<Integer> {
             arrivalSlack == null ? ReplayRange.ARRIVAL_SLACK : arrivalSlack);
     new ReplayRun(
             new ReplayRun.Options(
-                bootstrap, prefix, range, modelDir, out, parallelism, new ArchiveClips(System.out)),
+                kafka.connection(),
+                prefix,
+                range,
+                modelDir,
+                out,
+                parallelism,
+                new ArchiveClips(System.out)),
             System.out)
         .run();
     return 0;

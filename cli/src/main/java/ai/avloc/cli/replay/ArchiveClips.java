@@ -1,6 +1,7 @@
 package ai.avloc.cli.replay;
 
 import ai.avloc.schemas.AudioChunk;
+import ai.avloc.schemas.KafkaConnection;
 import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.Topic;
 import ai.avloc.schemas.VideoFrame;
@@ -146,7 +147,7 @@ public final class ArchiveClips implements ClipExport {
     private final ArrayDeque<V> ready = new ArrayDeque<>();
 
     Cursor(
-        String bootstrap,
+        KafkaConnection bootstrap,
         Topic<V> topic,
         String streamId,
         ReplayRange range,

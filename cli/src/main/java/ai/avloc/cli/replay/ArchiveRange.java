@@ -1,5 +1,6 @@
 package ai.avloc.cli.replay;
 
+import ai.avloc.schemas.KafkaConnection;
 import ai.avloc.schemas.Topics;
 import ai.avloc.stream.job.ReplayRange;
 import java.time.Duration;
@@ -40,7 +41,7 @@ public record ArchiveRange(Instant earliest, Instant latest, long records, Set<S
   private static final Duration POLL = Duration.ofMillis(200);
 
   /** Checks {@code range} against the archive on {@code bootstrap}. */
-  public static ArchiveRange check(String bootstrap, Topics topics, ReplayRange range) {
+  public static ArchiveRange check(KafkaConnection bootstrap, Topics topics, ReplayRange range) {
     try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrap)) {
       // audio first: a stream is found there with the fewest bytes read
       List<TopicPartition> partitions = new ArrayList<>();
@@ -117,14 +118,14 @@ public record ArchiveRange(Instant earliest, Instant latest, long records, Set<S
   /**
    * A consumer of committed records that commits nothing, with timeouts that name a lost broker.
    */
-  static KafkaConsumer<String, byte[]> consumer(String bootstrap) {
+  static KafkaConsumer<String, byte[]> consumer(KafkaConnection bootstrap) {
     Map<String, Object> config = new HashMap<>();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
     config.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-    return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+    return new KafkaConsumer<>(
+        bootstrap.config(config), new StringDeserializer(), new ByteArrayDeserializer());
   }
 
   private static Map<TopicPartition, Long> at(List<TopicPartition> partitions, long millis) {

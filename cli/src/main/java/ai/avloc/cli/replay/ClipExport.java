@@ -1,5 +1,6 @@
 package ai.avloc.cli.replay;
 
+import ai.avloc.schemas.KafkaConnection;
 import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.Topics;
 import ai.avloc.stream.job.ReplayRange;
@@ -22,7 +23,7 @@ public interface ClipExport {
    * @param mp4 the file to write, {@code DIR/<stream>.mp4}
    */
   record Stream(
-      String bootstrap,
+      KafkaConnection bootstrap,
       Topics topics,
       ReplayRange range,
       String streamId,

@@ -9,6 +9,7 @@ import ai.avloc.ingest.KafkaCameraEvents;
 import ai.avloc.ingest.MediaFileSource;
 import ai.avloc.schemas.ArrayChunk;
 import ai.avloc.schemas.AudioChunk;
+import ai.avloc.schemas.KafkaConnection;
 import ai.avloc.schemas.ModelShapes;
 import ai.avloc.schemas.TopicAdmin;
 import ai.avloc.schemas.Topics;
@@ -257,7 +258,7 @@ public final class ExportReplay {
       }
       return new ReplayRun(
               new ReplayRun.Options(
-                  bootstrap,
+                  KafkaConnection.plaintext(bootstrap),
                   o.topicPrefix(),
                   range(from, to, recordings),
                   o.modelDir(),

@@ -4,6 +4,7 @@ import ai.avloc.alerts.RuleReplay;
 import ai.avloc.schemas.Alert;
 import ai.avloc.schemas.AlertRule;
 import ai.avloc.schemas.AlertState;
+import ai.avloc.schemas.KafkaConnection;
 import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.SourcePeak;
 import ai.avloc.schemas.TopicAdmin;
@@ -68,7 +69,7 @@ public final class ReplayRun {
    * @param clips writes each stream's clip into {@code out}; null writes none
    */
   public record Options(
-      String bootstrap,
+      KafkaConnection bootstrap,
       String topicPrefix,
       ReplayRange range,
       String modelDir,
@@ -132,8 +133,6 @@ public final class ReplayRun {
     List<String> args =
         new ArrayList<>(
             List.of(
-                "--bootstrap",
-                o.bootstrap(),
                 "--topic-prefix",
                 o.topicPrefix(),
                 // a fresh group: the live job's offsets stay as they are, a rerun reads afresh
@@ -161,7 +160,7 @@ public final class ReplayRun {
                 Double.toString(range.rate()),
                 "--replay-arrival-slack-ms",
                 Long.toString(range.arrivalSlack().toMillis())));
-    JobConfig config = JobConfig.parse(args.toArray(String[]::new));
+    JobConfig config = JobConfig.parse(args.toArray(String[]::new), o.bootstrap());
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     if (o.parallelism() > 0) {
       env.setParallelism(o.parallelism());
@@ -423,12 +422,12 @@ public final class ReplayRun {
     return m;
   }
 
-  private static KafkaConsumer<String, byte[]> consumer(String bootstrap) {
+  private static KafkaConsumer<String, byte[]> consumer(KafkaConnection bootstrap) {
     Map<String, Object> config = new HashMap<>();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+    return new KafkaConsumer<>(
+        bootstrap.config(config), new StringDeserializer(), new ByteArrayDeserializer());
   }
 
   private static List<TopicPartition> partitions(
@@ -451,7 +450,7 @@ public final class ReplayRun {
   }
 
   /** How many committed records a topic holds. */
-  private static long count(String bootstrap, String topic) {
+  private static long count(KafkaConnection bootstrap, String topic) {
     try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrap)) {
       List<TopicPartition> partitions = partitions(consumer, topic);
       consumer.assign(partitions);
@@ -463,6 +462,11 @@ public final class ReplayRun {
 
   /** The rules on the rules topic now: each key's newest value, deletions applied. */
   public static List<AlertRule> rules(String bootstrap, Topics topics) {
+    return rules(KafkaConnection.plaintext(bootstrap), topics);
+  }
+
+  /** As above, with the connection's security settings and principal. */
+  public static List<AlertRule> rules(KafkaConnection bootstrap, Topics topics) {
     String topic = topics.alertRules().name();
     Map<String, AlertRule> byId = new TreeMap<>();
     try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrap)) {

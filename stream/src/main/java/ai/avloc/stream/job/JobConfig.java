@@ -162,6 +162,15 @@ public record JobConfig(
   }
 
   public static JobConfig parse(String[] args) {
+    return parse(args, null);
+  }
+
+  /**
+   * The job's options with {@code kafka} (when not null) in place of {@code --bootstrap} and {@code
+   * --client-config}, which {@code args} must then not hold: for callers that already connect, such
+   * as a replay.
+   */
+  public static JobConfig parse(String[] args, ai.avloc.schemas.KafkaConnection kafka) {
     Map<String, String> a = new HashMap<>();
     for (int i = 0; i < args.length; i++) {
       if (!args[i].startsWith("--") || i + 1 >= args.length) {
@@ -171,14 +180,21 @@ public record JobConfig(
     }
     String bootstrap = a.remove("bootstrap");
     String clientConfig = a.remove("client-config");
-    if (bootstrap == null
+    if (kafka != null && (bootstrap != null || clientConfig != null)) {
+      throw new IllegalArgumentException(
+          "the connection is given: no --bootstrap or --client-config here");
+    }
+    if (kafka == null
+        && bootstrap == null
         && clientConfig == null
         && System.getenv(ai.avloc.schemas.KafkaConnection.ENVIRONMENT) == null) {
       throw new IllegalArgumentException("--bootstrap is required: " + USAGE);
     }
-    ai.avloc.schemas.KafkaConnection kafka =
-        ai.avloc.schemas.KafkaConnection.resolve(
-            bootstrap, clientConfig == null ? null : java.nio.file.Path.of(clientConfig));
+    if (kafka == null) {
+      kafka =
+          ai.avloc.schemas.KafkaConnection.resolve(
+              bootstrap, clientConfig == null ? null : java.nio.file.Path.of(clientConfig));
+    }
     String[] fov = take(a, "fov", "65x50").toLowerCase().split("x");
     String[] band = take(a, "band", "500:5000").split(":");
     JobConfig c;

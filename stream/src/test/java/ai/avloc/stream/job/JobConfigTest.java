@@ -17,6 +17,38 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 
 class JobConfigTest {
+  @org.junit.jupiter.api.io.TempDir Path dir;
+
+  @Test
+  void theClientConfigBringsBrokersAndSecurityAndNoSecretShowsInTheConfig() throws Exception {
+    Path ca = java.nio.file.Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----");
+    Path file =
+        java.nio.file.Files.writeString(
+            dir.resolve("job.properties"),
+            "bootstrap.servers=k:9093\nsecurity.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-512\n"
+                + "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule"
+                + " required username=\"job\" password=\"pw-123\";\n"
+                + "ssl.truststore.type=PEM\nssl.truststore.location="
+                + ca
+                + "\n");
+    JobConfig c = JobConfig.parse(new String[] {"--client-config", file.toString()});
+    assertEquals("k:9093", c.bootstrapServers());
+    assertEquals("SASL_SSL", c.kafka().securityProtocol());
+    assertEquals("job", c.kafka().principal());
+    assertTrue(!c.toString().contains("pw-123"), c.toString());
+    // a caller that connects already (a replay) gives the connection, not the options
+    assertEquals(
+        "r:1",
+        JobConfig.parse(new String[0], ai.avloc.schemas.KafkaConnection.plaintext("r:1"))
+            .bootstrapServers());
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            JobConfig.parse(
+                new String[] {"--bootstrap", "h:1"},
+                ai.avloc.schemas.KafkaConnection.plaintext("r:1")));
+  }
+
   @Test
   void everyOptionIsReadAndDefaultsFillTheRest() {
     JobConfig c =
