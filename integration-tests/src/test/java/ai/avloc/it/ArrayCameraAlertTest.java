@@ -15,7 +15,6 @@ import ai.avloc.schemas.LocalizationMode;
 import ai.avloc.schemas.Topics;
 import ai.avloc.schemas.WindowClock;
 import ai.avloc.simulator.Scene;
-import ai.avloc.testsupport.EmbeddedKafka;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,7 +62,7 @@ class ArrayCameraAlertTest {
     Topics topics = Topics.withPrefix("it-a.");
     Scene scene = Scene.parse(SCENE, null);
     Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
-    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+    try (TestKafka kafka = TestKafka.start()) {
       KafkaTopics.create(kafka, topics);
       try (AlertsApp alerts = KafkaTopics.startAlerts(kafka, "it-a.", dir, RULES)) {
 

@@ -14,7 +14,6 @@ import ai.avloc.schemas.LocalizationMode;
 import ai.avloc.schemas.ModelShapes;
 import ai.avloc.schemas.Topics;
 import ai.avloc.serving.BrightSpotModel;
-import ai.avloc.testsupport.EmbeddedKafka;
 import ai.avloc.testsupport.RealData;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,7 +51,7 @@ class CarClipTest {
     Path model = dir.resolve("model");
     BrightSpotModel.export(model, ModelShapes.FRAME_HEIGHT, ModelShapes.FRAME_WIDTH);
     Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(120);
-    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+    try (TestKafka kafka = TestKafka.start()) {
       KafkaTopics.create(kafka, topics);
       try (AlertsApp alerts = KafkaTopics.startAlerts(kafka, "it-d.", dir, RULES)) {
         try (KafkaCameraEvents events = new KafkaCameraEvents(kafka.bootstrapServers(), topics);

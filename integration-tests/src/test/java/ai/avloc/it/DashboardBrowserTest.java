@@ -24,7 +24,6 @@ import ai.avloc.simulator.Scene;
 import ai.avloc.simulator.SoundSource;
 import ai.avloc.stream.job.JobConfig;
 import ai.avloc.stream.job.LocalizationJob;
-import ai.avloc.testsupport.EmbeddedKafka;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -73,7 +72,7 @@ class DashboardBrowserTest {
   @TempDir static Path dir;
 
   static Topics topics = Topics.withPrefix(PREFIX);
-  static EmbeddedKafka kafka;
+  static TestKafka kafka;
   static AlertsApp alerts;
   static Dashboard dashboard;
   static JobClient job;
@@ -91,7 +90,7 @@ class DashboardBrowserTest {
     double seconds = 8;
     speaker = LoudspeakerScene.loudspeaker(seconds);
     Scene scene = LoudspeakerScene.with(speaker, seconds);
-    kafka = EmbeddedKafka.start();
+    kafka = TestKafka.start();
     TopicAdmin.createMissing(kafka.bootstrapServers(), standardTopicsWithStampedAlerts());
     CompletableFuture<JobClient> starting =
         CompletableFuture.supplyAsync(

@@ -9,7 +9,6 @@ import ai.avloc.schemas.TopicReader;
 import ai.avloc.schemas.Topics;
 import ai.avloc.stream.job.JobConfig;
 import ai.avloc.stream.job.LocalizationJob;
-import ai.avloc.testsupport.EmbeddedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,12 +24,12 @@ final class KafkaTopics {
   private KafkaTopics() {}
 
   /** The topics as the demo and the CLI create them. */
-  static void create(EmbeddedKafka kafka, Topics t) {
+  static void create(TestKafka kafka, Topics t) {
     TopicAdmin.createMissing(kafka.bootstrapServers(), TopicAdmin.standard(t, 2));
   }
 
   /** The alerts app on {@code prefix}'s topics with a rules file, running. */
-  static AlertsApp startAlerts(EmbeddedKafka kafka, String prefix, Path dir, String rulesYaml)
+  static AlertsApp startAlerts(TestKafka kafka, String prefix, Path dir, String rulesYaml)
       throws Exception {
     Path rules = dir.resolve("rules.yaml");
     Files.writeString(rules, rulesYaml);
@@ -48,7 +47,7 @@ final class KafkaTopics {
   }
 
   /** The localization job over what the topics hold now, to its end (parallelism 2, fail fast). */
-  static void runBoundedJob(EmbeddedKafka kafka, String prefix, Path dir, String... options)
+  static void runBoundedJob(TestKafka kafka, String prefix, Path dir, String... options)
       throws Exception {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(2);
@@ -80,7 +79,7 @@ final class KafkaTopics {
    * quiet for 2 s, or whatever has come by {@code timeout}.
    */
   static <V extends SpecificRecord> List<V> readAll(
-      EmbeddedKafka kafka, String topic, Class<V> type, int atLeast, Duration timeout) {
+      TestKafka kafka, String topic, Class<V> type, int atLeast, Duration timeout) {
     try (TopicReader<V> reader =
         TopicReader.on(kafka.bootstrapServers()).open(topic, new AvroSerde<>(type))) {
       return reader.read(

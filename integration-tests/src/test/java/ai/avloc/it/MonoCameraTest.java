@@ -16,7 +16,6 @@ import ai.avloc.serving.ModelCard;
 import ai.avloc.simulator.Scene;
 import ai.avloc.simulator.SoundSource;
 import ai.avloc.stream.job.JobConfig;
-import ai.avloc.testsupport.EmbeddedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,7 +45,7 @@ class MonoCameraTest {
     Scene scene = LoudspeakerScene.with(speaker, seconds);
     Topics topics = Topics.withPrefix("it-m.");
     Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
-    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+    try (TestKafka kafka = TestKafka.start()) {
       KafkaTopics.create(kafka, topics);
       try (KafkaCameraEvents events = new KafkaCameraEvents(kafka.bootstrapServers(), topics);
           Gateway gateway =
