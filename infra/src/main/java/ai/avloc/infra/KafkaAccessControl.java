@@ -166,8 +166,9 @@ public final class KafkaAccessControl {
   }
 
   /**
-   * {@code --bootstrap HOST:PORT --admin-config FILE --out DIR [--prefix avloc.]}: creates every
-   * component's credential and ACLs and writes its client configs into DIR.
+   * {@code --bootstrap HOST:PORT --admin-config FILE --out DIR [--prefix avloc.] [--only NAME]}:
+   * creates every component's credential and ACLs and writes its client configs into DIR; with
+   * {@code --only gateway} (or job, alerts, dashboard) rotates that one principal's password alone.
    */
   public static void main(String[] args) throws Exception {
     Map<String, String> a = new HashMap<>();
@@ -180,24 +181,32 @@ public final class KafkaAccessControl {
     if (bootstrap == null || adminConfig == null || out == null) {
       System.err.println(
           "usage: KafkaAccessControl --bootstrap HOST:PORT --admin-config FILE --out DIR"
-              + " [--prefix avloc.]");
+              + " [--prefix avloc.] [--only gateway|job|alerts|dashboard]");
       System.exit(2);
     }
     Path ca = Path.of(load(adminConfig).getProperty("ssl.truststore.location"));
-    setUp(bootstrap, adminConfig, a.getOrDefault("prefix", "avloc."), ca, out);
+    List<Component> which = List.of(Component.values());
+    if (a.containsKey("only")) {
+      which = List.of(Component.valueOf(a.get("only").toUpperCase(Locale.ROOT)));
+    }
+    setUp(bootstrap, adminConfig, a.getOrDefault("prefix", "avloc."), ca, out, which);
     System.err.println(
-        "kafka: SASL_SSL with SCRAM-SHA-512; principals admin, "
-            + String.join(", ", List.of(Component.values()).stream().map(Component::user).toList())
+        "kafka: SASL_SSL with SCRAM-SHA-512; "
+            + (a.containsKey("only") ? "new password for " : "principals admin, ")
+            + String.join(", ", which.stream().map(Component::user).toList())
             + "; client configs in "
             + out
             + " (<name>.properties for avloc, <name>.librdkafka.conf for kcat)");
   }
 
   /**
-   * Creates (or resets) each component's credential with a fresh password, adds its ACLs, and
-   * writes its client configs into {@code out}.
+   * Creates (or resets) the credential of each component of {@code which} with a fresh password,
+   * adds its ACLs (adding one that exists changes nothing), and writes its client configs into
+   * {@code out}. The old password stops working at once for new connections; clients already
+   * connected keep their session until they reconnect.
    */
-  public static void setUp(String bootstrap, Path adminConfig, String prefix, Path ca, Path out)
+  public static void setUp(
+      String bootstrap, Path adminConfig, String prefix, Path ca, Path out, List<Component> which)
       throws IOException, InterruptedException {
     Properties admin = load(adminConfig);
     admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -206,7 +215,7 @@ public final class KafkaAccessControl {
       List<UserScramCredentialAlteration> users = new ArrayList<>();
       Map<Component, String> passwords = new HashMap<>();
       List<AclBinding> acls = new ArrayList<>();
-      for (Component c : Component.values()) {
+      for (Component c : which) {
         String password = password(random);
         passwords.put(c, password);
         users.add(
@@ -218,7 +227,7 @@ public final class KafkaAccessControl {
       }
       client.alterUserScramCredentials(users).all().get();
       client.createAcls(acls).all().get();
-      for (Component c : Component.values()) {
+      for (Component c : which) {
         writeSecret(out.resolve(c.user() + ".properties"), javaConfig(bootstrap, c, passwords, ca));
         writeSecret(
             out.resolve(c.user() + ".librdkafka.conf"),

@@ -99,6 +99,15 @@ public final class LocalKafka implements AutoCloseable {
     return dir.resolve("security").resolve(user + ".properties");
   }
 
+  /**
+   * Gives {@code user} (gateway, job, alerts or dashboard) a new password and rewrites its client
+   * configs ({@code infra/bin/kafka-rotate}).
+   */
+  public void rotatePassword(String user) throws IOException, InterruptedException {
+    clientConfig(user);
+    Scripts.run(root, "infra/bin/kafka-rotate", "--dir", dir.toString(), "--user", user);
+  }
+
   /** The same principal's config for kcat and other librdkafka tools. */
   public Path librdkafkaConfig(String user) {
     return clientConfig(user).resolveSibling(user + ".librdkafka.conf");

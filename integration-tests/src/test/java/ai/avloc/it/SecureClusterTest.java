@@ -255,6 +255,22 @@ class SecureClusterTest {
   }
 
   @Test
+  void aRotatedPasswordShutsTheOldOneOut() throws Exception {
+    KafkaConnection before = as("dashboard");
+    kafka.rotatePassword("dashboard");
+    KafkaConnection after = as("dashboard");
+    assertFalse(before.equals(after), "a new password in the file");
+    try (Admin admin = Admin.create(before.config(Map.of("default.api.timeout.ms", 30_000)))) {
+      ExecutionException e =
+          assertThrows(ExecutionException.class, () -> admin.listTopics().names().get());
+      assertInstanceOf(SaslAuthenticationException.class, e.getCause());
+    }
+    try (Admin admin = Admin.create(after.config(Map.of()))) {
+      assertTrue(admin.listTopics().names().get().contains(TOPICS.localizations().name()));
+    }
+  }
+
+  @Test
   void clientConfigsAreReadableByTheirOwnerAlone() throws Exception {
     for (String user : List.of("admin", "gateway", "job", "alerts", "dashboard")) {
       assertEquals(
