@@ -160,6 +160,10 @@ public final class LiveCameras {
           out.println("  " + line(s));
         }
         out.flush();
+        if (events.refused() != null) {
+          // a credential or ACL the broker refuses: no reconnect can help, so stop and say why
+          throw events.refused();
+        }
       }
       if (watcher != null) {
         watcher.close();

@@ -24,6 +24,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
@@ -120,6 +122,8 @@ public final class KafkaCameraEvents implements CameraEvents, AutoCloseable {
   private final List<Gap> gaps = new ArrayList<>();
   private boolean gapOpen;
   private final Map<String, Long> failures = new HashMap<>();
+  // set once the broker refuses this gateway's credential or ACLs: no retry can fix that
+  private RuntimeException refused;
 
   private record Queued(String topic, String key, Instant time, byte[] value) {
     long size() {
@@ -225,6 +229,14 @@ public final class KafkaCameraEvents implements CameraEvents, AutoCloseable {
             .toList());
   }
 
+  /**
+   * Why the broker refused this gateway for good (a wrong password, an untrusted certificate, a
+   * principal without the ACL to write the camera topics), or null; once set, every publish throws.
+   */
+  public synchronized RuntimeException refused() {
+    return refused;
+  }
+
   public synchronized Delivery delivery() {
     return new Delivery(
         sent, acknowledged, dropped, failed, pendingBytes, connected, List.copyOf(gaps));
@@ -278,6 +290,9 @@ public final class KafkaCameraEvents implements CameraEvents, AutoCloseable {
   private synchronized void admit(Queued event) {
     if (closing) {
       throw new IllegalStateException("publishing to Kafka after close");
+    }
+    if (refused != null) {
+      throw refused;
     }
     long size = event.size();
     Instant time = event.time();
@@ -355,6 +370,18 @@ public final class KafkaCameraEvents implements CameraEvents, AutoCloseable {
   /** Counts an event lost for good; the first of each kind of error is logged with its record. */
   private synchronized void fail(String topic, String key, Instant time, Exception e) {
     failed++;
+    if (refused == null
+        && (e instanceof AuthenticationException || e instanceof AuthorizationException)) {
+      refused =
+          new IllegalStateException(
+              "Kafka "
+                  + kafka
+                  + " refused the gateway: "
+                  + e.getMessage()
+                  + " (check its client config and its principal's ACLs)",
+              e);
+      LOG.error("{}", refused.getMessage());
+    }
     String reason = e.getClass().getSimpleName();
     long count = failures.merge(reason, 1L, Long::sum);
     if (count == 1) {

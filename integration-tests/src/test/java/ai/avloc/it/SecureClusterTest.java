@@ -18,6 +18,7 @@ import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.TopicAdmin;
 import ai.avloc.schemas.TopicReader;
 import ai.avloc.schemas.Topics;
+import ai.avloc.schemas.VideoFrame;
 import ai.avloc.simulator.Scene;
 import ai.avloc.stream.job.JobConfig;
 import ai.avloc.stream.job.LocalizationJob;
@@ -211,6 +212,36 @@ class SecureClusterTest {
                       .send(new ProducerRecord<>(TOPICS.localizations().name(), new byte[] {1}))
                       .get(30, TimeUnit.SECONDS));
       assertInstanceOf(TopicAuthorizationException.class, forged.getCause());
+    }
+  }
+
+  @Test
+  void aGatewayUnderAPrincipalWithoutTheAclStopsSayingWhy() throws Exception {
+    // the dashboard's principal may not write camera topics: the gateway's producer is refused
+    try (KafkaCameraEvents events = new KafkaCameraEvents(as("dashboard"), TOPICS)) {
+      VideoFrame frame =
+          VideoFrame.newBuilder()
+              .setStreamId("cam-x")
+              .setSequence(0)
+              .setTimestamp(Instant.now())
+              .setWidth(2)
+              .setHeight(2)
+              .setJpeg(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}))
+              .build();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      IllegalStateException refused = null;
+      while (refused == null && System.nanoTime() < deadline) {
+        try {
+          events.frame(frame);
+          Thread.sleep(50);
+        } catch (IllegalStateException e) {
+          refused = e;
+        }
+      }
+      assertTrue(refused != null, "the gateway stops publishing once the broker refuses it");
+      assertInstanceOf(TopicAuthorizationException.class, refused.getCause());
+      assertTrue(refused.getMessage().contains("as dashboard"), refused.getMessage());
+      assertTrue(refused.getMessage().contains("ACLs"), refused.getMessage());
     }
   }
 
