@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import ai.avloc.infra.KafkaAccessControl.Component;
+import ai.avloc.schemas.KafkaConnection;
 import ai.avloc.schemas.TopicAdmin;
 import ai.avloc.schemas.Topics;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,7 +32,11 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -302,6 +307,68 @@ class K8sManifestsTest {
     List<String> types = new ArrayList<>();
     policy.at("/spec/policyTypes").forEach(t -> types.add(t.asText()));
     assertTrue(types.contains("Egress"), "the gateways' egress is restricted");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"dev", "prod"})
+  void everyPodIsItsOwnKafkaUser(String overlay) throws Exception {
+    List<JsonNode> objects = render(overlay);
+    Map<String, String> users = new TreeMap<>();
+    for (JsonNode d : ofKind(objects, "Deployment")) {
+      String app = d.at("/spec/template/metadata/labels/app.kubernetes.io~1name").asText();
+      JsonNode pod = d.at("/spec/template/spec");
+      assertEquals("kafka-user", mountedAt(pod.at("/containers/0"), "/etc/avloc/kafka-user"));
+      users.put(app, volume(pod, "kafka-user").at("/secret/secretName").asText());
+    }
+    JsonNode job = ofKind(objects, "FlinkDeployment").get(0).at("/spec/podTemplate/spec");
+    assertEquals("kafka-user", mountedAt(job.at("/containers/0"), "/etc/avloc/kafka-user"));
+    users.put("avloc-job", volume(job, "kafka-user").at("/secret/secretName").asText());
+    assertEquals(
+        Map.of(
+            "gateway", "gateway",
+            "alerts", "alerts",
+            "dashboard", "dashboard",
+            "avloc-job", "job"),
+        users);
+  }
+
+  /**
+   * The ConfigMap's client config, its /etc/avloc paths moved into a folder here: avloc reads it as
+   * a SASL_SSL connection to the Kafka's bootstrap Service, and a Kafka client takes the JAAS line
+   * from the mounted user Secret's file.
+   */
+  @Test
+  void theClientConfigTakesTheCredentialFromTheMountedUserSecret(@TempDir Path mounts)
+      throws Exception {
+    List<JsonNode> objects = render("dev");
+    String properties =
+        byName(ofKind(objects, "ConfigMap"), "kafka-client").at("/data/client.properties").asText();
+    Files.createDirectories(mounts.resolve("kafka-user"));
+    Files.createDirectories(mounts.resolve("kafka-ca"));
+    String jaas =
+        "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"gateway\""
+            + " password=\"from-the-secret\";";
+    Files.writeString(mounts.resolve("kafka-user/sasl.jaas.config"), jaas);
+    Files.writeString(mounts.resolve("kafka-ca/ca.crt"), "-----BEGIN CERTIFICATE-----\n");
+    Path file = mounts.resolve("client.properties");
+    Files.writeString(file, properties.replace("/etc/avloc/", mounts + "/"));
+
+    KafkaConnection kafka = KafkaConnection.load(null, file);
+    assertEquals("SASL_SSL", kafka.securityProtocol());
+    JsonNode cluster = ofKind(objects, "Kafka").get(0);
+    assertEquals(
+        cluster.at("/metadata/name").asText()
+            + "-kafka-bootstrap:"
+            + cluster.at("/spec/kafka/listeners/0/port").asInt()
+            + " (SASL_SSL, SCRAM-SHA-512)",
+        kafka.toString());
+    assertFalse(properties.contains("password"), "no password in the ConfigMap");
+    Map<String, Object> config =
+        kafka.config(
+            Map.of(
+                "key.serializer", ByteArraySerializer.class.getName(),
+                "value.serializer", ByteArraySerializer.class.getName()));
+    assertEquals(jaas, new ProducerConfig(config).getPassword("sasl.jaas.config").value());
   }
 
   // ---------------------------------------------------------------------------------------------
