@@ -297,6 +297,16 @@ class K8sManifestsTest {
           volume(d.at("/spec/template/spec"), "kafka-user").at("/secret/secretName").asText());
     }
     int n = overlay.equals("prod") ? 3 : 1;
+    // the shards are copies of one pod but for their index
+    Set<String> pods = new TreeSet<>();
+    for (JsonNode d : ofKind(objects, "Deployment")) {
+      if (d.at("/spec/template/metadata/labels/app.kubernetes.io~1name")
+          .asText()
+          .equals("gateway")) {
+        pods.add(d.at("/spec/template/spec").toString().replaceAll("\"[1-9]/[1-9]\"", "\"i/n\""));
+      }
+    }
+    assertEquals(1, pods.size(), "gateway shards differ in more than --shard: " + pods);
     List<String> wanted = new ArrayList<>();
     for (int i = 1; i <= n; i++) {
       wanted.add(i + "/" + n);
