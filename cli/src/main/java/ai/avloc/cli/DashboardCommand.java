@@ -3,11 +3,13 @@ package ai.avloc.cli;
 import ai.avloc.dashboard.Dashboard;
 import ai.avloc.dashboard.DashboardConfig;
 import ai.avloc.dashboard.access.PasswordHash;
+import ai.avloc.metrics.MetricsEndpoint;
 import ai.avloc.schemas.KafkaConnection;
 import ai.avloc.schemas.Topics;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +30,8 @@ import picocli.CommandLine.Option;
     })
 final class DashboardCommand implements Callable<Integer> {
   @Mixin KafkaOptions kafka;
+
+  @Mixin MetricsOptions metrics = new MetricsOptions();
 
   @Option(names = "--topic-prefix", defaultValue = Topics.DEFAULT_PREFIX)
   String prefix;
@@ -89,8 +93,19 @@ final class DashboardCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "dashboard-shutdown"));
     try (Dashboard dashboard = new Dashboard(config).start()) {
       System.out.println("dashboard: " + dashboard.url());
-      System.out.println("reading " + prefix + "* on " + connection + "; Ctrl-C stops it");
-      stopped.await();
+      InetSocketAddress address = metrics.address();
+      if (address == null) {
+        System.out.println("reading " + prefix + "* on " + connection + "; Ctrl-C stops it");
+        stopped.await();
+      } else {
+        try (MetricsEndpoint endpoint =
+            MetricsEndpoint.start(
+                address.getHostString(), address.getPort(), dashboard.metrics()::scrape)) {
+          System.out.println("metrics: " + endpoint.url());
+          System.out.println("reading " + prefix + "* on " + connection + "; Ctrl-C stops it");
+          stopped.await();
+        }
+      }
     }
     return 0;
   }

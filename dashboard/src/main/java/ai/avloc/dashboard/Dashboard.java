@@ -67,6 +67,7 @@ public final class Dashboard implements AutoCloseable {
   private final SignInThrottle signIns;
   private final Gate gate;
   private final ClipReader clips;
+  private final DashboardMetrics metrics;
   private RulePublisher publisher;
   private TopicFollower live;
   private TopicFollower records;
@@ -89,6 +90,7 @@ public final class Dashboard implements AutoCloseable {
     this.signIns = new SignInThrottle(10, 60_000, System::currentTimeMillis);
     this.gate = new Gate(access, signIns, config.tlsKeystore() != null);
     this.clips = new ClipReader(config.kafka(), topics);
+    this.metrics = new DashboardMetrics(hub, fleet, alerts);
   }
 
   /** Creates missing topics, starts following them and serving; returns once both run. */
@@ -150,6 +152,7 @@ public final class Dashboard implements AutoCloseable {
                 });
     live.start();
     records.start();
+    metrics.follow(live, records);
     server = Javalin.create(this::configure).start(config.bind(), config.port());
     LOG.info("dashboard serving {}", url());
     return this;
@@ -165,6 +168,7 @@ public final class Dashboard implements AutoCloseable {
     c.http.maxRequestSize = config.maxBodyBytes();
     c.staticFiles.add("/web", Location.CLASSPATH);
     c.startup.showJavalinBanner = false;
+    c.requestLogger.http((ctx, millis) -> metrics.request(ctx.path(), ctx.statusCode()));
     if (config.tlsKeystore() != null) {
       c.jetty.addConnector(
           (jetty, http) -> {
@@ -408,11 +412,12 @@ public final class Dashboard implements AutoCloseable {
       }
     }
     if (!problems.isEmpty()) {
+      metrics.ruleWrite(DashboardMetrics.RuleWrite.REFUSED);
       ctx.status(HttpStatus.BAD_REQUEST)
           .json(Map.of("error", "rule '" + id + "' is not valid", "problems", problems));
       return;
     }
-    publisher.publish(id, rule);
+    publish(id, rule);
     rules.onRule(id, rule);
     ctx.status(pathId == null ? HttpStatus.CREATED : HttpStatus.OK).json(RuleView.of(rule));
   }
@@ -423,9 +428,20 @@ public final class Dashboard implements AutoCloseable {
       Gate.refuse(ctx, HttpStatus.NOT_FOUND, "no rule '" + id + "'");
       return;
     }
-    publisher.publish(id, null);
+    publish(id, null);
     rules.onRule(id, null);
     ctx.status(HttpStatus.NO_CONTENT);
+  }
+
+  /** Publishes a rule or its tombstone, counting the write. */
+  private void publish(String id, AlertRule rule) {
+    try {
+      publisher.publish(id, rule);
+    } catch (RuntimeException e) {
+      metrics.ruleWrite(DashboardMetrics.RuleWrite.FAILED);
+      throw e;
+    }
+    metrics.ruleWrite(DashboardMetrics.RuleWrite.OK);
   }
 
   /** An id as a URL path: each '/'-separated part percent-encoded, as the pages send it. */
@@ -495,6 +511,11 @@ public final class Dashboard implements AutoCloseable {
     return hub.clients();
   }
 
+  /** Its metrics, for a {@link ai.avloc.metrics.MetricsEndpoint} to serve. */
+  public DashboardMetrics metrics() {
+    return metrics;
+  }
+
   @Override
   public void close() throws InterruptedException {
     hub.close();
@@ -510,5 +531,6 @@ public final class Dashboard implements AutoCloseable {
     if (publisher != null) {
       publisher.close();
     }
+    metrics.close();
   }
 }

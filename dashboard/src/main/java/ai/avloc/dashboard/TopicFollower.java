@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -63,6 +66,8 @@ final class TopicFollower implements AutoCloseable {
   private final Map<String, Followed<?>> topics = new HashMap<>();
   private final BiConsumer<String, RuntimeException> undecodable;
   private final Thread thread;
+  private final Map<String, LongAdder> read = new ConcurrentHashMap<>();
+  private final Map<String, Long> lag = new ConcurrentHashMap<>();
   private volatile KafkaConsumer<String, byte[]> consumer;
   private volatile boolean running = true;
 
@@ -95,6 +100,8 @@ final class TopicFollower implements AutoCloseable {
   <V extends SpecificRecord> TopicFollower follow(
       Topic<V> topic, Start start, long since, Handler<V> handler) {
     topics.put(topic.name(), new Followed<>(topic, start, since, handler));
+    read.put(topic.name(), new LongAdder());
+    lag.put(topic.name(), 0L);
     return this;
   }
 
@@ -141,12 +148,14 @@ final class TopicFollower implements AutoCloseable {
     try {
       while (running) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          read.get(r.topic()).increment();
           try {
             topics.get(r.topic()).handle(r);
           } catch (RuntimeException e) {
             undecodable.accept(r.topic(), e);
           }
         }
+        measureLag();
       }
     } catch (WakeupException e) {
       if (running) {
@@ -157,6 +166,30 @@ final class TopicFollower implements AutoCloseable {
     } finally {
       consumer.close(Duration.ofSeconds(2));
     }
+  }
+
+  /** Each topic's records behind its end, from the consumer's last fetches (no broker call). */
+  private void measureLag() {
+    Map<String, Long> behind = new HashMap<>();
+    for (TopicPartition tp : consumer.assignment()) {
+      behind.merge(tp.topic(), consumer.currentLag(tp).orElse(0), Long::sum);
+    }
+    lag.putAll(behind);
+  }
+
+  /** The topics followed, by name. */
+  Set<String> topics() {
+    return topics.keySet();
+  }
+
+  /** Records read from {@code topic} since the start, undecodable ones included. */
+  long recordsRead(String topic) {
+    return read.get(topic).sum();
+  }
+
+  /** Records of {@code topic} not read yet, as of the last poll. */
+  long lag(String topic) {
+    return lag.get(topic);
   }
 
   boolean alive() {

@@ -1,6 +1,7 @@
 /**
  * The scrape endpoint avloc's own services share ({@link ai.avloc.metrics.MetricsEndpoint}): the
- * gateway and the alerts app serve their metrics in Prometheus' text format on a port of their own;
- * the Flink job's go through Flink's Prometheus reporter instead (docs/operations.md).
+ * gateway, the alerts app and the dashboard serve their metrics in Prometheus' text format on a
+ * port of their own; the Flink job's go through Flink's Prometheus reporter instead
+ * (docs/operations.md).
  */
 package ai.avloc.metrics;

@@ -1,5 +1,6 @@
 package ai.avloc.cli.bench;
 
+import ai.avloc.stream.metrics.PerCamera;
 import ai.avloc.stream.metrics.StageNanos;
 import java.util.Map;
 import java.util.Properties;
@@ -49,6 +50,9 @@ public final class BenchMetrics implements MetricReporter {
   @Override
   public void notifyOfAddedMetric(Metric metric, String name, MetricGroup group) {
     Map<String, String> vars = group.getAllVariables();
+    if (vars.containsKey("<" + PerCamera.GROUP + ">")) {
+      return; // a camera's series repeat its operator's totals under the same names
+    }
     String[] scope = group.getScopeComponents();
     METRICS.put(
         metric,

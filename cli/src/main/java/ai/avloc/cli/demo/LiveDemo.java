@@ -319,6 +319,9 @@ public final class LiveDemo {
         new Dashboard(DashboardConfig.local(as("dashboard")).withPort(port)).start();
     started.push(new Step("dashboard", dashboard::close));
     say("      dashboard: " + dashboard.url());
+    MetricsEndpoint endpoint = MetricsEndpoint.start("127.0.0.1", 0, dashboard.metrics()::scrape);
+    started.push(new Step("dashboard metrics", endpoint::close));
+    say("      metrics: " + endpoint.url());
   }
 
   private static boolean isFree(int port) {

@@ -204,6 +204,11 @@ public final class AlertBook {
     return n;
   }
 
+  /** Alerts held for review, active and ended: at most the book's capacity. */
+  public synchronized int size() {
+    return alerts.size();
+  }
+
   public synchronized int activeCount() {
     int n = 0;
     for (Entry e : alerts.values()) {

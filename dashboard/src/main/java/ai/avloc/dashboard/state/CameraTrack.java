@@ -128,6 +128,15 @@ public final class CameraTrack {
     health = h;
   }
 
+  /** When the dashboard took the camera's last localization of any kind; -1 before the first. */
+  public synchronized long lastLocalizationMillis() {
+    long last = -1;
+    for (Lane lane : lanes.values()) {
+      last = Math.max(last, lane.lastArrival);
+    }
+    return last;
+  }
+
   /** The latest localization of the kind the view shows. */
   public synchronized Optional<LocalizationView> latest() {
     Lane lane = shown();

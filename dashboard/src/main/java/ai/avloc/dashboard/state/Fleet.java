@@ -176,6 +176,27 @@ public final class Fleet {
     cameras.values().removeIf(t -> now - t.lastSeen() > forgetAfterMillis);
   }
 
+  /**
+   * Seconds since each camera's last localization reached the dashboard, by stream id; cameras that
+   * sent frames or statuses but no localization yet are left out.
+   */
+  public Map<String, Double> localizationAgeSeconds() {
+    long now = clock.getAsLong();
+    Map<String, Double> ages = new TreeMap<>();
+    for (CameraTrack t : cameras.values()) {
+      long last = t.lastLocalizationMillis();
+      if (last >= 0) {
+        ages.put(t.streamId(), Math.max(0, now - last) / 1000.0);
+      }
+    }
+    return ages;
+  }
+
+  /** Cameras the dashboard follows now. */
+  public int size() {
+    return cameras.size();
+  }
+
   public Optional<CameraView> camera(String streamId) {
     CameraTrack t = cameras.get(streamId);
     if (t == null) {

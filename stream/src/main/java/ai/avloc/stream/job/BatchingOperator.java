@@ -4,6 +4,7 @@ import ai.avloc.schemas.Localization;
 import ai.avloc.stream.features.Localizations;
 import ai.avloc.stream.kafka.DeadLetters;
 import ai.avloc.stream.kafka.Failed;
+import ai.avloc.stream.metrics.PerCamera;
 import ai.avloc.stream.metrics.StageNanos;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.concurrent.ScheduledFuture;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MeterView;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
@@ -29,11 +31,29 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * <p>A batch that throws is run again window by window: the windows that go through are published
  * as usual, each one that throws alone becomes a dead letter (stage {@link #stage()}, the
  * exception) and is still published, uninferred, so no window goes missing and no task fails.
+ *
+ * <p>Besides the operator's totals, each camera has {@value #WINDOWS_METRIC} and {@value
+ * #LAST_END_TO_END_METRIC} under its {@link PerCamera} group, made when its first window goes out.
  */
 public abstract class BatchingOperator<IN> extends AbstractStreamOperator<Localization>
     implements OneInputStreamOperator<IN, Localization>, BoundedOneInput {
   /** The counter of batches localized: windows localized over it is the mean batch. */
   public static final String BATCHES_METRIC = "batchesLocalized";
+
+  /** Windows localized, also per camera (under {@link PerCamera#GROUP}). */
+  public static final String WINDOWS_METRIC = "windowsLocalized";
+
+  /** Per camera: broker receipt of its last window's last event to the window's emit, in ms. */
+  public static final String LAST_END_TO_END_METRIC = "lastEndToEndMillis";
+
+  /** One camera's series: windows published for it, and its last window's latency. */
+  record CameraSeries(Counter windows, PerCamera.LastValue endToEndMillis) {
+    static CameraSeries on(MetricGroup group) {
+      return new CameraSeries(
+          group.counter(WINDOWS_METRIC),
+          group.gauge(LAST_END_TO_END_METRIC, new PerCamera.LastValue()));
+    }
+  }
 
   protected final int maxBatch;
   private final long maxWaitMillis;
@@ -54,6 +74,7 @@ public abstract class BatchingOperator<IN> extends AbstractStreamOperator<Locali
   private transient Counter batchWaitNanos;
   private transient Counter emitNanos;
   private transient Counter localizeNanos;
+  private transient PerCamera<CameraSeries> perCamera;
 
   protected BatchingOperator(int maxBatch, long maxWaitMillis) {
     if (maxBatch < 1 || maxWaitMillis < 0) {
@@ -126,7 +147,8 @@ public abstract class BatchingOperator<IN> extends AbstractStreamOperator<Locali
     super.open();
     buffer = new ArrayList<>(maxBatch);
     var metrics = getMetricGroup();
-    windows = metrics.counter("windowsLocalized");
+    windows = metrics.counter(WINDOWS_METRIC);
+    perCamera = new PerCamera<>(metrics, CameraSeries::on);
     metrics.meter("windowsPerSecond", new MeterView(windows));
     batches = metrics.counter(BATCHES_METRIC);
     batchSizes = metrics.histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
@@ -215,7 +237,11 @@ public abstract class BatchingOperator<IN> extends AbstractStreamOperator<Locali
     for (Localization l : out) {
       l.setInferenceMicros(micros);
       l.setEmitTime(Localizations.micros(now * 1000));
-      endToEndMillis.update(now - l.getIngestTime().toEpochMilli());
+      long endToEnd = now - l.getIngestTime().toEpochMilli();
+      endToEndMillis.update(endToEnd);
+      CameraSeries camera = perCamera.of(l.getStreamId().toString());
+      camera.windows().inc();
+      camera.endToEndMillis().set(endToEnd);
       output.collect(new StreamRecord<>(l));
     }
     emitNanos.inc(System.nanoTime() - emitStart);

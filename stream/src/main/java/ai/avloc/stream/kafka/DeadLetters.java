@@ -3,12 +3,19 @@ package ai.avloc.stream.kafka;
 import ai.avloc.schemas.AvroSerde;
 import ai.avloc.schemas.DeadLetter;
 import ai.avloc.schemas.KafkaConnection;
+import ai.avloc.stream.metrics.PerCamera;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.util.OutputTag;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -58,13 +65,60 @@ public final class DeadLetters {
         .setProperty("transaction.timeout.ms", String.valueOf(TRANSACTION_TIMEOUT_MS));
   }
 
-  /** Failed to Avro DeadLetter, keyed by the original key. */
+  /** The counter of dead letters written, under {@link #REASON} and {@link PerCamera#GROUP}. */
+  public static final String METRIC = "deadLetters";
+
+  /** The key of the group a dead letter is counted under: its stage ("align", "infer", ...). */
+  public static final String REASON = "reason";
+
+  /** The camera of a letter refused before its record was decoded and validated. */
+  public static final String UNKNOWN_CAMERA = "unknown";
+
+  /**
+   * The camera a letter is counted for: its key, the stream id, once the record got past decoding
+   * and validation. Before that the key is whatever the producer sent, so it names no camera.
+   */
+  static String cameraOf(Failed f) {
+    if (f.key() == null || f.stage().equals("decode") || f.stage().equals("validate")) {
+      return UNKNOWN_CAMERA;
+    }
+    return new String(f.key(), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Failed to Avro DeadLetter, keyed by the original key; counts each letter by reason (its stage)
+   * and camera.
+   */
   static final class Serializer implements KafkaRecordSerializationSchema<Failed> {
     private final String topic;
     private transient AvroSerde<DeadLetter> serde;
+    private transient MetricGroup metrics;
+    private transient Map<String, PerCamera<Counter>> byReason;
 
     Serializer(String topic) {
       this.topic = topic;
+    }
+
+    @Override
+    public void open(
+        SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+      if (metrics == null) { // the writer may open it again; second counters would collide
+        metrics = context.getMetricGroup();
+        byReason = new HashMap<>();
+      }
+    }
+
+    /** Counts {@code f}; stages are the job's own few words, cameras bounded by PerCamera. */
+    private void count(Failed f) {
+      if (metrics == null) {
+        return; // used outside a Flink sink
+      }
+      byReason
+          .computeIfAbsent(
+              f.stage(),
+              stage -> new PerCamera<>(metrics.addGroup(REASON, stage), g -> g.counter(METRIC)))
+          .of(cameraOf(f))
+          .inc();
     }
 
     @Override
@@ -73,6 +127,7 @@ public final class DeadLetters {
       if (serde == null) {
         serde = new AvroSerde<>(DeadLetter.class);
       }
+      count(f);
       // the schemas' factory shares this class's simple name, hence the full one; a letter that
       // would not fit the topic is cut rather than failing the sink
       DeadLetter letter =
