@@ -183,6 +183,24 @@ final class EvaluateCommand implements Callable<Integer> {
           run.noiseOnlyClass().isPresent()
               ? ", noise-only class " + run.noiseOnlyClass().getAsLong()
               : "");
+      // DualCamNet's options and training list are checked before the evaluation runs
+      GanEvaluation.Options gan = null;
+      if (dualcamnet) {
+        gan =
+            new GanEvaluation.Options(
+                dualcamEpochs,
+                dualcamSeeds,
+                dualcamBatch,
+                dualcamClips,
+                maxSeconds,
+                threads != null ? threads : Runtime.getRuntime().availableProcessors());
+        if (!run.dataset().has(Split.TRAINING)) {
+          throw new IllegalArgumentException(
+              "--dualcamnet trains on the training list, and "
+                  + data.resolve("lists").resolve(Split.TRAINING.fileName())
+                  + " does not exist");
+        }
+      }
       EvaluationRun.Result result;
       try (ProgressBar bar =
           ProgressBars.builder("evaluate")
@@ -216,15 +234,7 @@ final class EvaluateCommand implements Callable<Integer> {
           out.resolve(EvaluationOutput.JSON_FILE),
           out.resolve(EvaluationOutput.SUCCESS_FILE),
           report.grid().isEmpty() ? "" : ", " + out.resolve(EvaluationOutput.GRID_FILE));
-      if (dualcamnet) {
-        GanEvaluation.Options gan =
-            new GanEvaluation.Options(
-                dualcamEpochs,
-                dualcamSeeds,
-                dualcamBatch,
-                dualcamClips,
-                maxSeconds,
-                threads != null ? threads : Runtime.getRuntime().availableProcessors());
+      if (gan != null) {
         System.out.println();
         GanEvaluation.Report dualcam =
             GanEvaluation.run(run.dataset(), chosen, run.models(), gan, System.out::println);

@@ -177,6 +177,32 @@ class EvaluateCommandTest {
         BadInputTest.run(
             "evaluate", "--model", model.toString(), "--data", data.toString(), "--split", "val"),
         "validation.txt");
+    BadInputTest.assertFailsWith(
+        BadInputTest.run(
+            "evaluate",
+            "--model",
+            model.toString(),
+            "--data",
+            data.toString(),
+            "--out",
+            dir.resolve("out-dc").toString(),
+            "--dualcamnet"),
+        "--dualcamnet trains on the training list",
+        "training.txt does not exist");
+    BadInputTest.assertFailsWith(
+        BadInputTest.run(
+            "evaluate",
+            "--model",
+            model.toString(),
+            "--data",
+            data.toString(),
+            "--out",
+            dir.resolve("out-dc").toString(),
+            "--dualcamnet",
+            "--dualcam-seeds",
+            "0"),
+        "epochs, seeds, batch and threads must be at least 1");
+    assertTrue(Files.notExists(dir.resolve("out-dc")), "nothing evaluated");
     Files.write(data.resolve("class_0/data_00001/Data_002.tfrecord"), new byte[] {1, 2, 3});
     BadInputTest.assertFailsWith(
         BadInputTest.run(
