@@ -142,7 +142,9 @@ final class EvaluateCommand implements Callable<Integer> {
       defaultValue = "0",
       description =
           "at most this many seconds each of the training and validation lists, spread over the"
-              + " list, for DualCamNet (every model generates images of each); 0 = all (default)")
+              + " list, for DualCamNet (every model generates images of each); the clips stay in"
+              + " memory, about 1 MB each for the real images and 1 MB more per model; 0 = all"
+              + " (default)")
   int dualcamClips;
 
   @Option(
