@@ -2,6 +2,8 @@ package ai.avloc.cli;
 
 import ai.avloc.acoustics.energy.SourceConfirmation;
 import ai.avloc.training.data.AudioVisualDataset.Split;
+import ai.avloc.training.dualcam.DualCamTraining;
+import ai.avloc.training.dualcam.GanEvaluation;
 import ai.avloc.training.metrics.Evaluation;
 import ai.avloc.training.metrics.EvaluationOutput;
 import ai.avloc.training.metrics.EvaluationRun;
@@ -26,6 +28,10 @@ import picocli.CommandLine.Option;
           + " classifier of each model's latents into the classes, leave-one-scene-out over the"
           + " split (models exported before the latent output have none until"
           + " 'avloc model reexport').",
+      "With --dualcamnet, the paper's GAN-test and GAN-train (Table 1): DualCamNet trained on"
+          + " the training list's real acoustic images and tested on the split's real, generated"
+          + " and tiled-MFCC images; trained on each model's generated images (tested on"
+          + " generated and real) and on tiled MFCC (tested on real); mean ± std over seeds.",
       "Writes OUT/evaluation.json, OUT/success.png and OUT/grid.png."
     })
 final class EvaluateCommand implements Callable<Integer> {
@@ -112,6 +118,41 @@ final class EvaluateCommand implements Callable<Integer> {
               + " model.json")
   boolean updateCard;
 
+  @Option(
+      names = "--dualcamnet",
+      description =
+          "also train DualCamNet and report GAN-test and GAN-train (evaluation.json's"
+              + " dualcamnet); needs the dataset's training list")
+  boolean dualcamnet;
+
+  @Option(
+      names = "--dualcam-epochs",
+      defaultValue = "" + GanEvaluation.Options.EPOCHS,
+      description = "epochs of each DualCamNet training (default ${DEFAULT-VALUE}; the paper: 100)")
+  int dualcamEpochs;
+
+  @Option(
+      names = "--dualcam-seeds",
+      defaultValue = "" + GanEvaluation.Options.SEEDS,
+      description = "trainings of each kind, for mean ± std (default ${DEFAULT-VALUE})")
+  int dualcamSeeds;
+
+  @Option(
+      names = "--dualcam-clips",
+      defaultValue = "0",
+      description =
+          "at most this many seconds each of the training and validation lists, spread over the"
+              + " list, for DualCamNet (every model generates images of each); the clips stay in"
+              + " memory, about 1 MB each for the real images and 1 MB more per model; 0 = all"
+              + " (default)")
+  int dualcamClips;
+
+  @Option(
+      names = "--dualcam-batch",
+      defaultValue = "" + DualCamTraining.BATCH,
+      description = "DualCamNet clips per step (default ${DEFAULT-VALUE})")
+  int dualcamBatch;
+
   @Override
   public Integer call() throws Exception {
     Split chosen = Split.parse(split);
@@ -144,6 +185,24 @@ final class EvaluateCommand implements Callable<Integer> {
           run.noiseOnlyClass().isPresent()
               ? ", noise-only class " + run.noiseOnlyClass().getAsLong()
               : "");
+      // DualCamNet's options and training list are checked before the evaluation runs
+      GanEvaluation.Options gan = null;
+      if (dualcamnet) {
+        gan =
+            new GanEvaluation.Options(
+                dualcamEpochs,
+                dualcamSeeds,
+                dualcamBatch,
+                dualcamClips,
+                maxSeconds,
+                threads != null ? threads : Runtime.getRuntime().availableProcessors());
+        if (!run.dataset().has(Split.TRAINING)) {
+          throw new IllegalArgumentException(
+              "--dualcamnet trains on the training list, and "
+                  + data.resolve("lists").resolve(Split.TRAINING.fileName())
+                  + " does not exist");
+        }
+      }
       EvaluationRun.Result result;
       try (ProgressBar bar =
           ProgressBars.builder("evaluate")
@@ -177,6 +236,21 @@ final class EvaluateCommand implements Callable<Integer> {
           out.resolve(EvaluationOutput.JSON_FILE),
           out.resolve(EvaluationOutput.SUCCESS_FILE),
           report.grid().isEmpty() ? "" : ", " + out.resolve(EvaluationOutput.GRID_FILE));
+      if (gan != null) {
+        System.out.println();
+        GanEvaluation.Report dualcam =
+            GanEvaluation.run(run.dataset(), chosen, run.models(), gan, System.out::println);
+        EvaluationOutput.putJson(
+            out.resolve(EvaluationOutput.JSON_FILE), GanEvaluation.JSON_KEY, dualcam);
+        System.out.println();
+        System.out.print(GanEvaluation.table(dualcam));
+        System.out.printf(
+            Locale.ROOT,
+            "DualCamNet in %.1f s; wrote %s's %s%n",
+            dualcam.seconds(),
+            out.resolve(EvaluationOutput.JSON_FILE),
+            GanEvaluation.JSON_KEY);
+      }
       return 0;
     }
   }

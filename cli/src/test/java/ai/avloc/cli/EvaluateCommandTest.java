@@ -99,6 +99,76 @@ class EvaluateCommandTest {
   }
 
   @Test
+  void shouldAddDualCamNetsGanTestAndGanTrainToTheReport() throws Exception {
+    Path data = dataset();
+    // the same two seconds (classes 1 and 0) are the training list too; no validation list
+    Files.write(
+        data.resolve("lists/training.txt"),
+        List.of("class_0/data_00001/Data_001.tfrecord", "class_0/data_00001/Data_002.tfrecord"));
+    Path model = dir.resolve("model");
+    BrightSpotModel.export(model, 224, 298);
+    Path out = dir.resolve("out");
+    // the command prints its progress and tables on System.out
+    java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream stdout = System.out;
+    BadInputTest.Run run;
+    try {
+      System.setOut(
+          new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+      run =
+          BadInputTest.run(
+              "evaluate",
+              "--model",
+              model.toString(),
+              "--data",
+              data.toString(),
+              "--out",
+              out.toString(),
+              "--grid",
+              "0",
+              "--flat-threshold",
+              "0.001",
+              "--dualcamnet",
+              "--dualcam-epochs",
+              "1",
+              "--dualcam-seeds",
+              "2",
+              "--dualcam-batch",
+              "2");
+    } finally {
+      System.setOut(stdout);
+    }
+    assertEquals(0, run.exit(), run.err());
+    String text = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(
+        text.contains("dualcamnet seed 2/2, trained on tiled MFCC: epoch 1/1, training"), text);
+    assertTrue(text.contains("clips: 2 training, 0 validation, 2 test"), text);
+    assertTrue(text.contains("GAN-train   tiled MFCC"), text);
+    var json =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(out.resolve("evaluation.json").toFile());
+    var dc = json.get("dualcamnet");
+    assertEquals(2, dc.get("seeds").asInt());
+    assertEquals(1, dc.get("epochs").asInt());
+    assertEquals(2, dc.get("clips").get("testing").asInt());
+    // each seed's accuracy is a share of the 2 test clips
+    for (var m :
+        List.of(
+            dc.get("ganTest").get("real"),
+            dc.get("ganTest").get("generated").get("bright-spot@1"),
+            dc.get("ganTest").get("tiledMfcc"),
+            dc.get("ganTrain").get("generated").get("bright-spot@1").get("generated"),
+            dc.get("ganTrain").get("generated").get("bright-spot@1").get("real"),
+            dc.get("ganTrain").get("tiledMfcc").get("real"))) {
+      assertEquals(2, m.get("values").size(), m.toString());
+      for (var v : m.get("values")) {
+        assertTrue(List.of(0.0, 0.5, 1.0).contains(v.asDouble()), m.toString());
+      }
+    }
+    assertEquals(24, json.get("frames").asInt());
+  }
+
+  @Test
   void shouldNameAMissingSplitAndACorruptSecond() throws Exception {
     Path data = dataset();
     Path model = dir.resolve("model");
@@ -107,6 +177,32 @@ class EvaluateCommandTest {
         BadInputTest.run(
             "evaluate", "--model", model.toString(), "--data", data.toString(), "--split", "val"),
         "validation.txt");
+    BadInputTest.assertFailsWith(
+        BadInputTest.run(
+            "evaluate",
+            "--model",
+            model.toString(),
+            "--data",
+            data.toString(),
+            "--out",
+            dir.resolve("out-dc").toString(),
+            "--dualcamnet"),
+        "--dualcamnet trains on the training list",
+        "training.txt does not exist");
+    BadInputTest.assertFailsWith(
+        BadInputTest.run(
+            "evaluate",
+            "--model",
+            model.toString(),
+            "--data",
+            data.toString(),
+            "--out",
+            dir.resolve("out-dc").toString(),
+            "--dualcamnet",
+            "--dualcam-seeds",
+            "0"),
+        "epochs, seeds, batch and threads must be at least 1");
+    assertTrue(Files.notExists(dir.resolve("out-dc")), "nothing evaluated");
     Files.write(data.resolve("class_0/data_00001/Data_002.tfrecord"), new byte[] {1, 2, 3});
     BadInputTest.assertFailsWith(
         BadInputTest.run(

@@ -26,8 +26,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import javax.imageio.ImageIO;
 
 /** The evaluation's tables, {@code evaluation.json}, {@code success.png} and {@code grid.png}. */
@@ -72,6 +74,17 @@ public final class EvaluationOutput {
 
   public static void writeJson(Report report, Path file) throws IOException {
     JSON.writeValue(file.toFile(), report.json());
+  }
+
+  /**
+   * Adds (or replaces) one top-level field of a written evaluation.json, keeping the others and
+   * their order: measures that run after the evaluation (DualCamNet) go into the same document.
+   */
+  @SuppressWarnings("unchecked")
+  public static void putJson(Path file, String key, Object value) throws IOException {
+    Map<String, Object> doc = JSON.readValue(file.toFile(), LinkedHashMap.class);
+    doc.put(key, value);
+    JSON.writeValue(file.toFile(), doc);
   }
 
   // ------------------------------------------------------------------ tables

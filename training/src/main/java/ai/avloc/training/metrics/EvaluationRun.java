@@ -157,6 +157,16 @@ public final class EvaluationRun implements AutoCloseable {
     return models.stream().map(Evaluation.Model::name).toList();
   }
 
+  /** The loaded models as the evaluation runs them, by row name; closed with the run. */
+  public List<Evaluation.Model> models() {
+    return List.copyOf(models);
+  }
+
+  /** The opened dataset. */
+  public AudioVisualDataset dataset() {
+    return dataset;
+  }
+
   /** Seconds of the split evaluated. */
   public int seconds() {
     return files.size();
