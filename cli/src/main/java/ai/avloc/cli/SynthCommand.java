@@ -1,5 +1,6 @@
 package ai.avloc.cli;
 
+import ai.avloc.training.data.PhotoBackdrops;
 import ai.avloc.training.data.SyntheticClass;
 import ai.avloc.training.data.SyntheticDataset;
 import java.io.IOException;
@@ -48,6 +49,17 @@ final class SynthCommand implements Callable<Integer> {
   Integer threads;
 
   @Option(
+      names = "--backdrops",
+      paramLabel = "DIR|debian",
+      description = {
+        "draw each scene's backdrop from photographs: a folder of .jpg/.png files with a",
+        "backdrops.json giving each one's licence, or 'debian' for the photographs of the",
+        "installed mate-backgrounds and plasma-workspace-wallpapers packages (default:",
+        "procedural backdrops); the card lists every photograph used with its licence"
+      })
+  String backdrops;
+
+  @Option(
       names = "--force",
       description = "write into a non-empty directory, replacing a previous dataset's files there")
   boolean force;
@@ -61,6 +73,12 @@ final class SynthCommand implements Callable<Integer> {
     if (threads != null) {
       config = config.withThreads(threads);
     }
+    PhotoBackdrops photos =
+        backdrops == null
+            ? null
+            : backdrops.equals("debian")
+                ? PhotoBackdrops.debian()
+                : PhotoBackdrops.load(Path.of(backdrops));
     prepare(out, force);
     long frames = (long) scenes * secondsPerScene * SyntheticDataset.FRAMES_PER_SECOND;
     System.out.printf(
@@ -73,12 +91,19 @@ final class SynthCommand implements Callable<Integer> {
         seed,
         split,
         config.threads());
+    if (photos != null) {
+      System.out.printf(
+          Locale.ROOT,
+          "  backdrops: %d photographs from %s%n",
+          photos.photos().size(),
+          photos.origin());
+    }
     long t0 = System.nanoTime();
     SyntheticDataset.Summary summary;
     try (ProgressBar bar =
         ProgressBars.builder("synth").setInitialMax(scenes).setUnit(" scenes", 1).build()) {
       summary =
-          new SyntheticDataset(config)
+          new SyntheticDataset(config, photos)
               .generate(
                   out,
                   (done, total, framesDone) -> {

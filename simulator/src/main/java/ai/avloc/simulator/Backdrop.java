@@ -7,6 +7,7 @@ import java.awt.geom.Ellipse2D;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
+import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -15,7 +16,8 @@ import java.util.Random;
  * {@link #random(Random)} varies the light (day, overcast, dusk, night), the ground (grass,
  * asphalt, sand, water, snow), the horizon's height and tilt, clouds, a skyline of hills, trees or
  * buildings, and ground patches, so that a model trained on synthetic frames does not learn one
- * background.
+ * background. {@link #photo} is a crop of a photograph instead, so that a model meets real pictures
+ * behind the objects.
  */
 public final class Backdrop {
   /** Sky colours at the top and at the horizon, ground colours at the horizon and at the bottom. */
@@ -29,6 +31,12 @@ public final class Backdrop {
   private final int grain;
   private final long seed;
   private final boolean decorated;
+
+  /** The photograph and its crop {x0, y0, x1, y1} in fractions of its size; null when drawn. */
+  private final BufferedImage photo;
+
+  private final double[] crop;
+  private final String photoName;
 
   private Backdrop(
       Color skyTop,
@@ -49,6 +57,43 @@ public final class Backdrop {
     this.grain = grain;
     this.seed = seed;
     this.decorated = decorated;
+    this.photo = null;
+    this.crop = null;
+    this.photoName = null;
+  }
+
+  private Backdrop(String name, BufferedImage photo, double[] crop) {
+    this.skyTop = Color.BLACK;
+    this.skyHorizon = Color.BLACK;
+    this.groundFar = Color.BLACK;
+    this.groundNear = Color.BLACK;
+    this.horizon = 0;
+    this.tilt = 0;
+    this.grain = 0;
+    this.seed = 0;
+    this.decorated = false;
+    this.photo = photo;
+    this.crop = crop.clone();
+    this.photoName = name;
+  }
+
+  /**
+   * A photograph's region {x0, y0, x1, y1} (fractions of its width and height, x0 &lt; x1, y0 &lt;
+   * y1) scaled to the frame; {@code name} says which photograph it is (the dataset card counts
+   * them). The picture is shared, never changed.
+   */
+  public static Backdrop photo(String name, BufferedImage picture, double[] crop) {
+    if (crop.length != 4
+        || !(0 <= crop[0] && crop[0] < crop[2] && crop[2] <= 1)
+        || !(0 <= crop[1] && crop[1] < crop[3] && crop[3] <= 1)) {
+      throw new IllegalArgumentException("a crop needs 0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1");
+    }
+    return new Backdrop(name, picture, crop);
+  }
+
+  /** The photograph's name when this backdrop is one, else empty. */
+  public Optional<String> photoName() {
+    return Optional.ofNullable(photoName);
   }
 
   /**
@@ -117,6 +162,26 @@ public final class Backdrop {
   /** The picture at {@code width} x {@code height}, BGR bytes. */
   public BufferedImage draw(int width, int height) {
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+    if (photo != null) {
+      Graphics2D g = image.createGraphics();
+      g.setRenderingHint(
+          RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+      int w = photo.getWidth();
+      int h = photo.getHeight();
+      g.drawImage(
+          photo,
+          0,
+          0,
+          width,
+          height,
+          (int) Math.round(crop[0] * w),
+          (int) Math.round(crop[1] * h),
+          (int) Math.round(crop[2] * w),
+          (int) Math.round(crop[3] * h),
+          null);
+      g.dispose();
+      return image;
+    }
     byte[] bgr = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
     Random random = new Random(seed);
     for (int y = 0; y < height; y++) {

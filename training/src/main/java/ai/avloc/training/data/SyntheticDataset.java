@@ -304,9 +304,19 @@ public final class SyntheticDataset {
       double noiseOnlyContrast) {}
 
   private final Config config;
+  private final PhotoBackdrops photos;
 
   public SyntheticDataset(Config config) {
+    this(config, null);
+  }
+
+  /**
+   * A dataset whose backdrops are crops of {@code photos} (null: procedural ones); the card lists
+   * every photograph used with its licence.
+   */
+  public SyntheticDataset(Config config, PhotoBackdrops photos) {
     this.config = config;
+    this.photos = photos;
   }
 
   public Config config() {
@@ -466,7 +476,7 @@ public final class SyntheticDataset {
 
   private SceneResult generateScene(int index, String split, Path out, AcousticImager imager)
       throws IOException {
-    SyntheticScene s = SyntheticScene.compose(config, index);
+    SyntheticScene s = SyntheticScene.compose(config, index, photos);
     Simulation simulation = SceneSimulator.render(s.scene());
     float[][] channels = simulation.audio().channels();
     for (float[] channel : channels) {
@@ -853,6 +863,9 @@ public final class SyntheticDataset {
     putNumber(quality, "median_peak_contrast_sounding", round(soundingMedian, 6));
     putNumber(quality, "median_peak_contrast_noise_only", round(noiseMedian, 6));
     quality.put("contrast", "max/median - 1 of the energy map of target(e)");
+    if (photos != null) {
+      putBackdrops(card, results);
+    }
     Files.writeString(
         out.resolve("dataset.json"), JSON.writeValueAsString(card) + "\n", StandardCharsets.UTF_8);
     Files.writeString(out.resolve("README.md"), readme(card), StandardCharsets.UTF_8);
@@ -885,6 +898,39 @@ public final class SyntheticDataset {
         medianError,
         soundingMedian,
         noiseMedian);
+  }
+
+  /**
+   * The card's {@code backdrops}: where the photographs came from and, for each one used, its
+   * licence, source, author and number of scenes; a dataset made from them is only as free as the
+   * least free of these.
+   */
+  private void putBackdrops(ObjectNode card, SceneResult[] results) {
+    Map<String, Integer> scenesPerPhoto = new TreeMap<>();
+    for (SceneResult r : results) {
+      r.scene.backdrop().photoName().ifPresent(n -> scenesPerPhoto.merge(n, 1, Integer::sum));
+    }
+    ObjectNode node = card.putObject("backdrops");
+    node.put("kind", "photographs");
+    node.put("origin", photos.origin());
+    node.put("photographs_available", photos.photos().size());
+    ArrayNode used = node.putArray("photographs");
+    for (PhotoBackdrops.Photo p : photos.photos()) {
+      Integer scenes = scenesPerPhoto.get(p.file());
+      if (scenes == null) {
+        continue;
+      }
+      ObjectNode entry = used.addObject();
+      entry.put("file", p.file());
+      entry.put("licence", p.licence());
+      if (!p.source().isBlank()) {
+        entry.put("source", p.source());
+      }
+      if (!p.author().isBlank()) {
+        entry.put("author", p.author());
+      }
+      entry.put("scenes", scenes);
+    }
   }
 
   private static String readme(ObjectNode card) {
@@ -976,6 +1022,26 @@ public final class SyntheticDataset {
             check.get("median_peak_error_cells").asText(),
             check.get("median_peak_contrast_sounding").asText(),
             check.get("median_peak_contrast_noise_only").asText()));
+    if (card.has("backdrops")) {
+      var backdrops = card.get("backdrops");
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%nBackdrops are crops of photographs (%s); each may be used under its licence:%n%n"
+                  + "| photograph | licence | source | author | scenes |%n|---|---|---|---|---|%n",
+              backdrops.get("origin").asText()));
+      for (var p : backdrops.get("photographs")) {
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %s | %s | %s | %d |%n",
+                p.get("file").asText(),
+                p.get("licence").asText(),
+                p.path("source").asText("–"),
+                p.path("author").asText("–"),
+                p.get("scenes").asInt()));
+      }
+    }
     return b.toString();
   }
 

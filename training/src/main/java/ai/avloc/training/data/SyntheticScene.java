@@ -65,8 +65,17 @@ public record SyntheticScene(
   /** Margin kept between a sounding object's centre and the frame's edge, fraction of the size. */
   static final double EDGE_MARGIN = 0.06;
 
-  /** Composes scene {@code index} of a dataset. */
+  /** Composes scene {@code index} of a dataset on a procedural backdrop. */
   public static SyntheticScene compose(SyntheticDataset.Config config, int index) {
+    return compose(config, index, null);
+  }
+
+  /**
+   * Composes scene {@code index} of a dataset; with {@code photos}, its backdrop is a crop of one
+   * of them instead of a procedural one (everything else in the scene is the same).
+   */
+  public static SyntheticScene compose(
+      SyntheticDataset.Config config, int index, PhotoBackdrops photos) {
     long seed = SyntheticDataset.sceneSeed(config.seed(), index);
     Random r = new Random(seed);
     double duration = config.secondsPerScene();
@@ -192,7 +201,8 @@ public record SyntheticScene(
                 Scene.DEFAULT_PLANE_WAVES,
                 Scene.DEFAULT_DIFFUSE_LOW,
                 Scene.DEFAULT_DIFFUSE_HIGH_FRACTION * SyntheticDataset.SAMPLE_RATE));
-    Backdrop backdrop = Backdrop.random(r);
+    // the backdrop is drawn last, so a photograph changes nothing else in the scene
+    Backdrop backdrop = photos == null ? Backdrop.random(r) : photos.pick(r);
     int label = noiseOnly ? SyntheticClass.NOISE_ONLY_ID : objects.get(0).type().id();
     return new SyntheticScene(index, scene, List.copyOf(objects), backdrop, label, snr, diffuseRms);
   }
