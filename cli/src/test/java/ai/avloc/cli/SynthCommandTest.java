@@ -8,10 +8,12 @@ import ai.avloc.training.data.AudioVisualSecond;
 import ai.avloc.training.data.TfRecords;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,6 +65,49 @@ class SynthCommandTest {
       "--threads",
       "2"
     };
+  }
+
+  @Test
+  void shouldDrawBackdropsFromLicensedPhotographsAndRefuseAnUnlicensedOne() throws Exception {
+    Path photos = dir.resolve("photos");
+    Files.createDirectories(photos);
+    BufferedImage sky = new BufferedImage(400, 300, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < 300; y++) {
+      for (int x = 0; x < 400; x++) {
+        sky.setRGB(x, y, 0x3366ff);
+      }
+    }
+    ImageIO.write(sky, "png", photos.resolve("sky.png").toFile());
+    Files.writeString(
+        photos.resolve("backdrops.json"),
+        "{\"photos\": [{\"file\": \"sky.png\", \"licence\": \"CC0-1.0\","
+            + " \"author\": \"test\"}]}");
+    Path out = dir.resolve("synth");
+    String[] args = twoScenes(out, "4", "50/50/0");
+    String[] withPhotos = Arrays.copyOf(args, args.length + 2);
+    withPhotos[args.length] = "--backdrops";
+    withPhotos[args.length + 1] = photos.toString();
+    assertEquals(0, BadInputTest.run(withPhotos).exit());
+    JsonNode used = new ObjectMapper().readTree(out.resolve("dataset.json").toFile());
+    JsonNode photo = used.get("backdrops").get("photographs").get(0);
+    assertEquals("sky.png", photo.get("file").asText());
+    assertEquals("CC0-1.0", photo.get("licence").asText());
+    assertEquals(2, photo.get("scenes").asInt());
+    List<String> training = Files.readAllLines(out.resolve("lists/training.txt"));
+    byte[] frames =
+        AudioVisualSecond.parse(TfRecords.read(out.resolve(training.get(0))).get(0)).frames();
+    // the top-left pixel of the first frame, BGR: the photograph's blue sky
+    assertEquals(0xff, frames[0] & 0xff);
+    assertEquals(0x66, frames[1] & 0xff);
+    assertEquals(0x33, frames[2] & 0xff);
+
+    ImageIO.write(sky, "png", photos.resolve("unlicensed.png").toFile());
+    Path refused = dir.resolve("refused");
+    String[] again = withPhotos.clone();
+    again[2] = refused.toString();
+    BadInputTest.assertFailsWith(
+        BadInputTest.run(again), "unlicensed.png has no licence in backdrops.json");
+    assertFalse(Files.exists(refused), "nothing is written for a refused photograph");
   }
 
   @Test
