@@ -1,0 +1,214 @@
+package ai.avloc.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.avloc.acoustics.audio.AudioFiles;
+import ai.avloc.acoustics.audio.MultichannelAudio;
+import ai.avloc.acoustics.beamforming.LookGrid;
+import ai.avloc.acoustics.energy.EnergyMap;
+import ai.avloc.ingest.Gateway;
+import ai.avloc.ingest.KafkaCameraEvents;
+import ai.avloc.ingest.SceneCamera;
+import ai.avloc.schemas.ModelShapes;
+import ai.avloc.schemas.Topics;
+import ai.avloc.simulator.Scene;
+import ai.avloc.testsupport.EmbeddedKafka;
+import ai.avloc.training.data.AudioVisualDataset;
+import ai.avloc.training.data.FrameSample;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * collect over a real broker: an array camera archived for 3 s (a broadband source at azimuth 15°,
+ * elevation 5° for 2 s, then silence) becomes a dataset that {@link AudioVisualDataset} reads: 36
+ * windows in three 1 s blocks, one per split, 36x48x12 targets whose energy peaks at the source,
+ * and a card that counts the silent second as noise only.
+ */
+class CollectCommandTest {
+  static final String PREFIX = "co.";
+  static final Topics TOPICS = Topics.withPrefix(PREFIX);
+  static final double AZIMUTH = 15;
+  static final double ELEVATION = 5;
+
+  @TempDir static Path dir;
+  static EmbeddedKafka kafka;
+  static Instant start;
+  static Scene scene;
+
+  @BeforeAll
+  static void archive() throws Exception {
+    kafka = EmbeddedKafka.start();
+    kafka.createTopics(
+        2, TOPICS.frames().name(), TOPICS.audio().name(), TOPICS.arrayAudio().name());
+    // white noise for 2 s, then 1 s of silence: the last second holds sensor noise only
+    float[] sound = new float[3 * 12288];
+    Random random = new Random(5);
+    for (int i = 0; i < 2 * 12288; i++) {
+      sound[i] = (float) (random.nextGaussian() * 0.2);
+    }
+    AudioFiles.writeFloat32(
+        dir.resolve("burst.wav"), new MultichannelAudio(new float[][] {sound}, 12288));
+    scene =
+        Scene.parse(
+            """
+            {"sampleRate": 12288, "duration": 3, "seed": 2, "array": "vogel64",
+             "sensorNoise": {"snrDb": 40},
+             "sources": [{"name": "machine",
+               "signal": {"type": "wav", "path": "burst.wav", "gain": 1},
+               "direction": {"azimuth": %s, "elevation": %s}, "distance": 6}]}
+            """
+                .formatted(AZIMUTH, ELEVATION),
+            dir);
+    start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
+    try (KafkaCameraEvents events = new KafkaCameraEvents(kafka.bootstrapServers(), TOPICS);
+        Gateway gateway =
+            new Gateway(
+                List.of(
+                    new SceneCamera(
+                        scene,
+                        "cam-array",
+                        start,
+                        null,
+                        SceneCamera.Options.defaults().withArray("vogel64"))),
+                events,
+                Gateway.Pace.MAX)) {
+      gateway.run();
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  @Test
+  void writesTheArrayCamerasWindowsSplitByBlocksWithTargetsPeakingAtTheSource() throws Exception {
+    Path out = dir.resolve("site");
+    Run run =
+        avloc(
+            "--array-stream",
+            "cam-array",
+            "--same-camera",
+            "--from",
+            start.toString(),
+            "--to",
+            start.plusSeconds(3).toString(),
+            "--out",
+            out.toString(),
+            "--split",
+            "34/33/33",
+            "--block",
+            "1s");
+    assertEquals(0, run.code, run.err);
+
+    AudioVisualDataset dataset = AudioVisualDataset.open(out);
+    List<FrameSample> frames = new java.util.ArrayList<>();
+    for (AudioVisualDataset.Split split : AudioVisualDataset.Split.values()) {
+      List<FrameSample> part =
+          dataset.load(split, Integer.MAX_VALUE, 1, AudioVisualDataset.Progress.NONE);
+      // one 1 s block per split, in time order: training, validation, testing
+      assertEquals(12, part.size(), split + " windows");
+      assertTrue(
+          part.stream().allMatch(f -> f.location() == split.ordinal()),
+          split + " holds block " + split.ordinal());
+      frames.addAll(part);
+    }
+    assertEquals(36, frames.size(), "12 windows a second for 3 s");
+
+    LookGrid grid = LookGrid.cameraFov(65, 50, ModelShapes.ROWS, ModelShapes.COLS);
+    int truth = grid.nearestIndex(scene.sources().get(0).directionAt(0));
+    for (FrameSample f : frames) {
+      assertEquals(36 * 48 * 12, f.target().length);
+      if (f.location() < 2) { // the source sounds in the first two seconds
+        float[] energy = EnergyMap.of(f.target());
+        int peak = 0;
+        for (int i = 1; i < energy.length; i++) {
+          if (energy[i] > energy[peak]) {
+            peak = i;
+          }
+        }
+        double error = Math.hypot(peak / 48 - truth / 48, peak % 48 - truth % 48);
+        assertTrue(error <= 2, "window " + f.entry() + " of block " + f.location() + ": " + error);
+        assertEquals(0, f.classId(), "a second with a source");
+      } else {
+        assertEquals(1, f.classId(), "the silent second is noise only");
+      }
+    }
+
+    JsonNode card = new ObjectMapper().readTree(out.resolve("dataset.json").toFile());
+    assertEquals(3, card.get("seconds").asLong());
+    assertEquals(36, card.get("windows").asLong());
+    assertEquals(3 / 3600.0, card.get("hours").asDouble(), 1e-4);
+    assertEquals("cam-array", card.get("source").get("array_stream").asText());
+    assertEquals(1, card.get("splits").get("testing").get("blocks").asInt());
+    assertEquals(12, card.get("splits").get("training").get("windows").asInt());
+    // the 24 windows of the burst and the first silent one, which the burst's last 17 ms (6 m at
+    // 343 m/s) still reach
+    assertEquals(25, card.get("sources").get("windows_with_source").asInt());
+    assertEquals(11, card.get("sources").get("noise_only_windows").asInt());
+    assertEquals(11 / 36.0, card.get("sources").get("noise_only_share").asDouble(), 1e-4);
+    assertEquals("vogel64", card.get("array").get("name").asText());
+    assertTrue(run.out.contains("36 windows"), run.out);
+  }
+
+  @Test
+  void aStreamMissingFromTheRangeIsRefusedByName() {
+    Path out = dir.resolve("none");
+    Run run =
+        avloc(
+            "--array-stream",
+            "cam-array",
+            "--mono-stream",
+            "cam-elsewhere",
+            "--from",
+            start.toString(),
+            "--to",
+            start.plusSeconds(3).toString(),
+            "--out",
+            out.toString());
+    assertEquals(2, run.code, run.err);
+    assertTrue(run.err.contains("stream cam-elsewhere has no record between " + start), run.err);
+    assertTrue(Files.notExists(out.resolve("dataset.json")));
+  }
+
+  record Run(int code, String out, String err) {}
+
+  static Run avloc(String... args) {
+    StringWriter err = new StringWriter();
+    var cli = Avloc.commandLine();
+    cli.setErr(new PrintWriter(err, true));
+    java.io.PrintStream stdout = System.out;
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    System.setOut(new java.io.PrintStream(out, true));
+    int code;
+    try {
+      String[] all = new String[args.length + 5];
+      all[0] = "collect";
+      all[1] = "--bootstrap";
+      all[2] = kafka.bootstrapServers();
+      all[3] = "--topic-prefix";
+      all[4] = PREFIX;
+      System.arraycopy(args, 0, all, 5, args.length);
+      code = cli.execute(all);
+    } finally {
+      System.setOut(stdout);
+    }
+    System.out.print(out);
+    return new Run(code, out.toString(), err.toString());
+  }
+}
