@@ -10,6 +10,7 @@ import ai.avloc.acoustics.energy.EnergyMap;
 import ai.avloc.ingest.Gateway;
 import ai.avloc.ingest.KafkaCameraEvents;
 import ai.avloc.ingest.SceneCamera;
+import ai.avloc.schemas.AudioChunk;
 import ai.avloc.schemas.ModelShapes;
 import ai.avloc.schemas.Topics;
 import ai.avloc.simulator.Scene;
@@ -20,12 +21,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,6 +95,39 @@ class CollectCommandTest {
                 Gateway.Pace.MAX)) {
       gateway.run();
     }
+    // a camera that starts only after the array's 3 s, and one whose audio is at 16 kHz
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      for (int k = 0; k < 12; k++) {
+        publishAudio(producer, "cam-late", start.plusSeconds(3), k, 12288);
+        publishAudio(producer, "cam-16k", start, k, 16000);
+      }
+      producer.flush();
+    }
+  }
+
+  static void publishAudio(
+      KafkaProducer<String, byte[]> producer, String stream, Instant from, int k, int rate) {
+    int samples = rate / 12;
+    AudioChunk chunk =
+        AudioChunk.newBuilder()
+            .setStreamId(stream)
+            .setSequence(k)
+            .setTimestamp(from.plus(k * 1_000_000L / 12, ChronoUnit.MICROS))
+            .setSampleRate(rate)
+            .setPcm16(ByteBuffer.wrap(new byte[2 * samples]))
+            .build();
+    String topic = TOPICS.audio().name();
+    producer.send(
+        new ProducerRecord<>(
+            topic,
+            null,
+            chunk.getTimestamp().toEpochMilli(),
+            stream,
+            TOPICS.audio().values().serialize(topic, chunk)));
   }
 
   @AfterAll
@@ -184,6 +225,61 @@ class CollectCommandTest {
     assertEquals(2, run.code, run.err);
     assertTrue(run.err.contains("stream cam-elsewhere has no record between " + start), run.err);
     assertTrue(Files.notExists(out.resolve("dataset.json")));
+  }
+
+  @Test
+  void camerasThatNeverOverlapAreRefusedWithTheirSpans() {
+    Run run =
+        avloc(
+            "--array-stream",
+            "cam-array",
+            "--mono-stream",
+            "cam-late",
+            "--from",
+            start.toString(),
+            "--to",
+            start.plusSeconds(4).toString(),
+            "--out",
+            dir.resolve("late").toString());
+    assertEquals(2, run.code, run.err);
+    assertTrue(
+        run.err.contains(
+            "streams cam-array (array audio "
+                + start
+                + " to "
+                + start.plusSeconds(3)
+                + ") and cam-late (audio "
+                + start.plusSeconds(3)
+                + " to "
+                + start.plusSeconds(4)
+                + ")"),
+        run.err);
+    assertTrue(run.err.contains("the cameras' records do not overlap"), run.err);
+  }
+
+  @Test
+  void audioAtAnotherSampleRateIsRefusedNamingTheStream() {
+    Run run =
+        avloc(
+            "--array-stream",
+            "cam-array",
+            "--mono-stream",
+            "cam-16k",
+            "--from",
+            start.toString(),
+            "--to",
+            start.plusSeconds(1).toString(),
+            "--out",
+            dir.resolve("rate").toString());
+    assertEquals(2, run.code, run.err);
+    assertTrue(
+        run.err.contains(
+            "stream cam-16k's audio is at 16000 Hz in "
+                + start
+                + " to "
+                + start.plusSeconds(1)
+                + "; collect needs 12288 Hz"),
+        run.err);
   }
 
   record Run(int code, String out, String err) {}

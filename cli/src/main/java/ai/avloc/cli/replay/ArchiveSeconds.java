@@ -225,7 +225,7 @@ public final class ArchiveSeconds implements AutoCloseable {
     while ((c = array.peek(readFrom, toMicros)) != null && micros(c.getTimestamp()) < until) {
       array.take();
       checkRate();
-      arraySpan = widen(arraySpan, micros(c.getTimestamp()));
+      arraySpan = widen(arraySpan, micros(c.getTimestamp()), c.getSamplesPerChannel());
       addArray(c, first, last);
     }
     checkRate();
@@ -239,7 +239,7 @@ public final class ArchiveSeconds implements AutoCloseable {
       while ((a = audio.peek(readFrom, toMicros)) != null && micros(a.getTimestamp()) < until) {
         audio.take();
         checkRate();
-        inputSpan = widen(inputSpan, micros(a.getTimestamp()));
+        inputSpan = widen(inputSpan, micros(a.getTimestamp()), a.getPcm16().remaining() / 2);
         addAudio(a, first, last);
       }
       checkRate();
@@ -252,10 +252,12 @@ public final class ArchiveSeconds implements AutoCloseable {
     }
   }
 
-  private static long[] widen(long[] span, long t) {
+  /** The span with a chunk of {@code samples} from {@code t} added, to its last sample's end. */
+  private static long[] widen(long[] span, long t, int samples) {
+    long end = WindowClock.microsOfSample(WindowClock.sampleAt(t) + samples);
     return span == null
-        ? new long[] {t, t}
-        : new long[] {Math.min(span[0], t), Math.max(span[1], t)};
+        ? new long[] {t, end}
+        : new long[] {Math.min(span[0], t), Math.max(span[1], end)};
   }
 
   /** The earliest event time any cursor holds next, or MAX_VALUE when all are done. */
