@@ -1,6 +1,8 @@
 package ai.avloc.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.avloc.acoustics.audio.AudioFiles;
@@ -16,7 +18,9 @@ import ai.avloc.schemas.Topics;
 import ai.avloc.simulator.Scene;
 import ai.avloc.testsupport.EmbeddedKafka;
 import ai.avloc.training.data.AudioVisualDataset;
+import ai.avloc.training.data.AudioVisualSecond;
 import ai.avloc.training.data.FrameSample;
+import ai.avloc.training.data.TfRecords;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
@@ -26,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -90,7 +95,14 @@ class CollectCommandTest {
                         "cam-array",
                         start,
                         null,
-                        SceneCamera.Options.defaults().withArray("vogel64"))),
+                        SceneCamera.Options.defaults().withArray("vogel64")),
+                    // an ordinary camera beside it with a wider lens: the same sound, another view
+                    new SceneCamera(
+                        scene,
+                        "cam-mono",
+                        start,
+                        null,
+                        SceneCamera.Options.defaults().withFov(90, 70))),
                 events,
                 Gateway.Pace.MAX)) {
       gateway.run();
@@ -137,24 +149,34 @@ class CollectCommandTest {
     }
   }
 
+  static Run sameCamera;
+
+  /** The array camera collected on its own, once for the tests that read it. */
+  static synchronized Run sameCamera() {
+    if (sameCamera == null) {
+      sameCamera =
+          avloc(
+              "--array-stream",
+              "cam-array",
+              "--same-camera",
+              "--from",
+              start.toString(),
+              "--to",
+              start.plusSeconds(3).toString(),
+              "--out",
+              dir.resolve("site").toString(),
+              "--split",
+              "34/33/33",
+              "--block",
+              "1s");
+    }
+    return sameCamera;
+  }
+
   @Test
   void writesTheArrayCamerasWindowsSplitByBlocksWithTargetsPeakingAtTheSource() throws Exception {
     Path out = dir.resolve("site");
-    Run run =
-        avloc(
-            "--array-stream",
-            "cam-array",
-            "--same-camera",
-            "--from",
-            start.toString(),
-            "--to",
-            start.plusSeconds(3).toString(),
-            "--out",
-            out.toString(),
-            "--split",
-            "34/33/33",
-            "--block",
-            "1s");
+    Run run = sameCamera();
     assertEquals(0, run.code, run.err);
 
     AudioVisualDataset dataset = AudioVisualDataset.open(out);
@@ -205,6 +227,53 @@ class CollectCommandTest {
     assertEquals(11 / 36.0, card.get("sources").get("noise_only_share").asDouble(), 1e-4);
     assertEquals("vogel64", card.get("array").get("name").asText());
     assertTrue(run.out.contains("36 windows"), run.out);
+  }
+
+  @Test
+  void aMonoCameraBesideTheArrayGivesItsOwnFramesAndTheSameSoundSampleForSample() throws Exception {
+    assertEquals(0, sameCamera().code, sameCamera().err);
+    Path out = dir.resolve("mono");
+    Run run =
+        avloc(
+            "--array-stream",
+            "cam-array",
+            "--mono-stream",
+            "cam-mono",
+            "--from",
+            start.toString(),
+            "--to",
+            start.plusSeconds(3).toString(),
+            "--out",
+            out.toString(),
+            "--split",
+            "34/33/33",
+            "--block",
+            "1s");
+    assertEquals(0, run.code, run.err);
+    JsonNode card = new ObjectMapper().readTree(out.resolve("dataset.json").toFile());
+    assertEquals("cam-mono", card.get("source").get("input_stream").asText());
+    assertEquals(36, card.get("windows").asLong());
+    List<String> files = Files.readAllLines(out.resolve("lists/training.txt"));
+    files.addAll(Files.readAllLines(out.resolve("lists/validation.txt")));
+    files.addAll(Files.readAllLines(out.resolve("lists/testing.txt")));
+    assertEquals(3, files.size());
+    for (String file : files) {
+      AudioVisualSecond mono = second(out.resolve(file));
+      AudioVisualSecond array = second(dir.resolve("site").resolve(file));
+      // the mono camera hears microphone 0 of the same array: the reference microphone's samples,
+      // rounded to PCM16 once by the gateway and once by collect
+      int worst = 0;
+      for (int i = 0; i < mono.audio().length; i++) {
+        worst = Math.max(worst, Math.abs(mono.audio()[i] - array.audio()[i]));
+      }
+      assertTrue(worst <= 1, file + ": audio differs by " + worst);
+      assertArrayEquals(array.acousticImages(), mono.acousticImages(), file);
+      assertFalse(Arrays.equals(array.frames(), mono.frames()), file + ": the mono camera's view");
+    }
+  }
+
+  static AudioVisualSecond second(Path file) throws Exception {
+    return AudioVisualSecond.parse(TfRecords.read(file).get(0));
   }
 
   @Test
