@@ -297,6 +297,30 @@ class CollectCommandTest {
   }
 
   @Test
+  void aMonoCameraGivenAsTheArrayIsRefused() {
+    Run run =
+        avloc(
+            "--array-stream",
+            "cam-mono",
+            "--same-camera",
+            "--from",
+            start.toString(),
+            "--to",
+            start.plusSeconds(3).toString(),
+            "--out",
+            dir.resolve("mono-as-array").toString());
+    assertEquals(2, run.code, run.err);
+    assertTrue(
+        run.err.contains(
+            "stream cam-mono has no array audio between "
+                + start
+                + " and "
+                + start.plusSeconds(3)
+                + ": is it an array camera?"),
+        run.err);
+  }
+
+  @Test
   void camerasThatNeverOverlapAreRefusedWithTheirSpans() {
     Run run =
         avloc(

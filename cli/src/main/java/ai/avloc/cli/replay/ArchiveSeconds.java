@@ -172,6 +172,16 @@ public final class ArchiveSeconds implements AutoCloseable {
       }
       s = next;
     }
+    if (arraySpan == null) {
+      throw new IllegalArgumentException(
+          "stream "
+              + config.arrayStream()
+              + " has no array audio between "
+              + config.from()
+              + " and "
+              + config.to()
+              + ": is it an array camera? (its frames and mono audio are there)");
+    }
     if (written == 0) {
       throw new IllegalArgumentException(noOverlap());
     }
