@@ -149,6 +149,7 @@ public final class SiteDataset implements AutoCloseable {
   private final List<List<String>> lists =
       List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
   private final List<Integer> blockSplits = new ArrayList<>();
+  private final long[] blocksGiven = new long[3];
   private final Map<Long, Integer> blocks = new TreeMap<>();
   private final List<Double> sourceContrast = new ArrayList<>();
   private final List<Double> noiseContrast = new ArrayList<>();
@@ -176,23 +177,29 @@ public final class SiteDataset implements AutoCloseable {
     long[] given = new long[3];
     int chosen = 0;
     for (long b = 0; b <= block; b++) {
-      chosen = 0;
-      double best = Double.NEGATIVE_INFINITY;
-      for (int s = 0; s < 3; s++) {
-        double deficit = split[s] / 100.0 * (b + 1) - given[s];
-        if (split[s] > 0 && deficit > best + 1e-9) {
-          best = deficit;
-          chosen = s;
-        }
-      }
-      given[chosen]++;
+      chosen = nextSplit(split, given, b);
     }
+    return chosen;
+  }
+
+  /** The split of block {@code b} given how many blocks 0..b−1 each split has; counts it. */
+  private static int nextSplit(int[] split, long[] given, long b) {
+    int chosen = 0;
+    double best = Double.NEGATIVE_INFINITY;
+    for (int s = 0; s < 3; s++) {
+      double deficit = split[s] / 100.0 * (b + 1) - given[s];
+      if (split[s] > 0 && deficit > best + 1e-9) {
+        best = deficit;
+        chosen = s;
+      }
+    }
+    given[chosen]++;
     return chosen;
   }
 
   private int splitOf(long block) {
     while (blockSplits.size() <= block) {
-      blockSplits.add(splitOfBlock(config.split(), blockSplits.size()));
+      blockSplits.add(nextSplit(config.split(), blocksGiven, blockSplits.size()));
     }
     return blockSplits.get((int) block);
   }
