@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       MfccCommand.class,
       SimulateCommand.class,
       SynthCommand.class,
+      CollectCommand.class,
       BeamformCommand.class,
       EnergyCommand.class,
       BenchCommand.class,

@@ -135,7 +135,7 @@ public final class ArchiveClips implements ClipExport {
    * One camera topic read from the offset of the range's first Kafka timestamp to that of its last,
    * keeping one stream's records.
    */
-  private static final class Cursor<V extends SpecificRecord> implements AutoCloseable {
+  static final class Cursor<V extends SpecificRecord> implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final Deserializer<V> values;
     private final String topic;

@@ -124,6 +124,8 @@ public record ArchiveRange(Instant earliest, Instant latest, long records, Set<S
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
     config.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+    // a scan that reaches a partition's end should not wait for records that are not coming
+    config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
     return new KafkaConsumer<>(
         bootstrap.config(config), new StringDeserializer(), new ByteArrayDeserializer());
   }
