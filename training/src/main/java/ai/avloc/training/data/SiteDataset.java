@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -320,8 +319,8 @@ public final class SiteDataset implements AutoCloseable {
             blocksPerSplit,
             sourceWindows,
             windows - sourceWindows,
-            median(sourceContrast),
-            median(noiseContrast));
+            CardNumbers.median(sourceContrast),
+            CardNumbers.median(noiseContrast));
     ObjectNode card = card(summary, skipped);
     Files.writeString(out.resolve(AudioVisualDataset.CARD), JSON.writeValueAsString(card) + "\n");
     Files.writeString(out.resolve("README.md"), readme(summary), StandardCharsets.UTF_8);
@@ -338,7 +337,7 @@ public final class SiteDataset implements AutoCloseable {
     source.put("same_camera", config.sameCamera());
     source.put("from", config.from().toString());
     source.put("to", config.to().toString());
-    card.put("hours", round(s.hours(), 4));
+    card.put("hours", CardNumbers.round(s.hours(), 4));
     card.put("seconds", s.seconds());
     card.put("windows", s.windows());
     card.put("frames_per_second", ENTRIES);
@@ -399,9 +398,13 @@ public final class SiteDataset implements AutoCloseable {
             PeakFinder.DEFAULT_POWER_MAP_FLATNESS));
     sources.put("windows_with_source", s.sourceWindows());
     sources.put("noise_only_windows", s.noiseOnlyWindows());
-    putNumber(sources, "noise_only_share", round(s.noiseOnlyShare(), 4));
-    putNumber(sources, "median_energy_contrast_source", round(s.medianSourceContrast(), 6));
-    putNumber(sources, "median_energy_contrast_noise_only", round(s.medianNoiseContrast(), 6));
+    CardNumbers.putNumber(sources, "noise_only_share", CardNumbers.round(s.noiseOnlyShare(), 4));
+    CardNumbers.putNumber(
+        sources, "median_energy_contrast_source", CardNumbers.round(s.medianSourceContrast(), 6));
+    CardNumbers.putNumber(
+        sources,
+        "median_energy_contrast_noise_only",
+        CardNumbers.round(s.medianNoiseContrast(), 6));
     return card;
   }
 
@@ -435,31 +438,5 @@ public final class SiteDataset implements AutoCloseable {
       imager.close();
       mapper.close();
     }
-  }
-
-  private static void putNumber(ObjectNode node, String key, double v) {
-    if (Double.isFinite(v)) {
-      node.put(key, v);
-    } else {
-      node.putNull(key);
-    }
-  }
-
-  private static double median(List<Double> values) {
-    if (values.isEmpty()) {
-      return Double.NaN;
-    }
-    List<Double> sorted = new ArrayList<>(values);
-    Collections.sort(sorted);
-    int n = sorted.size();
-    return (sorted.get((n - 1) / 2) + sorted.get(n / 2)) / 2;
-  }
-
-  private static double round(double v, int digits) {
-    if (!Double.isFinite(v)) {
-      return v;
-    }
-    double scale = Math.pow(10, digits);
-    return Math.round(v * scale) / scale;
   }
 }

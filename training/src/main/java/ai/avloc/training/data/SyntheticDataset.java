@@ -538,14 +538,14 @@ public final class SyntheticDataset {
       line.put("class", s.label());
       line.put("class_name", SyntheticClass.nameOf(s.label()));
       if (!Double.isNaN(s.diffuseSnrDb())) {
-        line.put("snr_db", round(s.diffuseSnrDb(), 2));
+        line.put("snr_db", CardNumbers.round(s.diffuseSnrDb(), 2));
       }
       ArrayNode frameNodes = line.putArray("frames");
       for (int e = 0; e < FRAMES_PER_SECOND; e++) {
         double t = frameTime(first + e);
         ObjectNode frameNode = frameNodes.addObject();
         frameNode.put("frame", e);
-        frameNode.put("t", round(t, 4));
+        frameNode.put("t", CardNumbers.round(t, 4));
         ArrayNode soundingNodes = frameNode.putArray("sounding");
         ArrayNode distractorNodes = frameNode.putArray("distractors");
         List<double[]> centres = new ArrayList<>();
@@ -562,10 +562,13 @@ public final class SyntheticDataset {
           object.put("name", type.label());
           ArrayNode b = object.putArray("box");
           for (double v : box) {
-            b.add(round(v, 1));
+            b.add(CardNumbers.round(v, 1));
           }
           if (centre != null) {
-            object.putArray("center").add(round(centre[0], 1)).add(round(centre[1], 1));
+            object
+                .putArray("center")
+                .add(CardNumbers.round(centre[0], 1))
+                .add(CardNumbers.round(centre[1], 1));
           }
           if (sounds) {
             centres.add(centre);
@@ -760,9 +763,9 @@ public final class SyntheticDataset {
 
     long near = errors.stream().filter(e -> e <= NEAR_CELLS).count();
     double nearFraction = errors.isEmpty() ? Double.NaN : (double) near / errors.size();
-    double medianError = median(errors);
-    double soundingMedian = median(soundingContrast);
-    double noiseMedian = median(noiseContrast);
+    double medianError = CardNumbers.median(errors);
+    double soundingMedian = CardNumbers.median(soundingContrast);
+    double noiseMedian = CardNumbers.median(noiseContrast);
     int framesPerScene = config.secondsPerScene() * FRAMES_PER_SECOND;
 
     ObjectNode card = JSON.createObjectNode();
@@ -823,12 +826,12 @@ public final class SyntheticDataset {
         if (soundingPerClass[c] > 0) {
           classesSounding++;
         }
-        putNumber(
+        CardNumbers.putNumber(
             n,
             "energy_peak_within_" + (int) NEAR_CELLS + "_cells",
             framesPerClass[c] == 0
                 ? Double.NaN
-                : round((double) nearPerClass[c] / framesPerClass[c], 4));
+                : CardNumbers.round((double) nearPerClass[c] / framesPerClass[c], 4));
       }
     }
     long sounding = Arrays.stream(soundingPerClass).sum();
@@ -839,29 +842,35 @@ public final class SyntheticDataset {
     composition.put("off_screen_scenes", offScreen);
     composition.put("sounding_objects", sounding);
     composition.put("distractor_objects", distractors);
-    composition.put("visible_objects_per_scene", round((double) visible / results.length, 3));
+    composition.put(
+        "visible_objects_per_scene", CardNumbers.round((double) visible / results.length, 3));
     ObjectNode noise = card.putObject("noise");
     ObjectNode snr = noise.putObject("diffuse_snr_db");
     snr.put("range", config.minSnrDb() + ".." + config.maxSnrDb());
     if (snrCount > 0) {
-      snr.put("min", round(snrMin, 2));
-      snr.put("max", round(snrMax, 2));
-      snr.put("mean", round(snrSum / snrCount, 2));
+      snr.put("min", CardNumbers.round(snrMin, 2));
+      snr.put("max", CardNumbers.round(snrMax, 2));
+      snr.put("mean", CardNumbers.round(snrSum / snrCount, 2));
     }
     noise.put("sensor_snr_db", SyntheticScene.SENSOR_SNR_DB);
     noise.put("diffuse_plane_waves", Scene.DEFAULT_PLANE_WAVES);
     if (noiseOnly > 0) {
       ObjectNode rms = noise.putObject("noise_only_diffuse_rms_pa");
-      rms.put("min", round(rmsMin, 5));
-      rms.put("max", round(rmsMax, 5));
+      rms.put("min", CardNumbers.round(rmsMin, 5));
+      rms.put("max", CardNumbers.round(rmsMax, 5));
     }
     noise.put("noise_only_sensor_rms_pa", SyntheticScene.NOISE_ONLY_SENSOR_RMS);
     ObjectNode quality = card.putObject("ground_truth_check");
     quality.put("sounding_frames_on_screen", errors.size());
-    putNumber(quality, "energy_peak_within_" + (int) NEAR_CELLS + "_cells", round(nearFraction, 4));
-    putNumber(quality, "median_peak_error_cells", round(medianError, 3));
-    putNumber(quality, "median_peak_contrast_sounding", round(soundingMedian, 6));
-    putNumber(quality, "median_peak_contrast_noise_only", round(noiseMedian, 6));
+    CardNumbers.putNumber(
+        quality,
+        "energy_peak_within_" + (int) NEAR_CELLS + "_cells",
+        CardNumbers.round(nearFraction, 4));
+    CardNumbers.putNumber(quality, "median_peak_error_cells", CardNumbers.round(medianError, 3));
+    CardNumbers.putNumber(
+        quality, "median_peak_contrast_sounding", CardNumbers.round(soundingMedian, 6));
+    CardNumbers.putNumber(
+        quality, "median_peak_contrast_noise_only", CardNumbers.round(noiseMedian, 6));
     quality.put("contrast", "max/median - 1 of the energy map of target(e)");
     if (photos != null) {
       putBackdrops(card, results);
@@ -1043,32 +1052,5 @@ public final class SyntheticDataset {
       }
     }
     return b.toString();
-  }
-
-  /** A number, or null where there is none (JSON has no NaN). */
-  private static void putNumber(ObjectNode node, String key, double v) {
-    if (Double.isFinite(v)) {
-      node.put(key, v);
-    } else {
-      node.putNull(key);
-    }
-  }
-
-  private static double median(List<Double> values) {
-    if (values.isEmpty()) {
-      return Double.NaN;
-    }
-    List<Double> sorted = new ArrayList<>(values);
-    Collections.sort(sorted);
-    int n = sorted.size();
-    return (sorted.get((n - 1) / 2) + sorted.get(n / 2)) / 2;
-  }
-
-  private static double round(double v, int digits) {
-    if (!Double.isFinite(v)) {
-      return v;
-    }
-    double scale = Math.pow(10, digits);
-    return Math.round(v * scale) / scale;
   }
 }
