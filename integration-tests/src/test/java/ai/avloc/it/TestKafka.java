@@ -1,13 +1,9 @@
 package ai.avloc.it;
 
 import ai.avloc.testsupport.EmbeddedKafka;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.utils.AppInfoParser;
 import org.opentest4j.TestAbortedException;
 import org.testcontainers.DockerClientFactory;
@@ -33,21 +29,7 @@ interface TestKafka extends AutoCloseable {
 
   /** Creates topics with the given partitions, replication 1, waiting until they exist. */
   default void createTopics(int partitions, String... names) {
-    try (Admin admin = Admin.create(clientConfig())) {
-      admin
-          .createTopics(
-              java.util.Arrays.stream(names)
-                  .map(n -> new NewTopic(n, partitions, (short) 1))
-                  .toList())
-          .all()
-          .get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while creating topics", e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(
-          "cannot create topics " + List.of(names) + ": " + e.getCause(), e);
-    }
+    EmbeddedKafka.createTopics(clientConfig(), partitions, names);
   }
 
   @Override

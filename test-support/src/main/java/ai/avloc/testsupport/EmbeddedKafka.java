@@ -2,7 +2,6 @@ package ai.avloc.testsupport;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -52,9 +51,16 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /** Creates topics with the given partitions, replication 1, waiting until they exist. */
   public void createTopics(int partitions, String... names) {
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-    try (Admin admin = Admin.create(props)) {
+    createTopics(clientConfig(), partitions, names);
+  }
+
+  /**
+   * Creates topics with the given partitions, replication 1, on the brokers {@code clientConfig}
+   * reaches (this broker or another test's), waiting until they exist.
+   */
+  public static void createTopics(
+      Map<String, Object> clientConfig, int partitions, String... names) {
+    try (Admin admin = Admin.create(clientConfig)) {
       List<NewTopic> topics =
           java.util.Arrays.stream(names).map(n -> new NewTopic(n, partitions, (short) 1)).toList();
       admin.createTopics(topics).all().get();

@@ -9,6 +9,7 @@ import ai.avloc.schemas.Topics;
 import ai.avloc.schemas.VideoFrame;
 import ai.avloc.schemas.WindowClock;
 import ai.avloc.stream.job.ReplayRange;
+import ai.avloc.stream.kafka.Validation;
 import ai.avloc.training.data.SiteDataset;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -99,7 +100,12 @@ public final class ArchiveSeconds implements AutoCloseable {
             config.arrayStream(),
             range,
             c -> micros(c.getTimestamp()),
-            c -> rate(config.arrayStream(), "array audio", c.getSampleRate()));
+            c -> {
+              rate(config.arrayStream(), "array audio", c.getSampleRate());
+              // the job's own checks (sizes, geometry, timestamps): a record it would dead-letter,
+              // a hostile size among them, is left out here, never allocated
+              Validation.array(c, 0);
+            });
     frames =
         new ArchiveClips.Cursor<>(
             bootstrap,
@@ -107,7 +113,7 @@ public final class ArchiveSeconds implements AutoCloseable {
             config.inputStream(),
             range,
             f -> micros(f.getTimestamp()),
-            f -> {});
+            f -> Validation.frame(f, 0));
     audio =
         config.sameCamera()
             ? null
@@ -117,7 +123,10 @@ public final class ArchiveSeconds implements AutoCloseable {
                 config.inputStream(),
                 range,
                 a -> micros(a.getTimestamp()),
-                a -> rate(config.inputStream(), "audio", a.getSampleRate()));
+                a -> {
+                  rate(config.inputStream(), "audio", a.getSampleRate());
+                  Validation.audio(a, 0);
+                });
   }
 
   private void rate(String stream, String what, int rate) {
@@ -149,8 +158,16 @@ public final class ArchiveSeconds implements AutoCloseable {
         skipped.merge("no records", 1L, Long::sum);
       } else {
         String why = missing(b);
+        SiteDataset.Second second = null;
         if (why == null) {
-          sink.second(second(b));
+          try {
+            second = second(b);
+          } catch (IOException undecodable) {
+            why = "a frame that is no JPEG";
+          }
+        }
+        if (second != null) {
+          sink.second(second);
           written++;
         } else {
           skipped.merge(why, 1L, Long::sum);

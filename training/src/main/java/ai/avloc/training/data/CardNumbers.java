@@ -11,6 +11,22 @@ import java.util.List;
 final class CardNumbers {
   private CardNumbers() {}
 
+  /**
+   * A copy of a training/validation/testing split in percent.
+   *
+   * @throws IllegalArgumentException unless it is three shares of zero or more that add up to 100
+   */
+  static int[] split(int[] split) {
+    if (split.length != 3
+        || java.util.Arrays.stream(split).anyMatch(p -> p < 0)
+        || java.util.Arrays.stream(split).sum() != 100) {
+      throw new IllegalArgumentException(
+          "the split needs three percentages that add up to 100, got "
+              + java.util.Arrays.toString(split));
+    }
+    return split.clone();
+  }
+
   /** A number, or null where there is none (JSON has no NaN). */
   static void putNumber(ObjectNode node, String key, double v) {
     if (Double.isFinite(v)) {

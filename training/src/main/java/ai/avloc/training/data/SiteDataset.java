@@ -88,13 +88,7 @@ public final class SiteDataset implements AutoCloseable {
       if (!from.isBefore(to)) {
         throw new IllegalArgumentException("the range is empty: " + from + " to " + to);
       }
-      if (split.length != 3
-          || Arrays.stream(split).anyMatch(p -> p < 0)
-          || Arrays.stream(split).sum() != 100) {
-        throw new IllegalArgumentException(
-            "the split needs three percentages that add up to 100, got " + Arrays.toString(split));
-      }
-      split = split.clone();
+      split = CardNumbers.split(split);
       if (blockSeconds < 1) {
         throw new IllegalArgumentException("a block lasts at least 1 s, got " + blockSeconds);
       }

@@ -141,13 +141,7 @@ public final class SyntheticDataset {
         throw new IllegalArgumentException(
             "seconds per scene must be 1..60, got " + secondsPerScene);
       }
-      if (split.length != 3
-          || Arrays.stream(split).anyMatch(p -> p < 0)
-          || Arrays.stream(split).sum() != 100) {
-        throw new IllegalArgumentException(
-            "the split needs three percentages that add up to 100, got " + Arrays.toString(split));
-      }
-      split = split.clone();
+      split = CardNumbers.split(split);
       if (threads < 1) {
         throw new IllegalArgumentException("threads must be at least 1, got " + threads);
       }

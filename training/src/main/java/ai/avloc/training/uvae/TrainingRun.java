@@ -67,44 +67,6 @@ public final class TrainingRun {
       Objects.requireNonNull(config, "config");
       Objects.requireNonNull(version, "version");
     }
-
-    /** With the background-noise pairs. */
-    public Options(
-        List<Path> data,
-        UvaeConfig config,
-        String name,
-        Path runDir,
-        Path out,
-        String version,
-        int epochs,
-        double noisePairs,
-        int noiseOnlyRepeat,
-        boolean mirror,
-        int framesPerSecond,
-        int maxSeconds,
-        int stepsPerEpoch,
-        boolean selectByIou,
-        Path startFrom,
-        boolean exportOnly) {
-      this(
-          data,
-          config,
-          name,
-          runDir,
-          out,
-          version,
-          epochs,
-          noisePairs,
-          noiseOnlyRepeat,
-          mirror,
-          framesPerSecond,
-          maxSeconds,
-          stepsPerEpoch,
-          selectByIou,
-          startFrom,
-          exportOnly,
-          false);
-    }
   }
 
   /** The loading of one split of one dataset: told its seconds, closed when it ends. */

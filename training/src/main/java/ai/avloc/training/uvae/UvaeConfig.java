@@ -99,44 +99,6 @@ public record UvaeConfig(
     }
   }
 
-  /** A configuration trained on the reference's MSE + Huber. */
-  public UvaeConfig(
-      String preset,
-      int frameHeight,
-      int frameWidth,
-      int width,
-      int skips,
-      boolean variational,
-      int latent,
-      double beta,
-      double energyWeight,
-      double learningRate,
-      int batchSize,
-      long seed,
-      Path backboneWeights,
-      AudioGate audioGate,
-      boolean visualSkip,
-      double focusWeight) {
-    this(
-        preset,
-        frameHeight,
-        frameWidth,
-        width,
-        skips,
-        variational,
-        latent,
-        beta,
-        energyWeight,
-        learningRate,
-        batchSize,
-        seed,
-        backboneWeights,
-        audioGate,
-        visualSkip,
-        focusWeight,
-        ReconstructionLoss.BOTH);
-  }
-
   public static UvaeConfig preset(String name) {
     return switch (name) {
       case "paper" ->
@@ -156,7 +118,8 @@ public record UvaeConfig(
               null,
               AudioGate.NONE,
               false,
-              0);
+              0,
+              ReconstructionLoss.BOTH);
       case "compact" ->
           new UvaeConfig(
               name,
@@ -174,7 +137,8 @@ public record UvaeConfig(
               null,
               AudioGate.NONE,
               false,
-              0);
+              0,
+              ReconstructionLoss.BOTH);
       default -> throw new IllegalArgumentException("preset must be paper or compact, got " + name);
     };
   }

@@ -67,6 +67,7 @@ class TrainingRunTest {
         1,
         false,
         null,
+        false,
         false);
   }
 
@@ -260,7 +261,8 @@ class TrainingRunTest {
         o.stepsPerEpoch(),
         o.selectByIou(),
         o.startFrom(),
-        true);
+        true,
+        o.noNoisePairs());
   }
 
   static TrainingRun.Options withStartFrom(TrainingRun.Options o, Path startFrom) {
@@ -280,6 +282,7 @@ class TrainingRunTest {
         o.stepsPerEpoch(),
         o.selectByIou(),
         startFrom,
-        o.exportOnly());
+        o.exportOnly(),
+        o.noNoisePairs());
   }
 }
