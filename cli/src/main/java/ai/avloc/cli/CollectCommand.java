@@ -98,8 +98,9 @@ final class CollectCommand implements Callable<Integer> {
             block.toSeconds(),
             Double.parseDouble(view[0]),
             Double.parseDouble(view[1]));
-    SynthCommand.prepare(out, force);
     long rangeSeconds = Duration.between(from, to).toSeconds();
+    requireBlocksForEverySplit(config.split(), rangeSeconds, block.toSeconds());
+    SynthCommand.prepare(out, force);
     System.out.printf(
         Locale.ROOT,
         "collect: %s (array) and %s (inputs), %s to %s (%d s) into %s, split %s by %d s blocks%n",
@@ -153,5 +154,31 @@ final class CollectCommand implements Callable<Integer> {
     }
     System.out.println("collect: card " + out.resolve("dataset.json"));
     return 0;
+  }
+
+  /**
+   * Refuses a range too short for its split before minutes of reading: whole blocks go to one split
+   * each, so 5 blocks at 80/10/10 leave testing empty, and evaluate would have nothing to score.
+   */
+  static void requireBlocksForEverySplit(int[] split, long rangeSeconds, long blockSeconds) {
+    long blocks = Math.max(1, (rangeSeconds + blockSeconds - 1) / blockSeconds);
+    long[] given = SiteDataset.blocksPerSplit(split, blocks);
+    String[] names = {"training", "validation", "testing"};
+    for (int i = 0; i < split.length; i++) {
+      if (split[i] > 0 && given[i] == 0) {
+        throw new IllegalArgumentException(
+            String.format(
+                Locale.ROOT,
+                "%d s in blocks of %d s is %d block(s), and %s gets none of them at --split"
+                    + " %d/%d/%d: give a longer range or a shorter --block",
+                rangeSeconds,
+                blockSeconds,
+                blocks,
+                names[i],
+                split[0],
+                split[1],
+                split[2]));
+      }
+    }
   }
 }

@@ -2,6 +2,7 @@ package ai.avloc.cli;
 
 import ai.avloc.training.data.AudioVisualDataset;
 import ai.avloc.training.uvae.AudioGate;
+import ai.avloc.training.uvae.ModelWeights;
 import ai.avloc.training.uvae.ReconstructionLoss;
 import ai.avloc.training.uvae.TrainingRun;
 import ai.avloc.training.uvae.UvaeConfig;
@@ -14,7 +15,9 @@ import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "train",
@@ -134,9 +137,17 @@ final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--start-from",
       description =
-          "fine-tune: start a new run from another run directory's best epoch (its weights and"
-              + " optimizer state; the model settings must be the same)")
+          "fine-tune: start a new run from an exported model directory (its weights, a fresh"
+              + " optimizer, its model.json's settings; e.g. models/uvae-compact) or from another"
+              + " run directory's best epoch (its weights and optimizer state; the model settings"
+              + " must be the same)")
   Path startFrom;
+
+  /** The options that shape the graph; a model given to --start-from sets them. */
+  static final List<String> GRAPH_OPTIONS =
+      List.of("--preset", "--skips", "--ae", "--audio-gate", "--visual-skip", "--backbone-weights");
+
+  @Spec CommandSpec spec;
 
   @Option(names = "--backbone-weights", description = "Keras ResNet50 notop HDF5 (paper preset)")
   Path backboneWeights;
@@ -183,13 +194,18 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     UvaeConfig config =
-        UvaeConfig.preset(preset)
-            .withSeed(seed)
-            .withVariational(!autoencoder)
-            .withAudioGate(audioGate())
-            .withVisualSkip(visualSkip)
-            .withFocusWeight(focusWeight)
-            .withLoss(loss);
+        startsFromModel()
+            ? ModelWeights.configOf(startFrom)
+                .withSeed(seed)
+                .withFocusWeight(focusWeight)
+                .withLoss(loss)
+            : UvaeConfig.preset(preset)
+                .withSeed(seed)
+                .withVariational(!autoencoder)
+                .withAudioGate(audioGate())
+                .withVisualSkip(visualSkip)
+                .withFocusWeight(focusWeight)
+                .withLoss(loss);
     if (noNoisePairs && noisePairs != null) {
       throw new IllegalArgumentException(
           "--no-noise-pairs trains on no background-noise pair; leave out --noise-pairs");
@@ -266,6 +282,27 @@ final class TrainCommand implements Callable<Integer> {
         result.modelDir(),
         result.evaluationData());
     return 0;
+  }
+
+  /**
+   * True when --start-from names an exported model: the model's card then sets the graph, and an
+   * option that would change it is refused rather than silently ignored.
+   */
+  private boolean startsFromModel() {
+    if (startFrom == null || !ModelWeights.isModelDirectory(startFrom)) {
+      return false;
+    }
+    for (String option : GRAPH_OPTIONS) {
+      if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+        throw new IllegalArgumentException(
+            option
+                + ": a fine-tune from the model "
+                + startFrom
+                + " builds its graph from the model's model.json; leave out "
+                + String.join(", ", GRAPH_OPTIONS));
+      }
+    }
+    return true;
   }
 
   private AudioGate audioGate() {

@@ -321,6 +321,31 @@ class CollectCommandTest {
   }
 
   @Test
+  void aRangeTooShortForItsSplitIsRefusedBeforeReading() {
+    Path out = dir.resolve("too-short");
+    Run run =
+        avloc(
+            "--array-stream",
+            "cam-array",
+            "--same-camera",
+            "--from",
+            start.toString(),
+            "--to",
+            start.plusSeconds(3).toString(),
+            "--block",
+            "1s",
+            "--out",
+            out.toString());
+    assertEquals(2, run.code, run.err);
+    assertTrue(
+        run.err.contains(
+            "3 s in blocks of 1 s is 3 block(s), and validation gets none of them at --split"
+                + " 80/10/10: give a longer range or a shorter --block"),
+        run.err);
+    assertFalse(Files.exists(out), "nothing written");
+  }
+
+  @Test
   void camerasThatNeverOverlapAreRefusedWithTheirSpans() {
     Run run =
         avloc(
@@ -386,14 +411,16 @@ class CollectCommandTest {
     System.setOut(new java.io.PrintStream(out, true));
     int code;
     try {
-      String[] all = new String[args.length + 5];
-      all[0] = "collect";
-      all[1] = "--bootstrap";
-      all[2] = kafka.bootstrapServers();
-      all[3] = "--topic-prefix";
-      all[4] = PREFIX;
-      System.arraycopy(args, 0, all, 5, args.length);
-      code = cli.execute(all);
+      List<String> all =
+          new java.util.ArrayList<>(
+              List.of(
+                  "collect", "--bootstrap", kafka.bootstrapServers(), "--topic-prefix", PREFIX));
+      all.addAll(List.of(args));
+      if (!all.contains("--block")) {
+        // the archive here is seconds long: blocks of a second, all of them training
+        all.addAll(List.of("--block", "1s", "--split", "100/0/0"));
+      }
+      code = cli.execute(all.toArray(String[]::new));
     } finally {
       System.setOut(stdout);
     }

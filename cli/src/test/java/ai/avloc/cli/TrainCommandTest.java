@@ -155,6 +155,18 @@ class TrainCommandTest {
         "--no-noise-pairs trains on no background-noise pair");
   }
 
+  @Test
+  void aFineTuneFromAModelTakesItsArchitectureAndRefusesOptionsThatWouldChangeIt() {
+    Path shipped =
+        Path.of("..").resolve(ai.avloc.stream.job.JobConfig.SHIPPED_MODEL).toAbsolutePath();
+    BadInputTest.assertFailsWith(
+        BadInputTest.run(
+            train("--data", withValidation.toString(), "--start-from", shipped.toString())),
+        "--preset: a fine-tune from the model " + shipped,
+        "builds its graph from the model's model.json; leave out --preset, --skips, --ae,"
+            + " --audio-gate, --visual-skip, --backbone-weights");
+  }
+
   private static String[] train(String... data) {
     return trainIn(dir.resolve("run-" + System.nanoTime()), data);
   }

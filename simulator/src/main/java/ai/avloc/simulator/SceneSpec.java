@@ -53,7 +53,8 @@ record SceneSpec(
       double[] position,
       DirectionSpec direction,
       Double distance,
-      List<KeyframeSpec> path) {}
+      List<KeyframeSpec> path,
+      List<double[]> active) {}
 
   /** {@code direction}, in degrees. */
   record DirectionSpec(Double azimuth, Double elevation) {}
@@ -180,7 +181,43 @@ record SceneSpec(
             baseDir,
             at(path, "signal"));
     SourceSignal signal = spec.signal().toSignal(scene);
+    if (spec.active() != null) {
+      signal = gated(signal, spec.active(), duration, at(path, "active"));
+    }
     return new SoundSource(name, label, signal, trajectory(spec, path));
+  }
+
+  /** {@code active}: the [start, end] intervals, in seconds, in which the source sounds. */
+  private static SourceSignal gated(
+      SourceSignal signal, List<double[]> active, double duration, String path) {
+    if (active.isEmpty()) {
+      throw error(path, "give at least one [start, end] interval (leave out active for always)");
+    }
+    double[] starts = new double[active.size()];
+    double[] ends = new double[active.size()];
+    for (int i = 0; i < active.size(); i++) {
+      double[] interval = active.get(i);
+      if (interval == null || interval.length != 2) {
+        throw error(at(path, i), "must be [start, end] in seconds");
+      }
+      if (!(interval[0] >= 0 && interval[0] < interval[1] && interval[1] <= duration)) {
+        throw error(
+            at(path, i),
+            "must be [start, end] with 0 <= start < end <= duration "
+                + duration
+                + ", got ["
+                + interval[0]
+                + ", "
+                + interval[1]
+                + "]");
+      }
+      if (i > 0 && interval[0] < ends[i - 1]) {
+        throw error(at(path, i), "intervals must be in time order and not overlap");
+      }
+      starts[i] = interval[0];
+      ends[i] = interval[1];
+    }
+    return new SourceSignal.Gated(signal, starts, ends);
   }
 
   private static Trajectory trajectory(SourceSpec spec, String path) {

@@ -28,7 +28,8 @@ public sealed interface SourceSignal
         SourceSignal.AmTone,
         SourceSignal.Chirp,
         SourceSignal.Wav,
-        SourceSignal.Sampled {
+        SourceSignal.Sampled,
+        SourceSignal.Gated {
 
   /** Pressure in Pa at 1 m from the source at time t (seconds). */
   double valueAt(double t);
@@ -417,6 +418,69 @@ public sealed interface SourceSignal
     @Override
     public String type() {
       return "sampled";
+    }
+  }
+
+  /**
+   * A signal heard only in given intervals of time: a machine that starts and stops, a door, an
+   * alarm. The gate rises and falls over {@link #RAMP_SECONDS} (a raised-cosine ramp centred on
+   * each edge), so switching makes no broadband click that a hard edge would.
+   */
+  record Gated(SourceSignal signal, double[] starts, double[] ends) implements SourceSignal {
+    /** How long the gate takes to open or close, seconds. */
+    public static final double RAMP_SECONDS = 0.01;
+
+    public Gated {
+      if (starts.length != ends.length || starts.length == 0) {
+        throw new IllegalArgumentException("a gate needs as many starts as ends, at least one");
+      }
+      starts = starts.clone();
+      ends = ends.clone();
+      for (int i = 0; i < starts.length; i++) {
+        if (!(starts[i] < ends[i]) || (i > 0 && !(ends[i - 1] <= starts[i]))) {
+          throw new IllegalArgumentException(
+              "active intervals must be [start, end] with start < end, in time order and not"
+                  + " overlapping");
+        }
+      }
+    }
+
+    /** The gate's value at t, in [0, 1]. */
+    public double gain(double t) {
+      // intervals are few and sorted; a linear scan keeps it simple
+      double half = RAMP_SECONDS / 2;
+      for (int i = 0; i < starts.length; i++) {
+        if (t < starts[i] - half) {
+          return 0;
+        }
+        if (t <= ends[i] + half) {
+          return ramp(t - (starts[i] - half)) * ramp((ends[i] + half) - t);
+        }
+      }
+      return 0;
+    }
+
+    private static double ramp(double x) {
+      return x >= RAMP_SECONDS ? 1 : 0.5 - 0.5 * Math.cos(Math.PI * x / RAMP_SECONDS);
+    }
+
+    @Override
+    public double valueAt(double t) {
+      double g = gain(t);
+      return g == 0 ? 0 : g * signal.valueAt(t);
+    }
+
+    @Override
+    public void valuesAt(double[] times, double[] out, int count) {
+      signal.valuesAt(times, out, count);
+      for (int i = 0; i < count; i++) {
+        out[i] *= gain(times[i]);
+      }
+    }
+
+    @Override
+    public String type() {
+      return signal.type();
     }
   }
 }

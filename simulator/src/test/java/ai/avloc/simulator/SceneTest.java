@@ -462,4 +462,72 @@ class SceneTest {
     assertEquals(20, source.azimuthAt(2.0), EPS);
     assertArrayEquals(Directions.unitVector(0, 5), source.directionAt(1.0), EPS);
   }
+
+  @Test
+  void activeIntervalsGateTheSourceWithShortRamps() throws Exception {
+    Scene scene =
+        Scene.parse(
+            scene(
+                "\"sampleRate\": 12288, ",
+                "{\"signal\": {\"type\": \"noise\", \"low\": 200, \"high\": 2000,"
+                    + " \"amplitude\": 1}, \"position\": [0, 0, 3],"
+                    + " \"active\": [[0.1, 0.3], [0.6, 0.9]]}"),
+            null);
+    SourceSignal.Gated gated =
+        assertInstanceOf(SourceSignal.Gated.class, scene.sources().get(0).signal());
+    assertEquals("noise", gated.type());
+    // silent outside the intervals (beyond half a ramp), whole inside them
+    for (double t : new double[] {0.0, 0.09, 0.31, 0.45, 0.59, 0.91, 1.0}) {
+      assertEquals(0, gated.gain(t), EPS, "gain at " + t);
+      assertEquals(0, gated.valueAt(t), EPS, "value at " + t);
+    }
+    for (double t : new double[] {0.106, 0.2, 0.294, 0.61, 0.75, 0.89}) {
+      assertEquals(1, gated.gain(t), EPS, "gain at " + t);
+      assertEquals(gated.signal().valueAt(t), gated.valueAt(t), EPS);
+    }
+    // the edge: half open at the interval's start, rising smoothly
+    assertEquals(0.5, gated.gain(0.1), 1e-9);
+    assertTrue(gated.gain(0.098) < gated.gain(0.1) && gated.gain(0.1) < gated.gain(0.102));
+    // the block evaluation matches the one-by-one one
+    double[] times = {0.05, 0.1, 0.2, 0.3, 0.7, 0.95};
+    double[] out = new double[times.length];
+    gated.valuesAt(times, out, times.length);
+    for (int i = 0; i < times.length; i++) {
+      assertEquals(gated.valueAt(times[i]), out[i], 1e-12);
+    }
+    // what the microphones receive is silent between the intervals too
+    float[] mic = SceneSimulator.render(scene).audio().channel(0);
+    double quiet = 0;
+    double loud = 0;
+    for (int i = (int) (0.4 * 12288); i < (int) (0.55 * 12288); i++) {
+      quiet = Math.max(quiet, Math.abs(mic[i]));
+    }
+    for (int i = (int) (0.65 * 12288); i < (int) (0.85 * 12288); i++) {
+      loud = Math.max(loud, Math.abs(mic[i]));
+    }
+    assertTrue(loud > 0.1 && quiet < 1e-6 * loud, "loud " + loud + ", quiet " + quiet);
+  }
+
+  @ParameterizedTest
+  @MethodSource("badActiveIntervals")
+  void badActiveIntervalsAreRefusedByPath(String active, String expectedStart) {
+    String json =
+        scene(
+            "", "{\"signal\": " + TONE + ", \"position\": [0, 0, 3], \"active\": " + active + "}");
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Scene.parse(json, null));
+    assertTrue(e.getMessage().startsWith(expectedStart), e.getMessage());
+  }
+
+  static Stream<Arguments> badActiveIntervals() {
+    return Stream.of(
+        Arguments.of("[]", "sources[0].active: give at least one [start, end] interval"),
+        Arguments.of("[[0.5]]", "sources[0].active[0]: must be [start, end] in seconds"),
+        Arguments.of("[[0.5, 0.2]]", "sources[0].active[0]: must be [start, end] with 0 <="),
+        Arguments.of("[[0.5, 2]]", "sources[0].active[0]: must be [start, end] with 0 <="),
+        Arguments.of("[[-1, 0.5]]", "sources[0].active[0]: must be [start, end] with 0 <="),
+        Arguments.of(
+            "[[0.1, 0.5], [0.4, 0.8]]",
+            "sources[0].active[1]: intervals must be in time order and not overlap"));
+  }
 }

@@ -175,6 +175,15 @@ public final class SiteDataset implements AutoCloseable {
     return chosen;
   }
 
+  /** How many of {@code blocks} time blocks each split gets. */
+  public static long[] blocksPerSplit(int[] split, long blocks) {
+    long[] given = new long[3];
+    for (long b = 0; b < blocks; b++) {
+      nextSplit(split, given, b);
+    }
+    return given;
+  }
+
   /** The split of block {@code b} given how many blocks 0..b−1 each split has; counts it. */
   private static int nextSplit(int[] split, long[] given, long b) {
     int chosen = 0;

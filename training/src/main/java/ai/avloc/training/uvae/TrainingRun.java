@@ -371,7 +371,9 @@ public final class TrainingRun {
         noiseOnlyRepeat == 1 ? "" : ", noise-only frames " + noiseOnlyRepeat + " times",
         options.startFrom() == null
             ? ""
-            : ", starting from " + options.startFrom() + "'s best epoch",
+            : ModelWeights.isModelDirectory(options.startFrom())
+                ? ", starting from the model " + options.startFrom()
+                : ", starting from " + options.startFrom() + "'s best epoch",
         state.bestEpoch());
   }
 
@@ -385,6 +387,23 @@ public final class TrainingRun {
     if (startFrom == null) {
       return null;
     }
+    if (ModelWeights.isModelDirectory(startFrom)) {
+      // an exported model: its card holds the settings, its SavedModel the weights
+      Path checkpoint = ModelWeights.checkpointOf(startFrom).toAbsolutePath().normalize();
+      Map<String, Object> card = ModelCard.read(startFrom).config();
+      if (card == null) {
+        throw new IllegalArgumentException(
+            "--start-from: " + startFrom + "'s model.json has no U-VAE configuration");
+      }
+      if (card.get("backboneWeights") != null) {
+        throw new IllegalArgumentException(
+            "--start-from: "
+                + startFrom
+                + " froze a Keras backbone into its graph; start from its training run");
+      }
+      requireSameGraph(startFrom, card, config);
+      return checkpoint;
+    }
     Path checkpoint = UvaeTrainer.bestCheckpointOf(startFrom).toAbsolutePath().normalize();
     if (resuming) {
       return checkpoint;
@@ -393,22 +412,31 @@ public final class TrainingRun {
     if (from == null
         || from.epochsDone() == 0
         || !Files.exists(checkpoint.resolveSibling(checkpoint.getFileName() + ".index"))) {
-      throw new IllegalArgumentException("--start-from: no finished epoch in " + startFrom);
+      throw new IllegalArgumentException(
+          "--start-from: no finished epoch in "
+              + startFrom
+              + " (give a training run directory or an exported model directory)");
     }
+    requireSameGraph(startFrom, from.config(), config);
+    return checkpoint;
+  }
+
+  /** Refuses a starting point whose graph differs from the one this run builds. */
+  private static void requireSameGraph(
+      Path startFrom, Map<String, Object> theirs, UvaeConfig config) {
     Map<String, Object> mine = config.describe();
     for (String key : UvaeConfig.GRAPH_SETTINGS) {
-      if (!Objects.equals(from.config().get(key), mine.get(key))) {
+      if (!Objects.equals(theirs.get(key), mine.get(key))) {
         throw new IllegalArgumentException(
             String.format(
                 Locale.ROOT,
                 "--start-from: %s trained a model with %s %s, this run asks for %s",
                 startFrom,
                 key,
-                from.config().get(key),
+                theirs.get(key),
                 mine.get(key)));
       }
     }
-    return checkpoint;
   }
 
   /**

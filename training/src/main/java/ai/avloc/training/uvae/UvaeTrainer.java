@@ -83,7 +83,8 @@ public final class UvaeTrainer {
    * @param noiseOnlyRepeat how many times each noise-only training frame comes in an epoch (1 =
    *     once, like every other frame); more weighs silence against the sounding scenes
    * @param startFrom a checkpoint prefix whose weights and optimizer state a new run starts from
-   *     instead of fresh ones (fine-tuning), or null; ignored when the run resumes. The starting
+   *     instead of fresh ones (fine-tuning), or an exported model's {@code variables/variables}
+   *     (its weights, with a fresh optimizer), or null; ignored when the run resumes. The starting
    *     point is validated as epoch 0 and kept as the best until an epoch beats it
    * @param framesPerSecond how many of each second's 12 frames the training frames hold: the
    *     trainer does not pick them, but records the number with the run's settings, so that a run
@@ -241,6 +242,9 @@ public final class UvaeTrainer {
       UvaeTraining net = UvaeTraining.build(graph, config);
       if (state.epochsDone() > 0) {
         session.restore(lastCheckpoint().toString());
+      } else if (options.startFrom() != null
+          && ModelWeights.isSavedModelCheckpoint(options.startFrom())) {
+        ModelWeights.restore(graph, session, config, options.startFrom());
       } else if (options.startFrom() != null) {
         session.restore(options.startFrom().toString());
       } else {
