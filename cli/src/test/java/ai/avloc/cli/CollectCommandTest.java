@@ -23,8 +23,6 @@ import ai.avloc.training.data.FrameSample;
 import ai.avloc.training.data.TfRecords;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -149,10 +147,10 @@ class CollectCommandTest {
     }
   }
 
-  static Run sameCamera;
+  static CliRun sameCamera;
 
   /** The array camera collected on its own, once for the tests that read it. */
-  static synchronized Run sameCamera() {
+  static synchronized CliRun sameCamera() {
     if (sameCamera == null) {
       sameCamera =
           avloc(
@@ -176,7 +174,7 @@ class CollectCommandTest {
   @Test
   void writesTheArrayCamerasWindowsSplitByBlocksWithTargetsPeakingAtTheSource() throws Exception {
     Path out = dir.resolve("site");
-    Run run = sameCamera();
+    CliRun run = sameCamera();
     assertEquals(0, run.code, run.err);
 
     AudioVisualDataset dataset = AudioVisualDataset.open(out);
@@ -233,7 +231,7 @@ class CollectCommandTest {
   void aMonoCameraBesideTheArrayGivesItsOwnFramesAndTheSameSoundSampleForSample() throws Exception {
     assertEquals(0, sameCamera().code, sameCamera().err);
     Path out = dir.resolve("mono");
-    Run run =
+    CliRun run =
         avloc(
             "--array-stream",
             "cam-array",
@@ -279,7 +277,7 @@ class CollectCommandTest {
   @Test
   void aStreamMissingFromTheRangeIsRefusedByName() {
     Path out = dir.resolve("none");
-    Run run =
+    CliRun run =
         avloc(
             "--array-stream",
             "cam-array",
@@ -298,7 +296,7 @@ class CollectCommandTest {
 
   @Test
   void aMonoCameraGivenAsTheArrayIsRefused() {
-    Run run =
+    CliRun run =
         avloc(
             "--array-stream",
             "cam-mono",
@@ -323,7 +321,7 @@ class CollectCommandTest {
   @Test
   void aRangeTooShortForItsSplitIsRefusedBeforeReading() {
     Path out = dir.resolve("too-short");
-    Run run =
+    CliRun run =
         avloc(
             "--array-stream",
             "cam-array",
@@ -347,7 +345,7 @@ class CollectCommandTest {
 
   @Test
   void camerasThatNeverOverlapAreRefusedWithTheirSpans() {
-    Run run =
+    CliRun run =
         avloc(
             "--array-stream",
             "cam-array",
@@ -377,7 +375,7 @@ class CollectCommandTest {
 
   @Test
   void audioAtAnotherSampleRateIsRefusedNamingTheStream() {
-    Run run =
+    CliRun run =
         avloc(
             "--array-stream",
             "cam-array",
@@ -400,31 +398,14 @@ class CollectCommandTest {
         run.err);
   }
 
-  record Run(int code, String out, String err) {}
-
-  static Run avloc(String... args) {
-    StringWriter err = new StringWriter();
-    var cli = Avloc.commandLine();
-    cli.setErr(new PrintWriter(err, true));
-    java.io.PrintStream stdout = System.out;
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    System.setOut(new java.io.PrintStream(out, true));
-    int code;
-    try {
-      List<String> all =
-          new java.util.ArrayList<>(
-              List.of(
-                  "collect", "--bootstrap", kafka.bootstrapServers(), "--topic-prefix", PREFIX));
-      all.addAll(List.of(args));
-      if (!all.contains("--block")) {
-        // the archive here is seconds long: blocks of a second, all of them training
-        all.addAll(List.of("--block", "1s", "--split", "100/0/0"));
-      }
-      code = cli.execute(all.toArray(String[]::new));
-    } finally {
-      System.setOut(stdout);
+  static CliRun avloc(String... args) {
+    List<String> all =
+        new java.util.ArrayList<>(
+            List.of("collect", "--bootstrap", kafka.bootstrapServers(), "--topic-prefix", PREFIX));
+    if (!List.of(args).contains("--block")) {
+      // the archive here is seconds long: blocks of a second, all of them training
+      all.addAll(List.of("--block", "1s", "--split", "100/0/0"));
     }
-    System.out.print(out);
-    return new Run(code, out.toString(), err.toString());
+    return CliRun.of(all, args);
   }
 }

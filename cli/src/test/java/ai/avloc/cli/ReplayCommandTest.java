@@ -28,8 +28,6 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -154,7 +152,7 @@ class ReplayCommandTest {
     long liveBefore = count(TOPICS.localizations().name());
     Path out = dir.resolve("replay-a");
 
-    Run run =
+    CliRun run =
         avloc(
             "--stream", "cam-r",
             "--from", from.toString(),
@@ -242,7 +240,7 @@ class ReplayCommandTest {
         Files.readString(card).replaceFirst("\"version\"\\s*:\\s*\"1\"", "\"version\" : \"2\""));
     long liveBefore = count(TOPICS.localizations().name());
 
-    Run run =
+    CliRun run =
         avloc(
             "--stream", "cam-r,cam-o",
             "--from", start.plusSeconds(1).toString(),
@@ -260,7 +258,7 @@ class ReplayCommandTest {
 
   @Test
   void rangesTheArchiveCannotServeExitTwoWithTheReason() {
-    Run empty =
+    CliRun empty =
         avloc(
             "--stream", "cam-r",
             "--from", start.plusSeconds(30).toString(),
@@ -269,7 +267,7 @@ class ReplayCommandTest {
     assertTrue(empty.err.contains("nothing in the archive between"), empty.err);
     assertTrue(empty.err.contains("the archive holds " + start), empty.err);
 
-    Run unknown =
+    CliRun unknown =
         avloc(
             "--stream", "cam-r,cam-x",
             "--from", start.plusSeconds(1).toString(),
@@ -278,7 +276,7 @@ class ReplayCommandTest {
     assertTrue(unknown.err.contains("stream cam-x has no record between"), unknown.err);
     assertTrue(unknown.err.contains("there is no such stream"), unknown.err);
 
-    Run old =
+    CliRun old =
         avloc(
             "--stream", "cam-r",
             "--from", start.minus(Duration.ofMinutes(10)).toString(),
@@ -289,7 +287,7 @@ class ReplayCommandTest {
         old.err);
     assertTrue(old.err.contains("replay from " + start.minusSeconds(10) + " or later"), old.err);
 
-    Run backwards =
+    CliRun backwards =
         avloc(
             "--stream",
             "cam-r",
@@ -301,31 +299,16 @@ class ReplayCommandTest {
     assertTrue(backwards.err.contains("the range is empty"), backwards.err);
   }
 
-  record Run(int code, String out, String err) {}
-
-  static Run avloc(String... args) {
-    StringWriter err = new StringWriter();
-    var cli = Avloc.commandLine();
-    cli.setErr(new PrintWriter(err, true));
-    java.io.PrintStream stdout = System.out;
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    System.setOut(new java.io.PrintStream(out, true));
-    int code;
-    try {
-      String[] all = new String[args.length + 6];
-      all[0] = "replay";
-      all[1] = "--bootstrap";
-      all[2] = kafka.bootstrapServers();
-      all[3] = "--topic-prefix";
-      all[4] = PREFIX;
-      all[5] = "--parallelism=2";
-      System.arraycopy(args, 0, all, 6, args.length);
-      code = cli.execute(all);
-    } finally {
-      System.setOut(stdout);
-    }
-    System.out.print(out);
-    return new Run(code, out.toString(), err.toString());
+  static CliRun avloc(String... args) {
+    return CliRun.of(
+        List.of(
+            "replay",
+            "--bootstrap",
+            kafka.bootstrapServers(),
+            "--topic-prefix",
+            PREFIX,
+            "--parallelism=2"),
+        args);
   }
 
   /** A peak as the test compares it: where and how strong. */

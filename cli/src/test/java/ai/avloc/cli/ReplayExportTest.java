@@ -9,10 +9,6 @@ import ai.avloc.serving.BrightSpotModel;
 import ai.avloc.testsupport.RealData;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -34,26 +30,8 @@ class ReplayExportTest {
 
   @TempDir Path dir;
 
-  record Run(int code, String out, String err) {}
-
-  static Run avloc(String... args) {
-    StringWriter err = new StringWriter();
-    var cli = Avloc.commandLine();
-    cli.setErr(new PrintWriter(err, true));
-    PrintStream stdout = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out, true));
-    int code;
-    try {
-      String[] all = new String[args.length + 1];
-      all[0] = "replay";
-      System.arraycopy(args, 0, all, 1, args.length);
-      code = cli.execute(all);
-    } finally {
-      System.setOut(stdout);
-    }
-    System.out.print(out);
-    return new Run(code, out.toString(), err.toString());
+  static CliRun avloc(String... args) {
+    return CliRun.of(List.of("replay"), args);
   }
 
   @Test
@@ -65,7 +43,7 @@ class ReplayExportTest {
     Instant to = RECORDED.plusSeconds(10);
 
     // the end as a time after the recording's start: +10s is 22:46:10Z
-    Run run =
+    CliRun run =
         avloc(
             "--video",
             RealData.file("car-detection.mp4").toString(),
@@ -116,7 +94,7 @@ class ReplayExportTest {
   void aFileWithoutItsRecordingTimeNeedsStartTime() throws Exception {
     // a WAV file's container has no creation_time
     Path wav = RealData.file("measurement_drone.wav");
-    Run run = avloc("--video", wav.toString(), "--from", "+1s", "--to", "+2s");
+    CliRun run = avloc("--video", wav.toString(), "--from", "+1s", "--to", "+2s");
     assertEquals(2, run.code, run.out);
     assertTrue(run.err.contains(wav + ": its container holds no creation_time"), run.err);
     assertTrue(run.err.contains("give --start-time"), run.err);
@@ -125,15 +103,15 @@ class ReplayExportTest {
   @Test
   void anExportIsNotTheArchive() throws Exception {
     String clip = RealData.file("car-detection.mp4").toString();
-    Run both = avloc("--video", clip, "--stream", "cam-1", "--from", "-1m", "--to", "now");
+    CliRun both = avloc("--video", clip, "--stream", "cam-1", "--from", "-1m", "--to", "now");
     assertEquals(2, both.code, both.out);
     assertTrue(both.err.contains("--video and --stream exclude each other"), both.err);
 
-    Run broker = avloc("--video", clip, "--bootstrap", "127.0.0.1:9092");
+    CliRun broker = avloc("--video", clip, "--bootstrap", "127.0.0.1:9092");
     assertEquals(2, broker.code, broker.out);
     assertTrue(broker.err.contains("--bootstrap is for the archive (--stream)"), broker.err);
 
-    Run relative = avloc("--stream", "cam-1", "--from", "+5s", "--to", "now");
+    CliRun relative = avloc("--stream", "cam-1", "--from", "+5s", "--to", "now");
     assertEquals(2, relative.code, relative.out);
     assertTrue(
         relative.err.contains("--from +5.0s: a time after the recording's start"), relative.err);

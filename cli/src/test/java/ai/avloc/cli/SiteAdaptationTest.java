@@ -15,10 +15,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -70,8 +66,8 @@ class SiteAdaptationTest {
                   Gateway.Pace.MAX)) {
         gateway.run();
       }
-      Run collect =
-          avloc(
+      CliRun collect =
+          CliRun.of(
               "collect",
               "--bootstrap",
               kafka.bootstrapServers(),
@@ -95,8 +91,8 @@ class SiteAdaptationTest {
     JsonNode card = new ObjectMapper().readTree(data.resolve("dataset.json").toFile());
     assertEquals(SECONDS * 12, card.at("/windows").asInt(), "every window of the minute");
 
-    Run train =
-        avloc(
+    CliRun train =
+        CliRun.of(
             "train",
             "--start-from",
             SHIPPED.toString(),
@@ -118,8 +114,8 @@ class SiteAdaptationTest {
     assertTrue(description.contains("starting from the model " + SHIPPED), description);
 
     Path scores = dir.resolve("evaluation");
-    Run evaluate =
-        avloc(
+    CliRun evaluate =
+        CliRun.of(
             "evaluate",
             "--model",
             SHIPPED.toString(),
@@ -168,24 +164,5 @@ class SiteAdaptationTest {
       }
     }
     throw new AssertionError("no row " + row + " in " + evaluation.get("rows"));
-  }
-
-  record Run(int code, String out, String err) {}
-
-  static Run avloc(String... args) {
-    StringWriter err = new StringWriter();
-    var cli = Avloc.commandLine();
-    cli.setErr(new PrintWriter(err, true));
-    PrintStream stdout = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out, true));
-    int code;
-    try {
-      code = cli.execute(args);
-    } finally {
-      System.setOut(stdout);
-    }
-    System.out.print(out);
-    return new Run(code, out.toString(), err.toString());
   }
 }
