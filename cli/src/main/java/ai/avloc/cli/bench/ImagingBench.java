@@ -5,6 +5,7 @@ import ai.avloc.acoustics.array.MicArray;
 import ai.avloc.acoustics.audio.Mfcc;
 import ai.avloc.acoustics.audio.MfccSpec;
 import ai.avloc.acoustics.beamforming.AcousticImager;
+import ai.avloc.acoustics.beamforming.BandPowerMapper;
 import ai.avloc.acoustics.beamforming.BeamSteering;
 import ai.avloc.acoustics.beamforming.Beamformer;
 import ai.avloc.acoustics.beamforming.LookGrid;
@@ -15,9 +16,9 @@ import java.util.SplittableRandom;
 /**
  * {@code bench imaging}: MFCC windows/s on one core, then 36x48x12 acoustic images/s at batch 32
  * and 64, with the time split into FFT, steering GEMM and the mel/DCT tail, against the machine's
- * reference GEMM rate. With the TensorFlow graph among the implementations ({@code --imaging
- * java,tensorflow}), the graph's images/s at the same batch sizes on DJL's device, beside the Java
- * path's.
+ * reference GEMM rate, then the job's array band-power maps on one thread by batch size and bin
+ * stride. With the TensorFlow graph among the implementations ({@code --imaging java,tensorflow}),
+ * the graph's images/s at the same batch sizes on DJL's device, beside the Java path's.
  */
 public final class ImagingBench {
   /** float32 GEMM rate measured on these 2-core machines with TF's oneDNN kernels (stack notes). */
@@ -80,6 +81,7 @@ public final class ImagingBench {
       javaTimings = new Timing[] {time(32), time(64)};
       print(javaTimings[0]);
       print(javaTimings[1]);
+      bandPower();
     }
     if (timeGraph) {
       compare(javaTimings);
@@ -150,6 +152,72 @@ public final class ImagingBench {
           "batch %d: the graph runs at %.2fx the Java path's rate%n",
           javaTimings[i].batch(),
           graphRates[i] * javaTimings[i].total());
+    }
+    System.out.println();
+  }
+
+  /** Batch sizes of the band-power table: what the array operator's batches range over. */
+  private static final int[] BAND_POWER_BATCHES = {1, 2, 4, 8, 16, 32};
+
+  /** Bin strides of the band-power table: the exact map, then the job's coarser ones. */
+  private static final int[] BAND_POWER_STRIDES = {1, 2, 4};
+
+  /**
+   * The job's array maps (36x48, 500-5000 Hz, {@code BandPowerMapper}) on one thread with one BLAS
+   * thread, as each array task runs on 2 cores: ms per window by batch size and bin stride, 64
+   * windows per cell after a warm-up batch. A batch's fixed cost (every bin's steering weights) is
+   * what a shorter {@code --array-max-wait-ms} pays more often.
+   */
+  private void bandPower() {
+    LookGrid grid = LookGrid.cameraFov(65, 50);
+    BeamSteering steering = BeamSteering.classic(array, grid);
+    int m = array.size();
+    int n = WindowClock.SAMPLES_PER_WINDOW;
+    int windows = 64;
+    float[][] channels = new float[m][];
+    for (int c = 0; c < m; c++) {
+      channels[c] = noise(windows * n, 300 + c);
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "Band-power maps (the job's array path): %d mics (%s), %d x %d, 500-5000 Hz, one thread,"
+            + " ms per window%n",
+        m,
+        array.name(),
+        grid.rows(),
+        grid.cols());
+    StringBuilder head = new StringBuilder("| bin stride | bins |");
+    StringBuilder rule = new StringBuilder("|---:|---:|");
+    for (int batch : BAND_POWER_BATCHES) {
+      head.append(" batch ").append(batch).append(" |");
+      rule.append("---:|");
+    }
+    System.out.println(head);
+    System.out.println(rule);
+    int before = org.bytedeco.openblas.global.openblas_nolapack.blas_get_num_threads();
+    org.bytedeco.openblas.global.openblas_nolapack.blas_set_num_threads(1);
+    try {
+      for (int stride : BAND_POWER_STRIDES) {
+        StringBuilder row = new StringBuilder();
+        int bins = 0;
+        for (int batch : BAND_POWER_BATCHES) {
+          try (BandPowerMapper mapper =
+              BandPowerMapper.ofBand(
+                  steering, WindowClock.SAMPLE_RATE, n, 500, 5000, stride, batch)) {
+            bins = mapper.bins();
+            mapper.maps(channels, n, 0, batch); // warm-up: JIT, the weights' first anchors
+            long t0 = System.nanoTime();
+            for (int done = 0; done < windows; done += batch) {
+              mapper.maps(channels, n, done, batch);
+            }
+            double ms = (System.nanoTime() - t0) / 1e6 / windows;
+            row.append(String.format(Locale.ROOT, " %.1f |", ms));
+          }
+        }
+        System.out.printf(Locale.ROOT, "| %d | %d |%s%n", stride, bins, row);
+      }
+    } finally {
+      org.bytedeco.openblas.global.openblas_nolapack.blas_set_num_threads(before);
     }
     System.out.println();
   }

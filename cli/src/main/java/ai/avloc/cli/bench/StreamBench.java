@@ -235,7 +235,8 @@ public final class StreamBench {
             c.arrayMaxBatch(),
             c.arrayMaxWaitMillis(),
             Topics.defaults().arrayAudio().name(),
-            c.arrayImaging())
+            c.arrayImaging(),
+            c.arrayBinStride())
         .modelId(SceneLoad.GEOMETRY);
   }
 

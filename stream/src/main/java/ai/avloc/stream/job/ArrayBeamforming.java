@@ -53,12 +53,14 @@ public final class ArrayBeamforming extends BatchingOperator<ArrayWindow> {
   private final double highHz;
   private final String arrayTopic;
   private final String imaging;
+  private final int binStride;
 
   private transient Map<String, BandPowerMapper> mappers;
   private transient Map<String, BeamformingModel> graphs;
   private transient ImagingBackend backend;
   private transient LookGrid grid;
   private transient int[] bins;
+  private transient int stride;
   private transient boolean blasJoined;
 
   /**
@@ -69,6 +71,9 @@ public final class ArrayBeamforming extends BatchingOperator<ArrayWindow> {
    * @param arrayTopic named in the dead letters of windows that failed
    * @param imaging the implementation: {@code auto}, {@code java} or {@code tensorflow} ({@link
    *     ImagingBackend#choose})
+   * @param binStride the Java path sums every {@code binStride}-th bin of a window's spectrum
+   *     ({@link BandPowerMapper#ofBand}): 1 gives the exact map; the TensorFlow graph always sums
+   *     every bin
    */
   public ArrayBeamforming(
       double hfovDeg,
@@ -78,9 +83,12 @@ public final class ArrayBeamforming extends BatchingOperator<ArrayWindow> {
       int maxBatch,
       long maxWaitMillis,
       String arrayTopic,
-      String imaging) {
+      String imaging,
+      int binStride) {
     super(maxBatch, maxWaitMillis);
     this.imaging = ImagingBackend.check(imaging);
+    checkBinStride(binStride);
+    this.binStride = binStride;
     this.hfovDeg = hfovDeg;
     this.vfovDeg = vfovDeg;
     this.lowHz = lowHz;
@@ -88,16 +96,39 @@ public final class ArrayBeamforming extends BatchingOperator<ArrayWindow> {
     this.arrayTopic = arrayTopic;
   }
 
-  /** The model id published with array windows: geometry, band and view. */
+  /**
+   * A bin stride that divides a window into even sub-frames of at least 16 samples.
+   *
+   * @return the stride
+   */
+  public static int checkBinStride(int binStride) {
+    int n = WindowClock.SAMPLES_PER_WINDOW;
+    if (binStride < 1 || n % binStride != 0 || (n / binStride) % 2 != 0 || n / binStride < 16) {
+      throw new IllegalArgumentException(
+          "--array-bin-stride must divide a window's "
+              + n
+              + " samples into even sub-frames of at least 16: 1, 2, 4, ..., 64; got "
+              + binStride);
+    }
+    return binStride;
+  }
+
+  /**
+   * The model id published with array windows: geometry, band and view, and the bin stride when the
+   * map sums fewer than every bin ({@code :bins/2}). Before open, the configured stride; after, the
+   * one the chosen implementation uses.
+   */
   public String modelId(String geometryId) {
+    int k = binStride();
     return String.format(
-        Locale.ROOT,
-        "beamforming:%s:%.0f-%.0fHz:fov%.0fx%.0f",
-        geometryId,
-        lowHz,
-        highHz,
-        hfovDeg,
-        vfovDeg);
+            Locale.ROOT,
+            "beamforming:%s:%.0f-%.0fHz:fov%.0fx%.0f",
+            geometryId,
+            lowHz,
+            highHz,
+            hfovDeg,
+            vfovDeg)
+        + (k == 1 ? "" : ":bins/" + k);
   }
 
   @Override
@@ -106,6 +137,14 @@ public final class ArrayBeamforming extends BatchingOperator<ArrayWindow> {
     graphs = new HashMap<>();
     backend = ImagingBackend.choose(imaging);
     LOG.info(backend.logLine());
+    stride = backend.tensorflow() ? 1 : binStride;
+    if (binStride > 1) {
+      LOG.info(
+          backend.tensorflow()
+              ? "array bin stride {} not used: the TensorFlow graph sums every bin"
+              : "array maps sum every {}th bin of the band (sub-frames, docs/beamform.md)",
+          binStride);
+    }
     grid = LookGrid.cameraFov(hfovDeg, vfovDeg, ROWS, COLS);
     bins =
         BeamformingMap.bins(WindowClock.SAMPLE_RATE, WindowClock.SAMPLES_PER_WINDOW, lowHz, highHz);
@@ -117,6 +156,14 @@ public final class ArrayBeamforming extends BatchingOperator<ArrayWindow> {
   /** Which implementation this operator beamforms with; null before open. */
   ImagingBackend backend() {
     return backend;
+  }
+
+  /**
+   * The bin stride of the maps this operator makes: the configured one before open, then the chosen
+   * implementation's (1 on the graph).
+   */
+  int binStride() {
+    return backend == null ? binStride : stride;
   }
 
   /** The maps of one geometry's windows, [window * cells + cell], by the chosen implementation. */
@@ -163,11 +210,13 @@ public final class ArrayBeamforming extends BatchingOperator<ArrayWindow> {
         geometryId,
         id -> {
           MicArray array = BuiltinArrays.byName(id);
-          return new BandPowerMapper(
+          return BandPowerMapper.ofBand(
               BeamSteering.classic(array, grid),
               WindowClock.SAMPLE_RATE,
               WindowClock.SAMPLES_PER_WINDOW,
-              bins,
+              lowHz,
+              highHz,
+              stride,
               maxBatch);
         });
   }

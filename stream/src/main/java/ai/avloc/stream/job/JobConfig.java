@@ -25,6 +25,9 @@ import java.util.Map;
  * @param arrayMaxBatch the array path batches more than the mono path: its beamformer turns its
  *     steering weights from bin to bin once per batch, which costs as much as one window's cgemm
  * @param arrayMaxWaitMillis how long an array window may wait for its batch to fill
+ * @param arrayBinStride the array map sums every K-th bin of the band (K Hann sub-frames per
+ *     window, their band powers averaged): the beamformer's cost per batch falls K times, so
+ *     batches can go sooner; 1 is the exact map (docs/beamform.md has the tolerance)
  * @param arrayImaging which implementation beamforms array windows: {@code auto} (the TensorFlow
  *     graph when TensorFlow sees a GPU, else the Java sgemm one, the faster on a CPU), {@code java}
  *     or {@code tensorflow}; chosen once per task at open and logged
@@ -72,6 +75,7 @@ public record JobConfig(
     double highHz,
     int arrayMaxBatch,
     long arrayMaxWaitMillis,
+    int arrayBinStride,
     String arrayImaging,
     String checkpointDir,
     long watermarkIntervalMillis,
@@ -122,7 +126,7 @@ public record JobConfig(
           + " [--bounded true] [--out-of-orderness-ms 300] [--idleness-ms 2000] [--staleness-ms"
           + " 500] [--checkpoint-ms 2000] [--max-batch 32] [--max-wait-ms 20] [--silence-dbfs -70]"
           + " [--mono-max-flatness model] [--mono-confirm model] [--fov 65x50] [--band 500:5000]"
-          + " [--array-max-batch 32] [--array-max-wait-ms 500]"
+          + " [--array-max-batch 32] [--array-max-wait-ms 500] [--array-bin-stride 1]"
           + " [--array-imaging auto|java|tensorflow] [--checkpoint-dir URI]"
           + " [--watermark-interval-ms 20] [--close-complete-windows true]"
           + " [--unaligned-checkpoints true] [--restart-failures 3] [--restart-interval-s 300]"
@@ -221,6 +225,7 @@ public record JobConfig(
               Double.parseDouble(band[1]),
               Integer.parseInt(take(a, "array-max-batch", "32")),
               Long.parseLong(take(a, "array-max-wait-ms", "500")),
+              ArrayBeamforming.checkBinStride(Integer.parseInt(take(a, "array-bin-stride", "1"))),
               ai.avloc.serving.beamforming.ImagingBackend.check(take(a, "array-imaging", "auto")),
               take(
                   a,

@@ -276,7 +276,8 @@ public final class LocalizationJob {
                 c.arrayMaxBatch(),
                 c.arrayMaxWaitMillis(),
                 Topics.withPrefix(c.topicPrefix()).arrayAudio().name(),
-                c.arrayImaging()))
+                c.arrayImaging(),
+                c.arrayBinStride()))
         .uid("array-beamforming");
   }
 

@@ -14,15 +14,23 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The array path's implementation is chosen once at open: the TensorFlow graph publishes the maps
- * the Java beamformer does, and {@code auto} takes the graph only when TensorFlow sees a GPU.
+ * the Java beamformer does (every bin, whatever bin stride the Java path is given), and {@code
+ * auto} takes the graph only when TensorFlow sees a GPU.
  */
 class ArrayImagingChoiceTest {
   static List<Localization> run(String imaging, ImagingBackend[] chosen) throws Exception {
+    return run(imaging, chosen, 1);
+  }
+
+  /** The graph always sums every bin: a bin stride is the Java path's. */
+  static List<Localization> run(String imaging, ImagingBackend[] chosen, int binStride)
+      throws Exception {
     ArrayBeamforming operator =
-        new ArrayBeamforming(65, 50, 500, 5000, 8, 60_000, "t.array-audio", imaging);
+        new ArrayBeamforming(65, 50, 500, 5000, 8, 60_000, "t.array-audio", imaging, binStride);
     try (var h = new OneInputStreamOperatorTestHarness<>(operator)) {
       h.open();
       chosen[0] = operator.backend();
+      assertEquals(chosen[0].tensorflow() ? 1 : binStride, operator.binStride());
       h.processElement(WindowIsolationTest.window("cam-1", "dualcam128", 300f, 1), 0);
       h.processElement(WindowIsolationTest.window("cam-2", "dualcam128", 300f, 2), 0);
       h.endInput();
@@ -42,7 +50,7 @@ class ArrayImagingChoiceTest {
     ImagingBackend[] java = new ImagingBackend[1];
     ImagingBackend[] graph = new ImagingBackend[1];
     List<Localization> expected = run("java", java);
-    List<Localization> actual = run("tensorflow", graph);
+    List<Localization> actual = run("tensorflow", graph, 2);
     assertEquals("java sgemm (--array-imaging java)", java[0].reason());
     assertTrue(graph[0].tensorflow());
     assertEquals(2, actual.size());
@@ -58,6 +66,7 @@ class ArrayImagingChoiceTest {
         assertEquals(e[c], a[c], 1e-4f * peak, "cell " + c);
       }
       assertEquals(expected.get(i).getPeaks(), actual.get(i).getPeaks());
+      assertEquals(expected.get(i).getModelId(), actual.get(i).getModelId());
       assertTrue(actual.get(i).getInferred());
     }
   }

@@ -45,7 +45,7 @@ class PerCameraMetricsTest {
             .addJob(new JobID(), "per-camera-metrics")
             .addTask(ExecutionAttemptID.randomId(), "array beamforming");
     return new OneInputStreamOperatorTestHarness<>(
-        new ArrayBeamforming(65, 50, 500, 5000, 8, 60_000, "t.array-audio", "java"),
+        new ArrayBeamforming(65, 50, 500, 5000, 8, 60_000, "t.array-audio", "java", 1),
         new MockEnvironmentBuilder().setMetricGroup(task).build());
   }
 

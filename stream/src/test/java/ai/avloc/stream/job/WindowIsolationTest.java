@@ -41,7 +41,7 @@ class WindowIsolationTest {
   static Localization alone(ArrayWindow w) throws Exception {
     try (var h =
         new OneInputStreamOperatorTestHarness<>(
-            new ArrayBeamforming(65, 50, 500, 5000, 8, 60_000, "t.array-audio", "java"))) {
+            new ArrayBeamforming(65, 50, 500, 5000, 8, 60_000, "t.array-audio", "java", 1))) {
       h.open();
       h.processElement(w, 0);
       h.endInput();
@@ -53,7 +53,7 @@ class WindowIsolationTest {
   void aFailingWindowBecomesADeadLetterAndTheRestOfItsBatchGoesOut() throws Exception {
     try (var h =
         new OneInputStreamOperatorTestHarness<>(
-            new ArrayBeamforming(65, 50, 500, 5000, 8, 60_000, "t.array-audio", "java"))) {
+            new ArrayBeamforming(65, 50, 500, 5000, 8, 60_000, "t.array-audio", "java", 1))) {
       h.open();
       h.processElement(window("healthy-1", "dualcam128", 0.3f, 1), 0);
       h.processElement(window("absurd", "dualcam128", 1e30f, 2), 0);
