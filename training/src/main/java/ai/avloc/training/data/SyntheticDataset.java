@@ -995,7 +995,7 @@ public final class SyntheticDataset {
       if (!rec.author().isBlank()) {
         entry.put("author", rec.author());
       }
-      entry.put("sample_rate_hz", rec.sampleRate());
+      entry.put("sample_rate_hz", (int) rec.sampleRate());
       entry.put("seconds", CardNumbers.round(rec.seconds(), 3));
       entry.put("scenes", scenes);
     }

@@ -106,7 +106,7 @@ class RecordedSoundsTest {
     assertEquals("CC0-1.0", tone.get("licence").asText());
     assertEquals("written by the test", tone.get("source").asText());
     assertEquals("avloc", tone.get("author").asText());
-    assertEquals(16_000, tone.get("sample_rate_hz").asDouble());
+    assertEquals(16_000, tone.get("sample_rate_hz").asInt());
     assertEquals(0.8, tone.get("seconds").asDouble(), 1e-9);
     assertEquals(1, tone.get("scenes").asInt());
     String readme = Files.readString(out.resolve("README.md"));
