@@ -1,6 +1,7 @@
 package ai.avloc.cli;
 
 import ai.avloc.training.data.PhotoBackdrops;
+import ai.avloc.training.data.RecordedSounds;
 import ai.avloc.training.data.SyntheticClass;
 import ai.avloc.training.data.SyntheticDataset;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
@@ -60,6 +62,18 @@ final class SynthCommand implements Callable<Integer> {
   String backdrops;
 
   @Option(
+      names = "--sounds",
+      paramLabel = "DIR",
+      description = {
+        "mix recorded sounds: a folder of .wav files with a sounds.json giving each one's class",
+        "(one of the ten) and licence; a source of a class with recordings plays, one time in",
+        "two, an excerpt of one at its synthetic signature's RMS instead of the signature",
+        "(default: synthetic signatures only); the card lists every recording used with its",
+        "licence"
+      })
+  Path sounds;
+
+  @Option(
       names = "--force",
       description = "write into a non-empty directory, replacing a previous dataset's files there")
   boolean force;
@@ -79,6 +93,7 @@ final class SynthCommand implements Callable<Integer> {
             : backdrops.equals("debian")
                 ? PhotoBackdrops.debian()
                 : PhotoBackdrops.load(Path.of(backdrops));
+    RecordedSounds recordings = sounds == null ? null : RecordedSounds.load(sounds);
     prepare(out, force);
     long frames = (long) scenes * secondsPerScene * SyntheticDataset.FRAMES_PER_SECOND;
     System.out.printf(
@@ -98,12 +113,23 @@ final class SynthCommand implements Callable<Integer> {
           photos.photos().size(),
           photos.origin());
     }
+    if (recordings != null) {
+      System.out.printf(
+          Locale.ROOT,
+          "  sounds: %d recordings (%s) from %s%n",
+          recordings.recordings().size(),
+          recordings.recordings().stream()
+              .map(r -> r.type().label())
+              .distinct()
+              .collect(Collectors.joining(", ")),
+          recordings.origin());
+    }
     long t0 = System.nanoTime();
     SyntheticDataset.Summary summary;
     try (ProgressBar bar =
         ProgressBars.builder("synth").setInitialMax(scenes).setUnit(" scenes", 1).build()) {
       summary =
-          new SyntheticDataset(config, photos)
+          new SyntheticDataset(config, photos, recordings)
               .generate(
                   out,
                   (done, total, framesDone) -> {

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.avloc.acoustics.audio.AudioFiles;
+import ai.avloc.acoustics.audio.MultichannelAudio;
 import ai.avloc.training.data.AudioVisualSecond;
 import ai.avloc.training.data.TfRecords;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -108,6 +110,32 @@ class SynthCommandTest {
     BadInputTest.assertFailsWith(
         BadInputTest.run(again), "unlicensed.png has no licence in backdrops.json");
     assertFalse(Files.exists(refused), "nothing is written for a refused photograph");
+  }
+
+  @Test
+  void shouldRefuseARecordingOfAClassSynthDoesNotDrawBeforeWritingAnything() throws Exception {
+    Path sounds = dir.resolve("sounds");
+    Files.createDirectories(sounds);
+    float[] hum = new float[8000];
+    for (int i = 0; i < hum.length; i++) {
+      hum[i] = (float) (0.3 * Math.sin(2 * Math.PI * 100 * i / 16_000.0));
+    }
+    AudioFiles.writePcm16(
+        sounds.resolve("rotor.wav"), new MultichannelAudio(new float[][] {hum}, 16_000));
+    Files.writeString(
+        sounds.resolve("sounds.json"),
+        "{\"sounds\": [{\"file\": \"rotor.wav\", \"class\": \"helicopter\","
+            + " \"licence\": \"CC0-1.0\"}]}");
+    Path refused = dir.resolve("refused");
+    String[] args = twoScenes(refused, "4", "50/50/0");
+    String[] withSounds = Arrays.copyOf(args, args.length + 2);
+    withSounds[args.length] = "--sounds";
+    withSounds[args.length + 1] = sounds.toString();
+    BadInputTest.assertFailsWith(
+        BadInputTest.run(withSounds),
+        "rotor.wav: class 'helicopter' in sounds.json is not one of synth's classes",
+        "drone, car");
+    assertFalse(Files.exists(refused), "nothing is written for a refused recording");
   }
 
   @Test

@@ -367,6 +367,16 @@ public sealed interface SourceSignal
       return grid.period();
     }
 
+    /** The file's sample rate in Hz, the loop's grid. */
+    public double sampleRate() {
+      return grid.rate();
+    }
+
+    /** A copy of the loop's samples as prepared: mono, times {@code gain}, low-passed, in Pa. */
+    public double[] samples() {
+      return grid.samples();
+    }
+
     @Override
     public double valueAt(double t) {
       return grid.valueAt(t);

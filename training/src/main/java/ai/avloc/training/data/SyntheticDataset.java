@@ -299,6 +299,7 @@ public final class SyntheticDataset {
 
   private final Config config;
   private final PhotoBackdrops photos;
+  private final RecordedSounds sounds;
 
   public SyntheticDataset(Config config) {
     this(config, null);
@@ -309,8 +310,18 @@ public final class SyntheticDataset {
    * every photograph used with its licence.
    */
   public SyntheticDataset(Config config, PhotoBackdrops photos) {
+    this(config, photos, null);
+  }
+
+  /**
+   * A dataset whose backdrops are crops of {@code photos} (null: procedural ones) and whose sources
+   * of classes with recordings in {@code sounds} (null: none) play one half of the time; the card
+   * lists every photograph and recording used with its licence.
+   */
+  public SyntheticDataset(Config config, PhotoBackdrops photos, RecordedSounds sounds) {
     this.config = config;
     this.photos = photos;
+    this.sounds = sounds;
   }
 
   public Config config() {
@@ -470,7 +481,7 @@ public final class SyntheticDataset {
 
   private SceneResult generateScene(int index, String split, Path out, AcousticImager imager)
       throws IOException {
-    SyntheticScene s = SyntheticScene.compose(config, index, photos);
+    SyntheticScene s = SyntheticScene.compose(config, index, photos, sounds);
     Simulation simulation = SceneSimulator.render(s.scene());
     float[][] channels = simulation.audio().channels();
     for (float[] channel : channels) {
@@ -869,6 +880,9 @@ public final class SyntheticDataset {
     if (photos != null) {
       putBackdrops(card, results);
     }
+    if (sounds != null) {
+      putSounds(card, results);
+    }
     Files.writeString(
         out.resolve("dataset.json"), JSON.writeValueAsString(card) + "\n", StandardCharsets.UTF_8);
     Files.writeString(out.resolve("README.md"), readme(card), StandardCharsets.UTF_8);
@@ -932,6 +946,57 @@ public final class SyntheticDataset {
       if (!p.author().isBlank()) {
         entry.put("author", p.author());
       }
+      entry.put("scenes", scenes);
+    }
+  }
+
+  /**
+   * The card's {@code sounds}: where the recordings came from and, for each one used, its class,
+   * licence, source, author and number of scenes in which a source plays it.
+   */
+  private void putSounds(ObjectNode card, SceneResult[] results) {
+    Map<String, Integer> scenesPerRecording = new TreeMap<>();
+    long recorded = 0;
+    long withRecordings = 0;
+    for (SceneResult r : results) {
+      for (SyntheticScene.Placed p : r.scene.objects()) {
+        if (p.source() >= 0 && sounds.has(p.type())) {
+          withRecordings++;
+        }
+      }
+      List<RecordedSounds.Recording> played = r.scene.recordings();
+      recorded += played.size();
+      played.stream()
+          .map(RecordedSounds.Recording::file)
+          .distinct()
+          .forEach(f -> scenesPerRecording.merge(f, 1, Integer::sum));
+    }
+    ObjectNode node = card.putObject("sounds");
+    node.put("kind", "recordings");
+    node.put("origin", sounds.origin());
+    node.put("recordings_available", sounds.recordings().size());
+    node.put("replace_probability", RecordedSounds.REPLACE_PROBABILITY);
+    node.put("level", "each excerpt scaled to the RMS the synthetic signature would have had");
+    node.put("sources_of_classes_with_recordings", withRecordings);
+    node.put("sources_playing_a_recording", recorded);
+    ArrayNode used = node.putArray("recordings");
+    for (RecordedSounds.Recording rec : sounds.recordings()) {
+      Integer scenes = scenesPerRecording.get(rec.file());
+      if (scenes == null) {
+        continue;
+      }
+      ObjectNode entry = used.addObject();
+      entry.put("file", rec.file());
+      entry.put("class", rec.type().label());
+      entry.put("licence", rec.licence());
+      if (!rec.source().isBlank()) {
+        entry.put("source", rec.source());
+      }
+      if (!rec.author().isBlank()) {
+        entry.put("author", rec.author());
+      }
+      entry.put("sample_rate_hz", (int) rec.sampleRate());
+      entry.put("seconds", CardNumbers.round(rec.seconds(), 3));
       entry.put("scenes", scenes);
     }
   }
@@ -1039,6 +1104,32 @@ public final class SyntheticDataset {
                 Locale.ROOT,
                 "| %s | %s | %s | %s | %d |%n",
                 p.get("file").asText(),
+                p.get("licence").asText(),
+                p.path("source").asText("–"),
+                p.path("author").asText("–"),
+                p.get("scenes").asInt()));
+      }
+    }
+    if (card.has("sounds")) {
+      var sounds = card.get("sounds");
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%nRecorded sounds (%s): %d of %d sources of classes with recordings play an"
+                  + " excerpt of one instead of their synthetic signature, at the signature's RMS;"
+                  + " each may be used under its licence:%n%n"
+                  + "| recording | class | licence | source | author | scenes |%n"
+                  + "|---|---|---|---|---|---|%n",
+              sounds.get("origin").asText(),
+              sounds.get("sources_playing_a_recording").asLong(),
+              sounds.get("sources_of_classes_with_recordings").asLong()));
+      for (var p : sounds.get("recordings")) {
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %s | %s | %s | %s | %d |%n",
+                p.get("file").asText(),
+                p.get("class").asText(),
                 p.get("licence").asText(),
                 p.path("source").asText("–"),
                 p.path("author").asText("–"),

@@ -53,8 +53,14 @@ public record SyntheticScene(
    * @param role sounding, silent distractor, or heard but outside the view
    * @param look how it is drawn; the off-screen source's is never drawn (it lies outside the view)
    * @param source its index in the scene's sources; -1 for a silent distractor
+   * @param recording the recording it plays instead of its class's synthetic signature, or null
    */
-  public record Placed(SyntheticClass type, Role role, VisualObject look, int source) {}
+  public record Placed(
+      SyntheticClass type,
+      Role role,
+      VisualObject look,
+      int source,
+      RecordedSounds.Recording recording) {}
 
   /** Sensor noise of sounding scenes, dB under the sources. */
   static final double SENSOR_SNR_DB = 40;
@@ -64,6 +70,9 @@ public record SyntheticScene(
 
   /** Margin kept between a sounding object's centre and the frame's edge, fraction of the size. */
   static final double EDGE_MARGIN = 0.06;
+
+  /** The index {@link SyntheticDataset#sceneSeed} mixes with a scene's seed for its recordings. */
+  static final int SOUNDS_STREAM = -2;
 
   /** Composes scene {@code index} of a dataset on a procedural backdrop. */
   public static SyntheticScene compose(SyntheticDataset.Config config, int index) {
@@ -76,6 +85,18 @@ public record SyntheticScene(
    */
   public static SyntheticScene compose(
       SyntheticDataset.Config config, int index, PhotoBackdrops photos) {
+    return compose(config, index, photos, null);
+  }
+
+  /**
+   * Composes scene {@code index} of a dataset; with {@code photos}, its backdrop is a crop of one
+   * of them; with {@code recordings}, each source of a class that has recordings plays, with
+   * probability {@link RecordedSounds#REPLACE_PROBABILITY}, an excerpt of one instead of its
+   * synthetic signature, at the signature's RMS. Both are drawn after everything else (the sounds
+   * from a stream of their own), so objects, paths, labels and noise stay the same.
+   */
+  public static SyntheticScene compose(
+      SyntheticDataset.Config config, int index, PhotoBackdrops photos, RecordedSounds recordings) {
     long seed = SyntheticDataset.sceneSeed(config.seed(), index);
     Random r = new Random(seed);
     double duration = config.secondsPerScene();
@@ -92,6 +113,8 @@ public record SyntheticScene(
     double tanH = Math.tan(Math.toRadians(config.hfovDeg()) / 2);
     double tanV = Math.tan(Math.toRadians(config.vfovDeg()) / 2);
     double firstRms = 0;
+    // each source's RMS at 1 m, what a recording that replaces its signature is scaled to
+    List<Double> sourceRms = new ArrayList<>();
     for (int i = 0; i < visible; i++) {
       SyntheticClass type = classes.get(i % classes.size());
       boolean sounds = i < sounding;
@@ -149,8 +172,9 @@ public record SyntheticScene(
           firstRms = rms;
         }
         sources.add(sound(type, path, duration, rms, r, "object" + i));
+        sourceRms.add(rms);
       }
-      objects.add(new Placed(type, sounds ? Role.SOUNDING : Role.DISTRACTOR, look, source));
+      objects.add(new Placed(type, sounds ? Role.SOUNDING : Role.DISTRACTOR, look, source, null));
     }
     if (offScreen) {
       SyntheticClass type = SyntheticClass.values()[r.nextInt(SyntheticClass.values().length)];
@@ -171,7 +195,11 @@ public record SyntheticScene(
               type.label(),
               SoundSignature.of(type.shape(), r).signal(duration, rms, r.nextLong()),
               path));
-      objects.add(new Placed(type, Role.OFF_SCREEN, look, source));
+      sourceRms.add(rms);
+      objects.add(new Placed(type, Role.OFF_SCREEN, look, source, null));
+    }
+    if (recordings != null) {
+      playRecordings(recordings, objects, sources, sourceRms, duration, seed);
     }
     double snr = Double.NaN;
     double diffuseRms = Double.NaN;
@@ -244,6 +272,48 @@ public record SyntheticScene(
 
   public long count(Role role) {
     return objects.stream().filter(p -> p.role() == role).count();
+  }
+
+  /**
+   * Replaces the signal of each source whose class has recordings, with probability {@link
+   * RecordedSounds#REPLACE_PROBABILITY}, by an excerpt of one at the same RMS; draws from a stream
+   * of the scene's seed of its own.
+   */
+  private static void playRecordings(
+      RecordedSounds sounds,
+      List<Placed> objects,
+      List<SoundSource> sources,
+      List<Double> sourceRms,
+      double duration,
+      long sceneSeed) {
+    Random r = new Random(SyntheticDataset.sceneSeed(sceneSeed, SOUNDS_STREAM));
+    for (int i = 0; i < objects.size(); i++) {
+      Placed p = objects.get(i);
+      if (p.source() < 0
+          || !sounds.has(p.type())
+          || !(r.nextDouble() < RecordedSounds.REPLACE_PROBABILITY)) {
+        continue;
+      }
+      RecordedSounds.Excerpt excerpt =
+          sounds.excerpt(p.type(), duration, sourceRms.get(p.source()), r);
+      SoundSource synthetic = sources.get(p.source());
+      sources.set(
+          p.source(),
+          new SoundSource(
+              synthetic.name(), synthetic.label(), excerpt.signal(), synthetic.trajectory()));
+      objects.set(i, new Placed(p.type(), p.role(), p.look(), p.source(), excerpt.recording()));
+    }
+  }
+
+  /** The recordings the scene's sources play, in the order of {@link #objects()}. */
+  public List<RecordedSounds.Recording> recordings() {
+    List<RecordedSounds.Recording> out = new ArrayList<>();
+    for (Placed p : objects) {
+      if (p.recording() != null) {
+        out.add(p.recording());
+      }
+    }
+    return out;
   }
 
   private static SoundSource sound(
