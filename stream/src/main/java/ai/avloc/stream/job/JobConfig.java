@@ -126,7 +126,7 @@ public record JobConfig(
           + " [--bounded true] [--out-of-orderness-ms 300] [--idleness-ms 2000] [--staleness-ms"
           + " 500] [--checkpoint-ms 2000] [--max-batch 32] [--max-wait-ms 20] [--silence-dbfs -70]"
           + " [--mono-max-flatness model] [--mono-confirm model] [--fov 65x50] [--band 500:5000]"
-          + " [--array-max-batch 32] [--array-max-wait-ms 500] [--array-bin-stride 1]"
+          + " [--array-max-batch 32] [--array-max-wait-ms 150] [--array-bin-stride 4]"
           + " [--array-imaging auto|java|tensorflow] [--checkpoint-dir URI]"
           + " [--watermark-interval-ms 20] [--close-complete-windows true]"
           + " [--unaligned-checkpoints true] [--restart-failures 3] [--restart-interval-s 300]"
@@ -224,8 +224,8 @@ public record JobConfig(
               Double.parseDouble(band[0]),
               Double.parseDouble(band[1]),
               Integer.parseInt(take(a, "array-max-batch", "32")),
-              Long.parseLong(take(a, "array-max-wait-ms", "500")),
-              ArrayBeamforming.checkBinStride(Integer.parseInt(take(a, "array-bin-stride", "1"))),
+              Long.parseLong(take(a, "array-max-wait-ms", "150")),
+              ArrayBeamforming.checkBinStride(Integer.parseInt(take(a, "array-bin-stride", "4"))),
               ai.avloc.serving.beamforming.ImagingBackend.check(take(a, "array-imaging", "auto")),
               take(
                   a,

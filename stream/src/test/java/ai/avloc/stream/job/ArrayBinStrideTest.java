@@ -96,9 +96,13 @@ class ArrayBinStrideTest {
 
   @Test
   void theJobTakesTheStrideAndRefusesOnesThatDoNotDivideAWindow() {
+    // by default every 4th bin with a 150 ms wait: eight 128-mic cameras keep real time on 2 cores
+    JobConfig defaults = JobConfig.parse(new String[] {"--bootstrap", "h:1"});
+    assertEquals(4, defaults.arrayBinStride());
+    assertEquals(150, defaults.arrayMaxWaitMillis());
     assertEquals(
-        4,
-        JobConfig.parse(new String[] {"--bootstrap", "h:1", "--array-bin-stride", "4"})
+        1,
+        JobConfig.parse(new String[] {"--bootstrap", "h:1", "--array-bin-stride", "1"})
             .arrayBinStride());
     for (String bad : new String[] {"0", "3", "128"}) {
       IllegalArgumentException e =
