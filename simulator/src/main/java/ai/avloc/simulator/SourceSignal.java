@@ -457,17 +457,23 @@ public sealed interface SourceSignal
 
     /** The gate's value at t, in [0, 1]. */
     public double gain(double t) {
-      // intervals are few and sorted; a linear scan keeps it simple
       double half = RAMP_SECONDS / 2;
-      for (int i = 0; i < starts.length; i++) {
-        if (t < starts[i] - half) {
-          return 0;
-        }
-        if (t <= ends[i] + half) {
-          return ramp(t - (starts[i] - half)) * ramp((ends[i] + half) - t);
+      // the first interval that has not closed by t (ends are sorted): a scene file may hold many
+      // intervals, and this runs once per sample and microphone
+      int lo = 0;
+      int hi = ends.length;
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (ends[mid] + half < t) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
         }
       }
-      return 0;
+      if (lo == ends.length || t < starts[lo] - half) {
+        return 0;
+      }
+      return ramp(t - (starts[lo] - half)) * ramp((ends[lo] + half) - t);
     }
 
     private static double ramp(double x) {
