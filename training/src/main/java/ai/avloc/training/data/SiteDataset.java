@@ -351,14 +351,7 @@ public final class SiteDataset implements AutoCloseable {
     array.put("name", geometryId);
     array.put("microphones", microphones);
     array.put("reference_microphone", 0);
-    ObjectNode fov = card.putObject("field_of_view_deg");
-    fov.put("horizontal", config.hfovDeg());
-    fov.put("vertical", config.vfovDeg());
-    ObjectNode acoustic = card.putObject("acoustic_image");
-    acoustic.put("shape", "36x48x12 float32, C order (rows, cols, MFCC c1..c12)");
-    acoustic.put("steering", "classic delay-and-sum, far field, LookGrid.cameraFov");
-    acoustic.put("normalization", "min-max per frame");
-    acoustic.put("stored_rotated_180", true);
+    SyntheticDataset.describeTargets(card, config.hfovDeg(), config.vfovDeg());
     card.put(
         "audio",
         config.sameCamera()

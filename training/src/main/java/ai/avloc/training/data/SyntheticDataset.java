@@ -337,6 +337,21 @@ public final class SyntheticDataset {
   }
 
   /**
+   * The card's view and acoustic-image entries: the targets' format, which {@code collect}'s site
+   * datasets share with these.
+   */
+  static void describeTargets(ObjectNode card, double hfovDeg, double vfovDeg) {
+    ObjectNode fov = card.putObject("field_of_view_deg");
+    fov.put("horizontal", hfovDeg);
+    fov.put("vertical", vfovDeg);
+    ObjectNode acoustic = card.putObject("acoustic_image");
+    acoustic.put("shape", "36x48x12 float32, C order (rows, cols, MFCC c1..c12)");
+    acoustic.put("steering", "classic delay-and-sum, far field, LookGrid.cameraFov");
+    acoustic.put("normalization", "min-max per frame");
+    acoustic.put("stored_rotated_180", true);
+  }
+
+  /**
    * The split of every scene: scenes shuffled by the seed, the first {@code split[0]} % to
    * training, the next {@code split[1]} % to validation, the rest to testing.
    *
@@ -789,14 +804,7 @@ public final class SyntheticDataset {
     array.put("microphones", config.array().size());
     array.put("mono_microphone", 0);
     array.put("position", "centred on the camera, in the image plane");
-    ObjectNode fov = card.putObject("field_of_view_deg");
-    fov.put("horizontal", config.hfovDeg());
-    fov.put("vertical", config.vfovDeg());
-    ObjectNode acoustic = card.putObject("acoustic_image");
-    acoustic.put("shape", "36x48x12 float32, C order (rows, cols, MFCC c1..c12)");
-    acoustic.put("steering", "classic delay-and-sum, far field, LookGrid.cameraFov");
-    acoustic.put("normalization", "min-max per frame");
-    acoustic.put("stored_rotated_180", true);
+    describeTargets(card, config.hfovDeg(), config.vfovDeg());
     card.put("audio", "int32 PCM16 units (1 Pa full scale, clipped to 16 bits), 1024 per frame");
     card.put("frame", "uint8 224x298x3, BGR, drawn at the middle of its audio window");
     ObjectNode labelDoc = card.putObject("labels");

@@ -76,7 +76,7 @@ public final class UvaeExport {
     if (!target.equals(source) && source.startsWith(target)) {
       throw new IllegalArgumentException(out + " holds " + dir + "; give a model directory");
     }
-    if (Files.exists(target) && !isModelDirectory(target)) {
+    if (Files.exists(target) && !ModelWeights.isModelDirectory(target)) {
       throw new IllegalArgumentException(
           out + " exists and is not a model directory (saved_model.pb and model.json); it stays");
     }
@@ -97,7 +97,7 @@ public final class UvaeExport {
         Math.rint(2e-6 * UvaeGraph.macsPerFrame(config, config.backbone(), true)) / 1000);
     card = card.withMetrics(metrics);
     Path fresh = target.resolveSibling(target.getFileName() + ".reexport");
-    export(dir.resolve("variables").resolve("variables"), config, card, fresh);
+    export(ModelWeights.checkpointOf(dir), config, card, fresh);
     // the old directory steps aside before the new one moves in, so a kill leaves one whole
     UvaeTrainer.deleteTree(previous);
     if (Files.exists(target)) {
@@ -106,11 +106,6 @@ public final class UvaeExport {
     Files.move(fresh, target);
     UvaeTrainer.deleteTree(previous);
     return card;
-  }
-
-  private static boolean isModelDirectory(Path dir) {
-    return Files.isRegularFile(dir.resolve("saved_model.pb"))
-        && Files.isRegularFile(dir.resolve(ModelCard.FILE));
   }
 
   /**
