@@ -53,6 +53,7 @@ public final class MonoInference extends BatchingOperator<AlignedWindow> {
   private transient AcousticModel model;
   private transient double flatnessLimit;
   private transient Mfcc mfcc;
+  private transient FramePixels framePixels;
   private transient float[] rgb;
   private transient float[] coefficients;
   private transient Counter jpegNanos;
@@ -95,6 +96,7 @@ public final class MonoInference extends BatchingOperator<AlignedWindow> {
     inferenceNanos = stageNanos(StageNanos.INFERENCE);
     peaksNanos = stageNanos(StageNanos.PEAKS);
     mfcc = new Mfcc();
+    framePixels = new FramePixels();
     coefficients = new float[maxBatch * ModelShapes.COEFFICIENTS];
     flatnessLimit = Double.isNaN(maxFlatness) ? DEFAULT_MAX_FLATNESS : maxFlatness;
     try {
@@ -158,7 +160,7 @@ public final class MonoInference extends BatchingOperator<AlignedWindow> {
       }
       long start = System.nanoTime();
       try {
-        FramePixels.decode(w.frame().jpeg(), model.height(), model.width(), rgb, inferred * pixels);
+        framePixels.decode(w.frame().jpeg(), model.height(), model.width(), rgb, inferred * pixels);
       } catch (IOException | RuntimeException e) {
         deadLetters.send(undecodable(w, e));
         continue;
@@ -221,7 +223,7 @@ public final class MonoInference extends BatchingOperator<AlignedWindow> {
    */
   private AcousticModel.Output predict(int windows, boolean batchOfOne) {
     try {
-      AcousticModel.Output out = model.predict(rgb, coefficients, windows);
+      AcousticModel.Output out = model.predict(rgb, coefficients, windows, false);
       failuresInRow = 0;
       return out;
     } catch (RuntimeException e) {

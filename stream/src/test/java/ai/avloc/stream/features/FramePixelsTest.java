@@ -31,7 +31,7 @@ class FramePixelsTest {
   void colourJpegsDecodeToTheSameValuesAsTheColourModelGives() throws IOException {
     byte[] jpeg = jpeg(298, 224, BufferedImage.TYPE_INT_RGB);
     float[] out = new float[5 + 298 * 224 * 3];
-    FramePixels.decode(jpeg, 224, 298, out, 5);
+    new FramePixels().decode(jpeg, 224, 298, out, 5);
     BufferedImage reference = ImageIO.read(new ByteArrayInputStream(jpeg));
     assertEquals(BufferedImage.TYPE_3BYTE_BGR, reference.getType(), "the fast path is taken");
     for (int y = 0; y < 224; y += 7) {
@@ -50,7 +50,7 @@ class FramePixelsTest {
   @Test
   void otherSizesAndGreyJpegsAreResizedAndConverted() throws IOException {
     float[] out = new float[298 * 224 * 3];
-    FramePixels.decode(jpeg(640, 480, BufferedImage.TYPE_BYTE_GRAY), 224, 298, out, 0);
+    new FramePixels().decode(jpeg(640, 480, BufferedImage.TYPE_BYTE_GRAY), 224, 298, out, 0);
     int centre = 3 * (112 * 298 + 149);
     // the red square in grey is about 0.3 R + 0.59 G + 0.11 B of its colour, the same in R, G, B
     assertEquals(out[centre], out[centre + 1], 0.02f);
@@ -64,7 +64,8 @@ class FramePixelsTest {
     float[] out = new float[298 * 224 * 3];
     IOException e =
         assertThrows(
-            IOException.class, () -> FramePixels.decode(new byte[] {1, 2, 3}, 224, 298, out, 0));
+            IOException.class,
+            () -> new FramePixels().decode(new byte[] {1, 2, 3}, 224, 298, out, 0));
     assertTrue(e.getMessage().contains("not a decodable image"), e.getMessage());
   }
 
@@ -94,7 +95,7 @@ class FramePixelsTest {
     IOException e =
         assertThrows(
             IOException.class,
-            () -> FramePixels.decode(bomb, 224, 298, new float[298 * 224 * 3], 0));
+            () -> new FramePixels().decode(bomb, 224, 298, new float[298 * 224 * 3], 0));
 
     assertEquals("image header declares 20000 x 20000 pixels, at most 1192 x 896", e.getMessage());
   }
@@ -106,8 +107,62 @@ class FramePixelsTest {
         "image header declares 1193 x 896 pixels, at most 1192 x 896",
         FramePixels.sizeProblem(1193, 896));
     float[] out = new float[298 * 224 * 3];
-    FramePixels.decode(jpeg(1192, 896, BufferedImage.TYPE_INT_RGB), 224, 298, out, 0);
+    new FramePixels().decode(jpeg(1192, 896, BufferedImage.TYPE_INT_RGB), 224, 298, out, 0);
     int centre = 3 * (112 * 298 + 149);
     assertTrue(out[centre] > 0.9, "the red square, scaled down");
+  }
+
+  /**
+   * One decoder for a task's frames: reusing its reader and image must not leak one frame into the
+   * next.
+   */
+  @Test
+  void aDecoderKeptAcrossFramesGivesWhatAFreshOneGives() throws IOException {
+    byte[] colour = jpeg(298, 224, BufferedImage.TYPE_INT_RGB);
+    BufferedImage other = new BufferedImage(298, 224, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = other.createGraphics();
+    g.setColor(new Color(200, 220, 40));
+    g.fillRect(0, 0, 298, 224);
+    g.dispose();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    ImageIO.write(other, "jpg", bytes);
+    byte[] yellow = bytes.toByteArray();
+    byte[] grey = jpeg(640, 480, BufferedImage.TYPE_BYTE_GRAY);
+    byte[] truncated = java.util.Arrays.copyOf(colour, colour.length / 3);
+    byte[] bomb = declaring(colour, 20_000, 20_000);
+
+    FramePixels kept = new FramePixels();
+    int n = 298 * 224 * 3;
+    for (byte[] frame : new byte[][] {colour, yellow, grey, colour, bomb, yellow, colour}) {
+      float[] fresh = new float[n];
+      float[] reused = new float[n];
+      IOException freshError = null;
+      IOException reusedError = null;
+      try {
+        new FramePixels().decode(frame, 224, 298, fresh, 0);
+      } catch (IOException e) {
+        freshError = e;
+      }
+      try {
+        kept.decode(frame, 224, 298, reused, 0);
+      } catch (IOException e) {
+        reusedError = e;
+      }
+      assertEquals(freshError == null, reusedError == null);
+      assertTrue(java.util.Arrays.equals(fresh, reused), "the same pixels as a fresh decoder");
+    }
+    // a truncated frame decodes partially or fails, and leaves the decoder working either way
+    try {
+      kept.decode(truncated, 224, 298, new float[n], 0);
+    } catch (IOException expected) {
+      // as the job's dead-letter path would take it
+    }
+    float[] after = new float[n];
+    kept.decode(yellow, 224, 298, after, 0);
+    float[] expected = new float[n];
+    new FramePixels().decode(yellow, 224, 298, expected, 0);
+    assertTrue(java.util.Arrays.equals(expected, after), "a good frame after a truncated one");
+    int centre = 3 * (112 * 298 + 149);
+    assertTrue(after[centre] > 0.7 && after[centre + 2] < 0.3, "yellow, not the red square");
   }
 }
