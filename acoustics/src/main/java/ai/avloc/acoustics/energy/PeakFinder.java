@@ -1,7 +1,6 @@
 package ai.avloc.acoustics.energy;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -180,15 +179,61 @@ public final class PeakFinder {
     return flatness(map) >= threshold;
   }
 
-  /** The median of the map's values (the mean of the two middle ones for an even count). */
+  /**
+   * The median of the map's values (the mean of the two middle ones for an even count), by
+   * selection rather than a sort: the job takes it twice for every window it publishes.
+   */
   static double median(float[] map) {
-    float[] sorted = map.clone();
-    Arrays.sort(sorted);
-    int half = sorted.length / 2;
-    if (sorted.length % 2 == 1) {
-      return sorted[half];
+    float[] values = map.clone();
+    int half = values.length / 2;
+    float upper = select(values, half);
+    if (values.length % 2 == 1) {
+      return upper;
     }
-    return ((double) sorted[half - 1] + (double) sorted[half]) / 2;
+    // select leaves every value below index half at most the half-th smallest
+    float lower = values[0];
+    for (int i = 1; i < half; i++) {
+      lower = Math.max(lower, values[i]);
+    }
+    return ((double) lower + (double) upper) / 2;
+  }
+
+  /**
+   * The k-th smallest value (0-based), found by partitioning in place (Hoare, middle-of-three
+   * pivot); runs of equal values split evenly, so a flat map costs no more than any other.
+   */
+  static float select(float[] a, int k) {
+    int lo = 0;
+    int hi = a.length - 1;
+    while (hi > lo) {
+      float x = a[lo];
+      float y = a[(lo + hi) >>> 1];
+      float z = a[hi];
+      float pivot = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z));
+      int i = lo;
+      int j = hi;
+      while (i <= j) {
+        while (a[i] < pivot) {
+          i++;
+        }
+        while (a[j] > pivot) {
+          j--;
+        }
+        if (i <= j) {
+          float t = a[i];
+          a[i++] = a[j];
+          a[j--] = t;
+        }
+      }
+      if (k <= j) {
+        hi = j;
+      } else if (k >= i) {
+        lo = i;
+      } else {
+        return a[k];
+      }
+    }
+    return a[k];
   }
 
   /** (value - median) / |median|, 0 when they are equal, ±infinity when only the median is 0. */

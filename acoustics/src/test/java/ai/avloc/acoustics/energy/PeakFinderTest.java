@@ -30,6 +30,45 @@ class PeakFinderTest {
     }
   }
 
+  /**
+   * The middle of the sorted values, as the median was taken before selection replaced the sort.
+   */
+  private static double sortedMedian(float[] map) {
+    float[] sorted = map.clone();
+    Arrays.sort(sorted);
+    int half = sorted.length / 2;
+    return sorted.length % 2 == 1
+        ? sorted[half]
+        : ((double) sorted[half - 1] + (double) sorted[half]) / 2;
+  }
+
+  @Test
+  void theMedianBySelectionIsTheSortedMiddleForAnyMap() {
+    Random r = new Random(11);
+    for (int trial = 0; trial < 2000; trial++) {
+      int n = 1 + r.nextInt(trial < 1000 ? 12 : 1728);
+      float[] map = new float[n];
+      int kind = trial % 4;
+      for (int i = 0; i < n; i++) {
+        map[i] =
+            switch (kind) {
+              case 0 -> r.nextFloat(); // distinct
+              case 1 -> r.nextInt(3); // long runs of equal values
+              case 2 -> 0.03f; // flat
+              default -> (float) -r.nextGaussian() * 1e-3f + (i % 7 == 0 ? 1 : 0); // signs, spikes
+            };
+      }
+      float[] before = map.clone();
+      assertEquals(sortedMedian(map), PeakFinder.median(map), 0.0, "trial " + trial);
+      assertTrue(Arrays.equals(before, map), "the map is left as it was");
+    }
+    float[] ascending = new float[1728];
+    for (int i = 0; i < ascending.length; i++) {
+      ascending[i] = i;
+    }
+    assertEquals(863.5, PeakFinder.median(ascending), 0.0);
+  }
+
   @Test
   void shouldFindASingleGaussianBumpAtItsCentreWithCellCentreCoordinates() {
     float[] map = constant(1);
