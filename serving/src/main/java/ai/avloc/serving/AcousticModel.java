@@ -195,7 +195,17 @@ public final class AcousticModel implements AutoCloseable {
    * @param mfcc batch x 12 normalized coefficients
    * @param batch number of windows in the batch
    */
-  public synchronized Output predict(float[] rgb, float[] mfcc, int batch) {
+  public Output predict(float[] rgb, float[] mfcc, int batch) {
+    return predict(rgb, mfcc, batch, true);
+  }
+
+  /**
+   * Runs one batch, copying the acoustic images out only when asked: the job publishes energy maps,
+   * and the images it would drop are 82 KB a window.
+   *
+   * @param acousticImages whether {@link Output#acousticImages()} is filled (else it is null)
+   */
+  public synchronized Output predict(float[] rgb, float[] mfcc, int batch, boolean acousticImages) {
     int pixels = ModelShapes.ROWS * ModelShapes.COLS;
     if (rgb.length < batch * height * width * 3 || mfcc.length < batch * 12) {
       throw new IllegalArgumentException("input arrays hold fewer than " + batch + " windows");
@@ -212,10 +222,11 @@ public final class AcousticModel implements AutoCloseable {
           manager.create(mfccBuffer, new Shape(batch, ModelShapes.COEFFICIENTS), DataType.FLOAT32);
       coeffs.setName(ModelContract.MFCC);
       NDList out = predictor.predict(new NDList(coeffs, frames));
-      float[] images = out.get(ModelContract.ACOUSTIC_IMAGE).toFloatArray();
+      NDArray imageArray = out.get(ModelContract.ACOUSTIC_IMAGE);
       float[] energy = out.get(ModelContract.ENERGY).toFloatArray();
+      float[] images = acousticImages ? imageArray.toFloatArray() : null;
       if (energy.length != batch * pixels
-          || images.length != batch * pixels * ModelShapes.COEFFICIENTS) {
+          || imageArray.getShape().size() != (long) batch * pixels * ModelShapes.COEFFICIENTS) {
         throw new IllegalStateException(
             "model " + card.id() + " returned " + energy.length + " energy values for " + batch);
       }
@@ -246,7 +257,7 @@ public final class AcousticModel implements AutoCloseable {
   /**
    * One batch's outputs.
    *
-   * @param acousticImages batch x 36 x 48 x 12
+   * @param acousticImages batch x 36 x 48 x 12, or null when not asked for
    * @param energy batch x 36 x 48
    * @param latents batch x the latent's dimension, or null when the model returns no latent
    */

@@ -75,6 +75,9 @@ class AcousticModelTest {
       assertArrayEquals(image, gotImage, 3e-5f, "acoustic image of window " + b);
       assertArrayEquals(energy, gotEnergy, 1e-6f, "energy of window " + b);
     }
+    AcousticModel.Output energyOnly = model.predict(rgb, mfcc, batch, false);
+    assertEquals(null, energyOnly.acousticImages(), "the job's call copies no images out");
+    assertArrayEquals(out.energy(), energyOnly.energy(), 0f);
   }
 
   @Test
