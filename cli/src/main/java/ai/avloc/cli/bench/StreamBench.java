@@ -4,7 +4,9 @@ import ai.avloc.alerts.AlertsApp;
 import ai.avloc.infra.LocalKafka;
 import ai.avloc.schemas.Alert;
 import ai.avloc.schemas.AlertState;
+import ai.avloc.schemas.DeadLetter;
 import ai.avloc.schemas.Localization;
+import ai.avloc.schemas.Topic;
 import ai.avloc.schemas.TopicAdmin;
 import ai.avloc.schemas.TopicReader;
 import ai.avloc.schemas.Topics;
@@ -25,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -158,6 +161,7 @@ public final class StreamBench {
       long received,
       long silentOrEmpty,
       long deadLetters,
+      Map<String, Long> deadLetterReasons,
       double generatorMaxLateMs,
       int alertStarts,
       double alertP50Ms,
@@ -192,6 +196,7 @@ public final class StreamBench {
     System.out.print(table(results));
     System.out.println();
     System.out.print(profile(results));
+    System.out.print(deadLetters(results));
     if (o.json() != null) {
       writeJson(o.json(), results);
       System.out.println();
@@ -326,6 +331,8 @@ public final class StreamBench {
       }
       Span after = Span.now(os, jobName);
       long deadLetters = count(bootstrap, topics.deadLetters().name());
+      Map<String, Long> deadLetterReasons =
+          deadLetterReasons(bootstrap, topics.deadLetters(), deadLetters);
       stop.set(true);
       generator.join(5000);
       return result(
@@ -341,6 +348,7 @@ public final class StreamBench {
           received,
           silentOrEmpty,
           deadLetters,
+          deadLetterReasons,
           load.maxLate());
     }
   }
@@ -358,6 +366,7 @@ public final class StreamBench {
       long received,
       long silentOrEmpty,
       long deadLetters,
+      Map<String, Long> deadLetterReasons,
       Duration generatorLate)
       throws IOException {
     double span = o.measure().toNanos();
@@ -402,6 +411,7 @@ public final class StreamBench {
         received,
         silentOrEmpty,
         deadLetters,
+        deadLetterReasons,
         generatorLate.toNanos() / 1e6,
         alertSorted.length,
         percentile(alertSorted, 0.50),
@@ -562,6 +572,30 @@ public final class StreamBench {
     }
   }
 
+  /**
+   * The row's dead letters (warm-up included) by stage and error, numbers blanked so that one cause
+   * is one line, most frequent first: a row that sheds records says why.
+   */
+  static Map<String, Long> deadLetterReasons(
+      String bootstrap, Topic<DeadLetter> topic, long count) {
+    Map<String, Long> reasons = new HashMap<>();
+    if (count == 0) {
+      return reasons;
+    }
+    try (TopicReader<DeadLetter> reader = TopicReader.on(bootstrap).readUncommitted().open(topic)) {
+      for (DeadLetter d :
+          reader.read(TopicReader.Until.count((int) count).within(Duration.ofSeconds(10)))) {
+        String error = d.getError().toString().replaceAll("[0-9][0-9.:TZ-]*", "N");
+        reasons.merge(d.getStage() + ": " + error, 1L, Long::sum);
+      }
+    }
+    Map<String, Long> ordered = new LinkedHashMap<>();
+    reasons.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(e -> ordered.put(e.getKey(), e.getValue()));
+    return ordered;
+  }
+
   /** Readers that start at the end and see a record as soon as it is written. */
   static TopicReader.Options reader(String bootstrap) {
     // read_uncommitted: a record counts as on the topic when written, before its checkpoint commits
@@ -636,6 +670,27 @@ public final class StreamBench {
    * The job's stage timers per window, and its CPU per thread group, one column per row: where the
    * time goes.
    */
+  /** Each row's dead letters by cause, the three most frequent (nothing when no row has any). */
+  static String deadLetters(List<Result> results) {
+    StringBuilder b = new StringBuilder();
+    for (Result r : results) {
+      if (r.deadLetterReasons().isEmpty()) {
+        continue;
+      }
+      if (b.length() == 0) {
+        b.append("\ndead letters by cause (numbers shown as N), warm-up included\n");
+      }
+      b.append(String.format(Locale.ROOT, "%s x%d:%n", r.mode(), r.streams()));
+      r.deadLetterReasons().entrySet().stream()
+          .limit(3)
+          .forEach(
+              e ->
+                  b.append(
+                      String.format(Locale.ROOT, "  %6d  %.160s%n", e.getValue(), e.getKey())));
+    }
+    return b.toString();
+  }
+
   static String profile(List<Result> results) {
     StringBuilder b = new StringBuilder();
     List<String> columns = results.stream().map(r -> r.mode() + " x" + r.streams()).toList();

@@ -128,6 +128,10 @@ class StreamBenchTest {
       assertEquals(12, r.windowsPerSecond(), 3, "one camera's windows, in real time");
       assertTrue(r.generatorCpuCores() > 0 && r.jobCpuCores() > 0, r.toString());
       assertTrue(r.generatorCpuCores() < r.jobCpuCores(), "publishing costs less than the job");
+      assertEquals(
+          r.deadLetters(),
+          r.deadLetterReasons().values().stream().mapToLong(Long::longValue).sum(),
+          "every dead letter has its cause: " + r.deadLetterReasons());
       for (String stage : List.of("decode", "align", "jpeg", "mfcc", "inference", "encode")) {
         assertTrue(r.stageMicrosPerWindow().get(stage) > 0, stage + " in " + r);
       }
@@ -155,7 +159,8 @@ class StreamBenchTest {
             "uvae-compact-test",
             7630,
             12,
-            0,
+            3,
+            Map.of("align: frame N arrived after its window closed", 3L),
             3.5,
             150,
             900,
@@ -184,6 +189,13 @@ class StreamBenchTest {
     assertEquals(900, r.get("alertP50Ms").asDouble());
     assertEquals(1400, r.get("alertP99Ms").asDouble());
     assertEquals(1800.0, r.get("stageMicrosPerWindow").get("inference").asDouble());
+    assertEquals(
+        3,
+        r.get("deadLetterReasons").get("align: frame N arrived after its window closed").asInt());
+    assertTrue(
+        StreamBench.deadLetters(List.of(row))
+            .contains("mono x32:\n       3  align: frame N arrived after its window closed"),
+        StreamBench.deadLetters(List.of(row)));
   }
 
   @Test
