@@ -36,7 +36,10 @@ final class TrainCommand implements Callable<Integer> {
               + " training splits together, validated on their validation splits together")
   List<Path> data;
 
-  @Option(names = "--preset", defaultValue = "compact", description = "compact or paper")
+  @Option(
+      names = "--preset",
+      defaultValue = "compact",
+      description = "compact (the shipped model's), lite (half its cost a window) or paper")
   String preset;
 
   @Option(names = "--skips", description = "U-Net skip connections: 0, 1 or 2 (default 1)")

@@ -9,14 +9,26 @@ import org.tensorflow.types.TFloat32;
  * field to a whole object, then the paper's conv_map (3x4 VALID, 12 channels, ReLU) gives 12 x 16 x
  * 12 exactly as the modified ResNet-50 does. No batch norm: it is shallow enough to train from
  * scratch without.
+ *
+ * <p>At a frame scale of 2 (the lite preset) a 2x2 average first halves the frame, and conv4 keeps
+ * its size (stride 1), so the same layers reach the same 14 x 19 map for about half the work: at 12
+ * x 16 cells a source is a few cells wide, which a 112 x 149 picture still resolves.
  */
 public final class CompactBackbone implements Backbone {
   private final int height;
   private final int width;
+  private final int frameScale;
 
-  public CompactBackbone(int height, int width) {
+  /**
+   * @param frameScale 1, or 2 to average the frame to half its size first
+   */
+  public CompactBackbone(int height, int width, int frameScale) {
+    if (frameScale != 1 && frameScale != 2) {
+      throw new IllegalArgumentException("frame scale must be 1 or 2, got " + frameScale);
+    }
     this.height = height;
     this.width = width;
+    this.frameScale = frameScale;
   }
 
   @Override
@@ -31,10 +43,18 @@ public final class CompactBackbone implements Backbone {
       Operand<TFloat32> training,
       Operand<TFloat32> sound,
       int soundWidth) {
-    Operand<TFloat32> x = l.conv("visual/conv1", rgb, 3, 16, 3, 3, 2, "SAME", true);
+    Operand<TFloat32> x = rgb;
+    if (frameScale == 2) {
+      x =
+          l.tf()
+              .nn
+              .avgPool(
+                  x, java.util.List.of(1L, 2L, 2L, 1L), java.util.List.of(1L, 2L, 2L, 1L), "SAME");
+    }
+    x = l.conv("visual/conv1", x, 3, 16, 3, 3, 2, "SAME", true);
     x = l.conv("visual/conv2", x, 16, 32, 3, 3, 2, "SAME", true);
     x = l.conv("visual/conv3", x, 32, 64, 3, 3, 2, "SAME", true);
-    x = l.conv("visual/conv4", x, 64, 64, 3, 3, 2, "SAME", true);
+    x = l.conv("visual/conv4", x, 64, 64, 3, 3, 3 - frameScale, "SAME", true);
     if (sound != null) {
       // the sound picks among 64 channels here, and conv4b can then combine what it picked
       // across neighbours, which a gate on the last 12 channels cannot
@@ -52,9 +72,9 @@ public final class CompactBackbone implements Backbone {
 
   @Override
   public long macsPerFrame() {
-    long[] size = {height, width};
+    long[] size = {(height + frameScale - 1) / frameScale, (width + frameScale - 1) / frameScale};
     long macs = 0;
-    int[][] layers = {{3, 16, 2}, {16, 32, 2}, {32, 64, 2}, {64, 64, 2}, {64, 64, 1}};
+    int[][] layers = {{3, 16, 2}, {16, 32, 2}, {32, 64, 2}, {64, 64, 3 - frameScale}, {64, 64, 1}};
     for (int[] layer : layers) {
       if (layer[2] == 2) {
         size[0] = (size[0] + 1) / 2;

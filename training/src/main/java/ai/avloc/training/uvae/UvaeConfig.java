@@ -7,14 +7,16 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What to build and how to train it. Two presets share the model contract:
+ * What to build and how to train it. Three presets share the model contract:
  *
  * <ul>
  *   <li>{@code paper}: uvae-reference.md §3 as published: U-Net width 128 (133 after the pool), the
  *       modified ResNet-50 backbone, Adam 1e-4, batch 64;
  *   <li>{@code compact}: the same graph at 3/16 of the width (24, 25 after the pool) on {@link
  *       CompactBackbone}, so it trains from scratch and serves many streams on a CPU; Adam 1e-3,
- *       batch 32.
+ *       batch 32;
+ *   <li>{@code lite}: compact's training at half its cost a window: the backbone on the frame
+ *       averaged to half its size, U-Net width 16 (17 after the pool).
  * </ul>
  *
  * @param width the U-Net's base channel count (128 in the paper)
@@ -76,8 +78,8 @@ public record UvaeConfig(
   public static final double ENERGY_WEIGHT = 0.2;
 
   public UvaeConfig {
-    if (!preset.equals("paper") && !preset.equals("compact")) {
-      throw new IllegalArgumentException("preset must be paper or compact, got " + preset);
+    if (!PRESETS.contains(preset)) {
+      throw new IllegalArgumentException("preset must be one of " + PRESETS + ", got " + preset);
     }
     if (skips < 0 || skips > 2) {
       throw new IllegalArgumentException("skips must be 0, 1 or 2, got " + skips);
@@ -94,8 +96,9 @@ public record UvaeConfig(
     }
     java.util.Objects.requireNonNull(audioGate, "audioGate");
     java.util.Objects.requireNonNull(loss, "loss");
-    if (audioGate == AudioGate.BACKBONE && !preset.equals("compact")) {
-      throw new IllegalArgumentException("the backbone gate needs the compact preset's backbone");
+    if (audioGate == AudioGate.BACKBONE && preset.equals("paper")) {
+      throw new IllegalArgumentException(
+          "the backbone gate needs the compact backbone (the compact or lite preset)");
     }
   }
 
@@ -139,8 +142,37 @@ public record UvaeConfig(
               false,
               0,
               ReconstructionLoss.BOTH);
-      default -> throw new IllegalArgumentException("preset must be paper or compact, got " + name);
+      // half the compact preset's cost a window: the backbone sees the frame at half its size
+      // and the decoder's 36 x 48 layers are 2/3 as wide (docs/decisions.md, "The lite preset")
+      case "lite" -> preset("compact").withPresetAndWidth(name, 16);
+      default ->
+          throw new IllegalArgumentException("preset must be one of " + PRESETS + ", got " + name);
     };
+  }
+
+  /** The presets {@link #preset(String)} knows. */
+  public static final java.util.List<String> PRESETS =
+      java.util.List.of("paper", "compact", "lite");
+
+  private UvaeConfig withPresetAndWidth(String name, int w) {
+    return new UvaeConfig(
+        name,
+        frameHeight,
+        frameWidth,
+        w,
+        skips,
+        variational,
+        latent,
+        beta,
+        energyWeight,
+        learningRate,
+        batchSize,
+        seed,
+        backboneWeights,
+        audioGate,
+        visualSkip,
+        focusWeight,
+        loss);
   }
 
   /** Channels after the audio pool: 133 for width 128, scaled with the width. */
@@ -149,9 +181,11 @@ public record UvaeConfig(
   }
 
   public Backbone backbone() {
-    return preset.equals("paper")
-        ? new ResNet50Backbone(frameHeight, frameWidth, backboneWeights)
-        : new CompactBackbone(frameHeight, frameWidth);
+    return switch (preset) {
+      case "paper" -> new ResNet50Backbone(frameHeight, frameWidth, backboneWeights);
+      case "lite" -> new CompactBackbone(frameHeight, frameWidth, 2);
+      default -> new CompactBackbone(frameHeight, frameWidth, 1);
+    };
   }
 
   /** The model's name: preset, skips and the VAE/AE choice, e.g. {@code uvae-compact-s1}. */

@@ -41,6 +41,32 @@ class UvaeGraphTest {
   }
 
   @Test
+  void liteServesAtUnderHalfOfCompactsArithmeticAndTrainsWithTheSameContract() {
+    UvaeConfig compact = UvaeConfig.preset("compact");
+    UvaeConfig lite = UvaeConfig.preset("lite");
+    assertEquals(16, lite.width());
+    assertEquals(17, lite.poolWidth());
+    assertEquals("uvae-lite-s1", lite.modelName());
+    assertEquals(compact.learningRate(), lite.learningRate());
+    assertEquals(compact.energyWeight(), lite.energyWeight());
+    assertEquals("224x298", lite.describe().get("frame"), "the frame it takes is the contract's");
+    assertEquals(lite, UvaeConfig.fromDescription(lite.describe()));
+    long compactMacs = UvaeGraph.macsPerFrame(compact, compact.backbone(), true);
+    long liteMacs = UvaeGraph.macsPerFrame(lite, lite.backbone(), true);
+    assertTrue(
+        liteMacs < compactMacs / 2, "lite " + liteMacs + " MACs against compact's " + compactMacs);
+    // the halved frame reaches the same 14 x 19 map, so the backbone keeps its layers and weights
+    assertEquals(
+        new CompactBackbone(224, 298, 1).macsPerFrame() / 2,
+        new CompactBackbone(224, 298, 2).macsPerFrame(),
+        new CompactBackbone(224, 298, 1).macsPerFrame() / 10);
+    UvaeConfig shipped = lite.withAudioGate(AudioGate.FEATURE).withVisualSkip(true);
+    assertEquals("uvae-lite-s1-gate-vskip", shipped.modelName());
+    trainsAndKeepsTheContractShapes(lite);
+    trainsAndKeepsTheContractShapes(shipped.withAudioGate(AudioGate.BACKBONE));
+  }
+
+  @Test
   void theAudioGateAddsOneScaleAndShiftPerVisualChannelAndStillTrains() {
     UvaeConfig plain = UvaeConfig.preset("compact");
     UvaeConfig gated = plain.withAudioGate(AudioGate.FEATURE);
@@ -70,6 +96,7 @@ class UvaeGraphTest {
             IllegalArgumentException.class,
             () -> UvaeConfig.preset("paper").withAudioGate(AudioGate.BACKBONE));
     assertTrue(paper.getMessage().contains("compact"), paper.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> new CompactBackbone(224, 298, 3));
     trainsAndKeepsTheContractShapes(deep);
   }
 
