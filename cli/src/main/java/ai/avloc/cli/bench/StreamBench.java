@@ -97,9 +97,10 @@ public final class StreamBench {
   private static final Pattern TASK_THREAD = Pattern.compile(" \\(\\d+/\\d+\\)#\\d+$");
 
   /**
-   * The bench's rules: sound in the right half of the view, per path. The mono rule's contrast is
-   * what the shipped model's main peak on the drone reaches (0.0011-0.0015) and its side peaks do
-   * not (at most 0.0008), so the alert ends when the drone leaves the half.
+   * The bench's rules: sound in the right half of the view, per path. The mono rule's contrast
+   * ({@value #MONO_CONTRAST} here) is what uvae-compact@6's main peak on the drone reaches
+   * (0.0011-0.0015) and its side peaks do not (at most 0.0008), so the alert ends when the drone
+   * leaves the half; {@link #rules} scales it to the served model.
    */
   static final String RULES =
       """
@@ -107,7 +108,7 @@ public final class StreamBench {
         - ruleId: bench-mono-right-half
           name: Sound in the right half (mono)
           zone: [[0.5, 0.0], [1.0, 0.0], [1.0, 1.0], [0.5, 1.0]]
-          minContrast: 0.001
+          minContrast: %s
           minDurationWindows: 6
           cooldownWindows: 12
           mode: mono
@@ -208,7 +209,25 @@ public final class StreamBench {
   /** A working directory for the rows: the broker's data, the alerts app's state, the rules. */
   void prepare() throws IOException {
     workDir = Files.createTempDirectory("avloc-bench");
-    Files.writeString(workDir.resolve("rules.yaml"), RULES);
+    Files.writeString(workDir.resolve("rules.yaml"), rules(ModelCard.read(o.model())));
+  }
+
+  static final double MONO_CONTRAST = 0.001;
+
+  /** uvae-compact@6's flat-map contrast, against which {@link #MONO_CONTRAST} was set. */
+  static final double COMPACT_FLAT_CONTRAST = 8.13e-4;
+
+  /**
+   * The rules for a served model: models differ in how far their peaks rise above the map, so the
+   * mono rule's contrast follows the card's {@code flatContrast} (the contrast under which its
+   * evaluation found maps to hold no source) in the proportion set on uvae-compact@6; a card
+   * without one keeps {@value #MONO_CONTRAST}.
+   */
+  static String rules(ModelCard card) {
+    Double flat = card.metrics() == null ? null : card.metrics().get("flatContrast");
+    double contrast =
+        flat == null || !(flat > 0) ? MONO_CONTRAST : MONO_CONTRAST * flat / COMPACT_FLAT_CONTRAST;
+    return RULES.formatted(String.format(Locale.ROOT, "%.3g", contrast));
   }
 
   private void printHeader() throws IOException {

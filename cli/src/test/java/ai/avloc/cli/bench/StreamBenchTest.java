@@ -199,6 +199,20 @@ class StreamBenchTest {
   }
 
   @Test
+  void theMonoRuleFollowsTheServedModelsContrast() throws Exception {
+    ModelCard shipped = ModelCard.read(Path.of("..", "models", "uvae-compact"));
+    assertTrue(StreamBench.rules(shipped).contains("minContrast: 0.00100"), "as set on compact");
+    assertTrue(
+        StreamBench.rules(shipped.withMetrics(Map.of("flatContrast", 2 * 8.13e-4)))
+            .contains("minContrast: 0.00200"),
+        "a model whose flat maps reach twice the contrast needs twice the rise");
+    assertTrue(
+        StreamBench.rules(shipped.withMetrics(Map.of())).contains("minContrast: 0.00100"),
+        "a card without the figure keeps the default");
+    assertTrue(StreamBench.rules(shipped).contains("minContrast: 1.0"), "the array rule is fixed");
+  }
+
+  @Test
   void threadsAreToldApartByWhomTheyWorkFor() {
     String alerts = "bench-alerts-mono-8";
     String gen = "bench-generator-mono-8";
