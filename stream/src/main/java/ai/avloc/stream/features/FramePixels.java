@@ -23,10 +23,10 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * InputLimits}' image size: the header's size is read before any pixel is decoded.
  *
  * <p>An instance keeps one JPEG reader and the image it last decoded into, and decodes the next
- * frame of the same size into that image again: a task decodes hundreds of frames a second, and a
- * new reader and a new 200 KB image for each were a fifth of its allocations. Streams are read from
- * memory, never through ImageIO's default file cache, which writes every frame to a temporary file.
- * Not thread-safe: one per task.
+ * frame of the same size into that image again: a task decodes hundreds of frames a second, and
+ * each new reader is a registry look-up and each new image 200 KB to allocate and clear. Streams
+ * are read from memory, never through ImageIO's default file cache, which writes every frame to a
+ * temporary file. Not thread-safe: one per task.
  */
 public final class FramePixels {
   /** v / 255f for every byte value: a look-up instead of three float divisions per pixel. */
