@@ -78,6 +78,15 @@ final class SynthCommand implements Callable<Integer> {
       description = "write into a non-empty directory, replacing a previous dataset's files there")
   boolean force;
 
+  @Option(
+      names = "--resume",
+      description = {
+        "finish a run that stopped (killed, or the machine went down) in the same --out with the",
+        "same options: scenes already written whole are kept, the rest rendered, then the lists,",
+        "annotations and card written as a whole run would"
+      })
+  boolean resume;
+
   @Override
   public Integer call() throws Exception {
     SyntheticDataset.Config config =
@@ -94,7 +103,14 @@ final class SynthCommand implements Callable<Integer> {
                 ? PhotoBackdrops.debian()
                 : PhotoBackdrops.load(Path.of(backdrops));
     RecordedSounds recordings = sounds == null ? null : RecordedSounds.load(sounds);
-    prepare(out, force);
+    if (resume && force) {
+      throw new IllegalArgumentException("--resume keeps what is in --out, --force replaces it");
+    }
+    if (resume) {
+      Files.createDirectories(out);
+    } else {
+      prepare(out, force);
+    }
     long frames = (long) scenes * secondsPerScene * SyntheticDataset.FRAMES_PER_SECOND;
     System.out.printf(
         Locale.ROOT,
@@ -142,7 +158,8 @@ final class SynthCommand implements Callable<Integer> {
                             "%d frames, %.1f frames/s",
                             framesDone,
                             framesDone / Math.max(seconds, 1e-9)));
-                  });
+                  },
+                  resume);
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     System.out.printf(

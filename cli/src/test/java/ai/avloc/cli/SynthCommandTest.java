@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +49,73 @@ class SynthCommandTest {
     assertEquals(0, BadInputTest.run(forced).exit());
     assertFalse(Files.exists(out.resolve("class_99")), "a previous dataset's folders go");
     assertEquals("kept", Files.readString(out.resolve("notes.txt")), "other files stay");
+  }
+
+  /**
+   * A run stopped before its index, one scene never written and one cut off mid-file: {@code
+   * --resume} renders those two again, keeps the others, and ends with what a whole run writes.
+   */
+  @Test
+  void shouldResumeAStoppedRunToTheSameDatasetAndRefuseAnotherRunsDirectory() throws Exception {
+    Path whole = dir.resolve("whole");
+    Path stopped = dir.resolve("stopped");
+    String[] args = twoScenes(whole, "6", "50/25/25");
+    args[4] = "4"; // --scenes
+    assertEquals(0, BadInputTest.run(args).exit());
+    List<Path> files;
+    try (Stream<Path> walk = Files.walk(whole)) {
+      files = walk.filter(Files::isRegularFile).map(whole::relativize).sorted().toList();
+    }
+    for (Path f : files) {
+      Files.createDirectories(stopped.resolve(f).getParent());
+      Files.copy(whole.resolve(f), stopped.resolve(f));
+    }
+    for (String output : List.of("lists", "annotations.jsonl", "dataset.json", "README.md")) {
+      Path p = stopped.resolve(output);
+      if (Files.isDirectory(p)) {
+        try (Stream<Path> walk = Files.walk(p)) {
+          for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.delete(q);
+          }
+        }
+      } else {
+        Files.delete(p);
+      }
+    }
+    List<String> seconds =
+        files.stream().map(Path::toString).filter(f -> f.endsWith(".tfrecord")).toList();
+    assertEquals(4, seconds.size());
+    Files.delete(stopped.resolve(seconds.get(1)));
+    byte[] cut = Files.readAllBytes(stopped.resolve(seconds.get(2)));
+    Files.write(stopped.resolve(seconds.get(2)), Arrays.copyOf(cut, cut.length / 2));
+    long keptAt = Files.getLastModifiedTime(stopped.resolve(seconds.get(0))).toMillis();
+
+    String[] resumed = twoScenes(stopped, "6", "50/25/25");
+    resumed[4] = "4";
+    resumed = Arrays.copyOf(resumed, resumed.length + 1);
+    resumed[resumed.length - 1] = "--resume";
+    assertEquals(0, BadInputTest.run(resumed).exit());
+
+    for (Path f : files) {
+      assertTrue(
+          Arrays.equals(
+              Files.readAllBytes(whole.resolve(f)), Files.readAllBytes(stopped.resolve(f))),
+          f + " as the whole run wrote it");
+    }
+    assertEquals(
+        keptAt,
+        Files.getLastModifiedTime(stopped.resolve(seconds.get(0))).toMillis(),
+        "a whole scene is kept, not rendered again");
+
+    String[] otherSeed = resumed.clone();
+    otherSeed[6] = "7"; // --seed
+    BadInputTest.assertFailsWith(
+        BadInputTest.run(otherSeed), "avloc synth", "other settings", "seed 6 there, 7 now");
+    String[] bare = twoScenes(dir.resolve("bare"), "6", "50/25/25");
+    bare = Arrays.copyOf(bare, bare.length + 1);
+    bare[bare.length - 1] = "--resume";
+    Files.createDirectories(dir.resolve("bare"));
+    BadInputTest.assertFailsWith(BadInputTest.run(bare), "avloc synth", "no synth-run.json");
   }
 
   /** The arguments of a two-scene dataset of 1 s scenes, generated on 2 threads. */

@@ -89,7 +89,19 @@ public final class SyntheticDataset {
    * folders of the seconds.
    */
   public static final List<String> OUTPUTS =
-      List.of("lists", "annotations.jsonl", "dataset.json", "README.md", "preview.png");
+      List.of(
+          "lists",
+          "annotations.jsonl",
+          "dataset.json",
+          "README.md",
+          "preview.png",
+          "synth-run.json");
+
+  /**
+   * The settings of a run, written before its first scene so that {@code --resume} can tell a run
+   * of the same settings from another one.
+   */
+  static final String RUN_FILE = "synth-run.json";
 
   /** Scenes whose first frames go into {@code preview.png}. */
   static final int PREVIEW_TILES = 12;
@@ -419,7 +431,25 @@ public final class SyntheticDataset {
    * overwritten) and writes the lists, annotations, card, README and preview.
    */
   public Summary generate(Path out, Progress progress) throws IOException, InterruptedException {
+    return generate(out, progress, false);
+  }
+
+  /**
+   * {@link #generate(Path, Progress)}, optionally finishing an interrupted run of the same
+   * configuration: with {@code resume}, a scene whose every second is already in {@code out} and
+   * reads back whole is described from its files instead of being rendered again.
+   *
+   * @throws IOException also when a kept file belongs to another dataset (its labels name another
+   *     scene or class than this configuration gives)
+   */
+  public Summary generate(Path out, Progress progress, boolean resume)
+      throws IOException, InterruptedException {
     Files.createDirectories(out);
+    if (resume) {
+      requireSameRun(out);
+    } else {
+      Files.writeString(out.resolve(RUN_FILE), JSON.writeValueAsString(runSettings()));
+    }
     int[] splits = splits();
     List<AcousticImager> imagers = Collections.synchronizedList(new ArrayList<>());
     ThreadLocal<AcousticImager> imager =
@@ -449,7 +479,8 @@ public final class SyntheticDataset {
       CompletionService<SceneResult> done = new ExecutorCompletionService<>(pool);
       for (int i = 0; i < config.scenes(); i++) {
         int index = i;
-        done.submit(() -> generateScene(index, SPLITS.get(splits[index]), out, imager.get()));
+        done.submit(
+            () -> generateScene(index, SPLITS.get(splits[index]), out, imager.get(), resume));
       }
       long frames = 0;
       for (int k = 0; k < config.scenes(); k++) {
@@ -494,14 +525,18 @@ public final class SyntheticDataset {
       double[] contrasts,
       BufferedImage preview) {}
 
-  private SceneResult generateScene(int index, String split, Path out, AcousticImager imager)
-      throws IOException {
+  private SceneResult generateScene(
+      int index, String split, Path out, AcousticImager imager, boolean resume) throws IOException {
     SyntheticScene s = SyntheticScene.compose(config, index, photos, sounds);
-    Simulation simulation = SceneSimulator.render(s.scene());
-    float[][] channels = simulation.audio().channels();
-    for (float[] channel : channels) {
-      for (int i = 0; i < channel.length; i++) {
-        channel[i] *= MfccSpec.PCM16_SCALE;
+    List<AudioVisualSecond> kept = resume ? keptSeconds(s, index, out) : null;
+    float[][] channels = null;
+    if (kept == null) {
+      Simulation simulation = SceneSimulator.render(s.scene());
+      channels = simulation.audio().channels();
+      for (float[] channel : channels) {
+        for (int i = 0; i < channel.length; i++) {
+          channel[i] *= MfccSpec.PCM16_SCALE;
+        }
       }
     }
     List<VisualObject> looks = s.looks();
@@ -523,31 +558,37 @@ public final class SyntheticDataset {
     BufferedImage preview = null;
     for (int second = 0; second < config.secondsPerScene(); second++) {
       int first = second * FRAMES_PER_SECOND;
-      float[] raw =
-          imager.images(channels, first * WindowClock.SAMPLES_PER_WINDOW, FRAMES_PER_SECOND);
-      float[] images = new float[raw.length];
-      int[] audio = new int[FRAMES_PER_SECOND * WindowClock.SAMPLES_PER_WINDOW];
-      byte[] frames = new byte[FRAMES_PER_SECOND * frameBytes];
-      float[] mono = channels[0];
-      for (int i = 0; i < audio.length; i++) {
-        double v = Math.rint(mono[first * WindowClock.SAMPLES_PER_WINDOW + i]);
-        audio[i] = (int) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, v));
-      }
+      boolean previewed = second == 0 && index < PREVIEW_TILES;
       BufferedImage[] drawn = new BufferedImage[FRAMES_PER_SECOND];
-      for (int e = 0; e < FRAMES_PER_SECOND; e++) {
-        rotate180(raw, e * imageSize, images, e * imageSize);
-        drawn[e] = renderer.render(frameTime(first + e));
-        byte[] bgr = ((DataBufferByte) drawn[e].getRaster().getDataBuffer()).getData();
-        System.arraycopy(bgr, 0, frames, e * frameBytes, frameBytes);
-      }
-      Map<String, Long> labels = new TreeMap<>();
-      labels.put("classes", (long) s.label());
-      labels.put("location", (long) index);
-      AudioVisualSecond record = new AudioVisualSecond(labels, images, audio, frames);
       String path = path(s.label(), index, second);
-      Path file = out.resolve(path);
-      Files.createDirectories(file.getParent());
-      TfRecords.write(file, List.of(record.toBytes()), true);
+      AudioVisualSecond record;
+      if (kept != null) {
+        record = kept.get(second);
+        for (int e = 0; previewed && e < FRAMES_PER_SECOND; e++) {
+          drawn[e] = renderer.render(frameTime(first + e));
+        }
+      } else {
+        float[] raw =
+            imager.images(channels, first * WindowClock.SAMPLES_PER_WINDOW, FRAMES_PER_SECOND);
+        float[] images = new float[raw.length];
+        int[] audio = new int[FRAMES_PER_SECOND * WindowClock.SAMPLES_PER_WINDOW];
+        byte[] frames = new byte[FRAMES_PER_SECOND * frameBytes];
+        float[] mono = channels[0];
+        for (int i = 0; i < audio.length; i++) {
+          double v = Math.rint(mono[first * WindowClock.SAMPLES_PER_WINDOW + i]);
+          audio[i] = (int) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, v));
+        }
+        for (int e = 0; e < FRAMES_PER_SECOND; e++) {
+          rotate180(raw, e * imageSize, images, e * imageSize);
+          drawn[e] = renderer.render(frameTime(first + e));
+          byte[] bgr = ((DataBufferByte) drawn[e].getRaster().getDataBuffer()).getData();
+          System.arraycopy(bgr, 0, frames, e * frameBytes, frameBytes);
+        }
+        record = new AudioVisualSecond(labelsOf(s, index), images, audio, frames);
+        Path file = out.resolve(path);
+        Files.createDirectories(file.getParent());
+        TfRecords.write(file, List.of(record.toBytes()), true);
+      }
       paths.add(path);
 
       ObjectNode line = JSON_LINE.createObjectNode();
@@ -602,7 +643,7 @@ public final class SyntheticDataset {
         }
       }
       annotations.add(JSON_LINE.writeValueAsString(line));
-      if (second == 0 && index < PREVIEW_TILES) {
+      if (previewed) {
         preview = previewTile(s, record, drawn, renderer, sounding);
       }
     }
@@ -614,6 +655,113 @@ public final class SyntheticDataset {
         errors.stream().mapToDouble(Double::doubleValue).toArray(),
         contrasts.stream().mapToDouble(Double::doubleValue).toArray(),
         preview);
+  }
+
+  /** Everything that decides the output (not the thread count), as {@link #RUN_FILE} holds it. */
+  ObjectNode runSettings() {
+    ObjectNode run = JSON.createObjectNode();
+    run.put("generator_version", GENERATOR_VERSION);
+    run.put("scenes", config.scenes());
+    run.put("seed", config.seed());
+    run.put("seconds_per_scene", config.secondsPerScene());
+    ArrayNode split = run.putArray("split");
+    Arrays.stream(config.split()).forEach(split::add);
+    run.put("hfov_deg", config.hfovDeg());
+    run.put("vfov_deg", config.vfovDeg());
+    run.put("noise_only_fraction", config.noiseOnlyFraction());
+    run.put("two_source_fraction", config.twoSourceFraction());
+    run.put("off_screen_fraction", config.offScreenFraction());
+    run.put("min_snr_db", config.minSnrDb());
+    run.put("max_snr_db", config.maxSnrDb());
+    run.put("array", config.arrayName());
+    run.put("backdrops", photos == null ? null : photos.origin());
+    run.put("sounds", sounds == null ? null : sounds.origin());
+    return run;
+  }
+
+  /**
+   * Refuses to resume in {@code out} unless an earlier run there had exactly these settings, so
+   * that two datasets' scenes are never mixed.
+   */
+  private void requireSameRun(Path out) throws IOException {
+    Path file = out.resolve(RUN_FILE);
+    if (!Files.isRegularFile(file)) {
+      throw new IOException(
+          out + " holds no " + RUN_FILE + ": no run of this synth to resume there");
+    }
+    com.fasterxml.jackson.databind.JsonNode earlier;
+    try {
+      earlier = JSON.readTree(file.toFile());
+    } catch (IOException e) {
+      throw new IOException(file + " is not readable JSON: " + e.getMessage(), e);
+    }
+    ObjectNode now = runSettings();
+    List<String> differ = new ArrayList<>();
+    now.fieldNames()
+        .forEachRemaining(
+            name -> {
+              String was = earlier.has(name) ? earlier.get(name).toString() : "absent";
+              if (!was.equals(now.get(name).toString())) {
+                differ.add(name + " " + was + " there, " + now.get(name) + " now");
+              }
+            });
+    if (!differ.isEmpty()) {
+      throw new IOException(
+          "the run in "
+              + out
+              + " had other settings ("
+              + String.join("; ", differ)
+              + "): resume with its options, or start afresh with --force");
+    }
+  }
+
+  /** The labels a scene's seconds carry: its class and its index. */
+  private static Map<String, Long> labelsOf(SyntheticScene s, int index) {
+    Map<String, Long> labels = new TreeMap<>();
+    labels.put("classes", (long) s.label());
+    labels.put("location", (long) index);
+    return labels;
+  }
+
+  /**
+   * The scene's seconds as an earlier run left them in {@code out}, or null when one is missing or
+   * does not read back whole (that run stopped while writing it): the scene is then rendered again.
+   *
+   * @throws IOException when a second reads back but carries another scene's labels, so the
+   *     directory holds a dataset of other settings
+   */
+  private List<AudioVisualSecond> keptSeconds(SyntheticScene s, int index, Path out)
+      throws IOException {
+    List<AudioVisualSecond> seconds = new ArrayList<>();
+    for (int second = 0; second < config.secondsPerScene(); second++) {
+      Path file = out.resolve(path(s.label(), index, second));
+      if (!Files.isRegularFile(file)) {
+        return null;
+      }
+      AudioVisualSecond record;
+      try {
+        List<byte[]> records = TfRecords.read(file);
+        if (records.size() != 1) {
+          return null;
+        }
+        record = AudioVisualSecond.parse(records.get(0));
+      } catch (IOException | RuntimeException unreadable) {
+        return null;
+      }
+      if (!record.labels().equals(labelsOf(s, index))) {
+        throw new IOException(
+            file
+                + " holds labels "
+                + record.labels()
+                + " where scene "
+                + index
+                + " of this run has "
+                + labelsOf(s, index)
+                + ": resume with the options of the run that wrote it");
+      }
+      seconds.add(record);
+    }
+    return seconds;
   }
 
   /** Frame k is drawn at the middle of its 1024-sample audio window. */
