@@ -324,8 +324,8 @@ class SyntheticDatasetTest {
         classFolders.add(line.substring(0, line.indexOf('/')));
       }
     }
-    // every class folder, the lists, annotations, card, README and preview
-    assertEquals(classFolders.size() + 5, SyntheticDataset.removePrevious(copy));
+    // every class folder, the lists, annotations, card, README, preview and the run's settings
+    assertEquals(classFolders.size() + 6, SyntheticDataset.removePrevious(copy));
     try (Stream<Path> left = Files.list(copy)) {
       assertEquals(
           List.of("classes", "notes.txt"),
@@ -346,7 +346,8 @@ class SyntheticDatasetTest {
     try (Stream<Path> walk = Files.walk(a)) {
       files = walk.filter(Files::isRegularFile).sorted().toList();
     }
-    assertEquals(2 + 7, files.size(), "2 seconds, 3 lists, card, readme, annotations, preview");
+    assertEquals(
+        2 + 8, files.size(), "2 seconds, 3 lists, card, readme, annotations, preview, settings");
     for (Path f : files) {
       Path other = b.resolve(a.relativize(f));
       assertTrue(Files.exists(other), "missing " + other);
