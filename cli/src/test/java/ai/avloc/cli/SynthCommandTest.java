@@ -44,8 +44,7 @@ class SynthCommandTest {
     Files.writeString(out.resolve("notes.txt"), "kept");
     Path stale = out.resolve("class_99/data_00000");
     Files.createDirectories(stale);
-    String[] forced = Arrays.copyOf(args, args.length + 1);
-    forced[args.length] = "--force";
+    String[] forced = plus(args, "--force");
     assertEquals(0, BadInputTest.run(forced).exit());
     assertFalse(Files.exists(out.resolve("class_99")), "a previous dataset's folders go");
     assertEquals("kept", Files.readString(out.resolve("notes.txt")), "other files stay");
@@ -90,10 +89,8 @@ class SynthCommandTest {
     Files.write(stopped.resolve(seconds.get(2)), Arrays.copyOf(cut, cut.length / 2));
     long keptAt = Files.getLastModifiedTime(stopped.resolve(seconds.get(0))).toMillis();
 
-    String[] resumed = twoScenes(stopped, "6", "50/25/25");
+    String[] resumed = plus(twoScenes(stopped, "6", "50/25/25"), "--resume");
     resumed[4] = "4";
-    resumed = Arrays.copyOf(resumed, resumed.length + 1);
-    resumed[resumed.length - 1] = "--resume";
     assertEquals(0, BadInputTest.run(resumed).exit());
 
     for (Path f : files) {
@@ -111,11 +108,16 @@ class SynthCommandTest {
     otherSeed[6] = "7"; // --seed
     BadInputTest.assertFailsWith(
         BadInputTest.run(otherSeed), "avloc synth", "other settings", "seed 6 there, 7 now");
-    String[] bare = twoScenes(dir.resolve("bare"), "6", "50/25/25");
-    bare = Arrays.copyOf(bare, bare.length + 1);
-    bare[bare.length - 1] = "--resume";
+    String[] bare = plus(twoScenes(dir.resolve("bare"), "6", "50/25/25"), "--resume");
     Files.createDirectories(dir.resolve("bare"));
     BadInputTest.assertFailsWith(BadInputTest.run(bare), "avloc synth", "no synth-run.json");
+  }
+
+  /** {@code args} with {@code more} after them. */
+  static String[] plus(String[] args, String... more) {
+    String[] all = Arrays.copyOf(args, args.length + more.length);
+    System.arraycopy(more, 0, all, args.length, more.length);
+    return all;
   }
 
   /** The arguments of a two-scene dataset of 1 s scenes, generated on 2 threads. */
@@ -154,9 +156,7 @@ class SynthCommandTest {
             + " \"author\": \"test\"}]}");
     Path out = dir.resolve("synth");
     String[] args = twoScenes(out, "4", "50/50/0");
-    String[] withPhotos = Arrays.copyOf(args, args.length + 2);
-    withPhotos[args.length] = "--backdrops";
-    withPhotos[args.length + 1] = photos.toString();
+    String[] withPhotos = plus(args, "--backdrops", photos.toString());
     assertEquals(0, BadInputTest.run(withPhotos).exit());
     JsonNode used = new ObjectMapper().readTree(out.resolve("dataset.json").toFile());
     JsonNode photo = used.get("backdrops").get("photographs").get(0);
@@ -196,9 +196,7 @@ class SynthCommandTest {
             + " \"licence\": \"CC0-1.0\"}]}");
     Path refused = dir.resolve("refused");
     String[] args = twoScenes(refused, "4", "50/50/0");
-    String[] withSounds = Arrays.copyOf(args, args.length + 2);
-    withSounds[args.length] = "--sounds";
-    withSounds[args.length + 1] = sounds.toString();
+    String[] withSounds = plus(args, "--sounds", sounds.toString());
     BadInputTest.assertFailsWith(
         BadInputTest.run(withSounds),
         "rotor.wav: class 'helicopter' in sounds.json is not one of synth's classes",
