@@ -144,7 +144,13 @@ public record UvaeConfig(
               ReconstructionLoss.BOTH);
       // half the compact preset's cost a window: the backbone sees the frame at half its size
       // and the decoder's 36 x 48 layers are 2/3 as wide (docs/decisions.md, "The lite preset")
-      case "lite" -> preset("compact").withPresetAndWidth(name, 16);
+      case "lite" ->
+          preset("compact")
+              .with(
+                  c -> {
+                    c.preset = name;
+                    c.width = 16;
+                  });
       default ->
           throw new IllegalArgumentException("preset must be one of " + PRESETS + ", got " + name);
     };
@@ -153,27 +159,6 @@ public record UvaeConfig(
   /** The presets {@link #preset(String)} knows. */
   public static final java.util.List<String> PRESETS =
       java.util.List.of("paper", "compact", "lite");
-
-  private UvaeConfig withPresetAndWidth(String name, int w) {
-    return new UvaeConfig(
-        name,
-        frameHeight,
-        frameWidth,
-        w,
-        skips,
-        variational,
-        latent,
-        beta,
-        energyWeight,
-        learningRate,
-        batchSize,
-        seed,
-        backboneWeights,
-        audioGate,
-        visualSkip,
-        focusWeight,
-        loss);
-  }
 
   /** Channels after the audio pool: 133 for width 128, scaled with the width. */
   public int poolWidth() {
@@ -252,10 +237,10 @@ public record UvaeConfig(
     Copy c = new Copy(this);
     change.accept(c);
     return new UvaeConfig(
-        preset,
+        c.preset,
         frameHeight,
         frameWidth,
-        width,
+        c.width,
         c.skips,
         c.variational,
         latent,
@@ -273,6 +258,8 @@ public record UvaeConfig(
 
   /** The components a wither may change. */
   private static final class Copy {
+    String preset;
+    int width;
     int skips;
     boolean variational;
     double energyWeight;
@@ -286,6 +273,8 @@ public record UvaeConfig(
     ReconstructionLoss loss;
 
     Copy(UvaeConfig c) {
+      preset = c.preset;
+      width = c.width;
       skips = c.skips;
       variational = c.variational;
       energyWeight = c.energyWeight;
