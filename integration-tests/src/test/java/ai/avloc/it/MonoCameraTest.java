@@ -24,22 +24,35 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * An ordinary camera, one microphone: a loudspeaker plays in its view, off centre. Through the
- * gateway, the broker and the Flink job serving the shipped U-VAE, every window gets a mono
+ * gateway, the broker and the Flink job serving each U-VAE committed with the project (the job's
+ * default and the lite one, for nodes with more cameras per core), every window gets a mono
  * localization whose strongest peak is on the loudspeaker.
  */
 class MonoCameraTest {
   static final Path SHIPPED = Path.of("..").resolve(JobConfig.SHIPPED_MODEL).toAbsolutePath();
+  static final Path LITE = Path.of("..", "models", "uvae-lite").toAbsolutePath();
 
   @TempDir Path dir;
 
   @Test
-  void theShippedModelPutsTheSoundOnTheObjectThatMakesIt() throws Exception {
-    assertTrue(Files.isRegularFile(SHIPPED.resolve("saved_model.pb")), SHIPPED + " is committed");
-    String shipped = ModelCard.read(SHIPPED).id();
-    assertTrue(shipped.startsWith("uvae-compact@"), shipped);
+  void theJobsDefaultIsTheCompactModel() throws Exception {
+    assertTrue(ModelCard.read(SHIPPED).id().startsWith("uvae-compact@"));
+  }
+
+  static List<Path> shippedModels() {
+    return List.of(SHIPPED, LITE);
+  }
+
+  @ParameterizedTest
+  @MethodSource("shippedModels")
+  void theShippedModelPutsTheSoundOnTheObjectThatMakesIt(Path model) throws Exception {
+    assertTrue(Files.isRegularFile(model.resolve("saved_model.pb")), model + " is committed");
+    String shipped = ModelCard.read(model).id();
     double seconds = 6;
     SoundSource speaker = LoudspeakerScene.loudspeaker(seconds);
     Scene scene = LoudspeakerScene.with(speaker, seconds);
@@ -56,7 +69,7 @@ class MonoCameraTest {
                   Gateway.Pace.MAX)) {
         gateway.run();
       }
-      KafkaTopics.runBoundedJob(kafka, "it-m.", dir, "--model", SHIPPED.toString());
+      KafkaTopics.runBoundedJob(kafka, "it-m.", dir, "--model", model.toString());
 
       int windows = (int) (seconds * 12);
       List<Localization> out =
@@ -101,7 +114,7 @@ class MonoCameraTest {
               + truth % 48
               + "), peaks "
               + peaks;
-      System.out.println("mono camera: " + seen);
+      System.out.println("mono camera, " + shipped + ": " + seen);
       // the loudspeaker (0.9 m at 5 m) covers about 4 columns by 7 rows around the truth, so
       // 4 cells is at most about one cell past its edge
       assertTrue(median <= 4, seen);
