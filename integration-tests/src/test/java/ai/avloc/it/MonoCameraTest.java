@@ -41,7 +41,8 @@ class MonoCameraTest {
 
   @Test
   void theJobsDefaultIsTheCompactModel() throws Exception {
-    assertTrue(ModelCard.read(SHIPPED).id().startsWith("uvae-compact@"));
+    String shipped = ModelCard.read(SHIPPED).id();
+    assertTrue(shipped.startsWith("uvae-compact@"), shipped);
   }
 
   static List<Path> shippedModels() {

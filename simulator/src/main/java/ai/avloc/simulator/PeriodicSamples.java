@@ -25,7 +25,8 @@ final class PeriodicSamples {
 
   /**
    * {@code TAPS[p·2·HALF_TAPS + 2j]} = h((p + j·STEPS) / STEPS) and the next entry its slope to the
-   * following table point, for phase p in [0, STEPS) and tap j in [0, HALF_TAPS).
+   * following table point, for phase p in [0, STEPS) and tap j in [0, HALF_TAPS): 1 MiB, built once
+   * per JVM.
    */
   private static final double[] TAPS = phaseMajor(kernelTable());
 
