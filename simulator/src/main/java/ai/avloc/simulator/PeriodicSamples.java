@@ -76,6 +76,12 @@ final class PeriodicSamples {
     double x = t * rate;
     double whole = Math.floor(x);
     double frac = x - whole;
+    if (frac >= 1) {
+      // x a hair below a grid sample (x = -1e-17): x - floor(x) rounds up to 1, which is that
+      // sample
+      whole += 1;
+      frac = 0;
+    }
     int base = (int) Math.floorMod((long) whole, (long) samples.length) + HALF_TAPS;
     double fp = frac * STEPS;
     int fi = (int) fp;

@@ -119,6 +119,21 @@ class SourceSignalTest {
   }
 
   @Test
+  void shouldGiveTheGridSampleForTimesAHairBelowIt() {
+    SourceSignal.BandNoise noise = SourceSignal.BandNoise.generate(300, 2000, 1.0, 1, 3);
+    PeriodicSamples grid = noise.grid();
+    double[] samples = grid.samples();
+    double rate = grid.rate();
+
+    // -1e-17 - floor(-1e-17) rounds to exactly 1.0: one step past the kernel table's last phase.
+    assertEquals(1.0, -1e-17 - Math.floor(-1e-17));
+    assertEquals(samples[0], noise.valueAt(-1e-17 / rate), 1e-6);
+    double below = Math.nextDown(grid.period());
+    assertEquals(samples[0], noise.valueAt(below), 1e-6);
+    assertEquals(samples[samples.length - 1], noise.valueAt(-1 / rate - 1e-17), 1e-6);
+  }
+
+  @Test
   void shouldMakeNoiseFromTheSeedDeterministically() {
     double[] a = render(SourceSignal.BandNoise.generate(100, 1000, 1, 1, 5), FS, 1000);
     double[] b = render(SourceSignal.BandNoise.generate(100, 1000, 1, 1, 5), FS, 1000);
