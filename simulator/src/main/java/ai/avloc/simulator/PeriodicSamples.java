@@ -77,8 +77,7 @@ final class PeriodicSamples {
     double whole = Math.floor(x);
     double frac = x - whole;
     if (frac >= 1) {
-      // x a hair below a grid sample (x = -1e-17): x - floor(x) rounds up to 1, which is that
-      // sample
+      // just below a grid sample (x = -1e-17) x - floor(x) rounds to 1: that is the next sample
       whole += 1;
       frac = 0;
     }
