@@ -491,7 +491,19 @@ public final class TrainingRun {
     try {
       Map<String, Object> all = new ObjectMapper().readValue(card.toFile(), Map.class);
       Map<String, Object> summary = new LinkedHashMap<>();
-      for (String key : List.of("generator", "version", "seed", "scenes", "splits", "classes")) {
+      // backdrops and sounds name each photograph's and recording's licence and author: a model
+      // trained on them carries their credits
+      for (String key :
+          List.of(
+              "generator",
+              "generator_version",
+              "version",
+              "seed",
+              "scenes",
+              "splits",
+              "classes",
+              "backdrops",
+              "sounds")) {
         if (all.containsKey(key)) {
           summary.put(key, all.get(key));
         }

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.avloc.serving.ModelCard;
 import ai.avloc.training.data.AudioVisualDataset.Split;
 import ai.avloc.training.data.DatasetFixture;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +48,13 @@ class TrainingRunTest {
     DatasetFixture.list(root, Split.VALIDATION, validation);
     Files.writeString(
         root.resolve("dataset.json"),
-        "{\"classes\":[\"train\",\"drone\"],\"seed\":" + seed + ",\"generator\":\"fixture\"}");
+        "{\"classes\":[\"train\",\"drone\"],\"seed\":"
+            + seed
+            + ",\"generator\":\"fixture\",\"noise\":{\"sensor_snr_db\":40},"
+            + "\"backdrops\":{\"kind\":\"photographs\",\"photographs\":[{\"file\":\"p.jpg\","
+            + "\"licence\":\"GPL-2+\",\"author\":\"A. Author\"}]},"
+            + "\"sounds\":{\"kind\":\"recordings\",\"recordings\":[{\"file\":\"r.wav\","
+            + "\"licence\":\"BSD-3-Clause\"}]}}");
     return root;
   }
 
@@ -144,6 +152,17 @@ class TrainingRunTest {
         card.description().startsWith("U-VAE (compact preset, 1 skip, VAE) trained 1 epochs at 2"),
         card.description());
     assertEquals(List.of("datasets"), List.copyOf(card.data().keySet()));
+    // each dataset's photographs and recordings keep their licences in the model's card; the
+    // rest of a dataset card (its noise levels here) stays with the dataset
+    JsonNode first = new ObjectMapper().valueToTree(card.data()).get("datasets").get(0);
+    assertEquals("a", first.get("root").asText());
+    assertEquals(
+        "GPL-2+", first.get("backdrops").get("photographs").get(0).get("licence").asText());
+    assertEquals(
+        "A. Author", first.get("backdrops").get("photographs").get(0).get("author").asText());
+    assertEquals(
+        "BSD-3-Clause", first.get("sounds").get("recordings").get(0).get("licence").asText());
+    assertNull(first.get("noise"));
 
     // exporting again the run's best epoch loads nothing
     Loads none = new Loads();
