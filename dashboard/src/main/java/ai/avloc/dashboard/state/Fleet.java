@@ -4,6 +4,7 @@ import ai.avloc.dashboard.view.CameraView;
 import ai.avloc.dashboard.view.HealthView;
 import ai.avloc.dashboard.view.LocalizationView;
 import ai.avloc.schemas.CameraStatus;
+import ai.avloc.schemas.InputLimits;
 import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.VideoFrame;
 import ai.avloc.schemas.WindowClock;
@@ -26,8 +27,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The topics carry whatever a camera sends, so the fleet is bounded: at most {@code maxCameras}
  * cameras (records of further ids are refused and counted under {@link #TOO_MANY_CAMERAS}), a
- * camera that sent nothing for {@code forgetAfterMillis} is forgotten, and a localization whose map
- * does not match its declared shape is refused and counted under {@link #INVALID}.
+ * camera that sent nothing for {@code forgetAfterMillis} is forgotten, and a record whose id is not
+ * a stream id, a localization whose map does not match its declared shape, or a frame stamped more
+ * than {@link InputLimits#MAX_AHEAD} ahead of the clock is refused and counted under {@link
+ * #INVALID}.
  */
 public final class Fleet {
   private static final Logger LOG = LoggerFactory.getLogger(Fleet.class);
@@ -85,18 +88,9 @@ public final class Fleet {
             && cols <= MAX_MAP_SIDE
             && (bytes == rows * cols * Float.BYTES || (bytes == 0 && !l.getInferred()));
     if (!shaped) {
-      onDeadLetter(INVALID);
-      if (clock.getAsLong() - lastInvalidLogged > 10_000) {
-        lastInvalidLogged = clock.getAsLong();
-        LOG.warn(
-            "refused a localization of '{}' window {}: a {}x{} map in {} bytes (further ones are"
-                + " counted on the system page, logged at most every 10 s)",
-            l.getStreamId(),
-            l.getWindow(),
-            rows,
-            cols,
-            bytes);
-      }
+      refuse(
+          l.getStreamId(),
+          "window " + l.getWindow() + ": a " + rows + "x" + cols + " map in " + bytes + " bytes");
       return;
     }
     CameraTrack track = open(l.getStreamId());
@@ -111,6 +105,13 @@ public final class Fleet {
   }
 
   public void onFrame(VideoFrame f) {
+    long timestamp = f.getTimestamp().toEpochMilli();
+    // a camera keeps its newest frame by timestamp, so one stamped in the future would hide every
+    // real frame after it until that time came
+    if (timestamp > clock.getAsLong() + InputLimits.MAX_AHEAD.toMillis()) {
+      refuse(f.getStreamId(), "a frame stamped " + f.getTimestamp() + ", ahead of this clock");
+      return;
+    }
     CameraTrack track = open(f.getStreamId());
     if (track == null) {
       return;
@@ -118,7 +119,6 @@ public final class Fleet {
     ByteBuffer jpeg = f.getJpeg().duplicate();
     byte[] bytes = new byte[jpeg.remaining()];
     jpeg.get(bytes);
-    long timestamp = f.getTimestamp().toEpochMilli();
     track.add(new Frame(f.getSequence(), timestamp, bytes));
     listener.accept(
         new LiveEvent(
@@ -138,6 +138,21 @@ public final class Fleet {
         new LiveEvent("status", s.getStreamId(), camera(s.getStreamId()).orElseThrow()));
   }
 
+  /** Counts a malformed record under {@link #INVALID}; logs at most one every 10 s. */
+  private void refuse(String streamId, String why) {
+    onDeadLetter(INVALID);
+    long now = clock.getAsLong();
+    if (now - lastInvalidLogged > 10_000) {
+      lastInvalidLogged = now;
+      LOG.warn(
+          "refused a record of '{}': {} (further ones are counted on the system page, logged at"
+              + " most every 10 s)",
+          // a refused id is not repeated: it may be half a megabyte or hold a newline
+          InputLimits.streamIdProblem(streamId) == null ? streamId : "(refused id)",
+          why);
+    }
+  }
+
   /** Counts a dead letter by the stage that refused it. */
   public void onDeadLetter(String stage) {
     deadLetters.computeIfAbsent(stage, s -> new LongAdder()).increment();
@@ -151,12 +166,21 @@ public final class Fleet {
     return Optional.ofNullable(cameras.get(streamId));
   }
 
-  /** The camera's track, made on its first record; null when the fleet is full. */
+  /**
+   * The camera's track, made on its first record; null when the fleet is full or the id is not a
+   * stream id (control characters, a right-to-left override that disguises it on a page, too long
+   * for a URL).
+   */
   private CameraTrack open(String streamId) {
     long now = clock.getAsLong();
     sweep(now);
     CameraTrack track = cameras.get(streamId);
     if (track == null) {
+      String problem = InputLimits.streamIdProblem(streamId);
+      if (problem != null) {
+        refuse(streamId, problem);
+        return null;
+      }
       if (cameras.size() >= maxCameras) {
         onDeadLetter(TOO_MANY_CAMERAS);
         return null;

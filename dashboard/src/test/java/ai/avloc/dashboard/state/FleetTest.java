@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.avloc.schemas.ImagePoint;
+import ai.avloc.schemas.InputLimits;
 import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.LocalizationMode;
 import ai.avloc.schemas.SourcePeak;
@@ -75,6 +76,47 @@ class FleetTest {
     assertEquals(
         List.of("id-0", "newcomer"), fleet.cameras().stream().map(c -> c.streamId()).toList());
     assertFalse(fleet.knows("id-1"));
+  }
+
+  static VideoFrame frame(String stream, long sequence, long timestampMillis) {
+    return VideoFrame.newBuilder()
+        .setStreamId(stream)
+        .setSequence(sequence)
+        .setTimestamp(Instant.ofEpochMilli(timestampMillis))
+        .setWidth(1)
+        .setHeight(1)
+        .setJpeg(ByteBuffer.wrap(new byte[] {1, 2, 3}))
+        .build();
+  }
+
+  @Test
+  void shouldRefuseFramesStampedAheadOfItsClockSoTheyCannotFreezeThePicture() {
+    fleet.onFrame(frame("cam", 1, now.get() - 100));
+    // a glitching or hostile gateway stamps a frame a day ahead, then real frames go on
+    fleet.onFrame(frame("cam", 2, now.get() + 86_400_000L));
+    fleet.onFrame(frame("cam", 3, now.get()));
+    assertEquals(3, fleet.track("cam").orElseThrow().latestFrame().orElseThrow().sequence());
+    assertEquals(1, count(Fleet.INVALID));
+    // within the minute a camera's clock may run ahead, a frame is still shown
+    fleet.onFrame(frame("cam", 4, now.get() + 30_000));
+    assertEquals(4, fleet.track("cam").orElseThrow().latestFrame().orElseThrow().sequence());
+    assertEquals(1, count(Fleet.INVALID));
+  }
+
+  @Test
+  void shouldRefuseIdsThatAreNotStreamIdsOnEveryTopic() {
+    String disguised = "gate\u202e1mac"; // shows as "gate" + "cam1" reversed on a page
+    String longer = "c".repeat(InputLimits.MAX_STREAM_ID_CHARS + 1);
+    fleet.onLocalization(map(disguised, 1, 1, 1, 4), -1);
+    fleet.onFrame(frame("line\nbreak", 1, now.get()));
+    fleet.onLocalization(map(longer, 1, 1, 1, 4), -1);
+    fleet.onLocalization(map(" ", 1, 1, 1, 4), -1);
+    assertEquals(4, count(Fleet.INVALID));
+    assertEquals(List.of(), fleet.cameras());
+    assertEquals(List.of(), events, "no page heard of them");
+    // the longest valid id is still a camera
+    fleet.onLocalization(map(longer.substring(1), 1, 1, 1, 4), -1);
+    assertTrue(fleet.knows(longer.substring(1)));
   }
 
   @Test
