@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Semaphore;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -53,16 +54,25 @@ final class ClipReader {
   /** JPEG bytes a clip carries at most: 60 s of 12 frames/s at about 40 KiB a frame. */
   static final long MAX_FRAME_BYTES = 32L << 20;
 
+  /** Windows a clip carries at most: 60 s of 12 windows/s, twice over for a replayed stream. */
+  static final int MAX_LOCALIZATIONS = 2 * 12 * 60;
+
   /** Clips read at once: each holds two consumers and up to 32 MiB. */
   static final int MAX_READERS = 2;
 
   private final KafkaConnection kafka;
   private final Topics topics;
   private final Semaphore readers = new Semaphore(MAX_READERS);
+  private final long maxFrameBytes;
 
   ClipReader(KafkaConnection kafka, Topics topics) {
+    this(kafka, topics, MAX_FRAME_BYTES);
+  }
+
+  ClipReader(KafkaConnection kafka, Topics topics, long maxFrameBytes) {
     this.kafka = kafka;
     this.topics = topics;
+    this.maxFrameBytes = maxFrameBytes;
   }
 
   /**
@@ -84,33 +94,49 @@ final class ClipReader {
     long to = Math.min(requestedTo, from + MAX_LENGTH.toMillis());
     List<ClipFrame> frames = new ArrayList<>();
     List<LocalizationView> localizations = new ArrayList<>();
-    long frameBytes = 0;
-    for (ConsumerRecord<String, byte[]> r : records(topics.frames().name(), streamId, from, to)) {
-      VideoFrame f;
-      try {
-        f = topics.frames().values().deserialize(r.topic(), r.value());
-      } catch (RuntimeException undecodable) {
-        continue; // the live view counted it already; a clip shows what it can
-      }
-      long t = f.getTimestamp().toEpochMilli();
-      frameBytes += f.getJpeg().remaining();
-      if (t >= from && t < to && frameBytes <= MAX_FRAME_BYTES) {
-        frames.add(new ClipFrame(t, base64(f.getJpeg())));
-      }
-    }
-    for (ConsumerRecord<String, byte[]> r :
-        records(topics.localizations().name(), streamId, from, to)) {
-      Localization l;
-      try {
-        l = topics.localizations().values().deserialize(r.topic(), r.value());
-      } catch (RuntimeException undecodable) {
-        continue;
-      }
-      long t = l.getWindowStart().toEpochMilli();
-      if (t >= from && t < to) {
-        localizations.add(LocalizationView.of(l, l.getEmitTime().toEpochMilli()));
-      }
-    }
+    // each record is decoded as it arrives and dropped unless it is kept: a camera sending large
+    // frames fast would otherwise fill the heap before any cap applied
+    long[] frameBytes = {0};
+    read(
+        topics.frames().name(),
+        streamId,
+        from,
+        to,
+        r -> {
+          VideoFrame f;
+          try {
+            f = topics.frames().values().deserialize(r.topic(), r.value());
+          } catch (RuntimeException undecodable) {
+            return true; // the live view counted it already; a clip shows what it can
+          }
+          long t = f.getTimestamp().toEpochMilli();
+          if (t >= from && t < to) {
+            frameBytes[0] += f.getJpeg().remaining();
+            if (frameBytes[0] > maxFrameBytes) {
+              return false; // the clip ends at its budget, as it would at its length
+            }
+            frames.add(new ClipFrame(t, base64(f.getJpeg())));
+          }
+          return true;
+        });
+    read(
+        topics.localizations().name(),
+        streamId,
+        from,
+        to,
+        r -> {
+          Localization l;
+          try {
+            l = topics.localizations().values().deserialize(r.topic(), r.value());
+          } catch (RuntimeException undecodable) {
+            return true;
+          }
+          long t = l.getWindowStart().toEpochMilli();
+          if (t >= from && t < to) {
+            localizations.add(LocalizationView.of(l, l.getEmitTime().toEpochMilli()));
+          }
+          return localizations.size() < MAX_LOCALIZATIONS;
+        });
     frames.sort((a, b) -> Long.compare(a.t(), b.t()));
     localizations.sort((a, b) -> Long.compare(a.window(), b.window()));
     // the id goes into a command a user pastes into a shell: quoted, whatever a camera is called
@@ -128,14 +154,20 @@ final class ClipReader {
     return new Clip(streamId, from, to, replay, frames, localizations);
   }
 
-  /** The stream's records of one topic with record time in [from - slack, to + slack]. */
-  private List<ConsumerRecord<String, byte[]>> records(
-      String topic, String streamId, long from, long to) {
+  /**
+   * Hands the stream's records of one topic with record time in [from - slack, to + slack] to
+   * {@code take}, in each partition's order, until it answers false.
+   */
+  private void read(
+      String topic,
+      String streamId,
+      long from,
+      long to,
+      Predicate<ConsumerRecord<String, byte[]>> take) {
     Properties p = kafka.settingsAsProperties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> c =
         new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = new ArrayList<>();
@@ -163,8 +195,11 @@ final class ClipReader {
           if (r.timestamp() > to + SLACK_MILLIS) {
             open.remove(tp);
           }
-          if (streamId.equals(r.key()) && r.value() != null && r.timestamp() <= to + SLACK_MILLIS) {
-            out.add(r);
+          if (streamId.equals(r.key())
+              && r.value() != null
+              && r.timestamp() <= to + SLACK_MILLIS
+              && !take.test(r)) {
+            return;
           }
         }
         // done with a partition at its end offset: its last offset may be a transaction marker,
@@ -173,7 +208,6 @@ final class ClipReader {
         c.assign(open);
       }
     }
-    return out;
   }
 
   private static String base64(ByteBuffer buffer) {

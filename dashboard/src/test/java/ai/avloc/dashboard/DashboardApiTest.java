@@ -343,6 +343,24 @@ class DashboardApiTest {
   }
 
   @Test
+  void shouldEndAClipAtItsByteBudgetCountingOnlyTheFramesItShows() throws Exception {
+    String cam = "large-frames";
+    long from = System.currentTimeMillis() - 1000; // the records are stamped on arrival, now
+    byte[] jpeg = new byte[100_000];
+    // five frames just before the clip's range (within the read's slack), then eight in it
+    for (int i = 0; i < 13; i++) {
+      long t = i < 5 ? from - 2000 + i * 100 : from + (i - 5) * 100;
+      send(topics.frames(), cam, frame(cam, i, Instant.ofEpochMilli(t), jpeg));
+    }
+    ClipReader reader = new ClipReader(config().kafka(), topics, 350_000);
+    ClipReader.Clip clip = reader.tryRead(cam, from, from + 10_000).orElseThrow();
+    // 3 frames of 100 kB fit 350 kB; the five outside the range cost nothing
+    assertEquals(
+        List.of(from, from + 100, from + 200),
+        clip.frames().stream().map(ClipReader.ClipFrame::t).toList());
+  }
+
+  @Test
   void shouldPublishAValidZoneAsARuleAndRefuseBadOnesNamingTheProblem() throws Exception {
     send(topics.localizations(), "door", localization("door", w0 + 200, 3, 3, 2));
     await("/api/cameras", c -> camera(c, "door") != null);
