@@ -129,6 +129,13 @@ public final class Fleet {
   }
 
   public void onStatus(CameraStatus s) {
+    // the status topic is compacted, so a restarted dashboard reads every id it ever held: one
+    // whose last status is older than the forget span stays forgotten, as it would have had the
+    // dashboard kept running
+    boolean stale = clock.getAsLong() - s.getUpdatedAt().toEpochMilli() > forgetAfterMillis;
+    if (stale && !knows(s.getStreamId())) {
+      return;
+    }
     CameraTrack track = open(s.getStreamId());
     if (track == null) {
       return;

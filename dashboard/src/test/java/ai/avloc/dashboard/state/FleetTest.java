@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.avloc.schemas.CameraState;
+import ai.avloc.schemas.CameraStatus;
 import ai.avloc.schemas.ImagePoint;
 import ai.avloc.schemas.InputLimits;
 import ai.avloc.schemas.Localization;
@@ -117,6 +119,42 @@ class FleetTest {
     // the longest valid id is still a camera
     fleet.onLocalization(map(longer.substring(1), 1, 1, 1, 4), -1);
     assertTrue(fleet.knows(longer.substring(1)));
+  }
+
+  static CameraStatus status(String stream, long updatedAtMillis) {
+    return CameraStatus.newBuilder()
+        .setStreamId(stream)
+        .setUrl("rtsp://***@cam/1")
+        .setState(CameraState.CONNECTED)
+        .setSince(Instant.ofEpochMilli(updatedAtMillis))
+        .setFpsIn(25)
+        .setFpsOut(12)
+        .setVideoPresent(true)
+        .setAudioPresent(true)
+        .setAudioLevelDbfs(-31.5f)
+        .setLastError(null)
+        .setReconnects(0)
+        .setGapSeconds(0)
+        .setDroppedEvents(0)
+        .setReanchors(0)
+        .setLabels(Map.of())
+        .setUpdatedAt(Instant.ofEpochMilli(updatedAtMillis))
+        .build();
+  }
+
+  @Test
+  void shouldNotBringBackCamerasWhoseLastStatusIsOlderThanTheForgetSpan() {
+    // a restart reads the compacted status topic from its start: a flood of ids an hour old
+    // must not take the places of the cameras reporting now
+    for (int i = 0; i < 10; i++) {
+      fleet.onStatus(status("gone-" + i, now.get() - 3_600_000));
+    }
+    fleet.onStatus(status("gate", now.get() - 5_000));
+    assertEquals(List.of("gate"), fleet.cameras().stream().map(c -> c.streamId()).toList());
+    assertEquals(0, count(Fleet.TOO_MANY_CAMERAS));
+    // a known camera's late status still updates it
+    fleet.onStatus(status("gate", now.get() - 120_000));
+    assertTrue(fleet.knows("gate"));
   }
 
   @Test
