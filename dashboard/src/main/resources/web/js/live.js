@@ -8,7 +8,8 @@ const KINDS = ['localization', 'frame', 'status', 'alert', 'rules'];
 /** A live event stream; `on(kind, fn)` subscribes, `on('open', fn)` hears every (re)connection. */
 export class Live {
   constructor(streams = null) {
-    this.url = '/api/live' + (streams ? '?streams=' + streams.map(encodeURIComponent).join(',') : '');
+    // one stream= per id: an id may hold a comma
+    this.url = '/api/live' + (streams ? '?' + streams.map((id) => 'stream=' + encodeURIComponent(id)).join('&') : '');
     this.listeners = new Map();
     this.retry = 1000;
   }

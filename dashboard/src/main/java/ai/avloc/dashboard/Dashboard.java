@@ -28,6 +28,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -221,11 +222,13 @@ public final class Dashboard implements AutoCloseable {
     r.sse(
         "/api/live",
         sse -> {
+          // stream=ID, repeated, names ids exactly (the pages use it: an id may hold a comma);
+          // streams=a,b is the short form for scripts
+          Set<String> wanted = new HashSet<>(sse.ctx().queryParams("stream"));
           String streams = sse.ctx().queryParam("streams");
-          Set<String> wanted =
-              streams == null || streams.isBlank()
-                  ? Set.of()
-                  : Arrays.stream(streams.split(",")).map(String::trim).collect(Collectors.toSet());
+          if (streams != null && !streams.isBlank()) {
+            Arrays.stream(streams.split(",")).map(String::trim).forEach(wanted::add);
+          }
           Session session = Gate.session(sse.ctx());
           String cookie = sse.ctx().cookie(Gate.COOKIE);
           boolean bearer = Gate.fromBearer(sse.ctx());

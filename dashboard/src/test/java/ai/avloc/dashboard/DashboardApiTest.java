@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.Socket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -34,10 +35,12 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -499,6 +502,58 @@ class DashboardApiTest {
       assertEquals(403, write.statusCode());
       assertTrue(write.body().contains("user 'guard' may only look"), write.body());
     }
+  }
+
+  @Test
+  void shouldFollowOneCameraWhoseIdHoldsACommaWithoutItsNamesakes() throws Exception {
+    String cam = "yard,north";
+    List<String> seen = new CopyOnWriteArrayList<>();
+    int before = dashboard.liveClients();
+    HttpRequest live =
+        HttpRequest.newBuilder(
+                URI.create(
+                    base + "/api/live?stream=" + URLEncoder.encode(cam, StandardCharsets.UTF_8)))
+            .header("Authorization", "Bearer " + TOKEN)
+            .header("Accept", "text/event-stream")
+            .build();
+    Pattern streamId = Pattern.compile("\"streamId\":\"([^\"]*)\"");
+    CompletableFuture<HttpResponse<Void>> reading =
+        http.sendAsync(
+            live,
+            HttpResponse.BodyHandlers.fromLineSubscriber(
+                new Flow.Subscriber<String>() {
+                  @Override
+                  public void onSubscribe(Flow.Subscription s) {
+                    s.request(Long.MAX_VALUE);
+                  }
+
+                  @Override
+                  public void onNext(String line) {
+                    Matcher m = streamId.matcher(line);
+                    if (line.startsWith("data:") && m.find()) {
+                      seen.add(m.group(1));
+                    }
+                  }
+
+                  @Override
+                  public void onError(Throwable t) {}
+
+                  @Override
+                  public void onComplete() {}
+                }));
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (dashboard.liveClients() <= before && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    // its namesakes under the comma come first, then the camera itself
+    send(topics.localizations(), "yard", localization("yard", w0 + 300, 1, 1, 2));
+    send(topics.localizations(), "north", localization("north", w0 + 300, 1, 1, 2));
+    send(topics.localizations(), cam, localization(cam, w0 + 301, 1, 1, 2));
+    while (!seen.contains(cam) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    reading.cancel(true);
+    assertEquals(List.of(cam), List.copyOf(new LinkedHashSet<>(seen)));
   }
 
   @Test
