@@ -25,6 +25,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -201,7 +202,17 @@ class StreamBenchTest {
   @Test
   void theMonoRuleFollowsTheServedModelsContrast() throws Exception {
     ModelCard shipped = ModelCard.read(Path.of("..", "models", "uvae-compact"));
-    assertTrue(StreamBench.rules(shipped).contains("minContrast: 0.00100"), "as set on compact");
+    assertTrue(
+        StreamBench.rules(shipped.withMetrics(Map.of("flatContrast", 8.13e-4)))
+            .contains("minContrast: 0.00100"),
+        "as set on compact@6");
+    // the shipped card's own figure (0.00073 for compact@7) scales it
+    String scaled =
+        String.format(
+            Locale.ROOT,
+            "minContrast: %.3g",
+            0.001 * shipped.metrics().get("flatContrast") / 8.13e-4);
+    assertTrue(StreamBench.rules(shipped).contains(scaled), StreamBench.rules(shipped));
     assertTrue(
         StreamBench.rules(shipped.withMetrics(Map.of("flatContrast", 2 * 8.13e-4)))
             .contains("minContrast: 0.00200"),
