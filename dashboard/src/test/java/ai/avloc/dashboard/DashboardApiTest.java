@@ -43,6 +43,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -134,6 +135,35 @@ class DashboardApiTest {
                     : HttpRequest.BodyPublishers.ofString(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Reads a live event stream line by line, as the token's user, until cancelled. */
+  static CompletableFuture<HttpResponse<Void>> follow(String url, Consumer<String> line) {
+    HttpRequest live =
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Authorization", "Bearer " + TOKEN)
+            .header("Accept", "text/event-stream")
+            .build();
+    return http.sendAsync(
+        live,
+        HttpResponse.BodyHandlers.fromLineSubscriber(
+            new Flow.Subscriber<String>() {
+              @Override
+              public void onSubscribe(Flow.Subscription s) {
+                s.request(Long.MAX_VALUE);
+              }
+
+              @Override
+              public void onNext(String item) {
+                line.accept(item);
+              }
+
+              @Override
+              public void onError(Throwable t) {}
+
+              @Override
+              public void onComplete() {}
+            }));
   }
 
   static JsonNode json(String path) throws Exception {
@@ -509,38 +539,16 @@ class DashboardApiTest {
     String cam = "yard,north";
     List<String> seen = new CopyOnWriteArrayList<>();
     int before = dashboard.liveClients();
-    HttpRequest live =
-        HttpRequest.newBuilder(
-                URI.create(
-                    base + "/api/live?stream=" + URLEncoder.encode(cam, StandardCharsets.UTF_8)))
-            .header("Authorization", "Bearer " + TOKEN)
-            .header("Accept", "text/event-stream")
-            .build();
     Pattern streamId = Pattern.compile("\"streamId\":\"([^\"]*)\"");
     CompletableFuture<HttpResponse<Void>> reading =
-        http.sendAsync(
-            live,
-            HttpResponse.BodyHandlers.fromLineSubscriber(
-                new Flow.Subscriber<String>() {
-                  @Override
-                  public void onSubscribe(Flow.Subscription s) {
-                    s.request(Long.MAX_VALUE);
-                  }
-
-                  @Override
-                  public void onNext(String line) {
-                    Matcher m = streamId.matcher(line);
-                    if (line.startsWith("data:") && m.find()) {
-                      seen.add(m.group(1));
-                    }
-                  }
-
-                  @Override
-                  public void onError(Throwable t) {}
-
-                  @Override
-                  public void onComplete() {}
-                }));
+        follow(
+            base + "/api/live?stream=" + URLEncoder.encode(cam, StandardCharsets.UTF_8),
+            line -> {
+              Matcher m = streamId.matcher(line);
+              if (line.startsWith("data:") && m.find()) {
+                seen.add(m.group(1));
+              }
+            });
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (dashboard.liveClients() <= before && System.nanoTime() < deadline) {
       Thread.sleep(20);
@@ -570,36 +578,15 @@ class DashboardApiTest {
                       + "\r\n\r\n")
                   .getBytes(StandardCharsets.US_ASCII));
       AtomicLong lastSeen = new AtomicLong(-1);
-      HttpRequest live =
-          HttpRequest.newBuilder(
-                  URI.create("http://127.0.0.1:" + hub.port() + "/api/live?streams=flood"))
-              .header("Authorization", "Bearer " + TOKEN)
-              .header("Accept", "text/event-stream")
-              .build();
       CompletableFuture<HttpResponse<Void>> reading =
-          http.sendAsync(
-              live,
-              HttpResponse.BodyHandlers.fromLineSubscriber(
-                  new Flow.Subscriber<String>() {
-                    @Override
-                    public void onSubscribe(Flow.Subscription s) {
-                      s.request(Long.MAX_VALUE);
-                    }
-
-                    @Override
-                    public void onNext(String line) {
-                      Matcher m = WINDOW.matcher(line);
-                      if (line.startsWith("data:") && m.find()) {
-                        lastSeen.set(Long.parseLong(m.group(1)));
-                      }
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {}
-
-                    @Override
-                    public void onComplete() {}
-                  }));
+          follow(
+              "http://127.0.0.1:" + hub.port() + "/api/live?streams=flood",
+              line -> {
+                Matcher m = WINDOW.matcher(line);
+                if (line.startsWith("data:") && m.find()) {
+                  lastSeen.set(Long.parseLong(m.group(1)));
+                }
+              });
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       while (hub.liveClients() < 2 && System.nanoTime() < deadline) {
         Thread.sleep(20);

@@ -20,7 +20,7 @@ import java.util.List;
 /**
  * Topic records for the dashboard's tests, shaped as the job, gateway and alerts app write them.
  */
-final class Records {
+public final class Records {
   static final int ROWS = 36;
   static final int COLS = 48;
 
@@ -78,7 +78,7 @@ final class Records {
         .build();
   }
 
-  static CameraStatus status(String stream, CameraState state, Instant now) {
+  public static CameraStatus status(String stream, CameraState state, Instant now) {
     return CameraStatus.newBuilder()
         .setStreamId(stream)
         .setUrl("rtsp://***@cam/1")

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.avloc.dashboard.Records;
 import ai.avloc.schemas.CameraState;
 import ai.avloc.schemas.CameraStatus;
 import ai.avloc.schemas.ImagePoint;
@@ -122,24 +123,7 @@ class FleetTest {
   }
 
   static CameraStatus status(String stream, long updatedAtMillis) {
-    return CameraStatus.newBuilder()
-        .setStreamId(stream)
-        .setUrl("rtsp://***@cam/1")
-        .setState(CameraState.CONNECTED)
-        .setSince(Instant.ofEpochMilli(updatedAtMillis))
-        .setFpsIn(25)
-        .setFpsOut(12)
-        .setVideoPresent(true)
-        .setAudioPresent(true)
-        .setAudioLevelDbfs(-31.5f)
-        .setLastError(null)
-        .setReconnects(0)
-        .setGapSeconds(0)
-        .setDroppedEvents(0)
-        .setReanchors(0)
-        .setLabels(Map.of())
-        .setUpdatedAt(Instant.ofEpochMilli(updatedAtMillis))
-        .build();
+    return Records.status(stream, CameraState.CONNECTED, Instant.ofEpochMilli(updatedAtMillis));
   }
 
   @Test
