@@ -3,6 +3,7 @@ package ai.avloc.dashboard;
 import ai.avloc.dashboard.view.LocalizationView;
 import ai.avloc.schemas.KafkaConnection;
 import ai.avloc.schemas.Localization;
+import ai.avloc.schemas.Topic;
 import ai.avloc.schemas.Topics;
 import ai.avloc.schemas.VideoFrame;
 import java.nio.ByteBuffer;
@@ -17,6 +18,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Semaphore;
 import java.util.function.Predicate;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -103,11 +105,9 @@ final class ClipReader {
         from,
         to,
         r -> {
-          VideoFrame f;
-          try {
-            f = topics.frames().values().deserialize(r.topic(), r.value());
-          } catch (RuntimeException undecodable) {
-            return true; // the live view counted it already; a clip shows what it can
+          VideoFrame f = decoded(topics.frames(), r);
+          if (f == null) {
+            return true;
           }
           long t = f.getTimestamp().toEpochMilli();
           if (t >= from && t < to) {
@@ -125,10 +125,8 @@ final class ClipReader {
         from,
         to,
         r -> {
-          Localization l;
-          try {
-            l = topics.localizations().values().deserialize(r.topic(), r.value());
-          } catch (RuntimeException undecodable) {
+          Localization l = decoded(topics.localizations(), r);
+          if (l == null) {
             return true;
           }
           long t = l.getWindowStart().toEpochMilli();
@@ -207,6 +205,19 @@ final class ClipReader {
         open.removeIf(tp -> c.position(tp) >= ends.get(tp));
         c.assign(open);
       }
+    }
+  }
+
+  /**
+   * The record's value, or null when it does not decode: the live view counted it already, and a
+   * clip shows what it can.
+   */
+  private static <V extends SpecificRecord> V decoded(
+      Topic<V> topic, ConsumerRecord<String, byte[]> r) {
+    try {
+      return topic.values().deserialize(r.topic(), r.value());
+    } catch (RuntimeException undecodable) {
+      return null;
     }
   }
 
