@@ -385,6 +385,9 @@ const live = new Live([streamId])
     schedulePaint();
   })
   .on('frame', (f) => wantFrame(f.sequence))
+  .on('forgotten', () => {
+    $('camera-info').textContent = 'no word from this camera for 10 minutes';
+  })
   .on('rules', (all) => {
     rules = all;
     listRules();

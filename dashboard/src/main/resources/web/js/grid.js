@@ -173,6 +173,16 @@ function tileOf(streamId) {
   return tile;
 }
 
+/** Takes away the tile of a camera the server forgot: it sent nothing for the forget span. */
+function forget(streamId) {
+  const tile = tiles.get(streamId);
+  if (!tile) return;
+  tiles.delete(streamId);
+  dirty.delete(tile);
+  tile.el.remove();
+  document.getElementById('empty').hidden = tiles.size > 0;
+}
+
 function schedulePaint(tile) {
   dirty.add(tile);
   if (!paintScheduled) {
@@ -202,6 +212,9 @@ async function refresh() {
   activeAlerts.clear();
   for (const tile of tiles.values()) tile.alerting(false);
   for (const alert of alerts) trackAlert(alert);
+  // cameras forgotten while this page was disconnected
+  const known = new Set(cameras.map((c) => c.streamId));
+  for (const id of [...tiles.keys()]) if (!known.has(id)) forget(id);
   for (const camera of cameras) tileOf(camera.streamId).status(camera);
 }
 
@@ -260,6 +273,7 @@ const live = new Live()
   })
   .on('frame', (f) => tileOf(f.streamId).frame(f.sequence))
   .on('status', (camera) => tileOf(camera.streamId).status(camera))
+  .on('forgotten', (c) => forget(c.streamId))
   .on('alert', trackAlert);
 
 setUpOpacity();

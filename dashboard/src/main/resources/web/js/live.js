@@ -3,7 +3,7 @@
 
 import { session } from './api.js';
 
-const KINDS = ['localization', 'frame', 'status', 'alert', 'rules'];
+const KINDS = ['localization', 'frame', 'status', 'forgotten', 'alert', 'rules'];
 
 /** A live event stream; `on(kind, fn)` subscribes, `on('open', fn)` hears every (re)connection. */
 export class Live {

@@ -143,8 +143,10 @@ public final class InputLimits {
 
   /**
    * Why a stream id is not acceptable, or null when it is: blank, longer than {@link
-   * #MAX_STREAM_ID_CHARS}, or holding a control or format character (a newline splits log lines, a
-   * right-to-left override disguises the id on a dashboard).
+   * #MAX_STREAM_ID_CHARS}, holding a control or format character (a newline splits log lines, a
+   * right-to-left override disguises the id on a dashboard), or a "." or ".." between slashes: ids
+   * may name a path such as "site/gate", but a browser resolves "site/../gate" in a URL to "gate",
+   * so the dashboard would show, and acknowledge alerts of, another camera.
    */
   public static String streamIdProblem(CharSequence id) {
     if (id == null || id.toString().isBlank()) {
@@ -158,6 +160,11 @@ public final class InputLimits {
       int type = Character.getType(c);
       if (Character.isISOControl(c) || type == Character.FORMAT) {
         return String.format("stream id holds control character U+%04X at %d", (int) c, i);
+      }
+    }
+    for (String segment : id.toString().split("/", -1)) {
+      if (segment.equals(".") || segment.equals("..")) {
+        return "stream id holds a '" + segment + "' path segment";
       }
     }
     return null;

@@ -218,8 +218,12 @@ class InputLimitsTest {
   }
 
   @Test
-  void shouldNameStreamIdsThatAreTooLongOrHoldControlCharacters() {
+  void shouldNameStreamIdsThatAreTooLongOrHoldControlCharactersOrDotSegments() {
     assertNull(InputLimits.streamIdProblem("gate-3 (north)/éßt"));
+    assertNull(InputLimits.streamIdProblem("site//gate.3/..north/.../"));
+    assertEquals("stream id holds a '..' path segment", InputLimits.streamIdProblem("a/../b"));
+    assertEquals("stream id holds a '.' path segment", InputLimits.streamIdProblem("./b"));
+    assertEquals("stream id holds a '..' path segment", InputLimits.streamIdProblem("site/.."));
     assertEquals("no stream id", InputLimits.streamIdProblem(" "));
     assertEquals(
         "stream id of 256 characters, at most 255", InputLimits.streamIdProblem("c".repeat(256)));

@@ -10,6 +10,7 @@ import ai.avloc.schemas.VideoFrame;
 import ai.avloc.schemas.WindowClock;
 import java.nio.ByteBuffer;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -198,13 +199,23 @@ public final class Fleet {
     return track;
   }
 
-  /** Forgets cameras that sent nothing for the forget span; runs at most once a second. */
-  private void sweep(long now) {
+  /**
+   * Forgets cameras that sent nothing for the forget span and tells the pages, whose tiles would
+   * otherwise show a camera's last state until reloaded; runs at most once a second.
+   */
+  private synchronized void sweep(long now) {
     if (now - lastSweep < 1000) {
       return;
     }
     lastSweep = now;
-    cameras.values().removeIf(t -> now - t.lastSeen() > forgetAfterMillis);
+    for (Iterator<CameraTrack> i = cameras.values().iterator(); i.hasNext(); ) {
+      CameraTrack t = i.next();
+      if (now - t.lastSeen() > forgetAfterMillis) {
+        i.remove();
+        listener.accept(
+            new LiveEvent(LiveEvent.FORGOTTEN, t.streamId(), Map.of("streamId", t.streamId())));
+      }
+    }
   }
 
   /**
@@ -252,6 +263,8 @@ public final class Fleet {
   }
 
   public List<CameraView> cameras() {
+    // a fleet whose cameras all went quiet receives nothing that would sweep it
+    sweep(clock.getAsLong());
     return cameras.keySet().stream().sorted().map(this::camera).flatMap(Optional::stream).toList();
   }
 

@@ -79,6 +79,19 @@ class FleetTest {
     assertEquals(
         List.of("id-0", "newcomer"), fleet.cameras().stream().map(c -> c.streamId()).toList());
     assertFalse(fleet.knows("id-1"));
+    assertEquals(List.of("id-1", "id-2"), forgotten(), "the pages heard which tiles to drop");
+    // with every camera quiet nothing arrives to sweep the fleet: asking for it does
+    now.addAndGet(61_000);
+    assertEquals(List.of(), fleet.cameras());
+    assertEquals(List.of("id-0", "id-1", "id-2", "newcomer"), forgotten());
+  }
+
+  List<String> forgotten() {
+    return events.stream()
+        .filter(e -> e.type().equals(LiveEvent.FORGOTTEN))
+        .map(LiveEvent::streamId)
+        .sorted()
+        .toList();
   }
 
   static VideoFrame frame(String stream, long sequence, long timestampMillis) {
@@ -114,7 +127,9 @@ class FleetTest {
     fleet.onFrame(frame("line\nbreak", 1, now.get()));
     fleet.onLocalization(map(longer, 1, 1, 1, 4), -1);
     fleet.onLocalization(map(" ", 1, 1, 1, 4), -1);
-    assertEquals(4, count(Fleet.INVALID));
+    // a browser would ask for camera "gate" at /api/cameras/site/../gate/latest
+    fleet.onStatus(status("site/../gate", now.get()));
+    assertEquals(5, count(Fleet.INVALID));
     assertEquals(List.of(), fleet.cameras());
     assertEquals(List.of(), events, "no page heard of them");
     // the longest valid id is still a camera
