@@ -105,15 +105,24 @@ public final class CameraTrack {
     return mode == null ? null : lanes.get(mode);
   }
 
-  synchronized void add(Frame f) {
+  /**
+   * Keeps the frame if it is the newest, then drops the oldest ones beyond {@link #RECENT} or
+   * {@code byteCap} bytes (at most {@link #FRAME_BYTES}); the newest frame always stays.
+   */
+  synchronized void add(Frame f, long byteCap) {
+    long cap = Math.min(byteCap, FRAME_BYTES);
     Frame latest = frames.peekLast();
     if (latest == null || f.timestamp() > latest.timestamp()) {
       frames.addLast(f);
       frameBytes += f.jpeg().length;
-      while (frames.size() > RECENT || (frameBytes > FRAME_BYTES && frames.size() > 1)) {
+      while (frames.size() > RECENT || (frameBytes > cap && frames.size() > 1)) {
         frameBytes -= frames.removeFirst().jpeg().length;
       }
     }
+  }
+
+  synchronized long frameBytes() {
+    return frameBytes;
   }
 
   void seen(long now) {

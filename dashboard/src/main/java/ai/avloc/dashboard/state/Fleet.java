@@ -51,20 +51,31 @@ public final class Fleet {
   private final LongSupplier clock;
   private final int maxCameras;
   private final long forgetAfterMillis;
+  private final long frameBudget;
   private long lastSweep;
   private long lastInvalidLogged = Long.MIN_VALUE / 2;
   private AlertBook alerts;
 
+  /** A fleet of at most 4096 cameras whose frames take at most a quarter of the heap. */
   public Fleet(Consumer<LiveEvent> listener, LongSupplier clock) {
-    this(listener, clock, 4096, 10 * 60_000L);
+    this(listener, clock, 4096, 10 * 60_000L, Runtime.getRuntime().maxMemory() / 4);
   }
 
+  /**
+   * @param frameBudget bytes of frames all cameras together keep for snapshots: each camera keeps
+   *     at most its share, so 4096 cameras of 4 MiB frames cannot fill the heap
+   */
   public Fleet(
-      Consumer<LiveEvent> listener, LongSupplier clock, int maxCameras, long forgetAfterMillis) {
+      Consumer<LiveEvent> listener,
+      LongSupplier clock,
+      int maxCameras,
+      long forgetAfterMillis,
+      long frameBudget) {
     this.listener = listener;
     this.clock = clock;
     this.maxCameras = maxCameras;
     this.forgetAfterMillis = forgetAfterMillis;
+    this.frameBudget = frameBudget;
   }
 
   /** The book whose active alerts the camera views count; set once at wiring time. */
@@ -120,7 +131,9 @@ public final class Fleet {
     ByteBuffer jpeg = f.getJpeg().duplicate();
     byte[] bytes = new byte[jpeg.remaining()];
     jpeg.get(bytes);
-    track.add(new Frame(f.getSequence(), timestamp, bytes));
+    // a camera over its share gives up its oldest frames when its next one comes
+    track.add(
+        new Frame(f.getSequence(), timestamp, bytes), frameBudget / Math.max(1, cameras.size()));
     listener.accept(
         new LiveEvent(
             "frame",

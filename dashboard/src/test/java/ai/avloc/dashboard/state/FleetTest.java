@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class FleetTest {
   final AtomicLong now = new AtomicLong(5_000_000);
   final List<LiveEvent> events = new ArrayList<>();
-  final Fleet fleet = new Fleet(events::add, now::get, 3, 60_000);
+  final Fleet fleet = new Fleet(events::add, now::get, 3, 60_000, 3000);
 
   static Localization map(String stream, long window, int rows, int cols, int bytes) {
     ImagePoint at = new ImagePoint(0.5f, 0.5f);
@@ -95,14 +95,41 @@ class FleetTest {
   }
 
   static VideoFrame frame(String stream, long sequence, long timestampMillis) {
+    return frame(stream, sequence, timestampMillis, 3);
+  }
+
+  static VideoFrame frame(String stream, long sequence, long timestampMillis, int bytes) {
     return VideoFrame.newBuilder()
         .setStreamId(stream)
         .setSequence(sequence)
         .setTimestamp(Instant.ofEpochMilli(timestampMillis))
         .setWidth(1)
         .setHeight(1)
-        .setJpeg(ByteBuffer.wrap(new byte[] {1, 2, 3}))
+        .setJpeg(ByteBuffer.wrap(new byte[bytes]))
         .build();
+  }
+
+  long frameBytes(String stream) {
+    return fleet.track(stream).orElseThrow().frameBytes();
+  }
+
+  @Test
+  void shouldShareItsFrameBudgetAmongTheCameras() {
+    // alone, a camera keeps 20 frames of 100 bytes within the fleet's 3000
+    for (int i = 0; i < 20; i++) {
+      fleet.onFrame(frame("a", i, now.get() + i, 100));
+    }
+    assertEquals(2000, frameBytes("a"));
+    // two more cameras: each may keep a third, and "a" gives up its oldest with its next frame
+    fleet.onFrame(frame("b", 1, now.get(), 100));
+    fleet.onFrame(frame("c", 1, now.get(), 100));
+    fleet.onFrame(frame("a", 20, now.get() + 20, 100));
+    assertEquals(1000, frameBytes("a"));
+    assertEquals(20, fleet.track("a").orElseThrow().latestFrame().orElseThrow().sequence());
+    // a frame larger than the share is still the camera's picture, alone
+    fleet.onFrame(frame("b", 2, now.get() + 1, 1500));
+    assertEquals(1500, frameBytes("b"));
+    assertEquals(2, fleet.track("b").orElseThrow().latestFrame().orElseThrow().sequence());
   }
 
   @Test
@@ -158,22 +185,14 @@ class FleetTest {
 
   @Test
   void shouldKeepAtMostItsFrameBudgetPerCamera() {
-    byte[] big = new byte[1 << 20];
+    Fleet roomy = new Fleet(events::add, now::get, 3, 60_000, Long.MAX_VALUE);
     for (int i = 0; i < 20; i++) {
-      fleet.onFrame(
-          VideoFrame.newBuilder()
-              .setStreamId("cam")
-              .setSequence(i)
-              .setTimestamp(Instant.ofEpochMilli(1000L + i))
-              .setWidth(1)
-              .setHeight(1)
-              .setJpeg(ByteBuffer.wrap(big))
-              .build());
+      roomy.onFrame(frame("cam", i, 1000L + i, 1 << 20));
     }
-    CameraTrack track = fleet.track("cam").orElseThrow();
+    CameraTrack track = roomy.track("cam").orElseThrow();
     assertEquals(19, track.latestFrame().orElseThrow().sequence());
     // 4 MiB of 1 MiB frames: the oldest kept is the 4th from the end
     assertEquals(16, track.frameFor(0).orElseThrow().sequence());
-    assertTrue(fleet.knows("cam"));
+    assertTrue(roomy.knows("cam"));
   }
 }
