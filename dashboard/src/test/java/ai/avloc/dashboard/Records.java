@@ -99,7 +99,7 @@ public final class Records {
         .build();
   }
 
-  static Alert alert(
+  public static Alert alert(
       String rule, String stream, long startWindow, AlertState state, long window, float contrast) {
     return Alert.newBuilder()
         .setAlertId(rule + "/" + stream + "/" + startWindow)

@@ -5,6 +5,7 @@ import ai.avloc.dashboard.view.LocalizationView;
 import ai.avloc.dashboard.view.Position;
 import ai.avloc.schemas.Alert;
 import ai.avloc.schemas.AlertState;
+import ai.avloc.schemas.InputLimits;
 import ai.avloc.schemas.WindowClock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -84,6 +85,12 @@ public final class AlertBook {
   }
 
   public void onAlert(Alert a) {
+    // the alerting app copies the localization's id; one written to the topic by hand may hold a
+    // "..", and a browser acknowledging "r/x/../cam/5" would acknowledge "r/cam/5" instead
+    if (InputLimits.streamIdProblem(a.getStreamId()) != null) {
+      fleet.onDeadLetter(Fleet.INVALID);
+      return;
+    }
     AlertView view;
     synchronized (this) {
       Entry e = alerts.get(a.getAlertId());

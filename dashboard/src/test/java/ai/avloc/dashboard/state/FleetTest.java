@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.avloc.dashboard.Records;
+import ai.avloc.schemas.AlertState;
 import ai.avloc.schemas.CameraState;
 import ai.avloc.schemas.CameraStatus;
 import ai.avloc.schemas.ImagePoint;
@@ -156,7 +157,11 @@ class FleetTest {
     fleet.onLocalization(map(" ", 1, 1, 1, 4), -1);
     // a browser would ask for camera "gate" at /api/cameras/site/../gate/latest
     fleet.onStatus(status("site/../gate", now.get()));
-    assertEquals(5, count(Fleet.INVALID));
+    // nor does an alert of such an id reach the review page
+    AlertBook book = new AlertBook(10, fleet, events::add);
+    book.onAlert(Records.alert("r", "site/../gate", 1, AlertState.START, 1, 3f));
+    assertEquals(6, count(Fleet.INVALID));
+    assertEquals(0, book.activeOn("gate") + book.activeOn("site/../gate"));
     assertEquals(List.of(), fleet.cameras());
     assertEquals(List.of(), events, "no page heard of them");
     // the longest valid id is still a camera
