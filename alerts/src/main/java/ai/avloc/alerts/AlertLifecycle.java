@@ -88,6 +88,10 @@ final class AlertLifecycle {
       List<Alert> alerts) {
     long window = localization.getWindow();
     SourcePeak peak = rule.strongestCountingPeak(localization);
+    // a map whose median is 0 gives an infinite contrast (PeakFinder.contrast); an alert carries
+    // the
+    // largest finite one, which every sink can write as a number
+    float contrast = peak == null ? 0 : Math.min(peak.getContrast(), Float.MAX_VALUE);
     if (run.active) {
       // the non-counting windows since the last counting one, this one included when it does not
       // count
@@ -101,9 +105,10 @@ final class AlertLifecycle {
         run.reset();
       } else if (peak != null) {
         run.lastCounting = window;
-        run.peakContrast = Math.max(run.peakContrast, peak.getContrast());
+        run.peakContrast = Math.max(run.peakContrast, contrast);
         run.ruleName = rule.name();
-        alerts.add(alert(AlertState.UPDATE, rule.id(), streamId, run, localization, peak));
+        alerts.add(
+            alert(AlertState.UPDATE, rule.id(), streamId, run, localization, peak, contrast));
         return;
       } else {
         return; // cooling down
@@ -115,18 +120,18 @@ final class AlertLifecycle {
     }
     boolean continuesRun = run.runLength > 0 && run.runStart + run.runLength == window;
     if (continuesRun) {
-      run.peakContrast = Math.max(run.peakContrast, peak.getContrast());
+      run.peakContrast = Math.max(run.peakContrast, contrast);
     } else {
       run.runStart = window;
       run.runLength = 0;
-      run.peakContrast = peak.getContrast();
+      run.peakContrast = contrast;
     }
     run.runLength++;
     if (run.runLength >= rule.minDurationWindows()) {
       run.active = true;
       run.lastCounting = window;
       run.ruleName = rule.name();
-      alerts.add(alert(AlertState.START, rule.id(), streamId, run, localization, peak));
+      alerts.add(alert(AlertState.START, rule.id(), streamId, run, localization, peak, contrast));
     }
   }
 
@@ -145,7 +150,8 @@ final class AlertLifecycle {
       String streamId,
       RuleRun run,
       Localization localization,
-      SourcePeak peak) {
+      SourcePeak peak,
+      float contrast) {
     ImagePoint where = peak.getPosition();
     return Alert.newBuilder()
         .setAlertId(alertId(ruleId, streamId, run.runStart))
@@ -157,7 +163,7 @@ final class AlertLifecycle {
         .setWindow(localization.getWindow())
         .setTimestamp(localization.getWindowStart())
         .setWhere(new ImagePoint(where.getU(), where.getV()))
-        .setContrast(peak.getContrast())
+        .setContrast(contrast)
         .setPeakContrast(run.peakContrast)
         .build();
   }

@@ -2,8 +2,10 @@ package ai.avloc.alerts;
 
 import ai.avloc.schemas.Alert;
 import ai.avloc.schemas.AlertRule;
+import ai.avloc.schemas.InputLimits;
 import ai.avloc.schemas.Localization;
 import ai.avloc.schemas.LocalizationMode;
+import ai.avloc.schemas.WindowClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,7 +103,7 @@ final class AlertProcessor implements Processor<String, Localization, String, Al
     long longestCooldownMillis = 0;
     for (CompiledRule rule : current) {
       longestCooldownMillis =
-          Math.max(longestCooldownMillis, (rule.cooldownWindows() + 1) * 1000L / 12);
+          Math.max(longestCooldownMillis, (rule.cooldownWindows() + 1L) * 1000 / 12);
     }
     long quietAfter = longestCooldownMillis + QUIET_GRACE.toMillis();
     List<KeyValue<String, StreamAlerts>> changed = new ArrayList<>();
@@ -142,6 +144,42 @@ final class AlertProcessor implements Processor<String, Localization, String, Al
     }
   }
 
+  /**
+   * A localization the app does not count: thrown, it becomes a dead letter (stage "alert") through
+   * {@link DeadLetterHandler}, which logs it without a stack trace.
+   */
+  static final class RefusedLocalization extends IllegalArgumentException {
+    RefusedLocalization(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Why a localization is not counted, or null. The job refuses such ids and times at its input;
+   * the localization topic may still carry records the job never made, and one window a year ahead
+   * would end the camera's alerts and leave every real window after it "not after its last".
+   */
+  static String refusal(String streamId, long window, long nowMillis) {
+    String idProblem = InputLimits.streamIdProblem(streamId);
+    if (idProblem != null) {
+      return idProblem;
+    }
+    // window numbers are compared, not their microseconds: a huge window overflows those
+    long latest = WindowClock.windowOf((nowMillis + InputLimits.MAX_AHEAD.toMillis()) * 1000);
+    if (window > latest) {
+      return "window "
+          + window
+          + " starts more than "
+          + InputLimits.MAX_AHEAD.toSeconds()
+          + " s after this app's clock";
+    }
+    long earliest = WindowClock.windowOf(InputLimits.EARLIEST_EVENT.toEpochMilli() * 1000);
+    if (window < earliest) {
+      return "window " + window + " starts before " + InputLimits.EARLIEST_EVENT;
+    }
+    return null;
+  }
+
   @Override
   public void process(Record<String, Localization> record) {
     Localization localization = record.value();
@@ -151,6 +189,10 @@ final class AlertProcessor implements Processor<String, Localization, String, Al
     counters.localizations.incrementAndGet();
     // the key routes the stream to its partition and store; the value's id is the fallback
     String streamId = record.key() != null ? record.key() : localization.getStreamId();
+    String refusal = refusal(streamId, localization.getWindow(), context.currentSystemTimeMs());
+    if (refusal != null) {
+      throw new RefusedLocalization(refusal);
+    }
     LocalizationMode mode = localization.getMode();
     String key = laneKey(streamId, mode);
     StreamAlerts lane = state.get(key);

@@ -71,7 +71,8 @@ final class CompiledRule {
       case ANY ->
           mode == LocalizationMode.ARRAY
               || lastArrayWindow == StreamAlerts.NONE
-              || window - lastArrayWindow > rule.getCooldownWindows() + ARRAY_FALLBACK_WINDOWS;
+              || window - lastArrayWindow
+                  > (long) rule.getCooldownWindows() + ARRAY_FALLBACK_WINDOWS;
     };
   }
 

@@ -105,15 +105,28 @@ public final class DeadLetterHandler
           exception);
       return ProcessingExceptionHandler.Response.resume();
     }
-    LOG.error(
-        "skipping record {}-{}@{} (key {}) whose processing in {} threw ({} so far)",
-        context.topic(),
-        context.partition(),
-        context.offset(),
-        record.key(),
-        context.processorNodeId(),
-        count,
-        exception);
+    if (exception instanceof AlertProcessor.RefusedLocalization) {
+      // hostile input, not a bug: no stack trace, and not its key, which may hold a newline
+      if (count == 1 || count % 1000 == 0) {
+        LOG.warn(
+            "refusing localization {}-{}@{}: {} ({} records skipped so far)",
+            context.topic(),
+            context.partition(),
+            context.offset(),
+            exception.getMessage(),
+            count);
+      }
+    } else {
+      LOG.error(
+          "skipping record {}-{}@{} (key {}) whose processing in {} threw ({} so far)",
+          context.topic(),
+          context.partition(),
+          context.offset(),
+          record.key(),
+          context.processorNodeId(),
+          count,
+          exception);
+    }
     if (deadLettersTopic == null) {
       return ProcessingExceptionHandler.Response.resume();
     }

@@ -3,6 +3,7 @@ package ai.avloc.alerts;
 import ai.avloc.schemas.AvroSerde;
 import ai.avloc.schemas.DeadLetter;
 import ai.avloc.schemas.DeadLetters;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -57,13 +58,20 @@ final class RuleDeadLetters {
 
   /**
    * The record that carries {@code letter} to {@code deadLettersTopic}, with the key and timestamp
-   * of the record it is about.
+   * of the record it is about; cut to fit the topic (a record of 5 MiB, or a rule with thousands of
+   * problems, would otherwise be refused by the broker and its letter lost).
    */
   static ProducerRecord<byte[], byte[]> record(
-      AvroSerde<DeadLetter> serde, String deadLettersTopic, DeadLetter letter) {
+      AvroSerde<DeadLetter> serde, String deadLettersTopic, DeadLetter original) {
+    DeadLetter letter = DeadLetters.fitting(original);
     long timestamp = letter.getRecordTimestamp().toEpochMilli();
-    // DeadLetters.of wraps the record's own key array
-    byte[] key = letter.getKey() == null ? null : letter.getKey().array();
+    byte[] key = null;
+    if (letter.getKey() != null) {
+      // a cut key is a slice of the original array: copy what it holds
+      ByteBuffer k = letter.getKey().duplicate();
+      key = new byte[k.remaining()];
+      k.get(key);
+    }
     return new ProducerRecord<>(
         deadLettersTopic,
         null,

@@ -2,6 +2,7 @@ package ai.avloc.alerts;
 
 import ai.avloc.schemas.AlertRule;
 import ai.avloc.schemas.ImagePoint;
+import ai.avloc.schemas.WindowClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -9,6 +10,9 @@ import java.util.regex.Pattern;
 /** The checks every rule passes before it is published or used. */
 public final class RuleValidation {
   private static final Pattern RULE_ID = Pattern.compile("(?=.*[A-Za-z0-9])[A-Za-z0-9._:-]{1,64}");
+
+  /** The longest duration or cooldown a rule may ask for: a day of windows. */
+  public static final int MAX_WINDOWS = 24 * 3600 * WindowClock.WINDOWS_PER_SECOND;
 
   private RuleValidation() {}
 
@@ -67,9 +71,23 @@ public final class RuleValidation {
     if (rule.getMinDurationWindows() < 1) {
       problems.add(
           "minDurationWindows: is " + rule.getMinDurationWindows() + "; it must be at least 1");
+    } else if (rule.getMinDurationWindows() > MAX_WINDOWS) {
+      problems.add(
+          "minDurationWindows: is "
+              + rule.getMinDurationWindows()
+              + "; it must be at most "
+              + MAX_WINDOWS
+              + " (a day)");
     }
     if (rule.getCooldownWindows() < 0) {
       problems.add("cooldownWindows: is " + rule.getCooldownWindows() + "; it must be at least 0");
+    } else if (rule.getCooldownWindows() > MAX_WINDOWS) {
+      problems.add(
+          "cooldownWindows: is "
+              + rule.getCooldownWindows()
+              + "; it must be at most "
+              + MAX_WINDOWS
+              + " (a day)");
     }
     if (rule.getSchedule() != null) {
       Schedule.problems(rule.getSchedule(), problems);

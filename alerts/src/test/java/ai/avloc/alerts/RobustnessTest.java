@@ -11,7 +11,9 @@ import ai.avloc.schemas.Alert;
 import ai.avloc.schemas.AlertRule;
 import ai.avloc.schemas.AvroSerde;
 import ai.avloc.schemas.DeadLetter;
+import ai.avloc.schemas.InputLimits;
 import ai.avloc.schemas.Localization;
+import ai.avloc.schemas.WindowClock;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -97,6 +99,62 @@ class RobustnessTest {
       assertEquals(W0, original.getWindow(), "the original record");
       assertEquals(6, d.app.counters().processingErrors());
       assertEquals(6, d.app.counters().localizations(), "cam-1's windows");
+    }
+  }
+
+  @Test
+  void hostileIdsAndWindowsFarAheadAreDeadLetteredAndTheCamerasAlertsGoOn() {
+    try (AlertsDriver d = new AlertsDriver(stateDir, StreamsConfig.AT_LEAST_ONCE, b -> b, null)) {
+      d.publish(rule("zone").build());
+      inside(d, "cam-1", 0);
+      // a record a year ahead would end nothing and hide nothing: it is refused
+      long yearAhead = WindowClock.windowOf(System.currentTimeMillis() * 1000) + 12L * 86_400 * 365;
+      assertEquals(List.of(), d.send(sounding("cam-1", yearAhead, peak(0.25, 0.5, 2))));
+      assertEquals(List.of(), d.send(sounding("cam-1", Long.MAX_VALUE, peak(0.25, 0.5, 2))));
+      inside(d, "cam-1", 1);
+      assertEquals(List.of("START zone cam-1 +2 from +0"), inside(d, "cam-1", 2));
+      assertEquals(List.of(), d.send(sounding("x", -5, peak(0.25, 0.5, 2))));
+      assertEquals(List.of(), inside(d, "site/../cam-1", 3));
+      assertEquals(List.of(), inside(d, "cam\n1", 3));
+
+      List<String> errors =
+          d.deadLetters.readValuesToList().stream().map(DeadLetter::getError).toList();
+      assertEquals(5, errors.size(), "each refused record once: " + errors);
+      assertTrue(errors.get(0).endsWith("s after this app's clock"), errors.get(0));
+      assertTrue(errors.get(1).endsWith("s after this app's clock"), errors.get(1));
+      assertTrue(errors.get(2).endsWith("starts before 2000-01-01T00:00:00Z"), errors.get(2));
+      assertEquals("RefusedLocalization: stream id holds a '..' path segment", errors.get(3));
+      assertEquals(
+          "RefusedLocalization: stream id holds control character U+000A at 3", errors.get(4));
+      assertEquals(List.of("cam-1|ARRAY"), lanes(d), "no lane for a refused id");
+    }
+  }
+
+  @Test
+  void anInfiniteContrastIsCarriedAsTheLargestFiniteOne() {
+    try (AlertsDriver d = new AlertsDriver(stateDir, StreamsConfig.AT_LEAST_ONCE, b -> b, null)) {
+      d.publish(rule("zone").build());
+      for (long w = 0; w < 3; w++) {
+        // the peak finder's contrast when more than half the map is 0
+        d.localizations.pipeInput(
+            "cam-1", sounding("cam-1", W0 + w, peak(0.25, 0.5, Double.POSITIVE_INFINITY)));
+      }
+      List<Alert> alerts = d.alerts.readValuesToList();
+      assertEquals(1, alerts.size());
+      assertEquals(Float.MAX_VALUE, alerts.get(0).getContrast());
+      assertEquals(Float.MAX_VALUE, alerts.get(0).getPeakContrast());
+    }
+  }
+
+  @Test
+  void aDeadLetterOfALargeRecordIsCutToFitTheTopic() {
+    try (AlertsDriver d = new AlertsDriver(stateDir, StreamsConfig.AT_LEAST_ONCE, b -> b, null)) {
+      d.rawLocalizations.pipeInput("cam-1", new byte[2 << 20]);
+      DeadLetter letter = d.deadLetters.readValuesToList().get(0);
+      assertEquals(InputLimits.MAX_DEAD_LETTER_VALUE_BYTES, letter.getValue().remaining());
+      assertTrue(
+          letter.getError().contains("value cut to its first 983040 of 2097152 bytes"),
+          letter.getError());
     }
   }
 

@@ -111,6 +111,19 @@ class RuleValidationTest {
     assertEquals(
         "rule 'r': cooldownWindows: is -1; it must be at least 0",
         message(rule("r").setCooldownWindows(-1).build()));
+    // beyond a day, window arithmetic on them would come near int's range
+    assertEquals(
+        "rule 'r': minDurationWindows: is 1036801; it must be at most 1036800 (a day);"
+            + " cooldownWindows: is 2147483647; it must be at most 1036800 (a day)",
+        message(
+            rule("r")
+                .setMinDurationWindows(1036801)
+                .setCooldownWindows(Integer.MAX_VALUE)
+                .build()));
+    assertEquals(
+        List.of(),
+        RuleValidation.problems(
+            rule("r").setMinDurationWindows(1036800).setCooldownWindows(1036800).build()));
     assertEquals(
         "rule 'r': minContrast: is Infinity; it must be a finite number",
         message(rule("r").setMinContrast(Float.POSITIVE_INFINITY).build()));

@@ -30,6 +30,7 @@ public abstract class AlertSink implements AutoCloseable {
   protected final SinkCounters counters = new SinkCounters();
   private volatile boolean closing;
   private volatile boolean stopping;
+  private long idleErrorLoggedAt = System.nanoTime() - TimeUnit.MINUTES.toNanos(2);
 
   protected AlertSink(String name, int queueCapacity) {
     this.name = name;
@@ -115,7 +116,7 @@ public abstract class AlertSink implements AutoCloseable {
   private void work() {
     try {
       while (!(closing && queue.isEmpty())) {
-        idle();
+        idleSafely();
         QueuedAlert next = queue.pollFirst(IDLE_POLL.toMillis(), TimeUnit.MILLISECONDS);
         if (next != null) {
           deliverOrGiveUp(next);
@@ -125,6 +126,19 @@ public abstract class AlertSink implements AutoCloseable {
       // close ran out of time: what is still queued is given up there
     } catch (RuntimeException e) {
       LOG.error("the {} worker stopped on an unexpected error", name, e);
+    }
+  }
+
+  /** Nor may a failure while idle: it is logged, at most once a minute, and the worker goes on. */
+  private void idleSafely() {
+    try {
+      idle();
+    } catch (RuntimeException e) {
+      long now = System.nanoTime();
+      if (now - idleErrorLoggedAt > TimeUnit.MINUTES.toNanos(1)) {
+        idleErrorLoggedAt = now;
+        LOG.error("{}: keeping the peer up failed; going on", name, e);
+      }
     }
   }
 

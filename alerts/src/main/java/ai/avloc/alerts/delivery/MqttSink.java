@@ -197,10 +197,13 @@ public final class MqttSink extends AlertSink {
     return out;
   }
 
+  /** The highest contrast as a plain number; an alert off the topic may carry NaN or infinity. */
   private static String level(Map<String, Float> alerts) {
     float highest = 0;
     for (float contrast : alerts.values()) {
-      highest = Math.max(highest, contrast);
+      if (contrast > highest) {
+        highest = Math.min(contrast, Float.MAX_VALUE);
+      }
     }
     return new BigDecimal(Float.toString(highest)).stripTrailingZeros().toPlainString();
   }

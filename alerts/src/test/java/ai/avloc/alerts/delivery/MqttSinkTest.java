@@ -100,6 +100,26 @@ class MqttSinkTest {
   }
 
   @Test
+  void shouldGoOnPublishingAfterAnAlertWhoseContrastIsNotANumber() throws Exception {
+    try (MqttRecorder recorder = new MqttRecorder(broker.uri(), "rec-t6", "t6/#", false)) {
+      MqttSink sink = new MqttSink(config(broker.uri(), "t6"));
+      sink.start();
+      float inf = Float.POSITIVE_INFINITY;
+      sink.accept(queued(TOPICS, alert("i", "cam-a", AlertState.START, W0 + 2, inf, inf), 0));
+      sink.accept(queued(TOPICS, alert("n", "cam-n", AlertState.START, W0 + 2, Float.NaN, 1f), 1));
+      sink.accept(queued(TOPICS, alert("b", "cam-b", AlertState.START, W0 + 2, 2f, 2f), 2));
+      assertEquals("ON", recorder.await("t6/cam-b/sound", 1, WAIT).get(0).payload());
+      assertEquals("2", recorder.await("t6/cam-b/sound/level", 1, WAIT).get(0).payload());
+      // the largest finite float, as a number a home-automation sensor can read
+      assertEquals(
+          new java.math.BigDecimal(Float.toString(Float.MAX_VALUE)).toPlainString(),
+          recorder.await("t6/cam-a/sound/level", 1, WAIT).get(0).payload());
+      assertEquals("0", recorder.await("t6/cam-n/sound/level", 1, WAIT).get(0).payload());
+      sink.close();
+    }
+  }
+
+  @Test
   void shouldKeepCameraIdsWithWildcardsToOneTopicLevel() throws Exception {
     String camera = "site/gate+1#";
     try (MqttRecorder recorder = new MqttRecorder(broker.uri(), "rec-t2", "t2/#", false)) {
