@@ -11,6 +11,12 @@ import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -43,6 +49,15 @@ public final class WebhookSink extends AlertSink {
   private final HttpClient client;
   private final FrigateEvents events = new FrigateEvents();
   private final Mac mac;
+
+  /** Reads error bodies, so that a stalled one times out instead of stopping the worker. */
+  private final ExecutorService bodyReader =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "webhook-body");
+            t.setDaemon(true);
+            return t;
+          });
 
   public WebhookSink(WebhookConfig config, DeadLetterSender deadLetters) {
     super("webhook " + config.redactedUrl(), config.queueCapacity());
@@ -116,14 +131,13 @@ public final class WebhookSink extends AlertSink {
       HttpResponse<InputStream> response =
           client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
       int status = response.statusCode();
-      String quoted;
-      try (InputStream body = response.body()) {
-        // read only the start: a broken peer may answer with anything
-        quoted = new String(body.readNBytes(QUOTED_BODY_BYTES), StandardCharsets.UTF_8).strip();
-      }
       if (status >= 200 && status < 300) {
+        // the request's timeout ends at the headers: a body that never ends must not hold the
+        // worker, and a delivered event needs none of it
+        response.body().close();
         return Outcome.OK;
       }
+      String quoted = quoteOf(response.body());
       String problem = "HTTP " + status + (quoted.isEmpty() ? "" : " '" + quoted + "'");
       boolean retryable = status >= 500 || status == 429;
       long retryAfter =
@@ -139,6 +153,25 @@ public final class WebhookSink extends AlertSink {
       return new Outcome(false, true, "no answer within " + config.timeout(), 0);
     } catch (IOException e) {
       return new Outcome(false, true, "connection error: " + e, 0);
+    }
+  }
+
+  /**
+   * The start of an error answer's body, read for at most the config's timeout: a broken peer may
+   * answer with anything, or stop halfway through.
+   */
+  private String quoteOf(InputStream body) throws InterruptedException, IOException {
+    Future<byte[]> head = bodyReader.submit(() -> body.readNBytes(QUOTED_BODY_BYTES));
+    try {
+      byte[] bytes = head.get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
+      return new String(bytes, StandardCharsets.UTF_8).strip();
+    } catch (TimeoutException e) {
+      return "(its body stalled)";
+    } catch (ExecutionException e) {
+      return "";
+    } finally {
+      head.cancel(true); // an interrupt ends the reader's wait for the rest
+      body.close();
     }
   }
 
@@ -185,6 +218,7 @@ public final class WebhookSink extends AlertSink {
   @Override
   protected void release() {
     // HttpClient has no close before Java 21; its threads end once it is unreachable
+    bodyReader.shutdownNow();
   }
 
   private String sign(String text) {

@@ -219,6 +219,37 @@ class WebhookSinkTest {
   }
 
   @Test
+  void shouldNotWaitForABodyThatStallsHalfway() throws Exception {
+    // each answer promises 500 bytes, sends 10 and hangs: 200, then 503, then 200
+    List<Request> requests = java.util.Collections.synchronizedList(new ArrayList<>());
+    int[] statuses = {200, 503, 200};
+    AtomicInteger next = new AtomicInteger();
+    server.createContext(
+        "/stall",
+        exchange -> {
+          requests.add(read(exchange));
+          exchange.sendResponseHeaders(statuses[Math.min(next.getAndIncrement(), 2)], 500);
+          exchange.getResponseBody().write("half an a".getBytes(StandardCharsets.UTF_8));
+          exchange.getResponseBody().flush();
+          try {
+            RELEASE_HANGING.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          exchange.close();
+        });
+    WebhookSink sink = new WebhookSink(fast(url("/stall")), deadLetters);
+    sink.start();
+    sink.accept(queued(TOPICS, alert("s-1", "cam-1", AlertState.START, W0 + 2, 3f, 3f), 0));
+    sink.accept(queued(TOPICS, alert("s-2", "cam-2", AlertState.START, W0 + 2, 3f, 3f), 1));
+    // the first at its 200; the second after its 503's body timed out (2 s) and a retry
+    await(() -> sink.counters().delivered() == 2, "both delivered");
+    sink.close();
+    assertEquals(3, requests.size());
+    assertEquals(1, sink.counters().retried());
+  }
+
+  @Test
   void shouldRetryAfterA500AndThenDeliver() throws Exception {
     List<Request> requests = endpoint("/flaky", 500, 200);
     WebhookSink sink = new WebhookSink(fast(url("/flaky")), deadLetters);
