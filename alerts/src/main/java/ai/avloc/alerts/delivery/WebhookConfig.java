@@ -140,13 +140,16 @@ public record WebhookConfig(
   }
 
   static String redact(URI uri) {
+    String shown = uri.toString();
     // the raw authority, not the user info: a URI with an unusable host has no parsed user info
     String authority = uri.getRawAuthority();
-    if (authority == null || !authority.contains("@")) {
-      return uri.toString();
+    if (authority != null && authority.contains("@")) {
+      String hidden = "***" + authority.substring(authority.lastIndexOf('@'));
+      shown = shown.replace("//" + authority, "//" + hidden);
     }
-    String hidden = "***" + authority.substring(authority.lastIndexOf('@'));
-    return uri.toString().replace("//" + authority, "//" + hidden);
+    // many services take their token as a query parameter
+    int query = shown.indexOf('?');
+    return query < 0 ? shown : shown.substring(0, query) + "?***";
   }
 
   static void positive(Duration d, String what) {

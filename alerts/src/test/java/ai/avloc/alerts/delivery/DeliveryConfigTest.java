@@ -46,6 +46,9 @@ class DeliveryConfigTest {
     assertEquals(Duration.ofSeconds(5), c.timeout());
     assertEquals(5, c.tries());
     assertEquals("https://***@example.net/hook", c.redactedUrl());
+    assertEquals(
+        "https://example.net/hook?***",
+        WebhookConfig.of("https://example.net/hook?token=abc&x=1").redactedUrl());
     assertFalse(c.toString().contains("pw"), c.toString());
     assertFalse(c.withSecret("key").toString().contains("key"), "the secret is never printed");
     // 0.5 s doubling, capped at 30 s
