@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -66,8 +67,19 @@ public final class MqttSink extends AlertSink {
   /** Sound topics whose active alerts a dropped event changed, to publish again; under active. */
   private final Set<String> changedByDrop = new LinkedHashSet<>();
 
-  /** Per sound topic: what its retained topics last said (ON/OFF and the level). */
+  /**
+   * Per sound topic: what its retained topics last said (ON/OFF and the level), re-announced after
+   * a reconnect; those OFF longest last. Under active.
+   */
   private final Map<String, String[]> published = new LinkedHashMap<>();
+
+  /**
+   * Cameras whose retained state a reconnect announces again: beyond it, the ones OFF longest are
+   * let go (their retained OFF stays on the broker), so ids that come and go do not grow the map.
+   */
+  static final int REMEMBERED_CAMERAS = 10_000;
+
+  private final int rememberedCameras;
 
   private volatile boolean announce;
   private boolean everConnected;
@@ -76,8 +88,13 @@ public final class MqttSink extends AlertSink {
   private boolean outageLogged;
 
   public MqttSink(MqttConfig config) {
+    this(config, REMEMBERED_CAMERAS);
+  }
+
+  MqttSink(MqttConfig config, int rememberedCameras) {
     super("mqtt " + config.broker() + " " + config.prefix(), config.queueCapacity());
     this.config = config;
+    this.rememberedCameras = rememberedCameras;
     try {
       this.client =
           new MqttAsyncClient(
@@ -182,6 +199,21 @@ public final class MqttSink extends AlertSink {
     out.add(new Message(sound + "/level", level, true));
     if (alerts.isEmpty()) {
       active.remove(sound);
+      published.remove(sound);
+      published.put(sound, last);
+      Iterator<String[]> oldest = published.values().iterator();
+      while (published.size() > rememberedCameras && oldest.hasNext()) {
+        if ("OFF".equals(oldest.next()[0])) {
+          oldest.remove();
+        }
+      }
+    }
+  }
+
+  /** How many cameras a reconnect would announce again. */
+  int rememberedCameras() {
+    synchronized (active) {
+      return published.size();
     }
   }
 
@@ -275,9 +307,15 @@ public final class MqttSink extends AlertSink {
     announce = false;
     try {
       publish(new Message(config.availabilityTopic(), "online", true));
-      for (Map.Entry<String, String[]> camera : published.entrySet()) {
-        publish(new Message(camera.getKey(), camera.getValue()[0], true));
-        publish(new Message(camera.getKey() + "/level", camera.getValue()[1], true));
+      List<Message> state = new ArrayList<>();
+      synchronized (active) {
+        for (Map.Entry<String, String[]> camera : published.entrySet()) {
+          state.add(new Message(camera.getKey(), camera.getValue()[0], true));
+          state.add(new Message(camera.getKey() + "/level", camera.getValue()[1], true));
+        }
+      }
+      for (Message message : state) {
+        publish(message);
       }
     } catch (MqttException e) {
       announce = true;

@@ -120,6 +120,25 @@ class MqttSinkTest {
   }
 
   @Test
+  void shouldLetGoOfTheCamerasOffLongestBeyondThoseItRemembers() throws Exception {
+    try (MqttRecorder recorder = new MqttRecorder(broker.uri(), "rec-t7", "t7/#", false)) {
+      MqttSink sink = new MqttSink(config(broker.uri(), "t7"), 2);
+      sink.start();
+      long offset = 0;
+      sink.accept(
+          queued(TOPICS, alert("on", "cam-on", AlertState.START, W0 + 2, 2f, 2f), offset++));
+      for (String cam : List.of("cam-1", "cam-2", "cam-3")) {
+        sink.accept(queued(TOPICS, alert(cam, cam, AlertState.START, W0 + 2, 2f, 2f), offset++));
+        sink.accept(queued(TOPICS, alert(cam, cam, AlertState.END, W0 + 5, 0f, 2f), offset++));
+      }
+      assertEquals("OFF", recorder.await("t7/cam-3/sound", 2, WAIT).get(1).payload());
+      // the camera still ON and the one OFF most recently; cam-1 and cam-2 let go
+      assertEquals(2, sink.rememberedCameras());
+      sink.close();
+    }
+  }
+
+  @Test
   void shouldKeepCameraIdsWithWildcardsToOneTopicLevel() throws Exception {
     String camera = "site/gate+1#";
     try (MqttRecorder recorder = new MqttRecorder(broker.uri(), "rec-t2", "t2/#", false)) {
