@@ -8,15 +8,26 @@ public final class Grabbers {
   private Grabbers() {}
 
   /**
-   * Closes a grabber whose input is done with (ended, failed to open, lost): a failure to close
-   * loses nothing and would only hide the problem worth reporting. Null is ignored.
+   * Opens the input. JavaCV's {@code start()} holds one process-wide lock across the network open
+   * and the stream probe, so a camera that trickles bytes or times out would hold up every other
+   * camera's connect and reconnect; FFmpeg opens codecs thread-safely since 4.0, so the gateway
+   * opens without that lock.
+   */
+  public static void start(FFmpegFrameGrabber grabber) throws FrameGrabber.Exception {
+    grabber.startUnsafe();
+  }
+
+  /**
+   * Closes a grabber whose input is done with (ended, failed to open, lost), without JavaCV's
+   * process-wide lock (see {@link #start}): a failure to close loses nothing and would only hide
+   * the problem worth reporting. Null is ignored.
    */
   public static void closeQuietly(FFmpegFrameGrabber grabber) {
     if (grabber == null) {
       return;
     }
     try {
-      grabber.close();
+      grabber.releaseUnsafe();
     } catch (FrameGrabber.Exception | RuntimeException e) {
       // see above
     }

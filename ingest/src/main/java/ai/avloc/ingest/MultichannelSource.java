@@ -186,7 +186,7 @@ public final class MultichannelSource implements CameraSource {
     g.setSampleRate(WindowClock.SAMPLE_RATE);
     g.setSampleFormat(avutil.AV_SAMPLE_FMT_FLT);
     try {
-      g.start();
+      Grabbers.start(g);
     } catch (FrameGrabber.Exception e) {
       Grabbers.closeQuietly(g);
       // FFmpeg's message quotes the URL it was given: show it without the credentials

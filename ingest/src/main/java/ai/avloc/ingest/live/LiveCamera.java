@@ -372,7 +372,7 @@ public final class LiveCamera implements AutoCloseable {
     g.setAudioChannels(1);
     g.setSampleFormat(avutil.AV_SAMPLE_FMT_S16);
     try {
-      g.start();
+      Grabbers.start(g);
     } catch (FrameGrabber.Exception e) {
       Grabbers.closeQuietly(g);
       throw e;

@@ -10,8 +10,16 @@ import ai.avloc.ingest.live.LivePeers.ListSink;
 import ai.avloc.ingest.live.LivePeers.StatusLog;
 import ai.avloc.schemas.CameraState;
 import ai.avloc.schemas.CameraStatus;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** A camera whose server goes away, cannot be reached, or refuses its credentials. */
@@ -79,6 +87,67 @@ class LiveCameraFaultsTest {
     }
     assertEquals(CameraState.STOPPED, camera.status().getState());
     assertFalse(camera.isAlive());
+  }
+
+  @Test
+  void aCameraThatTricklesBytesHoldsUpNoOtherCamerasConnect() throws Exception {
+    // a server that answers, then sends a byte a second: never a stall, never enough to probe
+    CountDownLatch opening = new CountDownLatch(1);
+    try (ServerSocket trickle = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+      Thread feeder =
+          new Thread(
+              () -> {
+                try (Socket s = trickle.accept()) {
+                  OutputStream out = s.getOutputStream();
+                  out.write(
+                      "HTTP/1.1 200 OK\r\nContent-Type: video/mp2t\r\n\r\n"
+                          .getBytes(StandardCharsets.US_ASCII));
+                  opening.countDown();
+                  for (int i = 0; i < 30; i++) {
+                    out.write(0x47);
+                    out.flush();
+                    Thread.sleep(1000);
+                  }
+                } catch (IOException | InterruptedException e) {
+                  // the test is over
+                }
+              },
+              "trickle");
+      feeder.setDaemon(true);
+      feeder.start();
+      int port = LivePeers.freePort();
+      Process server = LivePeers.httpMpegTs(port);
+      StatusLog log = new StatusLog();
+      ListSink slowSink = new ListSink();
+      ListSink sink = new ListSink();
+      CameraUrl slowUrl = CameraUrl.parse("http://127.0.0.1:" + trickle.getLocalPort() + "/t.ts");
+      LiveCamera slow =
+          new LiveCamera(
+              LiveCamera.Config.of("cam-trickle", slowUrl)
+                  .withStallTimeout(Duration.ofSeconds(5))
+                  .withBackoff(FAST),
+              slowSink,
+              log.publisher);
+      LiveCamera healthy =
+          new LiveCamera(
+              LiveCamera.Config.of(
+                      "cam-ok", CameraUrl.parse("http://127.0.0.1:" + port + "/live.ts"))
+                  .withBackoff(FAST),
+              sink,
+              log.publisher);
+      try {
+        slow.start();
+        assertTrue(opening.await(10, TimeUnit.SECONDS), "the trickling camera connects");
+        healthy.start();
+        await("the other camera's frames", Duration.ofSeconds(15), () -> sink.frames.size() >= 12);
+        assertTrue(slowSink.frames.isEmpty());
+      } finally {
+        healthy.stop();
+        slow.stop();
+        LivePeers.kill(server);
+        log.publisher.close();
+      }
+    }
   }
 
   @Test
