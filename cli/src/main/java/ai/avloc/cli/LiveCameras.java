@@ -135,7 +135,8 @@ public final class LiveCameras {
               "%s: %s %s%n",
               c.id(),
               c.isArray() ? "array " + c.array().geometryId() : "live camera",
-              CameraUrl.parse(c.substream() != null ? c.substream() : c.url()).redacted());
+              // an array may read a sound server (pulse:NAME), which is no camera URL
+              CameraUrl.shown(c.substream() != null ? c.substream() : c.url()));
           if (!fleet.startOrLog(c)) {
             out.println(c.id() + ": not started (see the log); the other cameras run");
           }

@@ -1,5 +1,6 @@
 package ai.avloc.ingest;
 
+import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FrameGrabber;
 
@@ -15,6 +16,15 @@ public final class Grabbers {
    */
   public static void start(FFmpegFrameGrabber grabber) throws FrameGrabber.Exception {
     grabber.startUnsafe();
+  }
+
+  /**
+   * The container's start time in µs, 0 when it has none: JavaCV stamps frames with the streams'
+   * own times, which a recording or live stream may start far from 0.
+   */
+  public static long startMicros(FFmpegFrameGrabber grabber) {
+    long start = grabber.getFormatContext().start_time();
+    return start == avutil.AV_NOPTS_VALUE ? 0 : start;
   }
 
   /**

@@ -58,6 +58,12 @@ public final class MediaFileSource implements CameraSource {
   private FFmpegFrameGrabber grabber;
   private long passOffsetMicros;
   private long firstAudioMicros;
+
+  /**
+   * The container's start time: media times count from it (an MPEG-TS export may start hours in).
+   */
+  private long originMicros;
+
   private long lastMediaMicros;
   private long lastVideoMicros;
 
@@ -152,6 +158,7 @@ public final class MediaFileSource implements CameraSource {
     passes++;
     hasAudio = g.getAudioChannels() > 0;
     sourceFps = g.getFrameRate();
+    originMicros = Grabbers.startMicros(g);
     slots.restart();
     firstAudioMicros = Long.MIN_VALUE;
     lastMediaMicros = 0;
@@ -170,10 +177,12 @@ public final class MediaFileSource implements CameraSource {
       endPass();
       return;
     }
-    lastMediaMicros = Math.max(lastMediaMicros, frame.timestamp);
+    // JavaCV's frame times are the stream's own, not counted from the container's start
+    long mediaMicros = frame.timestamp - originMicros;
+    lastMediaMicros = Math.max(lastMediaMicros, mediaMicros);
     if (frame.image != null) {
-      lastVideoMicros = Math.max(lastVideoMicros, frame.timestamp);
-      if (!slots.keep(frame.timestamp)) {
+      lastVideoMicros = Math.max(lastVideoMicros, mediaMicros);
+      if (!slots.keep(mediaMicros)) {
         return;
       }
       byte[] jpeg = this.jpeg.encode(frame);
@@ -183,14 +192,14 @@ public final class MediaFileSource implements CameraSource {
                   .setStreamId(streamId)
                   .setSequence(frames++)
                   .setTimestamp(
-                      CameraEvent.instant(wallStartMicros + passOffsetMicros + frame.timestamp))
+                      CameraEvent.instant(wallStartMicros + passOffsetMicros + mediaMicros))
                   .setWidth(options.width())
                   .setHeight(options.height())
                   .setJpeg(ByteBuffer.wrap(jpeg))
                   .build()));
     } else if (frame.samples != null) {
       if (firstAudioMicros == Long.MIN_VALUE) {
-        firstAudioMicros = frame.timestamp;
+        firstAudioMicros = mediaMicros;
       }
       chunker.add((ShortBuffer) frame.samples[0], this::emitChunk);
     }

@@ -32,8 +32,9 @@ import org.bytedeco.javacv.FrameGrabber;
  * whose first channel is a processed beam (the ReSpeaker USB array's channel 0) maps {@code [1, 2,
  * 3, 4]}.
  *
- * <p>Event time = {@code wallStart} + media time of the chunk's first sample, counted from the
- * first audio sample so chunks tile without gaps; the last chunk of a file may be short.
+ * <p>Event time = {@code wallStart} + media time of the chunk's first sample: the first audio
+ * sample's time from the container's start, then the samples since, so chunks tile without gaps;
+ * the last chunk of a file may be short.
  *
  * <p>Inputs: whatever FFmpeg opens (a path, {@code rtsp://}, {@code http://}...), and sound cards
  * written {@code alsa:hw:2} or {@code pulse:default}, which open through FFmpeg's input device of
@@ -236,7 +237,9 @@ public final class MultichannelSource implements CameraSource {
       return;
     }
     if (firstAudioMicros == Long.MIN_VALUE) {
-      firstAudioMicros = frame.timestamp;
+      // JavaCV's frame times are the stream's own: a sound card's are epoch times, a live
+      // MPEG-TS stream's start hours in; count from the container's start
+      firstAudioMicros = frame.timestamp - Grabbers.startMicros(grabber);
     }
     // packed float: sample i of channel c at i * channels + c
     FloatBuffer in = (FloatBuffer) frame.samples[0];

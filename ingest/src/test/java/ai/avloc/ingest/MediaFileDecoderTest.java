@@ -132,6 +132,28 @@ class MediaFileDecoderTest {
   }
 
   @Test
+  void shouldCountMediaTimeFromTheContainersStart() throws Exception {
+    // an export whose clock starts 10 hours in would otherwise be stamped 10 hours ahead
+    Path late = dir.resolve("clip-late.mkv");
+    MultichannelSourceTest.ffmpeg(
+        "-i",
+        recordTestClip().toString(),
+        "-c",
+        "copy",
+        "-output_ts_offset",
+        "36000",
+        late.toString());
+    Collected events = new Collected();
+    new MediaFileDecoder(DecodeOptions.modelDefaults()).decode(late, "cam-1", WALL, events);
+    assertEquals(24, events.frames.size());
+    for (VideoFrame f : events.frames) {
+      long micros = ChronoUnit.MICROS.between(WALL, f.getTimestamp());
+      assertTrue(micros >= 0 && micros < 2_000_000, "frame at " + micros + " us");
+    }
+    assertEquals(WALL, events.chunks.get(0).getTimestamp());
+  }
+
+  @Test
   void shouldDownmixAndResampleTheAudioTo12288HzInGaplessChunks() throws Exception {
     Collected events = new Collected();
     new MediaFileDecoder(DecodeOptions.modelDefaults())

@@ -174,6 +174,31 @@ class MultichannelSourceTest {
     assertEquals(WALL.plusSeconds(1), chunks.get(12).getTimestamp());
   }
 
+  /** Runs ffmpeg with these arguments; fails the test when it does not succeed. */
+  static void ffmpeg(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-v", "error", "-y"));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS), "ffmpeg did not finish");
+    assertEquals(0, p.exitValue(), "ffmpeg: " + out);
+  }
+
+  @Test
+  void mediaTimeShouldCountFromTheContainersStartNotFromZero() throws Exception {
+    // a recording whose clock starts 10 hours in, as a live MPEG-TS stream's or a sound card's
+    Path late = dir.resolve("four-late.mka");
+    ffmpeg("-i", wav.toString(), "-c", "copy", "-output_ts_offset", "36000", late.toString());
+    List<ArrayChunk> chunks;
+    try (MultichannelSource source =
+        new MultichannelSource(
+            late.toString(), "hall", "respeaker4", new int[] {0, 1, 2, 3}, WALL)) {
+      chunks = readAll(source);
+    }
+    assertEquals(WALL, chunks.get(0).getTimestamp());
+    assertEquals(WALL.plusSeconds(1), chunks.get(12).getTimestamp());
+  }
+
   @Test
   void anInventoryArrayCameraShouldOpenWithItsGeometryAndMap() throws IOException {
     Path yaml = dir.resolve("cameras.yaml");

@@ -43,9 +43,12 @@ public final class CameraInventory {
       List.of("user", "passwordEnv", "passwordFile");
   private static final List<String> ARRAY_KEYS = List.of("geometry", "channels");
 
-  /** scheme://user:password@host: a password written into the URL itself. */
+  /**
+   * scheme://user:password@host: a password written into the URL itself, up to the last '@' before
+   * any query (a raw password may hold '/' or '@').
+   */
   private static final Pattern INLINE_PASSWORD =
-      Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://[^/@?#]*:[^/@?#]*@");
+      Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://[^:/@?#]*:[^?#]*@", Pattern.DOTALL);
 
   private static final YAMLFactory YAML = new YAMLFactory();
 

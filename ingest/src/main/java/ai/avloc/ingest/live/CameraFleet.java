@@ -195,7 +195,7 @@ public final class CameraFleet implements AutoCloseable {
 
     ArrayCapture(CameraSpec spec) {
       this.spec = spec;
-      this.shownUrl = shown(spec.url());
+      this.shownUrl = CameraUrl.shown(spec.url());
       this.current = state(CameraState.CONNECTING, null);
       this.thread = new Thread(this::run, "array-camera-" + spec.id());
       thread.setDaemon(true);
@@ -251,18 +251,6 @@ public final class CameraFleet implements AutoCloseable {
           Thread.currentThread().interrupt();
           break;
         }
-      }
-    }
-
-    /**
-     * An array's input as logs show it: redacted when it is a camera URL; a sound server or a
-     * relative path otherwise, which the inventory has already checked holds no password.
-     */
-    private static String shown(String url) {
-      try {
-        return CameraUrl.parse(url).redacted();
-      } catch (IllegalArgumentException notACameraUrl) {
-        return url;
       }
     }
 

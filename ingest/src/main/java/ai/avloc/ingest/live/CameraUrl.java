@@ -35,8 +35,16 @@ public final class CameraUrl {
     }
   }
 
+  /**
+   * scheme://[user[:password]@]host[:port]rest. A password is taken up to the last '@' before any
+   * query: people write them raw, with '/' or '@' in them, and a password cut short at its '/'
+   * would be read as the host and shown in every message.
+   */
   private static final Pattern NETWORK =
-      Pattern.compile("(?i)(rtsps?|rtmps?|https?)://(?:([^@/?#]*)@)?([^/?#]*)(.*)", Pattern.DOTALL);
+      Pattern.compile(
+          "(?i)(rtsps?|rtmps?|https?)://(?:([^:/@?#]*:[^?#]*|[^@/?#]*)@)?([^/?#]*)(.*)",
+          Pattern.DOTALL);
+
   private static final Pattern HOST_PORT =
       Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[^:\\[\\]]+)(?::(\\d{1,5}))?");
   private static final Pattern SECRET_PARAM =
@@ -191,6 +199,19 @@ public final class CameraUrl {
               + hostPort()
               + SECRET_PARAM.matcher(rest).replaceAll("$1***");
     };
+  }
+
+  /**
+   * An input as logs and status records show it: redacted when it is a camera URL; a sound server
+   * (pulse:NAME, jack:...) or a relative path as written, unless it holds an '@' that could be
+   * hiding a password.
+   */
+  public static String shown(String input) {
+    try {
+      return parse(input).redacted();
+    } catch (IllegalArgumentException notACameraUrl) {
+      return input != null && input.contains("@") ? "(an input that is not a camera URL)" : input;
+    }
   }
 
   /** What FFmpeg opens: the URL with the credentials put back (percent-encoded), or the device. */

@@ -139,6 +139,13 @@ class CameraInventoryTest {
   void aPasswordInTheUrlShouldBeRejectedWithoutQuotingIt() throws IOException {
     List<String> errors =
         errors("cameras:\n  - id: a\n    url: rtsp://admin:hunter2@10.0.0.5/s\n", Map.of());
+    // raw passwords with a '/' or an '@' in them are passwords too
+    for (String url : List.of("rtsp://admin:pa/ss@cam/x", "rtsp://admin:1234/x@cam/live")) {
+      List<String> more = errors("cameras:\n  - id: a\n    url: " + url + "\n", Map.of());
+      assertEquals(1, more.size(), url);
+      assertTrue(more.get(0).contains("url holds a password"), more.get(0));
+      assertFalse(more.get(0).contains("pa/ss") || more.get(0).contains("1234"), more.get(0));
+    }
 
     assertEquals(1, errors.size());
     assertTrue(

@@ -76,6 +76,15 @@ class CameraUrlTest {
             IllegalArgumentException.class, () -> CameraUrl.parse("srt://u:topsecret@h:9000"));
     assertFalse(scheme.getMessage().contains("topsecret"), scheme.getMessage());
     assertTrue(scheme.getMessage().contains("'srt'"), scheme.getMessage());
+    // a raw password holding '/' or '@' is not read as the host, shown in every message
+    CameraUrl slash = CameraUrl.parse("rtsp://admin:1234/x@cam/live");
+    assertEquals("cam", slash.host());
+    assertEquals("rtsp://***@cam/live", slash.redacted());
+    assertEquals("cam", CameraUrl.parse("rtsp://admin:p@ss/w@cam:554/s").host());
+    assertEquals("rtsp://cam:554/live", CameraUrl.parse("rtsp://cam:554/live").redacted());
+    // logs show a sound server as written, and nothing that might hide a password
+    assertEquals("pulse:default", CameraUrl.shown("pulse:default"));
+    assertEquals("(an input that is not a camera URL)", CameraUrl.shown("srt://u:pw@h"));
     assertThrows(IllegalArgumentException.class, () -> CameraUrl.parse("v4l2:"));
     assertThrows(
         IllegalArgumentException.class,
