@@ -45,6 +45,12 @@ public final class MultichannelSource implements CameraSource {
     FFmpegLogCallback.setLevel(avutil.AV_LOG_ERROR);
   }
 
+  /**
+   * No data from a network input for this long drops the connection and the camera reconnects: a
+   * live camera's default stall timeout.
+   */
+  public static final java.time.Duration SOCKET_TIMEOUT = java.time.Duration.ofSeconds(5);
+
   /** {@code alsa:hw:2}: an FFmpeg input device, not a URL scheme (no "//"). */
   private static final Pattern DEVICE = Pattern.compile("^(alsa|pulse|oss|jack):(?!//)(.+)$");
 
@@ -180,8 +186,15 @@ public final class MultichannelSource implements CameraSource {
     if (device.matches()) {
       g.setFormat(device.group(1));
     }
-    if (transport != null && openWith.toLowerCase(Locale.ROOT).startsWith("rtsp")) {
-      g.setOption("rtsp_transport", transport.name().toLowerCase(Locale.ROOT));
+    String scheme = openWith.toLowerCase(Locale.ROOT);
+    if (scheme.startsWith("rtsp")) {
+      if (transport != null) {
+        g.setOption("rtsp_transport", transport.name().toLowerCase(Locale.ROOT));
+      }
+      g.setOption("timeout", Long.toString(SOCKET_TIMEOUT.toNanos() / 1000));
+    } else if (scheme.matches("(rtmps?|https?)://.*")) {
+      // a stalled server would otherwise hold the camera CONNECTED, silent, for good
+      g.setOption("rw_timeout", Long.toString(SOCKET_TIMEOUT.toNanos() / 1000));
     }
     // no setAudioChannels: FFmpeg keeps the source's channels, resampling each to 12288 Hz
     g.setSampleRate(WindowClock.SAMPLE_RATE);

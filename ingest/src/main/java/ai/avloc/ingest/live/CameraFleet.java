@@ -263,6 +263,9 @@ public final class CameraFleet implements AutoCloseable {
     }
 
     private void changed(CameraStatus next) {
+      if (stopped.getCount() == 0 && next.getState() != CameraState.STOPPED) {
+        return; // a thread that outlived stop() must not publish over its STOPPED
+      }
       current = next;
       status.stateChanged(next);
     }

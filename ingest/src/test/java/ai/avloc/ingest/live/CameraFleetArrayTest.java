@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.avloc.ingest.CameraEvents;
 import ai.avloc.ingest.DecodeOptions;
+import ai.avloc.ingest.MultichannelSource;
 import ai.avloc.ingest.inventory.CameraInventory;
 import ai.avloc.ingest.inventory.CameraSpec;
 import ai.avloc.schemas.ArrayChunk;
@@ -12,6 +13,11 @@ import ai.avloc.schemas.AudioChunk;
 import ai.avloc.schemas.CameraState;
 import ai.avloc.schemas.CameraStatus;
 import ai.avloc.schemas.VideoFrame;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -112,5 +118,57 @@ class CameraFleetArrayTest {
         states.containsAll(
             List.of(CameraState.CONNECTED, CameraState.RECONNECTING, CameraState.STOPPED)),
         "connected, the input's end, stopped: " + states);
+  }
+
+  @Test
+  void shouldGiveUpOnANetworkArrayThatStopsSendingAndSaySo() throws Exception {
+    // the server answers and then sends nothing: without a socket timeout the camera would stay
+    // CONNECTING, silent, for good
+    try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+      Thread server =
+          new Thread(
+              () -> {
+                try (Socket s = silent.accept()) {
+                  s.getOutputStream()
+                      .write(
+                          "HTTP/1.1 200 OK\r\nContent-Type: audio/wav\r\n\r\n"
+                              .getBytes(StandardCharsets.US_ASCII));
+                  Thread.sleep(60_000);
+                } catch (IOException | InterruptedException e) {
+                  // the test is over
+                }
+              },
+              "silent-array");
+      server.setDaemon(true);
+      server.start();
+      Path yaml = dir.resolve("cameras.yaml");
+      Files.writeString(
+          yaml,
+          "cameras:\n  - id: roof\n    url: http://127.0.0.1:"
+              + silent.getLocalPort()
+              + "/a.wav\n    array: {geometry: respeaker4, channels: [0, 1, 2, 3]}\n");
+      CameraSpec roof = CameraInventory.parse(yaml, Map.of()).get(0);
+      LivePeers.StatusLog status = new LivePeers.StatusLog();
+      CameraEvents none =
+          new CameraEvents() {
+            @Override
+            public void frame(VideoFrame frame) {}
+
+            @Override
+            public void audio(AudioChunk chunk) {}
+
+            @Override
+            public void array(ArrayChunk chunk) {}
+          };
+      try (CameraFleet fleet =
+          new CameraFleet(none, status.publisher, DecodeOptions.modelDefaults())) {
+        fleet.start(roof);
+        LivePeers.await(
+            "the failed opening",
+            // FFmpeg's HTTP input tries a second connection before it gives up
+            MultichannelSource.SOCKET_TIMEOUT.multipliedBy(2).plusSeconds(5),
+            () -> status.sent.stream().anyMatch(st -> st.getState() == CameraState.FAILED));
+      }
+    }
   }
 }
