@@ -88,9 +88,8 @@ final class AlertLifecycle {
       List<Alert> alerts) {
     long window = localization.getWindow();
     SourcePeak peak = rule.strongestCountingPeak(localization);
-    // a map whose median is 0 gives an infinite contrast (PeakFinder.contrast); an alert carries
-    // the
-    // largest finite one, which every sink can write as a number
+    // a map whose median is 0 gives an infinite contrast (PeakFinder.contrast): an alert carries
+    // the largest finite one, which every sink can write as a number
     float contrast = peak == null ? 0 : Math.min(peak.getContrast(), Float.MAX_VALUE);
     if (run.active) {
       // the non-counting windows since the last counting one, this one included when it does not
