@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.avloc.ingest.CameraEvent;
+import ai.avloc.ingest.CameraEvents;
 import ai.avloc.ingest.live.LivePeers.ListSink;
 import ai.avloc.ingest.live.LivePeers.StatusLog;
 import ai.avloc.schemas.CameraState;
@@ -27,6 +28,15 @@ class LiveCameraFaultsTest {
   static final LiveCamera.Backoff FAST =
       new LiveCamera.Backoff(Duration.ofMillis(500), Duration.ofSeconds(2), 0.2);
 
+  /** A camera that retries fast and drops a connection silent for {@code stall}. */
+  static LiveCamera camera(
+      String id, CameraUrl url, Duration stall, CameraEvents sink, StatusLog log) {
+    return new LiveCamera(
+        LiveCamera.Config.of(id, url).withStallTimeout(stall).withBackoff(FAST),
+        sink,
+        log.publisher);
+  }
+
   @Test
   void shouldReconnectByItselfAfterTheServerWasDownForTenSeconds() throws Exception {
     int port = LivePeers.freePort();
@@ -34,13 +44,7 @@ class LiveCameraFaultsTest {
     ListSink sink = new ListSink();
     StatusLog log = new StatusLog();
     CameraUrl url = CameraUrl.parse("rtsp://viewer:pw-reconnect@127.0.0.1:" + port + "/cam");
-    LiveCamera camera =
-        new LiveCamera(
-            LiveCamera.Config.of("cam-r", url)
-                .withStallTimeout(Duration.ofSeconds(2))
-                .withBackoff(FAST),
-            sink,
-            log.publisher);
+    LiveCamera camera = camera("cam-r", url, Duration.ofSeconds(2), sink, log);
     try {
       camera.start();
       await("frames before the outage", Duration.ofSeconds(15), () -> sink.frames.size() >= 24);
@@ -121,13 +125,7 @@ class LiveCameraFaultsTest {
       ListSink slowSink = new ListSink();
       ListSink sink = new ListSink();
       CameraUrl slowUrl = CameraUrl.parse("http://127.0.0.1:" + trickle.getLocalPort() + "/t.ts");
-      LiveCamera slow =
-          new LiveCamera(
-              LiveCamera.Config.of("cam-trickle", slowUrl)
-                  .withStallTimeout(Duration.ofSeconds(5))
-                  .withBackoff(FAST),
-              slowSink,
-              log.publisher);
+      LiveCamera slow = camera("cam-trickle", slowUrl, Duration.ofSeconds(5), slowSink, log);
       LiveCamera healthy =
           new LiveCamera(
               LiveCamera.Config.of(
