@@ -71,6 +71,14 @@ final class CollectCommand implements Callable<Integer> {
   String fov;
 
   @Option(
+      names = "--arrival-slack",
+      defaultValue = "10s",
+      description =
+          "how far from its event time a camera record's Kafka timestamp may be (default 10s;"
+              + " minutes for an archive a gateway published at --rate max)")
+  Duration arrivalSlack;
+
+  @Option(
       names = "--force",
       description = "write into a non-empty directory, replacing a previous dataset's files there")
   boolean force;
@@ -116,7 +124,8 @@ final class CollectCommand implements Callable<Integer> {
     SiteDataset.Summary summary;
     try (SiteDataset dataset = new SiteDataset(config, out);
         ArchiveSeconds archive =
-            new ArchiveSeconds(kafka.requiredConnection(), Topics.withPrefix(prefix), config)) {
+            new ArchiveSeconds(
+                kafka.requiredConnection(), Topics.withPrefix(prefix), config, arrivalSlack)) {
       long[] lastLine = {System.nanoTime()};
       Map<String, Long> skipped =
           archive.read(

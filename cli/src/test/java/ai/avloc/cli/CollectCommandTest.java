@@ -228,6 +228,57 @@ class CollectCommandTest {
   }
 
   @Test
+  void anArchivePublishedLongAfterItsEventTimeIsReadWithAWiderArrivalSlack() throws Exception {
+    // the gateway's own topics are stamped on arrival: a recording published at full speed
+    // arrives minutes from its event times
+    String prefix = "late.";
+    Topics late = Topics.withPrefix(prefix);
+    KafkaCameraEvents.createMissingTopics(kafka.bootstrapServers(), late);
+    Instant then = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(150);
+    try (KafkaCameraEvents events = new KafkaCameraEvents(kafka.bootstrapServers(), late);
+        Gateway gateway =
+            new Gateway(
+                List.of(
+                    new SceneCamera(
+                        scene,
+                        "cam-array",
+                        then,
+                        null,
+                        SceneCamera.Options.defaults().withArray("vogel64"))),
+                events,
+                Gateway.Pace.MAX)) {
+      gateway.run();
+    }
+    String[] range = {
+      "--topic-prefix",
+      prefix,
+      "--array-stream",
+      "cam-array",
+      "--same-camera",
+      "--from",
+      then.toString(),
+      "--to",
+      then.plusSeconds(3).toString()
+    };
+    CliRun strict = avloc(concat(range, "--out", dir.resolve("late-strict").toString()));
+    assertEquals(2, strict.code, strict.out);
+    assertTrue(
+        strict.err.contains("older than the archive's earliest retained record"), strict.err);
+    CliRun wide =
+        avloc(
+            concat(
+                range, "--arrival-slack", "5m", "--out", dir.resolve("late-arrival").toString()));
+    assertEquals(0, wide.code, wide.err);
+    assertTrue(wide.out.contains("36 windows"), wide.out);
+  }
+
+  static String[] concat(String[] head, String... tail) {
+    String[] all = Arrays.copyOf(head, head.length + tail.length);
+    System.arraycopy(tail, 0, all, head.length, tail.length);
+    return all;
+  }
+
+  @Test
   void aMonoCameraBesideTheArrayGivesItsOwnFramesAndTheSameSoundSampleForSample() throws Exception {
     assertEquals(0, sameCamera().code, sameCamera().err);
     Path out = dir.resolve("mono");
@@ -400,8 +451,10 @@ class CollectCommandTest {
 
   static CliRun avloc(String... args) {
     List<String> all =
-        new java.util.ArrayList<>(
-            List.of("collect", "--bootstrap", kafka.bootstrapServers(), "--topic-prefix", PREFIX));
+        new java.util.ArrayList<>(List.of("collect", "--bootstrap", kafka.bootstrapServers()));
+    if (!List.of(args).contains("--topic-prefix")) {
+      all.addAll(List.of("--topic-prefix", PREFIX));
+    }
     if (!List.of(args).contains("--block")) {
       // the archive here is seconds long: blocks of a second, all of them training
       all.addAll(List.of("--block", "1s", "--split", "100/0/0"));

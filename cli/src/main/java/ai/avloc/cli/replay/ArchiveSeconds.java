@@ -19,6 +19,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -80,16 +81,22 @@ public final class ArchiveSeconds implements AutoCloseable {
     }
   }
 
-  /** Checks the range against the archive and opens a reader on each stream. */
-  public ArchiveSeconds(KafkaConnection bootstrap, Topics topics, SiteDataset.Config config) {
+  /**
+   * Checks the range against the archive and opens a reader on each stream.
+   *
+   * @param arrivalSlack how far from its event time a record's Kafka timestamp may be: the camera
+   *     topics are stamped on arrival, and a gateway publishing a recording at full speed stamps
+   *     records minutes from their event times
+   */
+  public ArchiveSeconds(
+      KafkaConnection bootstrap, Topics topics, SiteDataset.Config config, Duration arrivalSlack) {
     this.config = config;
     List<String> streams =
         config.sameCamera()
             ? List.of(config.arrayStream())
             : List.of(config.arrayStream(), config.inputStream());
     ReplayRange range =
-        new ReplayRange(
-            config.from(), config.to(), streams, "collect", 0, ReplayRange.ARRIVAL_SLACK);
+        new ReplayRange(config.from(), config.to(), streams, "collect", 0, arrivalSlack);
     ArchiveRange.check(bootstrap, topics, range);
     fromMicros = micros(config.from());
     toMicros = micros(config.to());
