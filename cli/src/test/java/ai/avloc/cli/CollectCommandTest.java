@@ -84,27 +84,12 @@ class CollectCommandTest {
                 .formatted(AZIMUTH, ELEVATION),
             dir);
     start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
-    try (KafkaCameraEvents events = new KafkaCameraEvents(kafka.bootstrapServers(), TOPICS);
-        Gateway gateway =
-            new Gateway(
-                List.of(
-                    new SceneCamera(
-                        scene,
-                        "cam-array",
-                        start,
-                        null,
-                        SceneCamera.Options.defaults().withArray("vogel64")),
-                    // an ordinary camera beside it with a wider lens: the same sound, another view
-                    new SceneCamera(
-                        scene,
-                        "cam-mono",
-                        start,
-                        null,
-                        SceneCamera.Options.defaults().withFov(90, 70))),
-                events,
-                Gateway.Pace.MAX)) {
-      gateway.run();
-    }
+    publish(
+        TOPICS,
+        arrayCamera(start),
+        // an ordinary camera beside it with a wider lens: the same sound, another view
+        new SceneCamera(
+            scene, "cam-mono", start, null, SceneCamera.Options.defaults().withFov(90, 70)));
     // a camera that starts only after the array's 3 s, and one whose audio is at 16 kHz
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(
@@ -116,6 +101,20 @@ class CollectCommandTest {
         publishAudio(producer, "cam-16k", start, k, 16000);
       }
       producer.flush();
+    }
+  }
+
+  /** The scene's array camera, its event time starting at {@code from}. */
+  static SceneCamera arrayCamera(Instant from) {
+    return new SceneCamera(
+        scene, "cam-array", from, null, SceneCamera.Options.defaults().withArray("vogel64"));
+  }
+
+  /** Publishes the cameras to {@code topics} as fast as they render, as the gateway's max pace. */
+  static void publish(Topics topics, SceneCamera... cameras) throws Exception {
+    try (KafkaCameraEvents events = new KafkaCameraEvents(kafka.bootstrapServers(), topics);
+        Gateway gateway = new Gateway(List.of(cameras), events, Gateway.Pace.MAX)) {
+      gateway.run();
     }
   }
 
@@ -235,20 +234,7 @@ class CollectCommandTest {
     Topics late = Topics.withPrefix(prefix);
     KafkaCameraEvents.createMissingTopics(kafka.bootstrapServers(), late);
     Instant then = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(150);
-    try (KafkaCameraEvents events = new KafkaCameraEvents(kafka.bootstrapServers(), late);
-        Gateway gateway =
-            new Gateway(
-                List.of(
-                    new SceneCamera(
-                        scene,
-                        "cam-array",
-                        then,
-                        null,
-                        SceneCamera.Options.defaults().withArray("vogel64"))),
-                events,
-                Gateway.Pace.MAX)) {
-      gateway.run();
-    }
+    publish(late, arrayCamera(then));
     String[] range = {
       "--topic-prefix",
       prefix,
