@@ -144,6 +144,10 @@ final class AlertProcessor implements Processor<String, Localization, String, Al
     }
   }
 
+  /** The first window the app counts: the one of {@link InputLimits#EARLIEST_EVENT}. */
+  private static final long EARLIEST_WINDOW =
+      WindowClock.windowOf(InputLimits.EARLIEST_EVENT.toEpochMilli() * 1000);
+
   /**
    * A localization the app does not count: thrown, it becomes a dead letter (stage "alert") through
    * {@link DeadLetterHandler}, which logs it without a stack trace.
@@ -173,8 +177,7 @@ final class AlertProcessor implements Processor<String, Localization, String, Al
           + InputLimits.MAX_AHEAD.toSeconds()
           + " s after this app's clock";
     }
-    long earliest = WindowClock.windowOf(InputLimits.EARLIEST_EVENT.toEpochMilli() * 1000);
-    if (window < earliest) {
+    if (window < EARLIEST_WINDOW) {
       return "window " + window + " starts before " + InputLimits.EARLIEST_EVENT;
     }
     return null;

@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -49,7 +50,7 @@ public final class MultichannelSource implements CameraSource {
    * No data from a network input for this long drops the connection and the camera reconnects: a
    * live camera's default stall timeout.
    */
-  public static final java.time.Duration SOCKET_TIMEOUT = java.time.Duration.ofSeconds(5);
+  public static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(5);
 
   /** {@code alsa:hw:2}: an FFmpeg input device, not a URL scheme (no "//"). */
   private static final Pattern DEVICE = Pattern.compile("^(alsa|pulse|oss|jack):(?!//)(.+)$");
